@@ -1,0 +1,26 @@
+namespace Lookalike.Core.Errors;
+
+/// <summary>What went wrong, in domain terms. Each edge (CLI exit code, HTTP status) maps these in one switch.</summary>
+public enum LookalikeErrorKind
+{
+    /// <summary>A caller-supplied argument or field is malformed (bad k, bad filter, bad id).</summary>
+    InvalidArgument,
+    /// <summary>An item, file or store that was asked for does not exist.</summary>
+    NotFound,
+    /// <summary>The bytes are not an image in a supported format (non-image, wrong content, unknown format).</summary>
+    UnsupportedImage,
+    /// <summary>The bytes look like a supported image but cannot be decoded (truncated, corrupt).</summary>
+    CorruptImage,
+    /// <summary>The image exceeds a configured limit (file size, pixel count): a possible decompression bomb.</summary>
+    ImageTooLarge,
+    /// <summary>A model manifest or model file is missing or unusable.</summary>
+    ModelUnavailable,
+    /// <summary>The store was built with another model (or dimension) than the one asked for.</summary>
+    ModelMismatch,
+    /// <summary>The store is damaged or from an unknown (newer) schema.</summary>
+    StoreCorrupt,
+    /// <summary>The store cannot be written (read-only, locked by another writer, disk full).</summary>
+    StoreUnavailable,
+    /// <summary>Reading a file failed for a reason outside our control (permissions, I/O).</summary>
+    IoFailure,
+}

@@ -1,0 +1,10 @@
+namespace Lookalike.Core.Imaging;
+
+/// <summary>The pixel size and fitting a decoder should produce (a model's input), so it can decode at reduced scale.</summary>
+/// <param name="Width">Target width in pixels, 1–8192.</param>
+/// <param name="Height">Target height in pixels, 1–8192.</param>
+/// <param name="Mode">How to fit images of another aspect ratio.</param>
+public sealed record ImageTarget(int Width, int Height, ResizeMode Mode)
+{
+    public override string ToString() => $"{Width}x{Height} {Mode.ToString().ToLowerInvariant()}";
+}
