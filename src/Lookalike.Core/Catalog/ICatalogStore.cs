@@ -1,0 +1,45 @@
+namespace Lookalike.Core.Catalog;
+
+/// <summary>
+/// The source of truth for items and their vectors. Writes are transactional per call: after a crash a call
+/// has either fully happened or not at all. Implementations allow concurrent readers.
+/// </summary>
+public interface ICatalogStore : IDisposable
+{
+    /// <summary>Folder holding the store's files.</summary>
+    string Location { get; }
+
+    StoreInfo GetInfo();
+
+    /// <summary>The model the store's vectors were made with; null while the store has never been bound.</summary>
+    ModelId? Model { get; }
+
+    /// <summary>Records <paramref name="model"/> on an unbound store, or checks it matches the recorded one.</summary>
+    /// <exception cref="Errors.LookalikeException"><see cref="Errors.LookalikeErrorKind.ModelMismatch"/> when it differs.</exception>
+    void BindModel(ModelId model, int dimension);
+
+    /// <summary>The folder items' ids are relative to; null until the first index run.</summary>
+    string? Root { get; }
+
+    void SetRoot(string root);
+
+    IReadOnlyDictionary<ItemId, ItemFingerprint> GetFingerprints();
+
+    /// <summary>Inserts or replaces items (with their vectors) in one transaction.</summary>
+    void Upsert(IReadOnlyList<CatalogItem> items);
+
+    /// <summary>Updates size/time (content unchanged) and metadata of existing items in one transaction; vectors stay.</summary>
+    void UpdateDetails(IReadOnlyList<(ItemId Id, ItemFingerprint Fingerprint, IReadOnlyDictionary<string, string> Metadata)> items);
+
+    /// <summary>Removes items in one transaction; returns how many existed.</summary>
+    int Remove(IReadOnlyCollection<ItemId> ids);
+
+    /// <summary>The item with its vector, or null.</summary>
+    CatalogItem? Find(ItemId id);
+
+    /// <summary>Streams every item, ordered by id, with vectors when <paramref name="withVectors"/>.</summary>
+    IEnumerable<CatalogItem> ReadAll(bool withVectors);
+
+    /// <summary>An item whose file had these bytes, if any.</summary>
+    ItemId? FindByContentHash(string contentHash);
+}

@@ -1,0 +1,364 @@
+using System.Globalization;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Lookalike.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite database (<c>catalog.db</c>, WAL mode) in a folder. Every write is one
+/// transaction that also bumps the store generation, so a crash leaves the old or the new state, never half.
+/// Thread-safe: each call uses its own pooled connection.
+/// </summary>
+public sealed class SqliteCatalogStore : ICatalogStore
+{
+    private const string MetaModel = "model_id";
+    private const string MetaDimension = "dimension";
+    private const string MetaRoot = "root";
+    private const string MetaGeneration = "generation";
+
+    private readonly string _connectionString;
+    private readonly string _databasePath;
+
+    private SqliteCatalogStore(string directory, bool readOnly)
+    {
+        Location = directory;
+        _databasePath = StoreFiles.DatabasePath(directory);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Location { get; }
+
+    /// <summary>Opens the store in <paramref name="directory"/>, creating folder and database when <paramref name="create"/>.</summary>
+    /// <exception cref="LookalikeException">NotFound when absent and not created; StoreCorrupt when it is not a Lookalike store.</exception>
+    public static SqliteCatalogStore Open(string directory, bool create)
+    {
+        string full = Path.GetFullPath(directory);
+        string db = StoreFiles.DatabasePath(full);
+        if (!File.Exists(db))
+        {
+            if (!create)
+                throw LookalikeException.NotFound(full, $"No Lookalike store at {full}. Run 'lookalike index <folder> --store {directory}' first.");
+            try
+            {
+                Directory.CreateDirectory(full);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot create store folder {full}: {e.Message}", full, e);
+            }
+        }
+        var store = new SqliteCatalogStore(full, readOnly: false);
+        try
+        {
+            using var connection = store.Connect();
+            Migrator.Migrate(connection, db);
+        }
+        catch (SqliteException e)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"Cannot open store {db}: {e.Message}", db, e);
+        }
+        return store;
+    }
+
+    public ModelId? Model => GetMeta(MetaModel) is { } m ? new ModelId(m) : null;
+
+    public string? Root => GetMeta(MetaRoot);
+
+    public StoreInfo GetInfo()
+    {
+        using var connection = Connect();
+        int items = Convert.ToInt32(Scalar(connection, "SELECT COUNT(*) FROM items;"), CultureInfo.InvariantCulture);
+        var columns = new SortedSet<string>(StringComparer.Ordinal);
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT DISTINCT j.key FROM items, json_each(items.metadata) AS j;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read()) columns.Add(reader.GetString(0));
+        }
+        long bytes = 0;
+        foreach (var file in Directory.EnumerateFiles(Location, StoreFiles.Database + "*")) bytes += new FileInfo(file).Length;
+        string? model = GetMeta(connection, MetaModel);
+        return new StoreInfo
+        {
+            Location = Location,
+            Items = items,
+            Model = model is null ? null : new ModelId(model),
+            Dimension = int.TryParse(GetMeta(connection, MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0,
+            StoreBytes = bytes,
+            SchemaVersion = Migrator.GetVersion(connection),
+            Generation = long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0,
+            Root = GetMeta(connection, MetaRoot),
+            MetadataColumns = columns.ToList(),
+        };
+    }
+
+    public void BindModel(ModelId model, int dimension)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        Write(connection =>
+        {
+            string? existing = GetMeta(connection, MetaModel);
+            if (existing is null)
+            {
+                SetMeta(connection, MetaModel, model.Value);
+                SetMeta(connection, MetaDimension, dimension.ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+            if (existing != model.Value)
+                throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                    $"Store {Location} holds vectors of model '{existing}', not '{model}'. Use the same --model, or another --store for this model.",
+                    Location);
+        });
+    }
+
+    public void SetRoot(string root) => Write(connection => SetMeta(connection, MetaRoot, Path.GetFullPath(root)));
+
+    public IReadOnlyDictionary<ItemId, ItemFingerprint> GetFingerprints()
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, content_hash, size_bytes, modified_ms FROM items;";
+        using var reader = command.ExecuteReader();
+        var result = new Dictionary<ItemId, ItemFingerprint>();
+        while (reader.Read())
+        {
+            result[ItemId.Parse(reader.GetString(0))] = new ItemFingerprint(
+                reader.GetString(1), reader.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+        }
+        return result;
+    }
+
+    public void Upsert(IReadOnlyList<CatalogItem> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0) return;
+        Write(connection =>
+        {
+            long generation = NextGeneration(connection);
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO items (id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector, generation)
+                VALUES ($id, $path, $hash, $size, $modified, $metadata, $model, $dimension, $vector, $generation)
+                ON CONFLICT (id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
+                    size_bytes = excluded.size_bytes, modified_ms = excluded.modified_ms, metadata = excluded.metadata,
+                    model_id = excluded.model_id, dimension = excluded.dimension, vector = excluded.vector,
+                    generation = excluded.generation;
+                """;
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            var path = command.Parameters.Add("$path", SqliteType.Text);
+            var hash = command.Parameters.Add("$hash", SqliteType.Text);
+            var size = command.Parameters.Add("$size", SqliteType.Integer);
+            var modified = command.Parameters.Add("$modified", SqliteType.Integer);
+            var metadata = command.Parameters.Add("$metadata", SqliteType.Text);
+            var model = command.Parameters.Add("$model", SqliteType.Text);
+            var dimension = command.Parameters.Add("$dimension", SqliteType.Integer);
+            var vector = command.Parameters.Add("$vector", SqliteType.Blob);
+            command.Parameters.AddWithValue("$generation", generation);
+            string? boundModel = GetMeta(connection, MetaModel);
+            foreach (var item in items)
+            {
+                if (boundModel is not null && item.Model.Value != boundModel)
+                    throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                        $"Item '{item.Id}' was embedded with model '{item.Model}', but store {Location} holds '{boundModel}'.", item.Id.Value);
+                id.Value = item.Id.Value;
+                path.Value = item.Path;
+                hash.Value = item.ContentHash;
+                size.Value = item.SizeBytes;
+                modified.Value = item.ModifiedUtc.ToUnixTimeMilliseconds();
+                metadata.Value = MetadataJson.Serialize(item.Metadata);
+                model.Value = item.Model.Value;
+                dimension.Value = item.Vector.Length;
+                vector.Value = VectorBlob.ToBytes(item.Vector.Span);
+                command.ExecuteNonQuery();
+            }
+        });
+    }
+
+    public void UpdateDetails(IReadOnlyList<(ItemId Id, ItemFingerprint Fingerprint, IReadOnlyDictionary<string, string> Metadata)> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0) return;
+        Write(connection =>
+        {
+            long generation = NextGeneration(connection);
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE items SET content_hash = $hash, size_bytes = $size, modified_ms = $modified, metadata = $metadata,
+                    generation = $generation WHERE id = $id;
+                """;
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            var hash = command.Parameters.Add("$hash", SqliteType.Text);
+            var size = command.Parameters.Add("$size", SqliteType.Integer);
+            var modified = command.Parameters.Add("$modified", SqliteType.Integer);
+            var metadata = command.Parameters.Add("$metadata", SqliteType.Text);
+            command.Parameters.AddWithValue("$generation", generation);
+            foreach (var (itemId, fingerprint, meta) in items)
+            {
+                id.Value = itemId.Value;
+                hash.Value = fingerprint.ContentHash;
+                size.Value = fingerprint.SizeBytes;
+                modified.Value = fingerprint.ModifiedUtc.ToUnixTimeMilliseconds();
+                metadata.Value = MetadataJson.Serialize(meta);
+                command.ExecuteNonQuery();
+            }
+        });
+    }
+
+    public int Remove(IReadOnlyCollection<ItemId> ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (ids.Count == 0) return 0;
+        int removed = 0;
+        Write(connection =>
+        {
+            NextGeneration(connection);
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM items WHERE id = $id;";
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            foreach (var itemId in ids)
+            {
+                id.Value = itemId.Value;
+                removed += command.ExecuteNonQuery();
+            }
+        });
+        return removed;
+    }
+
+    public CatalogItem? Find(ItemId id)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ItemColumns} FROM items WHERE id = $id;";
+        command.Parameters.AddWithValue("$id", id.Value);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadItem(reader, withVector: true) : null;
+    }
+
+    public IEnumerable<CatalogItem> ReadAll(bool withVectors)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = withVectors
+            ? $"SELECT {ItemColumns} FROM items ORDER BY id;"
+            : $"SELECT {ItemColumnsWithoutVector}, NULL FROM items ORDER BY id;";
+        using var reader = command.ExecuteReader();
+        while (reader.Read()) yield return ReadItem(reader, withVectors);
+    }
+
+    public ItemId? FindByContentHash(string contentHash)
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM items WHERE content_hash = $hash ORDER BY id LIMIT 1;";
+        command.Parameters.AddWithValue("$hash", contentHash);
+        return command.ExecuteScalar() is string id ? ItemId.Parse(id) : null;
+    }
+
+    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+
+    private const string ItemColumnsWithoutVector = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension";
+    private const string ItemColumns = ItemColumnsWithoutVector + ", vector";
+
+    private static CatalogItem ReadItem(SqliteDataReader reader, bool withVector)
+    {
+        string id = reader.GetString(0);
+        return new CatalogItem
+        {
+            Id = ItemId.Parse(id),
+            Path = reader.GetString(1),
+            ContentHash = reader.GetString(2),
+            SizeBytes = reader.GetInt64(3),
+            ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+            Metadata = MetadataJson.Deserialize(reader.GetString(5)),
+            Model = new ModelId(reader.GetString(6)),
+            Vector = withVector ? VectorBlob.FromBytes((byte[])reader.GetValue(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
+        };
+    }
+
+    private SqliteConnection Connect()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        // WAL: readers never block the writer and a crash rolls back to the last commit.
+        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private void Write(Action<SqliteConnection> action)
+    {
+        try
+        {
+            using var connection = Connect();
+            // BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) instead of failing mid-way.
+            Execute(connection, "BEGIN IMMEDIATE;");
+            try
+            {
+                action(connection);
+                Execute(connection, "COMMIT;");
+            }
+            catch
+            {
+                // SQLite may already have rolled back (e.g. on SQLITE_FULL); the original error is the one to report.
+                try { Execute(connection, "ROLLBACK;"); } catch (SqliteException) { }
+                throw;
+            }
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 8 /* READONLY */ or 13 /* FULL */ or 5 /* BUSY */ or 10 /* IOERR */)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot write store {Location}: {e.Message}", Location, e);
+        }
+    }
+
+    private static long NextGeneration(SqliteConnection connection)
+    {
+        long next = (long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0) + 1;
+        SetMeta(connection, MetaGeneration, next.ToString(CultureInfo.InvariantCulture));
+        return next;
+    }
+
+    private string? GetMeta(string key)
+    {
+        using var connection = Connect();
+        return GetMeta(connection, key);
+    }
+
+    private static string? GetMeta(SqliteConnection connection, string key)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT value FROM store_meta WHERE key = $key;";
+        command.Parameters.AddWithValue("$key", key);
+        return command.ExecuteScalar() as string;
+    }
+
+    private static void SetMeta(SqliteConnection connection, string key, string value)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO store_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$value", value);
+        command.ExecuteNonQuery();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
