@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Imaging;
+using Lookalike.Core.Search;
+
+namespace Lookalike.Hosting.Query;
+
+/// <summary>
+/// The online half: the store's vectors loaded once into an index, answering "most similar items" for a catalog
+/// item or an outside photo. The model is loaded only when an outside photo needs embedding. Thread-safe.
+/// </summary>
+public sealed class QueryService : IDisposable
+{
+    private readonly ICatalogStore _store;
+    private readonly IImageDecoder _decoder;
+    private readonly Lazy<IImageEmbedder> _embedder;
+    private readonly IVectorIndex _index;
+    private readonly Dictionary<ItemId, CatalogItem> _items;
+    private readonly Lock _itemsLock = new();
+    private readonly ModelId? _model;
+
+    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model)
+    {
+        _store = store;
+        _decoder = decoder;
+        _embedder = new Lazy<IImageEmbedder>(embedderFactory, LazyThreadSafetyMode.ExecutionAndPublication);
+        _index = index;
+        _items = items;
+        _model = model;
+    }
+
+    /// <summary>Loads every vector of <paramref name="store"/> into an exact index.</summary>
+    public static QueryService Open(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var info = store.GetInfo();
+        var index = new ExactVectorIndex(Math.Max(info.Dimension, 1), info.Items);
+        var items = new Dictionary<ItemId, CatalogItem>(info.Items);
+        foreach (var item in store.ReadAll(withVectors: true))
+        {
+            index.Upsert(item.Id, item.Vector.Span);
+            // Keep metadata in memory for filters and results; the vector lives in the index only.
+            items[item.Id] = item with { Vector = ReadOnlyMemory<float>.Empty };
+        }
+        return new QueryService(store, decoder, embedderFactory, index, items, info.Model);
+    }
+
+    public int Count => _index.Count;
+
+    public IVectorIndex Index => _index;
+
+    /// <summary>
+    /// Look-alikes of <paramref name="query"/>: an item id when the store has it, otherwise an image file path
+    /// (a file that is itself in the catalog resolves to its item).
+    /// </summary>
+    public SimilarResult Similar(string query, int k, ItemFilter? filter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(query);
+        if (ItemId.TryParse(query, out var id) && TryGetItem(id, out _)) return SimilarToItem(id, k, filter);
+        string path = Path.GetFullPath(query);
+        if (!File.Exists(path))
+            throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
+        var fromRoot = _store.Root is { } root ? ItemId.FromPath(root, path) : null;
+        if (fromRoot is { } rootId && TryGetItem(rootId, out _)) return SimilarToItem(rootId, k, filter);
+        byte[] bytes = ReadImageFile(path);
+        if (_store.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } sameBytes && TryGetItem(sameBytes, out _))
+            return SimilarToItem(sameBytes, k, filter);
+        return SimilarToImage(bytes, path, k, filter);
+    }
+
+    /// <summary>Look-alikes of a catalog item, the item itself excluded.</summary>
+    public SimilarResult SimilarToItem(ItemId id, int k, ItemFilter? filter = null)
+    {
+        if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        float[] vector = _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        var hits = Search(vector, k, filter, id);
+        return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata }, hits);
+    }
+
+    /// <summary>Look-alikes of an outside photo (encoded bytes).</summary>
+    public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter = null)
+    {
+        float[] vector = EmbedImage(imageBytes, sourceName);
+        var hits = Search(vector, k, filter, exclude: null);
+        return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName }, hits);
+    }
+
+    /// <summary>Decodes and embeds an outside photo with the store's model.</summary>
+    public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName)
+    {
+        var embedder = _embedder.Value;
+        if (_model is { } model && model != embedder.Model)
+            throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                $"Store {_store.Location} holds vectors of model '{model}', but the query model is '{embedder.Model}'. Use --model matching the store.",
+                _store.Location);
+        var image = _decoder.Decode(imageBytes, sourceName, embedder.Target);
+        var vector = new float[embedder.Dimension];
+        embedder.Embed(image, vector);
+        return vector;
+    }
+
+    /// <summary>The stored item (metadata, path, fingerprint) without its vector.</summary>
+    public bool TryGetItem(ItemId id, out CatalogItem item)
+    {
+        lock (_itemsLock) return _items.TryGetValue(id, out item!);
+    }
+
+    /// <summary>Metadata columns across the catalog, for validating filters.</summary>
+    public IReadOnlySet<string> MetadataColumns()
+    {
+        lock (_itemsLock)
+            return _items.Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    public void Dispose()
+    {
+        _index.Dispose();
+        if (_embedder.IsValueCreated) _embedder.Value.Dispose();
+    }
+
+    private List<SimilarItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
+    {
+        if (k is < 1 or > SearchRequest.MaxK)
+            throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
+        Func<ItemId, bool>? predicate = null;
+        if (filter is { IsEmpty: false })
+        {
+            var known = MetadataColumns();
+            var unknown = filter.Columns.Where(c => !known.Contains(c)).ToList();
+            if (unknown.Count > 0)
+                throw LookalikeException.InvalidArgument("where",
+                    $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
+            predicate = id => TryGetItem(id, out var item) && filter.Matches(item.Metadata);
+        }
+        var hits = _index.Search(vector, new SearchRequest(k, predicate, exclude));
+        var results = new List<SimilarItem>(hits.Count);
+        foreach (var hit in hits)
+        {
+            if (!TryGetItem(hit.Id, out var item)) continue;
+            results.Add(new SimilarItem(results.Count + 1, hit.Id.Value, item.Path, hit.Score, item.Metadata));
+        }
+        return results;
+    }
+
+    private static byte[] ReadImageFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
+        }
+    }
+}

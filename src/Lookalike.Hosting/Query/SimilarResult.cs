@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace Lookalike.Hosting.Query;
+
+/// <summary>What was asked: a catalog item or an outside image.</summary>
+public sealed record QueryDescription
+{
+    /// <summary><c>item</c> or <c>image</c>.</summary>
+    public required string Kind { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Path { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+}
+
+/// <summary>One look-alike, rank 1 first.</summary>
+public sealed record SimilarItem(int Rank, string Id, string Path, float Score, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>The answer of <c>similar</c>: same shape on the CLI (<c>--json</c>) and over HTTP.</summary>
+public sealed record SimilarResult(QueryDescription Query, IReadOnlyList<SimilarItem> Results);

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Lookalike.Core.Imaging;
+using Lookalike.Hosting.Query;
+
+namespace Lookalike.Hosting.Reports;
+
+/// <summary>
+/// One self-contained HTML page (thumbnails embedded as data URIs): each query beside its top-k look-alikes with
+/// scores and labels — what the classic recipe plotted with matplotlib, readable in any browser.
+/// </summary>
+public sealed class HtmlReport
+{
+    private readonly IImageDecoder _decoder;
+    private readonly int _thumbnailSide;
+
+    public HtmlReport(IImageDecoder decoder, int thumbnailSide = 160)
+    {
+        _decoder = decoder;
+        _thumbnailSide = thumbnailSide;
+    }
+
+    public string Render(string title, IReadOnlyList<SimilarResult> results, string? subtitle = null)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{Encode(title)}</title>
+            <style>
+            body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; background: #fafafa; }}
+            h1 {{ font-size: 22px; margin: 0 0 4px; }} .sub {{ color: #666; margin-bottom: 24px; }}
+            section {{ background: #fff; border: 1px solid #e3e3e3; border-radius: 8px; padding: 16px; margin-bottom: 20px; }}
+            .row {{ display: flex; gap: 12px; overflow-x: auto; align-items: flex-start; }}
+            figure {{ margin: 0; width: {_thumbnailSide}px; flex: none; }}
+            figure img {{ width: {_thumbnailSide}px; height: {_thumbnailSide}px; object-fit: contain; background: #f0f0f0; border-radius: 4px; }}
+            figure.query {{ border-right: 2px solid #ddd; padding-right: 12px; }}
+            figcaption {{ font-size: 12px; word-break: break-all; }}
+            .score {{ font-weight: 600; }} .label {{ color: #555; }} .rank {{ color: #999; }}
+            .missing {{ width: {_thumbnailSide}px; height: {_thumbnailSide}px; display: flex; align-items: center; justify-content: center; background: #eee; color: #999; }}
+            </style></head><body>
+            <h1>{Encode(title)}</h1>
+            <div class="sub">{Encode(subtitle ?? "")}</div>
+
+            """);
+        foreach (var result in results)
+        {
+            html.Append("<section><div class=\"row\">");
+            string queryCaption = result.Query.Id ?? Path.GetFileName(result.Query.Path ?? "");
+            AppendFigure(html, "query", result.Query.Path, $"<b>query</b><br>{Encode(queryCaption)}{Labels(result.Query.Metadata)}");
+            foreach (var hit in result.Results)
+            {
+                AppendFigure(html, "", hit.Path,
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"<span class=\"rank\">#{hit.Rank}</span> <span class=\"score\">{hit.Score:0.000}</span><br>{Encode(hit.Id)}{Labels(hit.Metadata)}"));
+            }
+            html.Append("</div></section>\n");
+        }
+        html.Append("</body></html>\n");
+        return html.ToString();
+    }
+
+    private void AppendFigure(StringBuilder html, string cssClass, string? imagePath, string captionHtml)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"{cssClass}\">");
+        string? dataUri = Thumbnail(imagePath);
+        html.Append(dataUri is null ? "<div class=\"missing\">no image</div>" : $"<img alt=\"\" src=\"{dataUri}\">");
+        html.Append(CultureInfo.InvariantCulture, $"<figcaption>{captionHtml}</figcaption></figure>");
+    }
+
+    private string? Thumbnail(string? path)
+    {
+        if (path is null || !File.Exists(path)) return null;
+        try
+        {
+            byte[] jpeg = _decoder.EncodeThumbnail(File.ReadAllBytes(path), path, _thumbnailSide * 2);
+            return "data:image/jpeg;base64," + Convert.ToBase64String(jpeg);
+        }
+        catch (Exception e) when (e is Core.Errors.LookalikeException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string Labels(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is null || metadata.Count == 0 ? "" :
+        "<br><span class=\"label\">" + Encode(string.Join(" · ", metadata.Where(kv => kv.Key != "id").Take(4).Select(kv => kv.Value))) + "</span>";
+
+    private static string Encode(string text) => WebUtility.HtmlEncode(text);
+}
