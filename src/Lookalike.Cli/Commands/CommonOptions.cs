@@ -1,0 +1,34 @@
+using System.CommandLine;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>Options shared by several verbs; each verb gets its own instance.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Store() => new("--store")
+    {
+        Description = "Store folder (default: $LOOKALIKE_STORE, else ./.lookalike).",
+    };
+
+    public static Option<string?> Model() => new("--model")
+    {
+        Description = "Model: 'resnet18' (built in) or the path of a manifest.json (default: resnet18).",
+    };
+
+    public static Option<bool> Json() => new("--json")
+    {
+        Description = "Print machine-readable JSON on stdout.",
+    };
+
+    public static Option<int> K(int defaultValue) => new("-k", "--k")
+    {
+        Description = $"Number of look-alikes per query, 1–1000 (default {defaultValue}).",
+        DefaultValueFactory = _ => defaultValue,
+    };
+
+    public static Option<string[]> Where() => new("--where")
+    {
+        Description = "Metadata filter column=value; repeat for more (same column: any of; different columns: all).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+}

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Lookalike.Cli.Output;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Lookalike.Hosting;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>
+/// <c>lookalike demo</c>: the whole job on the bundled sample catalog — index <c>samples/</c> with its labels into the
+/// store, print the top-5 look-alikes of a few items, and write <c>report.html</c> with one query per class.
+/// </summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var samples = new Option<string?>("--samples") { Description = "Sample catalog folder with labels.csv (default: the repository's samples/)." };
+        var store = CommonOptions.Store();
+        var output = new Option<string>("--out", "-o") { Description = "Report to write (default report.html).", DefaultValueFactory = _ => "report.html" };
+        var command = new Command("demo", "Index the bundled sample catalog, show look-alikes and write report.html.") { samples, store, output };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            string folder = parse.GetValue(samples) ?? FindSamples();
+            string labels = Path.Combine(folder, "labels.csv");
+            var summary = await IndexCommand.RunAsync(folder, parse.GetValue(store), null, File.Exists(labels) ? labels : null, prune: true, cancellationToken);
+            IndexCommand.PrintSummary(summary);
+
+            using var context = QueryContext.Open(parse.GetValue(store), null);
+            // One query per class, the first item of each in id order: deterministic and covers the catalog.
+            var perClass = context.Store.ReadAll(withVectors: false)
+                .GroupBy(i => i.Metadata.TryGetValue("class", out var c) ? c : "")
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.First().Id)
+                .ToList();
+            var results = perClass.Select(id => context.Service.SimilarToItem(id, 5)).ToList();
+            foreach (var result in results.Take(3))
+            {
+                ResultTable.Write(result);
+                Terminal.Out.WriteLine();
+            }
+            string report = Path.GetFullPath(parse.GetValue(output)!);
+            await ReportCommand.WriteAsync(report, results, context.Store.Location, cancellationToken);
+            await Console.Error.WriteLineAsync($"wrote {report} ({results.Count} queries, one per class)");
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>The repository's samples/ folder: from the working directory, else above the executable.</summary>
+    private static string FindSamples()
+    {
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "samples");
+                if (File.Exists(Path.Combine(candidate, "labels.csv"))) return candidate;
+            }
+        }
+        throw LookalikeException.NotFound("samples", "Cannot find the sample catalog (samples/labels.csv); pass --samples DIR.");
+    }
+
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Lookalike.Cli.Output;
+using Lookalike.Hosting;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike info</c>: what a store holds.</summary>
+internal static class InfoCommand
+{
+    public static Command Create()
+    {
+        var store = CommonOptions.Store();
+        var json = CommonOptions.Json();
+        var command = new Command("info", "Show item count, model, dimension and size of a store.") { store, json };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
+        {
+            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
+            var info = catalog.GetInfo();
+            var view = new
+            {
+                items = info.Items,
+                model = info.Model?.Value,
+                dimension = info.Dimension,
+                store_bytes = info.StoreBytes,
+                vector_bytes_per_item = info.Dimension * sizeof(float),
+                schema_version = info.SchemaVersion,
+                generation = info.Generation,
+                location = info.Location,
+                root = info.Root,
+                metadata_columns = info.MetadataColumns,
+            };
+            if (parse.GetValue(json))
+            {
+                JsonOutput.WriteLine(view);
+                return Task.FromResult(CommandRunner.Ok);
+            }
+            var grid = new Grid().AddColumn().AddColumn();
+            grid.AddRow("store", Markup.Escape(info.Location));
+            grid.AddRow("items", info.Items.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+            grid.AddRow("model", Markup.Escape(info.Model?.Value ?? "(none yet)"));
+            grid.AddRow("dimension", $"{info.Dimension} (float32, {view.vector_bytes_per_item} bytes per vector)");
+            grid.AddRow("store size", $"{info.StoreBytes / 1024.0 / 1024.0:0.0} MiB");
+            grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));
+            grid.AddRow("metadata", Markup.Escape(info.MetadataColumns.Count == 0 ? "-" : string.Join(", ", info.MetadataColumns)));
+            grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");
+            Terminal.Out.Write(grid);
+            return Task.FromResult(CommandRunner.Ok);
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,40 @@
+using Lookalike.Hosting;
+using Lookalike.Hosting.Query;
+using Lookalike.Storage.Sqlite;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>An open store and its query service for one CLI invocation.</summary>
+internal sealed class QueryContext : IDisposable
+{
+    private QueryContext(SqliteCatalogStore store, QueryService service)
+    {
+        Store = store;
+        Service = service;
+    }
+
+    public SqliteCatalogStore Store { get; }
+
+    public QueryService Service { get; }
+
+    public static QueryContext Open(string? storeOption, string? model)
+    {
+        var store = LookalikeComponents.OpenStore(StoreLocation.Resolve(storeOption), create: false);
+        try
+        {
+            var service = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => LookalikeComponents.CreateEmbedder(model));
+            return new QueryContext(store, service);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        Service.Dispose();
+        Store.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Lookalike.Core.Search;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Reports;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike report &lt;query&gt;... --out report.html</c>: a self-contained page of queries and their look-alikes.</summary>
+internal static class ReportCommand
+{
+    public static Command Create()
+    {
+        var queries = new Argument<string[]>("queries") { Description = "Item ids or image files.", Arity = ArgumentArity.OneOrMore };
+        var k = CommonOptions.K(5);
+        var where = CommonOptions.Where();
+        var output = new Option<string>("--out", "-o") { Description = "HTML file to write (default report.html).", DefaultValueFactory = _ => "report.html" };
+        var store = CommonOptions.Store();
+        var model = CommonOptions.Model();
+        var command = new Command("report", "Write an HTML page showing each query beside its top-k look-alikes.")
+        {
+            queries, k, where, output, store, model,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
+            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
+            var results = parse.GetValue(queries)!.Select(q => context.Service.Similar(q, parse.GetValue(k), filter)).ToList();
+            string path = Path.GetFullPath(parse.GetValue(output)!);
+            await WriteAsync(path, results, context.Store.Location, cancellationToken);
+            await Console.Error.WriteLineAsync($"wrote {path}");
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    public static async Task WriteAsync(string path, IReadOnlyList<Hosting.Query.SimilarResult> results, string storeLocation, CancellationToken cancellationToken)
+    {
+        var report = new HtmlReport(LookalikeComponents.CreateDecoder());
+        string html = report.Render("Lookalike — look-alikes", results, $"store {storeLocation} · {results.Count} queries · cosine similarity of ResNet embeddings");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, html, cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using Lookalike.Cli.Output;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Search;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike similar &lt;image-path|item-id&gt;</c> and <c>similar --batch FILE</c>.</summary>
+internal static class SimilarCommand
+{
+    public static Command Create()
+    {
+        var query = new Argument<string?>("query")
+        {
+            Description = "An item id from the store, or any image file.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var batch = new Option<string?>("--batch") { Description = "File with one image path or item id a line; prints one JSON line per query." };
+        var k = CommonOptions.K(5);
+        var where = CommonOptions.Where();
+        var store = CommonOptions.Store();
+        var model = CommonOptions.Model();
+        var json = CommonOptions.Json();
+        var command = new Command("similar", "Show the catalog items that look most like a photo or an item.")
+        {
+            query, batch, k, where, store, model, json,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
+        {
+            string? single = parse.GetValue(query);
+            string? batchFile = parse.GetValue(batch);
+            if ((single is null) == (batchFile is null))
+                throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
+            var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
+            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
+            if (single is not null)
+            {
+                var result = context.Service.Similar(single, parse.GetValue(k), filter);
+                if (parse.GetValue(json)) JsonOutput.WriteLine(result);
+                else ResultTable.Write(result);
+                return CommandRunner.Ok;
+            }
+            return await RunBatchAsync(context, batchFile!, parse.GetValue(k), filter, parse.GetValue(json), cancellationToken);
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunBatchAsync(QueryContext context, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(batchFile)) throw LookalikeException.NotFound(batchFile, $"Batch file not found: {batchFile}");
+        int failed = 0;
+        await foreach (string raw in File.ReadLinesAsync(batchFile, cancellationToken))
+        {
+            string line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            try
+            {
+                var result = context.Service.Similar(line, k, filter);
+                if (json) JsonOutput.WriteLine(result);
+                else ResultTable.Write(result);
+            }
+            catch (LookalikeException e) when (e.Kind != LookalikeErrorKind.InvalidArgument || e.Subject == "id")
+            {
+                // One bad line does not stop the batch: it gets an error line of its own.
+                failed++;
+                if (json) JsonOutput.WriteLine(new { query = new { kind = "unknown", path = line }, error = new { kind = e.Kind.ToString(), message = e.Message } });
+                else await Console.Error.WriteLineAsync($"error: {line}: {e.Message}");
+            }
+        }
+        if (failed > 0) await Console.Error.WriteLineAsync($"{failed} quer{(failed == 1 ? "y" : "ies")} failed");
+        return failed > 0 ? CommandRunner.BadInput : CommandRunner.Ok;
+    }
+}

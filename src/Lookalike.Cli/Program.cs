@@ -1,0 +1,13 @@
+using System.CommandLine;
+using Lookalike.Cli.Commands;
+
+var root = new RootCommand("lookalike — find products that look alike: index a folder of photos, then ask for look-alikes.")
+{
+    DemoCommand.Create(),
+    IndexCommand.Create(),
+    SimilarCommand.Create(),
+    ReportCommand.Create(),
+    ExportCommand.Create(),
+    InfoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();
