@@ -3,6 +3,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Hosting;
+using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
 

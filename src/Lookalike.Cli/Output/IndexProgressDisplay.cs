@@ -53,13 +53,15 @@ internal static class IndexProgressDisplay
         private readonly Lock _lock = new();
         private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
         private bool _first = true;
+        private bool _finished;
 
         public void Report(IngestProgress value)
         {
             lock (_lock)
             {
                 bool finished = value.Done >= value.Total;
-                if (!_first && !finished && _sinceLast.Elapsed < TimeSpan.FromSeconds(3)) return;
+                if (_finished || (!_first && !finished && _sinceLast.Elapsed < TimeSpan.FromSeconds(3))) return;
+                _finished = finished;
                 _first = false;
                 _sinceLast.Restart();
                 double rate = value.ImagesPerSecond;

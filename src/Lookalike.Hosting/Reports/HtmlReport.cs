@@ -25,25 +25,25 @@ public sealed class HtmlReport
     {
         ArgumentNullException.ThrowIfNull(results);
         var html = new StringBuilder();
-        html.Append(CultureInfo.InvariantCulture, $"""
+        html.Append(CultureInfo.InvariantCulture, $$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{Encode(title)}</title>
+            <title>{{Encode(title)}}</title>
             <style>
-            body {{ font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; background: #fafafa; }}
-            h1 {{ font-size: 22px; margin: 0 0 4px; }} .sub {{ color: #666; margin-bottom: 24px; }}
-            section {{ background: #fff; border: 1px solid #e3e3e3; border-radius: 8px; padding: 16px; margin-bottom: 20px; }}
-            .row {{ display: flex; gap: 12px; overflow-x: auto; align-items: flex-start; }}
-            figure {{ margin: 0; width: {_thumbnailSide}px; flex: none; }}
-            figure img {{ width: {_thumbnailSide}px; height: {_thumbnailSide}px; object-fit: contain; background: #f0f0f0; border-radius: 4px; }}
-            figure.query {{ border-right: 2px solid #ddd; padding-right: 12px; }}
-            figcaption {{ font-size: 12px; word-break: break-all; }}
-            .score {{ font-weight: 600; }} .label {{ color: #555; }} .rank {{ color: #999; }}
-            .missing {{ width: {_thumbnailSide}px; height: {_thumbnailSide}px; display: flex; align-items: center; justify-content: center; background: #eee; color: #999; }}
+            body { font: 14px/1.4 system-ui, sans-serif; margin: 24px; color: #222; background: #fafafa; }
+            h1 { font-size: 22px; margin: 0 0 4px; } .sub { color: #666; margin-bottom: 24px; }
+            section { background: #fff; border: 1px solid #e3e3e3; border-radius: 8px; padding: 16px; margin-bottom: 20px; }
+            .row { display: flex; gap: 12px; overflow-x: auto; align-items: flex-start; }
+            figure { margin: 0; width: {{_thumbnailSide}}px; flex: none; }
+            figure img { width: {{_thumbnailSide}}px; height: {{_thumbnailSide}}px; object-fit: contain; background: #f0f0f0; border-radius: 4px; }
+            figure.query { border-right: 2px solid #ddd; padding-right: 12px; }
+            figcaption { font-size: 12px; word-break: break-all; }
+            .score { font-weight: 600; } .label { color: #555; } .rank { color: #999; }
+            .missing { width: {{_thumbnailSide}}px; height: {{_thumbnailSide}}px; display: flex; align-items: center; justify-content: center; background: #eee; color: #999; }
             </style></head><body>
-            <h1>{Encode(title)}</h1>
-            <div class="sub">{Encode(subtitle ?? "")}</div>
+            <h1>{{Encode(title)}}</h1>
+            <div class="sub">{{Encode(subtitle ?? "")}}</div>
 
             """);
         foreach (var result in results)
