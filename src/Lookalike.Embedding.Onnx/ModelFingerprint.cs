@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
+
+namespace Lookalike.Embedding.Onnx;
+
+/// <summary>
+/// Computes the <see cref="ModelId"/> <c>{name}@{8 hex}</c>: the hex is the start of a SHA-256 over everything that
+/// changes the vectors: the manifest's preprocessing and tensor names, and the content of each graph file.
+/// </summary>
+/// <remarks>
+/// <para>Hashed text, one line each, invariant culture, floats in round-trip form:
+/// <c>lookalike-model-id/1</c>, input size, resize mode, channel order, scale, mean, std, batch dimension,
+/// dimension, then per graph in order: input name, output name, file length and content hash.</para>
+/// <para>File names and folders are not hashed: the same model installed elsewhere has the same id. The name is
+/// not hashed either; it is the readable prefix.</para>
+/// <para>Content hash: SHA-256 of the whole file up to <see cref="FullHashLimit"/> bytes (the bundled 61 MiB
+/// ResNet18 hashes in ~50 ms, cheap next to creating its session, and a fine-tuned model of the same size still
+/// gets a new id); above it, SHA-256 of the first and last MiB ("sampled"), so a 500 MB model starts fast.
+/// The rule depends on the file size only, so the id is the same on every machine.</para>
+/// </remarks>
+internal static class ModelFingerprint
+{
+    /// <summary>Files up to this size (256 MiB) are hashed whole.</summary>
+    public const long FullHashLimit = 256L << 20;
+
+    private const int SampleBytes = 1 << 20;
+
+    public static ModelId Compute(ModelManifest manifest)
+    {
+        var text = new StringBuilder();
+        void Line(FormattableString s) => text.Append(FormattableString.Invariant(s)).Append('\n');
+        static string Floats(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+
+        Line($"lookalike-model-id/1");
+        Line($"input {manifest.InputWidth}x{manifest.InputHeight}");
+        Line($"resize {manifest.Resize}");
+        Line($"channels {manifest.ChannelOrder}");
+        Line($"scale {Floats([manifest.Scale])}");
+        Line($"mean {Floats(manifest.Mean)}");
+        Line($"std {Floats(manifest.Std)}");
+        Line($"batch {manifest.BatchDimension}");
+        Line($"dimension {manifest.Dimension}");
+        foreach (ModelGraph graph in manifest.Graphs)
+        {
+            string path = manifest.ResolvePath(graph);
+            (long length, string hash) = HashFile(path);
+            Line($"graph in={graph.Input} out={graph.Output} length={length} {hash}");
+        }
+
+        byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return new ModelId($"{manifest.Name}@{Convert.ToHexStringLower(digest.AsSpan(0, 4))}");
+    }
+
+    private static (long Length, string Hash) HashFile(string path)
+    {
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 20);
+            long length = file.Length;
+            if (length <= FullHashLimit)
+                return (length, "sha256=" + Convert.ToHexStringLower(SHA256.HashData(file)));
+
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            byte[] buffer = new byte[SampleBytes];
+            file.ReadExactly(buffer);
+            sha.AppendData(buffer);
+            file.Seek(-SampleBytes, SeekOrigin.End);
+            file.ReadExactly(buffer);
+            sha.AppendData(buffer);
+            return (length, "sampled-sha256=" + Convert.ToHexStringLower(sha.GetHashAndReset()));
+        }
+        catch (IOException e)
+        {
+            throw OrtErrors.ModelUnavailable(path, $"Cannot read model file {path}: {e.Message}", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw OrtErrors.ModelUnavailable(path, $"Cannot read model file {path}: {e.Message}", e);
+        }
+    }
+}
