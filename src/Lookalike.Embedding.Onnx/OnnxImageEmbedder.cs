@@ -68,6 +68,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
+            // Each session has its own pool; a spinning pool of one graph would steal cores from the next graph's run.
+            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.SpinWait ? "1" : "0");
             for (int i = 0; i < _stages.Length; i++)
             {
                 ModelGraph graph = manifest.Graphs[i];

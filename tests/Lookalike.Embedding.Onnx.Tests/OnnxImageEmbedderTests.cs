@@ -96,6 +96,25 @@ public sealed class OnnxImageEmbedderTests(ResNet18Fixture fixture)
     }
 
     [Fact]
+    public void Embed_OtherThreadingOptions_SameVectorsAndModelId()
+    {
+        DecodedImage image = fixture.Load(SampleImages.Paths(1)[0]);
+        using var other = new OnnxImageEmbedder(BuiltInModels.Resolve(BuiltInModels.ResNet18), new OnnxEmbeddingOptions { IntraOpThreads = 1, SpinWait = true });
+        float[] vector = new float[other.Dimension];
+        other.Embed(image, vector);
+        // Identical on this machine; a tolerance, because kernels may split sums differently per thread count.
+        Assert.Equal(fixture.Embed(image), vector, (a, b) => Math.Abs(a - b) < 1e-5f);
+        Assert.Equal(_embedder.Model, other.Model);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1025)]
+    public void Constructor_ThreadsOutOfRange_Throws(int threads) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new OnnxImageEmbedder(BuiltInModels.Resolve(BuiltInModels.ResNet18), new OnnxEmbeddingOptions { IntraOpThreads = threads }));
+
+    [Fact]
     public void Embed_WrongSize_ThrowsArgumentException()
     {
         var image = new DecodedImage(223, 224, new byte[223 * 224 * 3]);
