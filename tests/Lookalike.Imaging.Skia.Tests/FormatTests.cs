@@ -168,6 +168,27 @@ public sealed class FormatTests
         AssertColor(Red, image, 4, 4, tolerance: 3);
     }
 
+    [Fact]
+    public void Decode_PngWithDisplayP3Profile_ConvertsToSrgb()
+    {
+        // The same stored numbers mean a different colour under another profile: decoding must honour the ICC profile.
+        var p3 = SKColorSpace.CreateRgb(SKColorSpaceTransferFn.Srgb, SKColorSpaceXyz.DisplayP3);
+        var stored = new SKColor(60, 170, 90);
+        using var bitmap = new SKBitmap(new SKImageInfo(8, 8, SKColorType.Rgba8888, SKAlphaType.Unpremul, p3));
+        var span = bitmap.GetPixelSpan(); // raw bytes: Erase(SKColor) would convert from sRGB first
+        for (int i = 0; i < span.Length; i += 4)
+            (span[i], span[i + 1], span[i + 2], span[i + 3]) = (stored.Red, stored.Green, stored.Blue, 255);
+        using var expectedSrgb = new SKBitmap(new SKImageInfo(8, 8, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb()));
+        using (var pixmap = bitmap.PeekPixels())
+            Assert.True(pixmap.ReadPixels(expectedSrgb.Info, expectedSrgb.GetPixels(), expectedSrgb.RowBytes, 0, 0));
+        var expected = expectedSrgb.GetPixel(4, 4);
+        Assert.True(Distance(stored, expected) > 10, "test colour must change visibly between P3 and sRGB");
+
+        var image = _decoder.Decode(Png(bitmap), "display-p3.png");
+
+        AssertColor(expected, image, 4, 4, tolerance: 2);
+    }
+
     [Theory]
     [InlineData("photo.txt")]
     [InlineData("photo.gif")]
