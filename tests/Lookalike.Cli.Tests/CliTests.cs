@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Lookalike.TestKit;
+
+namespace Lookalike.Cli.Tests;
+
+public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCatalogFixture>
+{
+    [Fact]
+    public void Index_Json_ReportsEveryFileAdded()
+    {
+        Assert.True(fixture.IndexResult.ExitCode == 0, fixture.IndexResult.Stderr);
+        using var summary = JsonDocument.Parse(fixture.IndexResult.Stdout);
+        Assert.Equal(30, summary.RootElement.GetProperty("added").GetInt32());
+        Assert.Equal(0, summary.RootElement.GetProperty("failures").GetArrayLength());
+        Assert.Contains("indexing 100%", fixture.IndexResult.Stderr); // progress goes to stderr
+    }
+
+    [Fact]
+    public void Info_Json_HasCountModelDimensionSize()
+    {
+        var result = fixture.Run("info", "--store", "store", "--json");
+        Assert.Equal(0, result.ExitCode);
+        var info = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal(30, info.GetProperty("items").GetInt32());
+        Assert.StartsWith("resnet18@", info.GetProperty("model").GetString());
+        Assert.Equal(512, info.GetProperty("dimension").GetInt32());
+        Assert.True(info.GetProperty("store_bytes").GetInt64() > 30 * 2048);
+    }
+
+    [Fact]
+    public void Similar_ItemIdJson_HasDocumentedShape()
+    {
+        string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
+        var result = fixture.Run("similar", id, "-k", "3", "--store", "store", "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var root = JsonDocument.Parse(result.Stdout).RootElement;
+        Assert.Equal("item", root.GetProperty("query").GetProperty("kind").GetString());
+        Assert.Equal(id, root.GetProperty("query").GetProperty("id").GetString());
+        var results = root.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(3, results.Count);
+        Assert.Equal(1, results[0].GetProperty("rank").GetInt32());
+        Assert.NotEqual(id, results[0].GetProperty("id").GetString());
+        Assert.True(File.Exists(results[0].GetProperty("path").GetString()));
+        float score = results[0].GetProperty("score").GetSingle();
+        Assert.InRange(score, -1f, 1.0001f);
+        Assert.True(results[0].GetProperty("metadata").TryGetProperty("class", out _));
+    }
+
+    [Fact]
+    public void Similar_OutsidePhoto_Table()
+    {
+        string outside = RepositoryPaths.SampleImages()[^1]; // not among the 30 indexed
+        var result = fixture.Run("similar", outside, "--store", "store");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("Look-alikes of image", result.Stdout);
+        Assert.Contains("rank", result.Stdout);
+    }
+
+    [Fact]
+    public void Similar_Batch_OneJsonLinePerQueryAndErrorLines()
+    {
+        var ids = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).Take(4).Select(f => "images/" + Path.GetFileName(f)).ToList();
+        string batch = Path.Combine(fixture.WorkingDirectory, "batch.txt");
+        File.WriteAllLines(batch, [.. ids, RepositoryPaths.SampleImages()[^2], "no/such/thing.jpg"]);
+        var result = fixture.Run("similar", "--batch", batch, "-k", "2", "--json", "--store", "store");
+        Assert.Equal(2, result.ExitCode); // one query failed
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(6, lines.Length);
+        Assert.All(lines.Take(5), line => Assert.Equal(2, JsonDocument.Parse(line).RootElement.GetProperty("results").GetArrayLength()));
+        Assert.Equal("NotFound", JsonDocument.Parse(lines[5]).RootElement.GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Similar_WhereFilter_OnlyMatchingClass()
+    {
+        string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
+        var result = fixture.Run("similar", id, "--where", "class=dress", "-k", "3", "--json", "--store", "store");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var results = JsonDocument.Parse(result.Stdout).RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.NotEmpty(results);
+        Assert.All(results, r => Assert.Equal("dress", r.GetProperty("metadata").GetProperty("class").GetString()));
+    }
+
+    [Theory]
+    [InlineData(1, "similar", "x", "-k", "0")]
+    [InlineData(1, "similar", "x", "--where", "classdress")]
+    [InlineData(1, "similar", "x", "--where", "nosuchcolumn=1")]
+    [InlineData(1, "info", "--no-such-option")]
+    [InlineData(1, "frobnicate")]
+    [InlineData(2, "similar", "no-such-file.jpg")]
+    [InlineData(2, "info", "--store", "no-such-store")]
+    public void BadInvocation_ExitCodeAndMessage(int expected, params string[] args)
+    {
+        var fixedArgs = args.Select(a => a == "x" ? "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First()) : a).ToList();
+        if (!fixedArgs.Contains("--store") && fixedArgs[0] != "frobnicate") fixedArgs.AddRange(["--store", "store"]);
+        var result = fixture.Run([.. fixedArgs]);
+        Assert.Equal(expected, result.ExitCode);
+        Assert.False(string.IsNullOrWhiteSpace(result.Stderr));
+        Assert.DoesNotContain("   at ", result.Stderr); // no stack traces for users
+    }
+
+    [Fact]
+    public void Export_WritesNpyAndIdsInSameOrder()
+    {
+        var result = fixture.Run("export", "--out", "out/vectors.npy", "--store", "store");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        byte[] npy = File.ReadAllBytes(Path.Combine(fixture.WorkingDirectory, "out", "vectors.npy"));
+        var (rows, dimension, data) = Core.Vectors.NpyFormat.Read(new MemoryStream(npy), "vectors.npy");
+        Assert.Equal((30, 512), (rows, dimension));
+        var ids = File.ReadAllLines(Path.Combine(fixture.WorkingDirectory, "out", "vectors.ids.txt"));
+        Assert.Equal(30, ids.Length);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        double norm = Math.Sqrt(data.Take(512).Sum(x => (double)x * x));
+        Assert.Equal(1.0, norm, 1e-4);
+    }
+
+    [Fact]
+    public void Report_WritesSelfContainedHtml()
+    {
+        var ids = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).Take(2).Select(f => "images/" + Path.GetFileName(f)).ToArray();
+        var result = fixture.Run(["report", .. ids, "-k", "4", "--out", "r/report.html", "--store", "store"]);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string html = File.ReadAllText(Path.Combine(fixture.WorkingDirectory, "r", "report.html"));
+        Assert.Equal(2, CountOf(html, "<section>"));
+        Assert.Equal(2 * 5, CountOf(html, "data:image/jpeg;base64,"));
+        Assert.DoesNotContain("src=\"/", html); // nothing loaded from disk paths
+    }
+
+    [Fact]
+    public void Index_OtherModelManifestOnSameStore_IsClearError()
+    {
+        string manifest = Path.Combine(fixture.WorkingDirectory, "other.json");
+        string modelDir = Path.Combine(AppContext.BaseDirectory, "models", "resnet18");
+        File.WriteAllText(manifest, $$"""
+            {"name":"resnet18-pad","graphs":[{"file":"{{modelDir}}/ResNetPreprocess.onnx","input":"OriginalInput","output":"PreprocessedInput"},
+             {"file":"{{modelDir}}/ResNet18.onnx","input":"Input247","output":"Pooling395_Output_0"}],
+             "inputWidth":224,"inputHeight":224,"resize":"pad","dimension":512}
+            """);
+        var result = fixture.Run("index", "catalog", "--store", "store", "--model", manifest);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("resnet18-pad", result.Stderr);
+        Assert.Contains("holds vectors of model", result.Stderr);
+    }
+
+    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+}
+
+public class DemoTests
+{
+    [Fact]
+    public void Demo_SampleCatalog_IndexesPrintsLookalikesWritesReport()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run(dir.Path, "demo", "--samples", RepositoryPaths.Samples);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("indexed 250 new", result.Stderr);
+        Assert.Equal(3, result.Stdout.Split("Look-alikes of item").Length - 1);
+        string html = File.ReadAllText(Path.Combine(dir.Path, "report.html"));
+        Assert.Equal(10, html.Split("<section>").Length - 1); // one query per class
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, ".lookalike"))); // the embedded default store
+    }
+}
