@@ -9,5 +9,6 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     ReportCommand.Create(),
     ExportCommand.Create(),
     InfoCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
