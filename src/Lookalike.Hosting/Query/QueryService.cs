@@ -11,7 +11,7 @@ namespace Lookalike.Hosting.Query;
 /// The online half: the store's vectors loaded once into an index, answering "most similar items" for a catalog
 /// item or an outside photo. The model is loaded only when an outside photo needs embedding. Thread-safe.
 /// </summary>
-public sealed class QueryService : IDisposable
+public sealed partial class QueryService : IDisposable
 {
     private readonly ICatalogStore _store;
     private readonly IImageDecoder _decoder;
