@@ -15,6 +15,9 @@ public interface IVectorIndex : IDisposable
 
     int Count { get; }
 
+    /// <summary>Bytes of memory the index holds (vectors and graph), for <c>info</c> and benchmarks.</summary>
+    long MemoryBytes { get; }
+
     /// <summary>Adds the item or replaces its vector.</summary>
     void Upsert(ItemId id, ReadOnlySpan<float> vector);
 
@@ -23,10 +26,23 @@ public interface IVectorIndex : IDisposable
 
     bool Contains(ItemId id);
 
-    /// <summary>A copy of the item's stored vector, or null.</summary>
+    /// <summary>A copy of the item's stored vector (decoded to float32), or null.</summary>
     float[]? GetVector(ItemId id);
 
     /// <summary>The best <see cref="SearchRequest.K"/> matches, best first.</summary>
     /// <exception cref="ArgumentException">The query length differs from <see cref="Dimension"/>.</exception>
     IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchRequest request);
+
+    /// <summary>
+    /// Searches many queries at once (<paramref name="queries"/> is <paramref name="queryCount"/>×<see cref="Dimension"/>,
+    /// row-major); <paramref name="exclude"/>, when given, names one item per query to leave out.
+    /// </summary>
+    IReadOnlyList<SearchHit>[] SearchBatch(ReadOnlySpan<float> queries, int queryCount, SearchRequest request, IReadOnlyList<ItemId?>? exclude = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var results = new IReadOnlyList<SearchHit>[queryCount];
+        for (int i = 0; i < queryCount; i++)
+            results[i] = Search(queries.Slice(i * Dimension, Dimension), exclude is null ? request : request with { Exclude = exclude[i] });
+        return results;
+    }
 }

@@ -1,0 +1,365 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Cloud.Unum.USearch;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Search;
+using Lookalike.Core.Vectors;
+
+namespace Lookalike.Search.USearch;
+
+/// <summary>
+/// Approximate search over a USearch HNSW graph, behind the same <see cref="IVectorIndex"/> as the exact scan.
+/// Vectors are stored as f32, f16 or i8 (<see cref="IndexSpec.DType"/>); scores are inner products of unit
+/// vectors (cosine). Filters are applied during graph traversal, so k results still come back when enough items
+/// match. With <see cref="IndexSpec.Rerank"/> the candidates are re-scored with exact float32 vectors from
+/// <c>exactVectors</c> (the store). <see cref="SearchRequest.Exact"/> scans every item instead of walking the graph.
+/// Thread-safe: searches share a read lock, writes take a write lock. Dispose frees the native index.
+/// </summary>
+public sealed unsafe class HnswVectorIndex : IVectorIndex
+{
+    private readonly IndexSpec _spec;
+    private readonly Func<ItemId, float[]?>? _exactVectors;
+    private readonly Dictionary<ItemId, ulong> _keys = [];
+    private readonly Dictionary<ulong, ItemId> _ids = [];
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private nint _index;
+    private ulong _nextKey;
+
+    /// <param name="dimension">Vector length.</param>
+    /// <param name="spec">An <see cref="IndexKind.Hnsw"/> spec.</param>
+    /// <param name="exactVectors">Full-precision vectors by id, for re-ranking; null disables re-ranking.</param>
+    public HnswVectorIndex(int dimension, IndexSpec spec, Func<ItemId, float[]?>? exactVectors = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Kind != IndexKind.Hnsw) throw new ArgumentException($"HnswVectorIndex needs an hnsw spec, not {spec}.", nameof(spec));
+        Dimension = dimension;
+        _spec = spec;
+        _exactVectors = exactVectors;
+        var options = new UsearchNative.InitOptions
+        {
+            MetricKind = MetricKind.Ip,
+            Quantization = spec.DType switch { VectorDType.F16 => ScalarKind.Float16, VectorDType.I8 => ScalarKind.Int8, _ => ScalarKind.Float32 },
+            Dimensions = (nuint)dimension,
+            Connectivity = (nuint)spec.M,
+            ExpansionAdd = (nuint)spec.EfConstruction,
+            ExpansionSearch = (nuint)spec.EfSearch,
+        };
+        _index = UsearchNative.usearch_init(ref options, out nint error);
+        UsearchErrors.Check(error, "init");
+        UsearchNative.usearch_change_threads_add(_index, (nuint)Environment.ProcessorCount, out error);
+        UsearchErrors.Check(error, "threads");
+        UsearchNative.usearch_change_threads_search(_index, (nuint)Math.Max(64, Environment.ProcessorCount * 4), out error);
+        UsearchErrors.Check(error, "threads");
+    }
+
+    public string Spec => _spec.ToString();
+
+    public IndexSpec IndexSpec => _spec;
+
+    public int Dimension { get; }
+
+    public int Count
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _keys.Count; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    public long MemoryBytes
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                long native = (long)UsearchNative.usearch_memory_usage(_index, out nint error);
+                UsearchErrors.Check(error, "memory usage");
+                return native + _keys.Count * 96L; // + the id ↔ key maps
+            }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>Pre-allocates room for <paramref name="capacity"/> items (avoids re-allocation while building).</summary>
+    public void Reserve(int capacity)
+    {
+        _lock.EnterWriteLock();
+        try { ReserveLocked((nuint)capacity); }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public void Upsert(ItemId id, ReadOnlySpan<float> vector)
+    {
+        CheckLength(vector);
+        _lock.EnterWriteLock();
+        try
+        {
+            EnsureCapacity(_keys.Count + 1);
+            if (_keys.TryGetValue(id, out ulong key))
+            {
+                UsearchNative.usearch_remove(_index, key, out nint removeError);
+                UsearchErrors.Check(removeError, "remove");
+            }
+            else
+            {
+                key = _nextKey++;
+                _keys[id] = key;
+                _ids[key] = id;
+            }
+            nint error;
+            fixed (float* p = vector) UsearchNative.usearch_add(_index, key, p, ScalarKind.Float32, out error);
+            if (error != 0)
+            {
+                // A failed add must not leave a key without a vector.
+                _keys.Remove(id);
+                _ids.Remove(key);
+                UsearchErrors.Check(error, "add");
+            }
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    /// <summary>
+    /// Adds many new items using all cores (graph insertion is the slow part of building). Ids already present are replaced.
+    /// <paramref name="vectors"/> is <c>ids.Count</c>×<see cref="Dimension"/>, row-major.
+    /// </summary>
+    public void AddRange(IReadOnlyList<ItemId> ids, ReadOnlySpan<float> vectors)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        if (vectors.Length != ids.Count * Dimension) throw new ArgumentException("vectors must be ids.Count × Dimension.", nameof(vectors));
+        var keys = new ulong[ids.Count];
+        _lock.EnterWriteLock();
+        try
+        {
+            EnsureCapacity(_keys.Count + ids.Count);
+            for (int i = 0; i < ids.Count; i++)
+            {
+                if (_keys.TryGetValue(ids[i], out ulong old))
+                {
+                    UsearchNative.usearch_remove(_index, old, out nint removeError);
+                    UsearchErrors.Check(removeError, "remove");
+                    keys[i] = old;
+                    continue;
+                }
+                keys[i] = _nextKey++;
+                _keys[ids[i]] = keys[i];
+                _ids[keys[i]] = ids[i];
+            }
+            fixed (float* basePtr = vectors)
+            {
+                nint address = (nint)basePtr;
+                string? failure = null;
+                Parallel.For(0, ids.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+                {
+                    UsearchNative.usearch_add(_index, keys[i], (float*)address + (long)i * Dimension, ScalarKind.Float32, out nint error);
+                    if (error != 0) failure ??= Marshal.PtrToStringUTF8(error);
+                });
+                if (failure is not null) throw new InvalidOperationException($"USearch add failed: {failure}");
+            }
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public bool Remove(ItemId id)
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (!_keys.Remove(id, out ulong key)) return false;
+            _ids.Remove(key);
+            UsearchNative.usearch_remove(_index, key, out nint error);
+            UsearchErrors.Check(error, "remove");
+            return true;
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public bool Contains(ItemId id)
+    {
+        _lock.EnterReadLock();
+        try { return _keys.ContainsKey(id); }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    public float[]? GetVector(ItemId id)
+    {
+        _lock.EnterReadLock();
+        try { return _keys.TryGetValue(id, out ulong key) ? GetVectorLocked(key) : null; }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    public IReadOnlyList<SearchHit> Search(ReadOnlySpan<float> query, SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        CheckLength(query);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.K);
+        _lock.EnterReadLock();
+        try
+        {
+            if (request.Exact) return ScanAll(query, request);
+            bool rerank = _spec.Rerank && _exactVectors is not null;
+            int wanted = rerank ? Math.Max(request.K * 4, request.K + 16) : request.K;
+            wanted = Math.Min(wanted, Math.Max(_keys.Count, 1));
+            var keys = new ulong[wanted];
+            var distances = new float[wanted];
+            int found;
+            fixed (float* q = query)
+            fixed (ulong* k = keys)
+            fixed (float* d = distances)
+            {
+                nint error;
+                if (request.Filter is null && request.Exclude is null)
+                {
+                    found = (int)UsearchNative.usearch_search(_index, q, ScalarKind.Float32, (nuint)wanted, k, d, out error);
+                }
+                else
+                {
+                    var state = new FilterState(this, request.Filter, request.Exclude);
+                    var handle = GCHandle.Alloc(state);
+                    try
+                    {
+                        found = (int)UsearchNative.usearch_filtered_search(_index, q, ScalarKind.Float32, (nuint)wanted,
+                            &FilterThunk, GCHandle.ToIntPtr(handle), k, d, out error);
+                    }
+                    finally { handle.Free(); }
+                }
+                UsearchErrors.Check(error, "search");
+            }
+            var hits = new List<SearchHit>(found);
+            for (int i = 0; i < found; i++)
+            {
+                if (!_ids.TryGetValue(keys[i], out var id)) continue;
+                float score = 1f - distances[i]; // inner-product distance is 1 − dot
+                if (rerank && _exactVectors!(id) is { } exact) score = VectorMath.Dot(query, exact);
+                hits.Add(new SearchHit(id, score));
+            }
+            if (rerank) hits.Sort((a, b) => b.Score.CompareTo(a.Score));
+            return hits.Count > request.K ? hits.GetRange(0, request.K) : hits;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Writes the native index to <paramref name="path"/> (keys only; the caller persists the id map).</summary>
+    public void SaveNative(string path)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            UsearchNative.usearch_save(_index, path, out nint error);
+            UsearchErrors.Check(error, "save");
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>The id ↔ key map, for persistence.</summary>
+    public IReadOnlyList<(ulong Key, ItemId Id)> KeyMap()
+    {
+        _lock.EnterReadLock();
+        try { return _ids.Select(kv => (kv.Key, kv.Value)).OrderBy(x => x.Key).ToList(); }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Replaces the contents with a saved native index and its id map (as written by <see cref="SaveNative"/>).</summary>
+    public void LoadNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        _lock.EnterWriteLock();
+        try
+        {
+            UsearchNative.usearch_load(_index, path, out nint error);
+            UsearchErrors.Check(error, "load");
+            // usearch_load replaces the search expansion with the file's; the spec decides.
+            UsearchNative.usearch_change_expansion_search(_index, (nuint)_spec.EfSearch, out error);
+            UsearchErrors.Check(error, "expansion");
+            _keys.Clear();
+            _ids.Clear();
+            _nextKey = 0;
+            foreach (var (key, id) in map)
+            {
+                _keys[id] = key;
+                _ids[key] = id;
+                _nextKey = Math.Max(_nextKey, key + 1);
+            }
+            long size = (long)UsearchNative.usearch_size(_index, out error);
+            UsearchErrors.Check(error, "size");
+            if (size != map.Count) throw new InvalidDataException($"Index file {path} holds {size} vectors but its id map {map.Count}.");
+        }
+        finally { _lock.ExitWriteLock(); }
+    }
+
+    public void Dispose()
+    {
+        if (_index != 0)
+        {
+            UsearchNative.usearch_free(_index, out _);
+            _index = 0;
+        }
+        _lock.Dispose();
+    }
+
+    private List<SearchHit> ScanAll(ReadOnlySpan<float> query, SearchRequest request)
+    {
+        // The exact answer over the vectors as stored here (identical to ExactVectorIndex for f32).
+        var heap = new TopK(request.K);
+        var rows = new List<ItemId>(_keys.Count);
+        var buffer = new float[Dimension];
+        foreach (var (id, key) in _keys.OrderBy(kv => kv.Value))
+        {
+            if (request.Exclude == id || (request.Filter is not null && !request.Filter(id))) continue;
+            fixed (float* b = buffer) UsearchNative.usearch_get(_index, key, 1, b, ScalarKind.Float32, out nint error);
+            float score = VectorMath.Dot(query, buffer);
+            if (score > heap.Threshold) heap.Add(score, rows.Count);
+            rows.Add(id);
+        }
+        return heap.DrainSorted().Select(x => new SearchHit(rows[x.Row], x.Score)).ToList();
+    }
+
+    private float[] GetVectorLocked(ulong key)
+    {
+        var vector = new float[Dimension];
+        fixed (float* v = vector) UsearchNative.usearch_get(_index, key, 1, v, ScalarKind.Float32, out nint error);
+        return vector;
+    }
+
+    private void EnsureCapacity(int needed)
+    {
+        nuint capacity = UsearchNative.usearch_capacity(_index, out nint error);
+        UsearchErrors.Check(error, "capacity");
+        if ((nuint)needed > capacity) ReserveLocked((nuint)Math.Max(needed, (long)capacity * 2 + 1024));
+    }
+
+    private void ReserveLocked(nuint capacity)
+    {
+        UsearchNative.usearch_reserve(_index, capacity, out nint error);
+        UsearchErrors.Check(error, "reserve");
+    }
+
+    private void CheckLength(ReadOnlySpan<float> vector)
+    {
+        if (vector.Length != Dimension)
+            throw new ArgumentException($"Vector has {vector.Length} values; the index holds {Dimension}-d vectors.", nameof(vector));
+    }
+
+    private sealed record FilterState(HnswVectorIndex Index, Func<ItemId, bool>? Filter, ItemId? Exclude);
+
+    [UnmanagedCallersOnly]
+    private static int FilterThunk(ulong key, nint state)
+    {
+        try
+        {
+            var filter = (FilterState)GCHandle.FromIntPtr(state).Target!;
+            if (!filter.Index._ids.TryGetValue(key, out var id)) return 0;
+            if (filter.Exclude == id) return 0;
+            return filter.Filter is null || filter.Filter(id) ? 1 : 0;
+        }
+        catch
+        {
+            // An exception must never unwind through native frames.
+            return 0;
+        }
+    }
+}
