@@ -56,7 +56,7 @@ public class SqliteCatalogStoreTests
         Assert.Equal(Model, info.Model);
         Assert.Equal(["class"], info.MetadataColumns);
         Assert.True(info.StoreBytes > 0);
-        Assert.Equal(1, info.SchemaVersion);
+        Assert.Equal(2, info.SchemaVersion); // 001_initial + 002_feedback
     }
 
     [Fact]
