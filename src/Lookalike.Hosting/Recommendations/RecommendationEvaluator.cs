@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Lookalike.Core.Evaluation;
+using Lookalike.Core.Feedback;
+using Lookalike.Core.Recommendations;
+using Lookalike.Core.Search;
+
+namespace Lookalike.Hosting.Recommendations;
+
+/// <summary>The outcome of <c>lookalike eval-recs</c>: the split, what it promises about leakage, the tuned weights and one row per strategy.</summary>
+public sealed record EvaluationReport
+{
+    public required string Split { get; init; }
+    public required bool TimeSafe { get; init; }
+    public required string LeakageNote { get; init; }
+    public DateTimeOffset? Cutoff { get; init; }
+    public required int K { get; init; }
+    public required int CatalogItems { get; init; }
+    /// <summary>Events ignored because their item is not in the catalog.</summary>
+    public required int EventsOutsideCatalog { get; init; }
+    public required int TrainEvents { get; init; }
+    public required int TestEvents { get; init; }
+    public required int TestUsers { get; init; }
+    public required int ColdTestUsers { get; init; }
+    public required HybridWeights Weights { get; init; }
+    public required TuningResult Tuning { get; init; }
+    public required IReadOnlyList<StrategyScore> Rows { get; init; }
+    public required double Seconds { get; init; }
+}
+
+/// <summary>
+/// Offline evaluation of every strategy on one split of the stored feedback. The hybrid's weights are tuned inside the
+/// training events only (a validation split of the same kind just before the test window — see
+/// <see cref="SplitSpec.ValidationOf"/>); stored weights are never used, since they may have been tuned on the test period.
+/// </summary>
+public static class RecommendationEvaluator
+{
+    public static EvaluationReport Run(IVectorIndex index, IFeedbackStore feedback, SplitSpec split, int k, RecommenderOptions? options = null,
+        IProgress<string>? progress = null, double tuningStep = 0.1)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(feedback);
+        ArgumentNullException.ThrowIfNull(split);
+        options ??= new RecommenderOptions();
+        var started = Stopwatch.GetTimestamp();
+        var all = feedback.Read().ToList();
+        var events = all.Where(e => index.Contains(e.Item)).ToList();
+        var applied = split.Apply(events);
+        var cases = RecommenderEvaluation.Cases(applied, index.Contains, options.Signals);
+        progress?.Report($"split {split}: {applied.Train.Count:N0} training events, {applied.Test.Count:N0} test events, {cases.Count:N0} test users");
+
+        var validation = split.ValidationOf(applied, events);
+        var validationCases = RecommenderEvaluation.Cases(validation, index.Contains, options.Signals);
+        progress?.Report($"tuning hybrid weights on {validationCases.Count:N0} validation users (cutoff {validation.Cutoff:yyyy-MM-dd})");
+        TuningResult tuning;
+        using (var validationEngine = RecommendationEngine.Build(validation.Train, index, options))
+        {
+            tuning = validationCases.Count > 0
+                ? HybridTuner.Tune(validationEngine, validationCases, k, tuningStep, $"tuned on {validationCases.Count} validation users before {applied.Cutoff:yyyy-MM-dd}")
+                : new TuningResult(HybridWeights.Default, 0, 0, 0, 0);
+        }
+        progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000})");
+
+        using var engine = RecommendationEngine.Build(applied.Train, index, options, tuning.Weights);
+        var rows = new List<StrategyScore>();
+        foreach (var strategy in RecommendationStrategies.All)
+        {
+            progress?.Report($"evaluating {RecommendationStrategies.Name(strategy)}");
+            rows.Add(RecommenderEvaluation.Evaluate(RecommendationStrategies.Name(strategy), r => engine.Recommend(strategy, r), cases, k, index.Count));
+        }
+        return new EvaluationReport
+        {
+            Split = applied.Cutoff is { } c && split.Cutoff is null ? $"{split} (cutoff {c:yyyy-MM-dd})" : split.ToString(),
+            TimeSafe = split.IsTemporal,
+            LeakageNote = split.LeakageNote,
+            Cutoff = applied.Cutoff,
+            K = k,
+            CatalogItems = index.Count,
+            EventsOutsideCatalog = all.Count - events.Count,
+            TrainEvents = applied.Train.Count,
+            TestEvents = applied.Test.Count,
+            TestUsers = cases.Count,
+            ColdTestUsers = cases.Count(c => c.ColdRelevant.Count > 0),
+            Weights = tuning.Weights,
+            Tuning = tuning,
+            Rows = rows,
+            Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
+        };
+    }
+}

@@ -1,0 +1,270 @@
+using System.Security.Cryptography;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Evaluation;
+using Lookalike.Core.Feedback;
+using Lookalike.Core.Recommendations;
+using Lookalike.Core.Search;
+using Lookalike.Hosting.Query;
+
+namespace Lookalike.Hosting.Recommendations;
+
+/// <summary>
+/// The online half of "learn from people", shared by the CLI and the HTTP API: stores feedback, keeps a
+/// <see cref="RecommendationEngine"/> over the store's feedback and the query service's photo index current, and answers
+/// recommendations for a user, an anonymous session (likes, dislikes, photos) or an item page, as result records with
+/// item paths and metadata. Each surface only parses input and formats these records. Thread-safe.
+/// </summary>
+public sealed class RecommendationService : IDisposable
+{
+    private readonly ICatalogStore _catalog;
+    private readonly QueryService _query;
+    private readonly IFeedbackStore _feedback;
+    private readonly TimeProvider _time;
+    private readonly RecommendationEngine _engine;
+    private readonly Lazy<ItemResolver> _items;
+    private readonly Lock _syncLock = new();
+
+    private RecommendationService(ICatalogStore catalog, QueryService query, IFeedbackStore feedback, RecommendationEngine engine, TimeProvider time)
+    {
+        _catalog = catalog;
+        _query = query;
+        _feedback = feedback;
+        _engine = engine;
+        _time = time;
+        _items = new Lazy<ItemResolver>(() => new ItemResolver(_catalog.ReadAll(withVectors: false)), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Builds the engine from every stored event (item-kNN lists included) with the stored hybrid weights, if any.</summary>
+    /// <param name="query">The photo index and item metadata; the service does not own it.</param>
+    /// <param name="time">Clock for "now" and for events without a time; the system clock by default.</param>
+    public static RecommendationService Open(ICatalogStore catalog, QueryService query, IFeedbackStore feedback, RecommenderOptions? options = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(feedback);
+        var engine = new RecommendationEngine(query.Index, options, feedback.LoadHybridWeights());
+        var service = new RecommendationService(catalog, query, feedback, engine, time ?? TimeProvider.System);
+        service.Sync();
+        return service;
+    }
+
+    public RecommendationEngine Engine => _engine;
+
+    /// <summary>Resolves item references (ids, file names without extension) against the catalog.</summary>
+    public ItemResolver Items => _items.Value;
+
+    public TimeProvider Time => _time;
+
+    /// <summary>Folds in events other processes stored since the last sync (e.g. a CLI import while the server runs); returns how many.</summary>
+    public int Sync()
+    {
+        lock (_syncLock)
+        {
+            var fresh = _feedback.Read(_engine.Size.LastSequence).ToList();
+            if (fresh.Count > 0) _engine.Add(fresh);
+            return fresh.Count;
+        }
+    }
+
+    /// <summary>Stores events (items must be in the catalog) and folds them into the engine incrementally.</summary>
+    /// <exception cref="LookalikeException">NotFound for an item not in the catalog; InvalidArgument for an inconsistent event.</exception>
+    public FeedbackReceipt AddFeedback(IReadOnlyList<FeedbackEvent> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var e in events)
+        {
+            e.Checked();
+            RequireItem(e.Item);
+            if (e.Kind == FeedbackKind.Prefer && e.Other is { } other) RequireItem(other);
+        }
+        lock (_syncLock)
+        {
+            int stored = _feedback.Add(events);
+            var fresh = _feedback.Read(_engine.Size.LastSequence).ToList();
+            var (changed, recomputed) = fresh.Count > 0 ? _engine.Add(fresh) : (0, 0);
+            return new FeedbackReceipt(stored, changed, recomputed);
+        }
+    }
+
+    /// <summary>Checks and stores feedback given as item references (an HTTP body, CLI flags) for one user.</summary>
+    public FeedbackReceipt AddFeedback(UserId user, IReadOnlyList<FeedbackInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var now = _time.GetUtcNow();
+        return AddFeedback(inputs.SelectMany(i => i.ToEvents(user, Items, now)).ToList());
+    }
+
+    /// <summary>Recommendations for a stored user; a user without feedback gets what the strategy can do without it (popularity, or nothing).</summary>
+    public RecommendationResult ForUser(UserId user, RecommendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Sync();
+        var history = _engine.HistoryOf(user);
+        var query = new RecommendationQuery
+        {
+            Kind = "user",
+            User = user.Value,
+            Strategy = RecommendationStrategies.Name(options.Strategy),
+            HistoryItems = history.Items.Count,
+        };
+        return Run(query, new RecommendationRequest { History = history, Count = options.K, Now = _time.GetUtcNow() }, options);
+    }
+
+    /// <summary>
+    /// Recommendations for an anonymous session: each like or dislike is an item reference (id or file name without
+    /// extension) or an image file (a catalog photo resolves to its item; any other photo is embedded with the store's model).
+    /// </summary>
+    public RecommendationResult ForSession(IReadOnlyList<string> likes, IReadOnlyList<string> dislikes, RecommendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(likes);
+        ArgumentNullException.ThrowIfNull(dislikes);
+        ArgumentNullException.ThrowIfNull(options);
+        if (likes.Count + dislikes.Count == 0) throw LookalikeException.InvalidArgument("like", "Give at least one --like or --dislike (an item or an image file).");
+        Sync();
+        var likedItems = new List<ItemId>();
+        var dislikedItems = new List<ItemId>();
+        var likedVectors = new List<ReadOnlyMemory<float>>();
+        var dislikedVectors = new List<ReadOnlyMemory<float>>();
+        foreach (string like in likes) Resolve(like, likedItems, likedVectors);
+        foreach (string dislike in dislikes) Resolve(dislike, dislikedItems, dislikedVectors);
+        var now = _time.GetUtcNow();
+        var history = UserHistory.FromLikes(likedItems, dislikedItems, now, _engine.Options.Signals);
+        var query = new RecommendationQuery
+        {
+            Kind = "session",
+            Strategy = RecommendationStrategies.Name(options.Strategy),
+            HistoryItems = history.Items.Count + likedVectors.Count + dislikedVectors.Count,
+        };
+        var request = new RecommendationRequest
+        {
+            History = history, Count = options.K, Now = now, LikedVectors = likedVectors, DislikedVectors = dislikedVectors,
+        };
+        return Run(query, request, options);
+    }
+
+    /// <summary>An item page: "people also bought" (item-kNN), "looks like" (visual) and both blended — the look-alikes alone for an item nobody bought.</summary>
+    public AlsoResultView Also(string item, int k, ItemFilter? where = null)
+    {
+        CheckK(k);
+        Sync();
+        var id = Items.Resolve(item);
+        var filter = Predicate(where);
+        var also = _engine.Also(id, k, filter);
+        var weights = _engine.Weights;
+        var query = new RecommendationQuery
+        {
+            Kind = "item",
+            Item = id.Value,
+            Strategy = "also",
+            HistoryItems = _engine.Interactions(id),
+            Note = also.BoughtTogether.Count == 0 ? "nobody has bought this item with another yet: look-alikes only" : null,
+            Weights = weights.ToString(),
+        };
+        return new AlsoResultView(query, View(also.BoughtTogether), View(also.LooksLike), View(also.Blended));
+    }
+
+    /// <summary>
+    /// Tunes the hybrid weights on the stored feedback: trains on all but the newest events (a temporal split,
+    /// <paramref name="split"/> or the newest 10%), grid-searches the weights on the rest, stores and uses them.
+    /// </summary>
+    public TuningResult TuneWeights(SplitSpec? split = null, int k = 10, double step = 0.1)
+    {
+        split ??= SplitSpec.Temporal();
+        Sync();
+        var events = _feedback.Read().Where(e => _query.Index.Contains(e.Item)).ToList();
+        var validation = split.Apply(events);
+        var cases = RecommenderEvaluation.Cases(validation, _query.Index.Contains, _engine.Options.Signals);
+        if (cases.Count == 0)
+            throw LookalikeException.InvalidArgument("split", $"Split {split} leaves no user with both earlier and later feedback to tune on; import more feedback or pick another date.");
+        using var engine = RecommendationEngine.Build(validation.Train, _query.Index, _engine.Options);
+        var result = HybridTuner.Tune(engine, cases, k, step,
+            $"tuned on {cases.Count} users, {validation.Spec} (cutoff {validation.Cutoff:yyyy-MM-dd})", _time.GetUtcNow());
+        _feedback.SaveHybridWeights(result.Weights);
+        _engine.Weights = result.Weights;
+        return result;
+    }
+
+    public void Dispose() => _engine.Dispose();
+
+    private RecommendationResult Run(RecommendationQuery query, RecommendationRequest request, RecommendOptions options)
+    {
+        CheckK(options.K);
+        request = request with { ExcludeSeen = !options.IncludeSeen, Filter = Predicate(options.Where) };
+        var reRank = new ReRankOptions { MmrLambda = options.MmrLambda, DuplicateThreshold = options.DuplicateThreshold };
+        if (options.MmrLambda is { } lambda && lambda is < 0 or > 1)
+            throw LookalikeException.InvalidArgument("diversity", $"Diversity λ must be between 0 and 1; got {lambda}.");
+        if (options.DuplicateThreshold is { } tau && (tau <= 0 || tau > 1))
+            throw LookalikeException.InvalidArgument("collapse", $"Near-duplicate threshold τ must be in (0, 1]; got {tau}.");
+        var candidates = _engine.Recommend(options.Strategy, request, reRank);
+        string? note = null;
+        if (candidates.Count == 0)
+        {
+            note = options.Strategy switch
+            {
+                RecommendationStrategy.ItemKnn or RecommendationStrategy.UserKnn when request.History.IsEmpty => "no feedback from this user yet: try --strategy popular or hybrid",
+                RecommendationStrategy.ItemKnn or RecommendationStrategy.UserKnn => "nobody else bought these items yet: try --strategy visual or hybrid",
+                RecommendationStrategy.Visual => "no liked item with a photo vector yet",
+                _ => "nothing to recommend yet: no feedback in the store",
+            };
+        }
+        else if (options.Strategy == RecommendationStrategy.Hybrid && request.History.IsEmpty && request.LikedVectors.Count == 0)
+        {
+            note = "cold user: popular items until the first like";
+        }
+        return new RecommendationResult(query with
+        {
+            Weights = options.Strategy == RecommendationStrategy.Hybrid ? _engine.Weights.ToString() : null,
+            Note = note,
+        }, View(candidates));
+    }
+
+    private List<RecommendedItem> View(IReadOnlyList<Candidate> candidates)
+    {
+        var results = new List<RecommendedItem>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            if (!_query.TryGetItem(c.Item, out var item)) continue;
+            results.Add(new RecommendedItem(results.Count + 1, c.Item.Value, item.Path, c.Score, item.Metadata));
+        }
+        return results;
+    }
+
+    private Func<ItemId, bool>? Predicate(ItemFilter? where)
+    {
+        if (where is not { IsEmpty: false }) return null;
+        var known = _query.MetadataColumns();
+        var unknown = where.Columns.Where(c => !known.Contains(c)).ToList();
+        if (unknown.Count > 0)
+            throw LookalikeException.InvalidArgument("where",
+                $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
+        return id => _query.TryGetItem(id, out var item) && where.Matches(item.Metadata);
+    }
+
+    private void Resolve(string reference, List<ItemId> items, List<ReadOnlyMemory<float>> vectors)
+    {
+        if (Items.Resolve(reference, out _) is { } id) { items.Add(id); return; }
+        string path = Path.GetFullPath(reference);
+        if (!File.Exists(path))
+            throw LookalikeException.NotFound(reference, $"'{reference}' is neither an item in the store nor an image file.");
+        if (_catalog.Root is { } root && ItemId.FromPath(root, path) is { } inRoot && Items.Contains(inRoot)) { items.Add(inRoot); return; }
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
+        }
+        if (_catalog.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } same && Items.Contains(same)) { items.Add(same); return; }
+        vectors.Add(_query.EmbedImage(bytes, path));
+    }
+
+    private void RequireItem(ItemId id)
+    {
+        if (!_query.TryGetItem(id, out _)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+    }
+
+    private static void CheckK(int k)
+    {
+        if (k is < 1 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
+    }
+}
