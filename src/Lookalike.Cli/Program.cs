@@ -10,5 +10,8 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     ExportCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    FeedbackCommand.Create(),
+    RecommendCommand.Create(),
+    EvalRecsCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using Lookalike.Cli.Output;
+using Lookalike.Core.Evaluation;
+using Lookalike.Hosting.Recommendations;
+using Lookalike.Storage.Sqlite;
+using Spectre.Console;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike eval-recs</c>: offline evaluation of every recommendation strategy side by side.</summary>
+internal static class EvalRecsCommand
+{
+    public static Command Create()
+    {
+        var split = new Option<string>("--split") { Description = "temporal:DATE (test = events from DATE on), temporal (newest 10%) or leave-last-out (each user's last day).", DefaultValueFactory = _ => "temporal" };
+        var k = new Option<int>("-k", "--k") { Description = "Cut-off of every metric (default 10).", DefaultValueFactory = _ => 10 };
+        var store = CommonOptions.Store();
+        var json = CommonOptions.Json();
+        var command = new Command("eval-recs", "Evaluate every recommendation strategy on a split of the stored feedback: HR, nDCG, MAP, recall @k, coverage, cold-start.")
+        {
+            split, k, store, json,
+        };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
+        {
+            var spec = SplitSpec.Parse(parse.GetValue(split));
+            int cutoff = parse.GetValue(k);
+            if (cutoff is < 1 or > 1000) throw Core.Errors.LookalikeException.InvalidArgument("k", $"k must be between 1 and 1000; got {cutoff}.");
+            using var context = QueryContext.Open(parse.GetValue(store), model: null);
+            using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
+            var report = RecommendationEvaluator.Run(context.Service.Index, feedback, spec, cutoff, progress: new SyncProgress(m => Console.Error.WriteLine(m)));
+            Console.Error.WriteLine(report.LeakageNote);
+            if (parse.GetValue(json))
+            {
+                foreach (var row in report.Rows) JsonOutput.WriteLine(JsonRow(report, row));
+                return Task.FromResult(CommandRunner.Ok);
+            }
+            Write(report);
+            return Task.FromResult(CommandRunner.Ok);
+        }));
+        return command;
+    }
+
+    /// <summary>One JSON line per strategy: metric names carry k (<c>hr_at_10</c>).</summary>
+    private static Dictionary<string, object?> JsonRow(EvaluationReport report, StrategyScore row)
+    {
+        string at = "_at_" + row.K.ToString(CultureInfo.InvariantCulture);
+        return new Dictionary<string, object?>
+        {
+            ["strategy"] = row.Strategy,
+            ["hr" + at] = Round(row.HitRate),
+            ["ndcg" + at] = Round(row.Ndcg),
+            ["map" + at] = Round(row.Map),
+            ["recall" + at] = Round(row.Recall),
+            ["precision" + at] = Round(row.Precision),
+            ["mrr" + at] = Round(row.Mrr),
+            ["coverage"] = Round(row.Coverage),
+            ["cold_hr" + at] = Round(row.ColdHitRate),
+            ["cold_recall" + at] = Round(row.ColdRecall),
+            ["cold_ndcg" + at] = Round(row.ColdNdcg),
+            ["users"] = row.Users,
+            ["cold_users"] = row.ColdUsers,
+            ["ms_per_user"] = Math.Round(row.MillisecondsPerUser, 2),
+            ["split"] = report.Split,
+            ["time_safe"] = report.TimeSafe,
+            ["train_events"] = report.TrainEvents,
+            ["test_events"] = report.TestEvents,
+            ["catalog_items"] = report.CatalogItems,
+            ["weights"] = row.Strategy == "hybrid" ? report.Weights.ToString() : null,
+        };
+    }
+
+    private static double Round(double value) => Math.Round(value, 5);
+
+    private static void Write(EvaluationReport report)
+    {
+        var console = Terminal.Out;
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold]split {report.Split}[/] · {report.TrainEvents:N0} training / {report.TestEvents:N0} test events · {report.TestUsers:N0} test users ({report.ColdTestUsers:N0} with cold items) · catalog {report.CatalogItems:N0} · {report.Seconds:0.0} s");
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"hybrid weights {report.Weights} ({report.Weights.Origin}, validation nDCG@{report.K} {report.Tuning.Ndcg:0.0000})");
+        string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
+        var table = new Table().Border(TableBorder.Simple).AddColumn("strategy");
+        foreach (string column in (string[])["HR" + at, "nDCG" + at, "MAP" + at, "recall" + at, "coverage", "cold HR" + at, "ms/user"])
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var row in report.Rows)
+        {
+            table.AddRow(row.Strategy, F(row.HitRate), F(row.Ndcg), F(row.Map), F(row.Recall), F(row.Coverage), F(row.ColdHitRate),
+                row.MillisecondsPerUser.ToString("0.0", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
+        console.MarkupLineInterpolated($"[grey]{report.LeakageNote}[/]");
+    }
+
+    private static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+
+    /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; would post to the thread pool and reorder lines).</summary>
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+}
