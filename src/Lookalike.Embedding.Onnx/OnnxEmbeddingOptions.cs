@@ -1,12 +1,16 @@
 namespace Lookalike.Embedding.Onnx;
 
-/// <summary>Tuning for <see cref="OnnxImageEmbedder"/>. Nothing here changes the vectors, so nothing here is part of the model id.</summary>
+/// <summary>
+/// Tuning for <see cref="OnnxImageEmbedder"/>. Only <see cref="Precision"/> changes the vectors, and it is part of the
+/// model id; everything else is speed only. Every field is documented once more, with measured effects, in
+/// docs/parameters.md and this project's README.
+/// </summary>
 public sealed record OnnxEmbeddingOptions
 {
     /// <summary>
     /// Threads ONNX Runtime uses inside one <c>Run</c>, per graph session, 1–1024. Default
-    /// <see cref="Environment.ProcessorCount"/>. When many threads call <see cref="OnnxImageEmbedder.Embed"/> at once
-    /// (bulk indexing), 1 with one caller per core gives the most images per second.
+    /// <see cref="Environment.ProcessorCount"/>: lowest latency for one image. For bulk indexing use
+    /// <see cref="ForThroughput"/> (1 thread, one caller per core).
     /// </summary>
     public int IntraOpThreads { get; init; } = Environment.ProcessorCount;
 
@@ -16,4 +20,73 @@ public sealed record OnnxEmbeddingOptions
     /// but burns the cores other work needs; on a busy 2-core machine it made single-image latency about 3× worse.
     /// </summary>
     public bool SpinWait { get; init; }
+
+    /// <summary>Graph optimisation level of the runtime. Default <see cref="GraphOptimization.All"/> (layout transforms and fusions).</summary>
+    public GraphOptimization Optimization { get; init; } = GraphOptimization.All;
+
+    /// <summary>
+    /// Run independent branches of the graph concurrently (ONNX Runtime's parallel execution mode, with
+    /// <see cref="IntraOpThreads"/> inter-op threads). Default false: a CNN is a chain with only short side branches,
+    /// so it only adds scheduling overhead.
+    /// </summary>
+    public bool ParallelExecution { get; init; }
+
+    /// <summary>The runtime's CPU memory arena (reuses activation buffers between runs). Default true.</summary>
+    public bool MemoryArena { get; init; } = true;
+
+    /// <summary>
+    /// Replace a leading preprocessing graph made only of channel reordering and constant addition/subtraction
+    /// (the built-in resnet18's <c>ResNetPreprocess.onnx</c>) by the same arithmetic in C#, after proving at load
+    /// that it gives bit-identical tensors. Default true; false runs the graph as is (tests compare the two).
+    /// </summary>
+    public bool FoldPreprocess { get; init; } = true;
+
+    /// <summary>
+    /// Numeric precision of the network. <see cref="EmbeddingPrecision.Fp32"/> (default) runs the files as given;
+    /// <see cref="EmbeddingPrecision.Int8"/> runs a statically quantised copy (see <c>Quantization/</c>). Vectors
+    /// differ between precisions, so the precision is part of <see cref="OnnxImageEmbedder.Model"/>.
+    /// </summary>
+    public EmbeddingPrecision Precision { get; init; } = EmbeddingPrecision.Fp32;
+
+    /// <summary>
+    /// Where the network runs. <see cref="EmbeddingDevice.Cuda"/> needs the GPU build of ONNX Runtime and a CUDA device;
+    /// without them the embedder falls back to the CPU and says why in <see cref="OnnxImageEmbedder.DeviceNote"/>.
+    /// </summary>
+    public EmbeddingDevice Device { get; init; } = EmbeddingDevice.Cpu;
+
+    /// <summary>Options for bulk indexing: one runtime thread per call and no spinning, so one caller per core keeps every core on its own image.</summary>
+    public static OnnxEmbeddingOptions ForThroughput() => new() { IntraOpThreads = 1 };
+}
+
+/// <summary>ONNX Runtime graph optimisation levels.</summary>
+public enum GraphOptimization
+{
+    /// <summary>No graph rewriting.</summary>
+    Disabled,
+    /// <summary>Constant folding and redundant-node removal.</summary>
+    Basic,
+    /// <summary>Basic plus operator fusions (e.g. Conv+BatchNorm+Relu).</summary>
+    Extended,
+    /// <summary>Extended plus layout transforms (NCHWc blocked convolutions on x64).</summary>
+    All,
+}
+
+/// <summary>Numeric precision of the embedding network.</summary>
+public enum EmbeddingPrecision
+{
+    /// <summary>32-bit floats, the model as published.</summary>
+    Fp32,
+    /// <summary>8-bit integer weights and activations (static QDQ quantisation calibrated on sample photos).</summary>
+#pragma warning disable CA1720 // "Int8" is the precision's name (as in --precision int8), not a type used as an identifier
+    Int8,
+#pragma warning restore CA1720
+}
+
+/// <summary>Hardware the embedding network runs on.</summary>
+public enum EmbeddingDevice
+{
+    /// <summary>The CPU (always available).</summary>
+    Cpu,
+    /// <summary>An NVIDIA GPU through ONNX Runtime's CUDA execution provider (GPU build only).</summary>
+    Cuda,
 }

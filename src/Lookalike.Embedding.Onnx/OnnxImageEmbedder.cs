@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
@@ -8,14 +8,19 @@ using Microsoft.ML.OnnxRuntime;
 namespace Lookalike.Embedding.Onnx;
 
 /// <summary>
-/// Runs the ONNX graph chain a <see cref="ModelManifest"/> describes on the CPU and returns L2-normalised embeddings.
+/// Runs the ONNX graph chain a <see cref="ModelManifest"/> describes and returns L2-normalised embeddings.
 /// </summary>
 /// <remarks>
 /// <para>Create one per process and share it: construction loads every graph into one <see cref="InferenceSession"/>
 /// (hundreds of milliseconds for ResNet18), checks the tensor names and shapes against the manifest, and hashes the
-/// files for <see cref="Model"/>. <see cref="Embed"/> is thread-safe and allocates only the runtime's output tensors.</para>
-/// <para>Ownership: this instance owns its native sessions; <see cref="Dispose"/> releases them and must not race
-/// with a running <see cref="Embed"/>. The caller keeps ownership of the images and destination spans.</para>
+/// files for <see cref="Model"/>. <see cref="Embed"/> is thread-safe; concurrent calls run concurrently on the
+/// shared session.</para>
+/// <para>Hot path: the RGB bytes are written straight into a pinned input tensor that is reused between calls
+/// (one per concurrent caller), a leading preprocessing graph is replaced by the same arithmetic in C# when that is
+/// proven bit-identical (<see cref="PreprocessFolding"/>), and when the last graph's output shape is fixed the
+/// runtime writes into a reused managed output buffer. A call allocates nothing on the managed heap.</para>
+/// <para>Ownership: this instance owns its native sessions and tensors; <see cref="Dispose"/> releases them and must
+/// not race with a running <see cref="Embed"/>. The caller keeps ownership of the images and destination spans.</para>
 /// </remarks>
 public sealed class OnnxImageEmbedder : IImageEmbedder
 {
@@ -24,11 +29,13 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     private readonly PixelTensorWriter _writer;
     private readonly long[] _inputShape;
     private readonly int _inputLength;
+    private readonly long[]? _outputShape; // fixed shape of the last output, when the graph declares one
+    private readonly ConcurrentBag<RunBuffers> _buffers = [];
     private bool _disposed;
 
     /// <summary>Loads the manifest's graphs.</summary>
     /// <param name="manifest">The model to run; graph files resolve against its <see cref="ModelManifest.BaseDirectory"/>.</param>
-    /// <param name="options">Threading; null for the defaults.</param>
+    /// <param name="options">Threads, runtime settings, precision and device; null for the defaults.</param>
     /// <exception cref="LookalikeException">
     /// <see cref="LookalikeErrorKind.ModelUnavailable"/> with the file as subject: a graph file is missing or not a loadable
     /// ONNX model, a manifest input/output name is not in the graph (the message lists the names it has), or the tensor
@@ -50,46 +57,75 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         manifest.Validate($"'{manifest.Name}'"); // throws ModelUnavailable for bad fields, so Graphs is non-null below
 
         Manifest = manifest;
+        Options = options;
         Dimension = manifest.Dimension;
         Target = manifest.Target;
-        _writer = new PixelTensorWriter(manifest);
         _inputLength = 3 * manifest.InputWidth * manifest.InputHeight;
         _inputShape = manifest.BatchDimension
             ? [1, 3, manifest.InputHeight, manifest.InputWidth]   // NCHW
             : [3, manifest.InputHeight, manifest.InputWidth];     // CHW
 
-        _stages = new Stage[manifest.Graphs!.Count];
+        var stages = new Stage[manifest.Graphs!.Count];
         try
         {
-            using var sessionOptions = new SessionOptions
-            {
-                IntraOpNumThreads = options.IntraOpThreads,
-                InterOpNumThreads = 1,
-                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            };
-            // Each session has its own pool; a spinning pool of one graph would steal cores from the next graph's run.
-            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.SpinWait ? "1" : "0");
-            for (int i = 0; i < _stages.Length; i++)
+            using SessionOptions sessionOptions = CreateSessionOptions(options, out EmbeddingDevice device, out string? deviceNote);
+            Device = device;
+            DeviceNote = deviceNote;
+            for (int i = 0; i < stages.Length; i++)
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
                 InferenceSession session = OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
-                _stages[i] = new Stage(path, graph.Input, graph.Output, session);
+                stages[i] = new Stage(path, graph.Input, graph.Output, session);
             }
-            CheckChain();
+            CheckChain(stages);
             Model = ModelFingerprint.Compute(manifest);
+
+            var manifestWriter = new PixelTensorWriter(manifest);
+            FoldedPreprocess? fold = null;
+            if (options.FoldPreprocess && stages.Length > 1)
+            {
+                Stage first = stages[0];
+                fold = PreprocessFolding.TryFold(first.File, first.Session, first.InputNames[0], first.OutputNames[0], _inputShape, manifestWriter.Write, out string why);
+                PreprocessNote = fold is null ? $"{Path.GetFileName(first.File)} runs as a graph: {why}" : $"{Path.GetFileName(first.File)} folded into the tensor writer";
+                if (fold is not null)
+                {
+                    first.Session.Dispose();
+                    stages = stages[1..];
+                }
+            }
+            _stages = stages;
+            _writer = fold is null ? manifestWriter : new PixelTensorWriter(manifest, fold);
+
+            Stage last = _stages[^1];
+            long[] declared = last.Session.OutputMetadata[last.OutputNames[0]].Dimensions.Select(d => (long)d).ToArray();
+            _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension) is null ? declared : null;
             _runOptions = new RunOptions(); // shared by all runs: only read by the runtime
         }
         catch
         {
-            foreach (Stage? stage in _stages) stage?.Session.Dispose();
+            foreach (Stage? stage in stages) stage?.Session.Dispose();
             throw;
         }
     }
 
     /// <summary>The manifest this embedder runs.</summary>
     public ModelManifest Manifest { get; }
+
+    /// <summary>The options this embedder was created with.</summary>
+    public OnnxEmbeddingOptions Options { get; }
+
+    /// <summary>Where the network actually runs: <see cref="EmbeddingDevice.Cpu"/> when CUDA was asked for but is unavailable.</summary>
+    public EmbeddingDevice Device { get; }
+
+    /// <summary>Why the requested device is not used (null when it is).</summary>
+    public string? DeviceNote { get; }
+
+    /// <summary>Whether a leading preprocessing graph was folded into C#, and if not why (null for single-graph models).</summary>
+    public string? PreprocessNote { get; }
+
+    /// <summary>True when the first graph of the manifest runs as C# arithmetic instead of a session.</summary>
+    public bool PreprocessFolded => _stages.Length < Manifest.Graphs.Count;
 
     /// <inheritdoc />
     /// <remarks><c>{manifest name}@{8 hex}</c>; the hex covers preprocessing, tensor names and file contents, not paths.</remarks>
@@ -115,14 +151,45 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         if (destination.Length < Dimension)
             throw new ArgumentException($"Destination holds {destination.Length} floats; the embedding has {Dimension}.", nameof(destination));
 
-        // The pooled buffer is pinned by the OrtValue for the duration of the first Run; no copy is made.
-        float[] buffer = ArrayPool<float>.Shared.Rent(_inputLength);
+        // One set of pinned tensors per concurrent caller, reused: no allocation and no copy per image.
+        RunBuffers buffers = _buffers.TryTake(out RunBuffers? free) ? free : new RunBuffers(_inputLength, _inputShape, _outputShape);
+        try
+        {
+            _writer.Write(image.Pixels, buffers.Input);
+            Stage last = _stages[^1];
+            if (_stages.Length == 1 && buffers.Outputs is not null)
+            {
+                OrtErrors.Call(last.File, "run", () => last.Session.Run(_runOptions, last.InputNames, buffers.Inputs, last.OutputNames, buffers.Outputs));
+                Readout(last, buffers.Output, _outputShape!, destination);
+            }
+            else
+            {
+                RunChain(buffers.Inputs[0], destination);
+            }
+        }
+        finally
+        {
+            if (_disposed) buffers.Dispose();
+            else _buffers.Add(buffers);
+        }
+    }
+
+    /// <summary>Releases the native sessions and tensors. Not thread-safe with respect to <see cref="Embed"/>.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        foreach (Stage stage in _stages) stage.Session.Dispose();
+        while (_buffers.TryTake(out RunBuffers? buffers)) buffers.Dispose();
+        _runOptions.Dispose();
+    }
+
+    /// <summary>The general path: each graph's output feeds the next; the runtime allocates the intermediate tensors.</summary>
+    private void RunChain(OrtValue input, Span<float> destination)
+    {
         IDisposableReadOnlyCollection<OrtValue>? outputs = null;
         try
         {
-            _writer.Write(image.Pixels, buffer.AsSpan(0, _inputLength));
-            using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, _inputLength), _inputShape);
-
             OrtValue current = input;
             foreach (Stage stage in _stages)
             {
@@ -133,34 +200,75 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
                 outputs = next;
                 current = next[0];
             }
-
-            Stage last = _stages[^1];
-            ReadOnlySpan<long> shape = current.GetTensorTypeAndShape().Shape;
-            if (EmbeddingReadout.Write(current.GetTensorDataAsSpan<float>(), shape, Dimension, destination) is { } problem)
-                throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
+            Readout(_stages[^1], current.GetTensorDataAsSpan<float>(), current.GetTensorTypeAndShape().Shape, destination);
         }
         finally
         {
             outputs?.Dispose();
-            ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>Releases the native sessions. Not thread-safe with respect to <see cref="Embed"/>.</summary>
-    public void Dispose()
+    private void Readout(Stage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
     {
-        if (_disposed) return;
-        _disposed = true;
-        foreach (Stage stage in _stages) stage.Session.Dispose();
-        _runOptions.Dispose();
+        if (EmbeddingReadout.Write(output, shape, Dimension, destination) is { } problem)
+            throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
+    }
+
+    private static SessionOptions CreateSessionOptions(OnnxEmbeddingOptions options, out EmbeddingDevice device, out string? note)
+    {
+        var sessionOptions = new SessionOptions
+        {
+            IntraOpNumThreads = options.IntraOpThreads,
+            InterOpNumThreads = options.ParallelExecution ? options.IntraOpThreads : 1,
+            ExecutionMode = options.ParallelExecution ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = options.Optimization switch
+            {
+                GraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            EnableCpuMemArena = options.MemoryArena,
+        };
+        // Each session has its own pool; a spinning pool of one graph would steal cores from the next graph's run.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.SpinWait ? "1" : "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.SpinWait ? "1" : "0");
+        (device, note) = options.Device == EmbeddingDevice.Cuda ? CudaProbe.TryAppend(sessionOptions) : (EmbeddingDevice.Cpu, null);
+        return sessionOptions;
+    }
+
+    /// <summary>A caller's reusable tensors: input (and output when its shape is fixed) over pinned managed arrays.</summary>
+    private sealed class RunBuffers : IDisposable
+    {
+        public RunBuffers(int inputLength, long[] inputShape, long[]? outputShape)
+        {
+            Input = new float[inputLength];
+            Inputs = [OrtValue.CreateTensorValueFromMemory(Input, inputShape)];
+            if (outputShape is not null)
+            {
+                Output = new float[checked((int)outputShape.Aggregate(1L, (a, b) => a * b))];
+                Outputs = [OrtValue.CreateTensorValueFromMemory(Output, outputShape)];
+            }
+        }
+
+        public float[] Input { get; }
+        public float[] Output { get; } = [];
+        public OrtValue[] Inputs { get; }
+        public OrtValue[]? Outputs { get; }
+
+        public void Dispose()
+        {
+            foreach (OrtValue value in Inputs) value.Dispose();
+            foreach (OrtValue value in Outputs ?? []) value.Dispose();
+        }
     }
 
     /// <summary>Checks names, element types and the shapes passed along the chain against the manifest.</summary>
-    private void CheckChain()
+    private void CheckChain(Stage[] stages)
     {
         long[]? previousShape = _inputShape;
         string previousWhat = $"the image tensor built from the manifest ([{string.Join(", ", _inputShape)}])";
-        foreach (Stage stage in _stages)
+        foreach (Stage stage in stages)
         {
             IReadOnlyDictionary<string, NodeMetadata> inputs = stage.Session.InputMetadata;
             IReadOnlyDictionary<string, NodeMetadata> outputs = stage.Session.OutputMetadata;
@@ -185,7 +293,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             previousWhat = $"output '{outputName}' of {Path.GetFileName(stage.File)} ([{string.Join(", ", previousShape)}])";
         }
 
-        Stage last = _stages[^1];
+        Stage last = stages[^1];
         if (EmbeddingReadout.Check(previousShape, Dimension) is { } problem)
             throw Unavailable(last, $"output '{last.OutputNames[0]}' {problem}");
 

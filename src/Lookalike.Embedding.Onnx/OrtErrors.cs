@@ -27,4 +27,17 @@ internal static class OrtErrors
             throw ModelUnavailable(file, $"ONNX Runtime could not {what} model {file}: {e.Message}", e);
         }
     }
+
+    /// <summary>As <see cref="Call{T}"/> for a call without a result.</summary>
+    public static void Call(string file, string what, Action call)
+    {
+        try
+        {
+            call();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw ModelUnavailable(file, $"ONNX Runtime could not {what} model {file}: {e.Message}", e);
+        }
+    }
 }

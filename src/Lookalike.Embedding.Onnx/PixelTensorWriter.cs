@@ -4,42 +4,63 @@ namespace Lookalike.Embedding.Onnx;
 
 /// <summary>
 /// Turns interleaved RGB24 bytes into the planar float32 input tensor a <see cref="ModelManifest"/> describes:
-/// plane <c>c</c> (in <see cref="ModelManifest.ChannelOrder"/>) holds <c>(pixel * Scale - Mean[c]) / Std[c]</c>.
+/// plane <c>c</c> (in <see cref="ModelManifest.ChannelOrder"/>) holds <c>(pixel * Scale - Mean[c]) / Std[c]</c>;
+/// with a <see cref="FoldedPreprocess"/>, plane <c>c</c> then becomes plane <c>Permutation[c]</c> plus
+/// <c>Offset[c]</c>, which is what the folded graph computed.
 /// </summary>
 /// <remarks>
 /// The formula is applied literally (not folded into one multiply-add) so any other implementation of the
-/// manifest, e.g. a Python reference, produces bit-identical tensors. Per image it is ~150k float ops, noise
-/// next to the model itself, so it is deliberately not vectorised.
+/// manifest, e.g. a Python reference, produces bit-identical tensors. A byte has 256 values, so the formula is
+/// evaluated once per value and channel into a table at construction; the per-pixel loop is a table load (and
+/// one addition when folded), writing straight into the tensor's memory.
 /// </remarks>
 internal sealed class PixelTensorWriter
 {
-    // Plane p reads byte _source[p] of each RGB triple: RGB → 0,1,2; BGR → 2,1,0.
-    private readonly int _source0, _source1, _source2;
-    private readonly float _scale;
-    private readonly float _mean0, _mean1, _mean2;
-    private readonly float _std0, _std1, _std2;
+    // Plane p reads byte _source[p] of each RGB triple and maps it through _table[p].
+    private readonly int[] _source = new int[3];
+    private readonly float[][] _table = new float[3][];
+    private readonly float[]? _offset;
 
-    public PixelTensorWriter(ModelManifest manifest)
+    public PixelTensorWriter(ModelManifest manifest, FoldedPreprocess? fold = null)
     {
-        (_source0, _source1, _source2) = manifest.ChannelOrder == ChannelOrder.Bgr ? (2, 1, 0) : (0, 1, 2);
-        _scale = manifest.Scale;
-        (_mean0, _mean1, _mean2) = (manifest.Mean[0], manifest.Mean[1], manifest.Mean[2]);
-        (_std0, _std1, _std2) = (manifest.Std[0], manifest.Std[1], manifest.Std[2]);
+        int[] order = manifest.ChannelOrder == ChannelOrder.Bgr ? [2, 1, 0] : [0, 1, 2];
+        float[][] manifestTables = new float[3][];
+        for (int c = 0; c < 3; c++)
+        {
+            float scale = manifest.Scale, mean = manifest.Mean[c], std = manifest.Std[c];
+            manifestTables[c] = new float[256];
+            for (int v = 0; v < 256; v++) manifestTables[c][v] = (v * scale - mean) / std;
+        }
+        for (int p = 0; p < 3; p++)
+        {
+            int c = fold is null ? p : fold.Permutation[p]; // the manifest plane this output plane takes
+            _source[p] = order[c];
+            _table[p] = manifestTables[c];
+        }
+        _offset = fold?.Offset;
     }
 
     /// <summary>Writes <paramref name="rgb"/> (<c>n*3</c> bytes) as three planes of <c>n</c> floats into <paramref name="destination"/>.</summary>
-    /// <remarks>The caller guarantees <c>destination.Length == rgb.Length</c>.</remarks>
+    /// <remarks>The caller guarantees <c>destination.Length == rgb.Length</c> (and, when folded, that it equals the offset's length).</remarks>
     public void Write(ReadOnlySpan<byte> rgb, Span<float> destination)
     {
         int n = rgb.Length / 3;
-        Span<float> plane0 = destination[..n];
-        Span<float> plane1 = destination.Slice(n, n);
-        Span<float> plane2 = destination.Slice(2 * n, n);
-        for (int i = 0, j = 0; i < n; i++, j += 3)
+        for (int p = 0; p < 3; p++)
         {
-            plane0[i] = (rgb[j + _source0] * _scale - _mean0) / _std0;
-            plane1[i] = (rgb[j + _source1] * _scale - _mean1) / _std1;
-            plane2[i] = (rgb[j + _source2] * _scale - _mean2) / _std2;
+            ReadOnlySpan<float> table = _table[p];
+            Span<float> plane = destination.Slice(p * n, n);
+            int source = _source[p];
+            if (_offset is null)
+            {
+                for (int i = 0, j = source; i < plane.Length; i++, j += 3)
+                    plane[i] = table[rgb[j]];
+            }
+            else
+            {
+                ReadOnlySpan<float> offset = _offset.AsSpan(p * n, n);
+                for (int i = 0, j = source; i < plane.Length; i++, j += 3)
+                    plane[i] = table[rgb[j]] + offset[i];
+            }
         }
     }
 }
