@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Lookalike.Server.Http;
+
+/// <summary>
+/// Guards write endpoints: when <see cref="LookalikeServerOptions.ApiKey"/> is set, the request must carry it in the
+/// <c>X-Api-Key</c> header (401 otherwise). Both sides are hashed before a constant-time comparison, so neither the
+/// content nor the length of the key leaks through timing.
+/// </summary>
+internal sealed class ApiKeyFilter(IOptions<LookalikeServerOptions> options) : IEndpointFilter
+{
+    public const string Header = "X-Api-Key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        string? expected = options.Value.ApiKey;
+        if (string.IsNullOrEmpty(expected)) return await next(context);
+
+        string given = context.HttpContext.Request.Headers[Header].ToString();
+        bool ok = given.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+        if (ok) return await next(context);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "API key required",
+            detail: $"Changing the catalog needs this server's API key in the {Header} header.",
+            extensions: new Dictionary<string, object?> { ["kind"] = "Unauthorized" });
+    }
+}

@@ -1,0 +1,78 @@
+namespace Lookalike.Server;
+
+/// <summary>
+/// Tunables of <c>lookalike serve</c>, bound from the configuration section <c>Lookalike</c> (so also from the
+/// environment, e.g. <c>Lookalike__MaxUploadBytes=10485760</c>). Every one is documented in docs/parameters.md.
+/// </summary>
+public sealed class LookalikeServerOptions
+{
+    public const string Section = "Lookalike";
+
+    /// <summary>Address used when no <c>--urls</c>/<c>ASPNETCORE_URLS</c> is given: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5000";
+
+    /// <summary>Store folder; null: <c>$LOOKALIKE_STORE</c>, else <c>./.lookalike</c>.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>Model for outside photos: <c>resnet18</c> or a manifest.json path; must match the store's.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Largest accepted image upload, in bytes (larger: 413). Default 20 MiB.</summary>
+    public long MaxUploadBytes { get; set; } = 20L * 1024 * 1024;
+
+    /// <summary>Largest accepted width×height of an uploaded image, as its header declares (larger: 413). Default 50 megapixels.</summary>
+    public long MaxImagePixels { get; set; } = 50_000_000;
+
+    /// <summary>Largest <c>k</c> of a look-alike query (1–1000). Default 100.</summary>
+    public int MaxK { get; set; } = 100;
+
+    /// <summary><c>k</c> when a query gives none. Default 10.</summary>
+    public int DefaultK { get; set; } = 10;
+
+    /// <summary>Largest <c>pageSize</c> of a catalog listing. Default 200.</summary>
+    public int MaxPageSize { get; set; } = 200;
+
+    /// <summary><c>pageSize</c> when a listing gives none. Default 24.</summary>
+    public int DefaultPageSize { get; set; } = 24;
+
+    /// <summary>Thumbnail size (longest side, pixels) when none is given. Default 256.</summary>
+    public int DefaultThumbnailSize { get; set; } = 256;
+
+    /// <summary>Largest thumbnail size in pixels. Default 1024.</summary>
+    public int MaxThumbnailSize { get; set; } = 1024;
+
+    /// <summary>Bytes of thumbnails kept in memory. Default 64 MiB.</summary>
+    public long ThumbnailMemoryBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Uploads decoded and embedded at the same time (others wait). Default: the number of cores.</summary>
+    public int MaxConcurrentImageJobs { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// When set, adding and removing items needs the header <c>X-Api-Key</c> with this value (compared in constant
+    /// time). Null or empty: writes are open, as befits the loopback default.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Longest time a request may take before it is cancelled (504), in seconds; 0 disables. Default 30.</summary>
+    public int RequestTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUploadBytes, 1, nameof(MaxUploadBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxImagePixels, 1, nameof(MaxImagePixels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxK, 1, nameof(MaxK));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxK, Core.Search.SearchRequest.MaxK, nameof(MaxK));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DefaultK, 1, nameof(DefaultK));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DefaultK, MaxK, nameof(DefaultK));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DefaultPageSize, 1, nameof(DefaultPageSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DefaultPageSize, MaxPageSize, nameof(DefaultPageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxThumbnailSize, 16, nameof(MaxThumbnailSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(DefaultThumbnailSize, 16, nameof(DefaultThumbnailSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(DefaultThumbnailSize, MaxThumbnailSize, nameof(DefaultThumbnailSize));
+        ArgumentOutOfRangeException.ThrowIfNegative(ThumbnailMemoryBytes, nameof(ThumbnailMemoryBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentImageJobs, 1, nameof(MaxConcurrentImageJobs));
+        ArgumentOutOfRangeException.ThrowIfNegative(RequestTimeoutSeconds, nameof(RequestTimeoutSeconds));
+    }
+}

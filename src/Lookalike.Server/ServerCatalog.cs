@@ -1,0 +1,132 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Imaging;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Serving;
+using Microsoft.Extensions.Options;
+
+namespace Lookalike.Server;
+
+/// <summary>
+/// The process's one store, one loaded index and one model session, shared by every request. Loaded once at start
+/// (<see cref="CatalogLoader"/>); a store that is missing, damaged or made with another model stops the server
+/// before it listens. Disposed with the host.
+/// </summary>
+public sealed class ServerCatalog : IDisposable
+{
+    private readonly LookalikeServerOptions _options;
+    private readonly IImageEmbedder _embedder;
+    private readonly ILogger<ServerCatalog> _logger;
+    private readonly Lazy<Loaded> _loaded;
+    private readonly SemaphoreSlim _imageJobs;
+
+    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
+
+    /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
+    /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
+    /// <param name="logger">Where the load is reported.</param>
+    public ServerCatalog(IOptions<LookalikeServerOptions> options, IImageEmbedder embedder, ILogger<ServerCatalog> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _embedder = embedder;
+        _logger = logger;
+        _imageJobs = new SemaphoreSlim(_options.MaxConcurrentImageJobs, _options.MaxConcurrentImageJobs);
+        _loaded = new Lazy<Loaded>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Absolute path of the store folder.</summary>
+    public string StorePath => StoreLocation.Resolve(_options.Store);
+
+    /// <summary>True once the store is open, its vectors are in the index and the model is loaded.</summary>
+    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Query.IsModelLoaded;
+
+    public QueryService Query => _loaded.Value.Query;
+
+    public UploadedItems Uploads => _loaded.Value.Uploads;
+
+    public ThumbnailCache Thumbnails => _loaded.Value.Thumbnails;
+
+    /// <summary>Opens the store and loads the index and the model now; idempotent.</summary>
+    /// <exception cref="LookalikeException">NotFound, StoreCorrupt, ModelUnavailable or ModelMismatch.</exception>
+    public void EnsureLoaded() => _ = _loaded.Value;
+
+    /// <summary>
+    /// Runs a decode-and-embed job once one of <see cref="LookalikeServerOptions.MaxConcurrentImageJobs"/> slots is free,
+    /// so a burst of uploads queues instead of decoding every photo in memory at once.
+    /// </summary>
+    public async Task<T> RunImageJobAsync<T>(Func<T> job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await _imageJobs.WaitAsync(cancellationToken);
+        try
+        {
+            return job();
+        }
+        finally
+        {
+            _imageJobs.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_loaded.IsValueCreated)
+        {
+            _loaded.Value.Query.Dispose();
+            _loaded.Value.Store.Dispose();
+        }
+        _imageJobs.Dispose();
+    }
+
+    private Loaded Load()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string location = StorePath;
+        var store = LookalikeComponents.OpenStore(location, create: false);
+        try
+        {
+            if (store.Model is { } model && model != _embedder.Model)
+                throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                    $"Store {location} holds vectors of model '{model}', but the server's model is '{_embedder.Model}'. Serve it with --model matching the store.",
+                    location);
+            // Uploads are hostile until proven otherwise: tighter limits than for indexing a folder one trusts.
+            var uploadDecoder = LookalikeComponents.CreateDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels });
+            var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder));
+            _ = query.QueryModel; // load the model session now, not on the first upload
+            var thumbnails = new ThumbnailCache(LookalikeComponents.CreateDecoder(), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
+            _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
+                query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
+            return new Loaded(store, query, new UploadedItems(query, location), thumbnails);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Lends the container's embedder to the query service without handing over its disposal.</summary>
+    private sealed class BorrowedEmbedder(IImageEmbedder inner) : IImageEmbedder
+    {
+        public ModelId Model => inner.Model;
+        public int Dimension => inner.Dimension;
+        public ImageTarget Target => inner.Target;
+        public void Embed(DecodedImage image, Span<float> destination) => inner.Embed(image, destination);
+        public void Dispose() { }
+    }
+}
+
+/// <summary>Loads the catalog while the host starts, before the server listens.</summary>
+internal sealed class CatalogLoader(ServerCatalog catalog) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        catalog.EnsureLoaded();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

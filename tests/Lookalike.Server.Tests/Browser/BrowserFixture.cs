@@ -1,0 +1,68 @@
+using Lookalike.Server.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+
+namespace Lookalike.Server.Tests.Browser;
+
+/// <summary>
+/// The real app on Kestrel at a free loopback port (a browser cannot reach an in-memory test server) over 6 photos
+/// of each class (60 items, 3 pages), and Debian's Chromium driven by Playwright. Chromium is required: when it is
+/// missing these tests fail with how to install it (CI's .ci/run installs it), they are never skipped.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private WebApplication? _app;
+    private IPlaywright? _playwright;
+
+    public SampleCatalog Catalog { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>Where screenshots go: <c>$TMPDIR/lookalike-screenshots</c>.</summary>
+    public string ScreenshotFolder { get; } = Path.Combine(Path.GetTempPath(), "lookalike-screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Browser tests need Debian's Chromium at {ChromiumPath}: apt-get install -y chromium (.ci/run does this).");
+        Catalog = SampleCatalog.Build(perClass: 6);
+        _app = LookalikeServer.Build(
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"],
+            o => o.Store = Catalog.Store);
+        await _app.StartAsync();
+        BaseUrl = _app.Urls.Single();
+        Directory.CreateDirectory(ScreenshotFolder);
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            // Playwright gives every launch a fresh temporary profile (user-data-dir) and deletes it afterwards.
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        Catalog?.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser against real kestrel";
+}

@@ -1,0 +1,21 @@
+using Lookalike.Core.Embedding;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Lookalike.Server.Tests.Support;
+
+/// <summary>The real server app (Program) in memory over <paramref name="store"/>, sharing the test process's model session.</summary>
+public sealed class LookalikeFactory(string store, Action<LookalikeServerOptions>? configure = null) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Lookalike:Store", store);
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<IImageEmbedder>(SharedModel.Embedder);
+            if (configure is not null) services.PostConfigure(configure);
+        });
+    }
+}
