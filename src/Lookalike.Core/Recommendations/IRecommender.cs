@@ -32,8 +32,18 @@ public sealed record RecommendationRequest
     /// <summary>Unit vectors of outside photos the person disliked.</summary>
     public IReadOnlyList<ReadOnlyMemory<float>> DislikedVectors { get; init; } = [];
 
+    /// <summary>
+    /// Which items exist to be recommended (e.g. "is in the photo index"); null: any. Kept apart from <see cref="Filter"/> so a
+    /// recommender searching that very index can skip it (it only ever sees existing items, and re-entering the index's lock from
+    /// inside its own scan is not allowed).
+    /// </summary>
+    public Func<ItemId, bool>? Available { get; init; }
+
     /// <summary>True when <paramref name="item"/> may be recommended.</summary>
-    public bool Allows(ItemId item) =>
+    public bool Allows(ItemId item) => AllowsExisting(item) && (Available?.Invoke(item) ?? true);
+
+    /// <summary><see cref="Allows"/> for an item known to exist (skips <see cref="Available"/>).</summary>
+    public bool AllowsExisting(ItemId item) =>
         !(ExcludeSeen && History.Seen.Contains(item)) && !(Exclude?.Contains(item) ?? false) && (Filter?.Invoke(item) ?? true);
 }
 

@@ -170,10 +170,10 @@ public sealed class RecommendationEngine : IDisposable
     public AlsoResult Also(ItemId item, int count, Func<ItemId, bool>? filter = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
-        bool Allowed(ItemId id) => id != item && (filter?.Invoke(id) ?? true) && (_index?.Contains(id) ?? true);
+        bool Allowed(ItemId id) => id != item && (filter?.Invoke(id) ?? true);
         List<Candidate> bought;
         _lock.EnterReadLock();
-        try { bought = _neighbours.Of(item).Where(n => Allowed(n.Item)).Take(count).Select(n => new Candidate(n.Item, n.Similarity)).ToList(); }
+        try { bought = _neighbours.Of(item).Where(n => Allowed(n.Item) && (_index?.Contains(n.Item) ?? true)).Take(count).Select(n => new Candidate(n.Item, n.Similarity)).ToList(); }
         finally { _lock.ExitReadLock(); }
         IReadOnlyList<Candidate> looks = [];
         if (_index?.GetVector(item) is { } vector)
@@ -189,9 +189,9 @@ public sealed class RecommendationEngine : IDisposable
     private RecommendationRequest InCatalog(RecommendationRequest request)
     {
         if (_index is null) return request;
-        var filter = request.Filter;
+        var available = request.Available;
         var index = _index;
-        return request with { Filter = filter is null ? index.Contains : id => index.Contains(id) && filter(id) };
+        return request with { Available = available is null ? index.Contains : id => index.Contains(id) && available(id) };
     }
 
     private List<Candidate> ReRank(IReadOnlyList<Candidate> candidates, ReRankOptions reRank, int count)

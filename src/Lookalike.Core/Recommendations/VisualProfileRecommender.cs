@@ -125,7 +125,7 @@ public sealed class VisualProfileRecommender : IRecommender
     {
         ArgumentNullException.ThrowIfNull(request);
         if (Profile(request) is not { } profile) return [];
-        var hits = _index.Search(profile, new SearchRequest(Math.Min(request.Count, SearchRequest.MaxK), request.Allows));
+        var hits = _index.Search(profile, new SearchRequest(Math.Min(request.Count, SearchRequest.MaxK), request.AllowsExisting));
         return hits.Select(h => new Candidate(h.Id, h.Score)).ToList();
     }
 }
