@@ -10,6 +10,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     ExportCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),
+    VectorsCommand.Create(),
     FeedbackCommand.Create(),
     RecommendCommand.Create(),
     EvalRecsCommand.Create(),

@@ -247,7 +247,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
         using var command = connection.CreateCommand();
         command.CommandText = withVectors
             ? $"SELECT {ItemColumns} FROM items ORDER BY id;"
-            : $"SELECT {ItemColumnsWithoutVector}, NULL FROM items ORDER BY id;";
+            : $"SELECT {ItemColumnsWithoutVector}, NULL, generation FROM items ORDER BY id;";
         using var reader = command.ExecuteReader();
         while (reader.Read()) yield return ReadItem(reader, withVectors);
     }
@@ -264,7 +264,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
 
     private const string ItemColumnsWithoutVector = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension";
-    private const string ItemColumns = ItemColumnsWithoutVector + ", vector";
+    private const string ItemColumns = ItemColumnsWithoutVector + ", vector, generation";
 
     private static CatalogItem ReadItem(SqliteDataReader reader, bool withVector)
     {
@@ -279,6 +279,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
             Metadata = MetadataJson.Deserialize(reader.GetString(5)),
             Model = new ModelId(reader.GetString(6)),
             Vector = withVector ? VectorBlob.FromBytes((byte[])reader.GetValue(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
+            Generation = reader.GetInt64(9),
         };
     }
 

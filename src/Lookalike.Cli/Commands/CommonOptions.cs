@@ -15,6 +15,11 @@ internal static class CommonOptions
         Description = "Model: 'resnet18' (built in) or the path of a manifest.json (default: resnet18).",
     };
 
+    public static Option<string?> Index() => new("--index")
+    {
+        Description = "Vector index: auto (exact below 50,000 items, HNSW above), exact, or hnsw(m=16,efc=128,ef=64,dtype=f32|f16|i8,rerank=true).",
+    };
+
     public static Option<bool> Json() => new("--json")
     {
         Description = "Print machine-readable JSON on stdout.",

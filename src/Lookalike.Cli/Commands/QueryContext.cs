@@ -1,3 +1,5 @@
+using Lookalike.Cli.Output;
+using Lookalike.Core.Search;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Query;
 using Lookalike.Storage.Sqlite;
@@ -17,12 +19,19 @@ internal sealed class QueryContext : IDisposable
 
     public QueryService Service { get; }
 
-    public static QueryContext Open(string? storeOption, string? model)
+    public static QueryContext Open(string? storeOption, string? model, string? indexSpec = null)
     {
+        var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
         var store = LookalikeComponents.OpenStore(StoreLocation.Resolve(storeOption), create: false);
         try
         {
-            var service = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => LookalikeComponents.CreateEmbedder(model));
+            var options = new QueryOptions
+            {
+                Index = spec,
+                Log = message => Console.Error.WriteLine(message),
+                Progress = new BuildProgress("building index"),
+            };
+            var service = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => LookalikeComponents.CreateEmbedder(model), options);
             return new QueryContext(store, service);
         }
         catch

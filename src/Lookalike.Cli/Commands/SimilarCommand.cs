@@ -20,10 +20,11 @@ internal static class SimilarCommand
         var where = CommonOptions.Where();
         var store = CommonOptions.Store();
         var model = CommonOptions.Model();
+        var index = CommonOptions.Index();
         var json = CommonOptions.Json();
         var command = new Command("similar", "Show the catalog items that look most like a photo or an item.")
         {
-            query, batch, k, where, store, model, json,
+            query, batch, k, where, store, model, index, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -32,7 +33,7 @@ internal static class SimilarCommand
             if ((single is null) == (batchFile is null))
                 throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
-            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
+            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index));
             if (single is not null)
             {
                 var result = context.Service.Similar(single, parse.GetValue(k), filter);
@@ -48,24 +49,26 @@ internal static class SimilarCommand
     private static async Task<int> RunBatchAsync(QueryContext context, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
     {
         if (!File.Exists(batchFile)) throw LookalikeException.NotFound(batchFile, $"Batch file not found: {batchFile}");
-        int failed = 0;
+        var queries = new List<string>();
         await foreach (string raw in File.ReadLinesAsync(batchFile, cancellationToken))
         {
             string line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            try
+            if (line.Length > 0 && !line.StartsWith('#')) queries.Add(line);
+        }
+        // All queries are searched together (one matrix–matrix product); a bad line gets an error line of its own.
+        int failed = 0;
+        foreach (var answer in context.Service.SimilarBatch(queries, k, filter))
+        {
+            if (answer.Result is { } result)
             {
-                var result = context.Service.Similar(line, k, filter);
                 if (json) JsonOutput.WriteLine(result);
                 else ResultTable.Write(result);
+                continue;
             }
-            catch (LookalikeException e) when (e.Kind != LookalikeErrorKind.InvalidArgument || e.Subject == "id")
-            {
-                // One bad line does not stop the batch: it gets an error line of its own.
-                failed++;
-                if (json) JsonOutput.WriteLine(new { query = new { kind = "unknown", path = line }, error = new { kind = e.Kind.ToString(), message = e.Message } });
-                else await Console.Error.WriteLineAsync($"error: {line}: {e.Message}");
-            }
+            failed++;
+            var e = answer.Error!;
+            if (json) JsonOutput.WriteLine(new { query = new { kind = "unknown", path = answer.Query }, error = new { kind = e.Kind.ToString(), message = e.Message } });
+            else await Console.Error.WriteLineAsync($"error: {answer.Query}: {e.Message}");
         }
         if (failed > 0) await Console.Error.WriteLineAsync($"{failed} quer{(failed == 1 ? "y" : "ies")} failed");
         return failed > 0 ? CommandRunner.BadInput : CommandRunner.Ok;

@@ -21,6 +21,9 @@ public sealed record CatalogItem
     /// <summary>The model that produced <see cref="Vector"/>.</summary>
     public required ModelId Model { get; init; }
 
+    /// <summary>Store generation of the item's last write (0 when not read from a store); derived caches refresh by it.</summary>
+    public long Generation { get; init; }
+
     /// <summary>Unit-length embedding; empty when the item was read without vectors.</summary>
     public ReadOnlyMemory<float> Vector { get; init; }
 

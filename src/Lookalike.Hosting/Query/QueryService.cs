@@ -31,20 +31,29 @@ public sealed partial class QueryService : IDisposable
         _model = model;
     }
 
-    /// <summary>Loads every vector of <paramref name="store"/> into an exact index.</summary>
-    public static QueryService Open(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory)
+    /// <summary>Loads the store's vectors into the index <see cref="IndexSpec.Auto"/> picks (exact below the threshold).</summary>
+    public static QueryService Open(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory) =>
+        Open(store, decoder, embedderFactory, new QueryOptions());
+
+    /// <summary>Loads the store's vectors into the index <paramref name="options"/> asks for (HNSW from its cache when valid).</summary>
+    public static QueryService Open(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, QueryOptions options)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
         var info = store.GetInfo();
-        var index = new ExactVectorIndex(Math.Max(info.Dimension, 1), info.Items);
-        var items = new Dictionary<ItemId, CatalogItem>(info.Items);
-        foreach (var item in store.ReadAll(withVectors: true))
+        var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress);
+        try
         {
-            index.Upsert(item.Id, item.Vector.Span);
-            // Keep metadata in memory for filters and results; the vector lives in the index only.
-            items[item.Id] = item with { Vector = ReadOnlyMemory<float>.Empty };
+            // Metadata stays in memory for filters and results; vectors live in the index only.
+            var items = new Dictionary<ItemId, CatalogItem>(info.Items);
+            foreach (var item in store.ReadAll(withVectors: false)) items[item.Id] = item;
+            return new QueryService(store, decoder, embedderFactory, index, items, info.Model);
         }
-        return new QueryService(store, decoder, embedderFactory, index, items, info.Model);
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
     }
 
     public int Count => _index.Count;
@@ -122,19 +131,28 @@ public sealed partial class QueryService : IDisposable
 
     private List<SimilarItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
     {
-        if (k is < 1 or > SearchRequest.MaxK)
-            throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
-        Func<ItemId, bool>? predicate = null;
-        if (filter is { IsEmpty: false })
-        {
-            var known = MetadataColumns();
-            var unknown = filter.Columns.Where(c => !known.Contains(c)).ToList();
-            if (unknown.Count > 0)
-                throw LookalikeException.InvalidArgument("where",
-                    $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
-            predicate = id => TryGetItem(id, out var item) && filter.Matches(item.Metadata);
-        }
-        var hits = _index.Search(vector, new SearchRequest(k, predicate, exclude));
+        var hits = _index.Search(vector, new SearchRequest(CheckK(k), Predicate(filter), exclude));
+        return ToResults(hits);
+    }
+
+    private static int CheckK(int k) => k is < 1 or > SearchRequest.MaxK
+        ? throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.")
+        : k;
+
+    /// <summary>The filter as a per-item predicate; unknown columns are an error (a typo would otherwise match nothing).</summary>
+    private Func<ItemId, bool>? Predicate(ItemFilter? filter)
+    {
+        if (filter is not { IsEmpty: false }) return null;
+        var known = MetadataColumns();
+        var unknown = filter.Columns.Where(c => !known.Contains(c)).ToList();
+        if (unknown.Count > 0)
+            throw LookalikeException.InvalidArgument("where",
+                $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
+        return id => TryGetItem(id, out var item) && filter.Matches(item.Metadata);
+    }
+
+    private List<SimilarItem> ToResults(IReadOnlyList<SearchHit> hits)
+    {
         var results = new List<SimilarItem>(hits.Count);
         foreach (var hit in hits)
         {

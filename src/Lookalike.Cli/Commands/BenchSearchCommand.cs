@@ -1,0 +1,91 @@
+using System.CommandLine;
+using Lookalike.Cli.Output;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Search;
+using Lookalike.Core.Vectors;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Benchmarks;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary>
+/// <c>lookalike bench search</c>: build time, QPS (1 and 2 callers, batch), p50/p99 latency, recall@10 against exact,
+/// bytes per item and the exact scan's share of the measured memory bandwidth, one JSON line per index spec.
+/// </summary>
+internal static class BenchSearchCommand
+{
+    public static Command Create()
+    {
+        var n = new Option<int>("--n") { Description = "Synthetic vectors (ignored with --store).", DefaultValueFactory = _ => 1_000_000 };
+        var dim = new Option<int>("--dim") { Description = "Dimension of synthetic vectors.", DefaultValueFactory = _ => 512 };
+        var queries = new Option<int>("--queries") { Description = "Queries per measurement.", DefaultValueFactory = _ => 1000 };
+        var k = CommonOptions.K(10);
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var index = new Option<string[]>("--index")
+        {
+            Description = "Index spec to measure; repeat for several (default: exact and hnsw(m=16,efc=128,ef=64,dtype=f16)).",
+        };
+        var store = new Option<string?>("--store") { Description = "Benchmark a store's real vectors instead (queries are held-out items)." };
+        var json = CommonOptions.Json();
+        var command = new Command("search", "Benchmark exact and HNSW search; prints one JSON line per configuration.")
+        {
+            n, dim, queries, k, seed, index, store, json,
+        };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
+        {
+            var specs = (parse.GetValue(index) is { Length: > 0 } given ? given : ["exact", "hnsw(m=16,efc=128,ef=64,dtype=f16)"])
+                .Select(IndexSpec.Parse).Select(s => s.Kind == IndexKind.Auto ? IndexSpec.Exact : s).ToList();
+            int q = parse.GetValue(queries), kk = parse.GetValue(k);
+            if (q < 1) throw LookalikeException.InvalidArgument("queries", "--queries must be at least 1.");
+            var (data, count, d, queryData) = parse.GetValue(store) is { } storePath
+                ? FromStore(storePath, q)
+                : Synthetic(parse.GetValue(n), parse.GetValue(dim), q, parse.GetValue(seed));
+            await Console.Error.WriteLineAsync($"bench search: {count:N0}×{d} vectors, {q} queries, k={kk}; measuring memory bandwidth…");
+            double bandwidth = SearchBenchmark.MeasureBandwidth();
+            await Console.Error.WriteLineAsync($"read bandwidth {bandwidth:0.0} GB/s on {Environment.ProcessorCount} cores; exact ground truth…");
+            var truth = SearchBenchmark.GroundTruth(data, count, d, queryData, q, kk);
+            foreach (var spec in specs)
+            {
+                await Console.Error.WriteLineAsync($"measuring {spec}…");
+                var result = SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth);
+                if (parse.GetValue(json)) JsonOutput.WriteLine(result);
+                else
+                {
+                    Console.Out.WriteLine(
+                        $"{result.Index}: build {result.BuildS:0.00} s · {result.Qps1t:N0} qps (1 caller) · {result.Qps2t:N0} qps (2) · batch {result.QpsBatch:N0} qps · " +
+                        $"p50 {result.P50Ms:0.000} ms · p99 {result.P99Ms:0.000} ms · recall@10 {result.RecallAt10:0.000} · {result.BytesPerItem:N0} B/item" +
+                        (result.ScanGbs > 0 ? $" · scan {result.ScanGbs:0.0} GB/s = {result.ScanOfBandwidth:P0} of {result.MemBwGbs:0.0} GB/s" : ""));
+                }
+                GC.Collect();
+            }
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    private static (float[] Data, int N, int Dim, float[] Queries) Synthetic(int n, int dim, int q, int seed)
+    {
+        if (n < 1 || dim < 1) throw LookalikeException.InvalidArgument("n", "--n and --dim must be positive.");
+        var generator = new SyntheticVectors(dim, clusters: 1000, seed: seed);
+        return (generator.Generate(n, stream: 1), n, dim, generator.Generate(q, stream: 2));
+    }
+
+    private static (float[] Data, int N, int Dim, float[] Queries) FromStore(string storePath, int q)
+    {
+        using var store = LookalikeComponents.OpenStore(StoreLocation.Resolve(storePath), create: false);
+        var info = store.GetInfo();
+        if (info.Items <= q) throw LookalikeException.InvalidArgument("queries", $"The store has {info.Items} items; --queries must be fewer.");
+        int dim = info.Dimension, n = info.Items - q;
+        var data = new float[(long)n * dim];
+        var queries = new float[(long)q * dim];
+        // Every (N/q)-th item becomes a held-out query; the rest are the catalog.
+        int stride = info.Items / q, row = 0, taken = 0, i = 0;
+        foreach (var item in store.ReadAll(withVectors: true))
+        {
+            if (taken < q && i % stride == 0) item.Vector.Span.CopyTo(queries.AsSpan(taken++ * dim, dim));
+            else if (row < n) item.Vector.Span.CopyTo(data.AsSpan(row++ * dim, dim));
+            i++;
+        }
+        return (data, row, dim, queries);
+    }
+}

@@ -1,0 +1,75 @@
+using System.CommandLine;
+using Lookalike.Cli.Output;
+using Lookalike.Core.Search;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Catalog;
+using Lookalike.Hosting.Search;
+
+namespace Lookalike.Cli.Commands;
+
+/// <summary><c>lookalike vectors import|synth</c>: bring your own embeddings, or make synthetic ones for benchmarks.</summary>
+internal static class VectorsCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("vectors", "Load embeddings computed elsewhere (the mirror of export), or generate synthetic ones.");
+        command.Subcommands.Add(Import());
+        command.Subcommands.Add(Synth());
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var npy = new Argument<string>("vectors") { Description = "N×D float32 .npy file (rows are L2-normalised on import)." };
+        var ids = new Option<string>("--ids") { Description = "One item id a line, same order as the rows.", Required = true };
+        var modelName = new Option<string>("--model-name") { Description = "Name of the model that made the vectors (default: imported).", DefaultValueFactory = _ => "imported" };
+        var store = CommonOptions.Store();
+        var index = CommonOptions.Index();
+        var command = new Command("import", "Import vectors.npy + ids into a store, so search, recommenders and the server work on them.")
+        {
+            npy, ids, modelName, store, index,
+        };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
+        {
+            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: true);
+            int rows = VectorImporter.Import(catalog, parse.GetValue(npy)!, parse.GetValue(ids)!, parse.GetValue(modelName)!, new BuildProgress("importing"));
+            await Console.Error.WriteLineAsync($"imported {rows:N0} vectors into {catalog.Location} as model {catalog.Model}");
+            BuildIndex(catalog, parse.GetValue(index));
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    private static Command Synth()
+    {
+        var n = new Option<int>("--n") { Description = "Number of vectors.", DefaultValueFactory = _ => 1_000_000 };
+        var dim = new Option<int>("--dim") { Description = "Dimension.", DefaultValueFactory = _ => 512 };
+        var clusters = new Option<int>("--clusters") { Description = "Gaussian clusters (as shared/bench/vectors.py).", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 0 };
+        var store = CommonOptions.Store();
+        var index = CommonOptions.Index();
+        var command = new Command("synth", "Fill a store with seeded clustered unit vectors (ids synthetic/NNNNNNN), for benchmarks.")
+        {
+            n, dim, clusters, seed, store, index,
+        };
+        command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
+        {
+            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: true);
+            int rows = VectorImporter.Synthesize(catalog, parse.GetValue(n), parse.GetValue(dim), parse.GetValue(clusters), parse.GetValue(seed), new BuildProgress("generating"));
+            await Console.Error.WriteLineAsync($"wrote {rows:N0} synthetic vectors into {catalog.Location}");
+            BuildIndex(catalog, parse.GetValue(index));
+            return CommandRunner.Ok;
+        }));
+        return command;
+    }
+
+    /// <summary>Builds (and caches) the vector index now, with a progress bar, so the first query does not wait for it.</summary>
+    internal static void BuildIndex(Storage.Sqlite.SqliteCatalogStore catalog, string? indexSpec)
+    {
+        var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
+        var resolved = spec.Resolve(catalog.GetInfo().Items);
+        if (resolved.Kind != IndexKind.Hnsw) return; // the exact index is built in memory at query time
+        using var index = VectorIndexLoader.Load(catalog, resolved, message => Console.Error.WriteLine(message), new BuildProgress("building " + resolved));
+        Console.Error.WriteLine($"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory");
+    }
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Search;
+using Lookalike.Core.Vectors;
+using Lookalike.Search.USearch;
+
+namespace Lookalike.Hosting.Benchmarks;
+
+/// <summary>One configuration's figures, printed as a JSON line by <c>lookalike bench search</c>.</summary>
+public sealed record SearchBenchmarkResult
+{
+    public required int N { get; init; }
+    public required int Dim { get; init; }
+    public required string Index { get; init; }
+    public required int Queries { get; init; }
+    public required int K { get; init; }
+    public required double BuildS { get; init; }
+    /// <summary>Queries per second, one caller, one thread per query.</summary>
+    [JsonPropertyName("qps_1t")]
+    public required double Qps1t { get; init; }
+    /// <summary>Queries per second, two concurrent callers.</summary>
+    [JsonPropertyName("qps_2t")]
+    public required double Qps2t { get; init; }
+    /// <summary>Queries per second of one batch call (matrix–matrix product for exact), all cores.</summary>
+    public required double QpsBatch { get; init; }
+    /// <summary>Single-query latency on an otherwise idle index; exact uses every core for one query.</summary>
+    public required double P50Ms { get; init; }
+    public required double P99Ms { get; init; }
+    [JsonPropertyName("recall_at_10")]
+    public required double RecallAt10 { get; init; }
+    public required double BytesPerItem { get; init; }
+    public required double MemBwGbs { get; init; }
+    /// <summary>Exact only: bytes of vectors scanned per second by one query using every core (0 for HNSW).</summary>
+    public required double ScanGbs { get; init; }
+    public required double ScanOfBandwidth { get; init; }
+    public required double RssMb { get; init; }
+    public required int Threads { get; init; }
+}
+
+/// <summary>
+/// The end-to-end search benchmark: seeded clustered vectors (or a store's), an exact ground truth, then build time,
+/// throughput, latency, recall@10 and memory per configuration, with the machine's read bandwidth measured in the same run.
+/// </summary>
+public static class SearchBenchmark
+{
+    public static double MeasureBandwidth() => MemoryBandwidth.MeasureReadGBs(Environment.ProcessorCount);
+
+    /// <summary>Runs one index spec over <paramref name="data"/> (n×dim) with <paramref name="queries"/> (q×dim).</summary>
+    public static SearchBenchmarkResult Run(IndexSpec spec, float[] data, int n, int dim, float[] queries, int q, int k, IReadOnlyList<HashSet<int>> truth, double bandwidth)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var ids = Enumerable.Range(0, n).Select(i => ItemId.Parse($"v/{i}")).ToArray();
+        var clock = Stopwatch.StartNew();
+        IVectorIndex index;
+        if (spec.Kind == IndexKind.Hnsw)
+        {
+            var hnsw = new HnswVectorIndex(dim, spec, spec.Rerank ? id => data.AsSpan(int.Parse(id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) * dim, dim).ToArray() : null);
+            hnsw.AddRange(ids, data.AsSpan(0, n * dim));
+            index = hnsw;
+        }
+        else
+        {
+            var exact = new ExactVectorIndex(dim, n);
+            for (int i = 0; i < n; i++) exact.Upsert(ids[i], data.AsSpan(i * dim, dim));
+            index = exact;
+        }
+        double buildS = clock.Elapsed.TotalSeconds;
+        using var _ = index;
+        var request = new SearchRequest(k);
+
+        // Latency: one query at a time (exact splits each query over the cores).
+        var latencies = new double[q];
+        var answers = new IReadOnlyList<SearchHit>[q];
+        for (int i = 0; i < q; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            answers[i] = index.Search(queries.AsSpan(i * dim, dim), request);
+            latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+        Array.Sort(latencies);
+        double recall = 0;
+        for (int i = 0; i < q; i++)
+            recall += answers[i].Take(10).Count(h => truth[i].Contains(int.Parse(h.Id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture))) / (double)Math.Min(10, k);
+        recall /= q;
+
+        double qps1 = Throughput(index, queries, q, dim, request, callers: 1);
+        double qps2 = Throughput(index, queries, q, dim, request, callers: 2);
+        clock.Restart();
+        index.SearchBatch(queries.AsSpan(0, q * dim), q, request);
+        double qpsBatch = q / clock.Elapsed.TotalSeconds;
+
+        double scanGbs = 0;
+        if (index is ExactVectorIndex)
+        {
+            double meanSeconds = latencies.Average() / 1000;
+            scanGbs = (double)n * dim * sizeof(float) / meanSeconds / 1e9;
+        }
+        return new SearchBenchmarkResult
+        {
+            N = n,
+            Dim = dim,
+            Index = index.Spec,
+            Queries = q,
+            K = k,
+            BuildS = Math.Round(buildS, 3),
+            Qps1t = Math.Round(qps1, 1),
+            Qps2t = Math.Round(qps2, 1),
+            QpsBatch = Math.Round(qpsBatch, 1),
+            P50Ms = Math.Round(latencies[q / 2], 3),
+            P99Ms = Math.Round(latencies[Math.Min(q - 1, (int)(q * 0.99))], 3),
+            RecallAt10 = Math.Round(recall, 4),
+            BytesPerItem = Math.Round(index.MemoryBytes / (double)n, 1),
+            MemBwGbs = Math.Round(bandwidth, 2),
+            ScanGbs = Math.Round(scanGbs, 2),
+            ScanOfBandwidth = bandwidth > 0 ? Math.Round(scanGbs / bandwidth, 3) : 0,
+            RssMb = Math.Round(Environment.WorkingSet / 1048576.0, 1),
+            Threads = Environment.ProcessorCount,
+        };
+    }
+
+    /// <summary>Exact top-k ids (row numbers) of every query, from one batch search.</summary>
+    public static List<HashSet<int>> GroundTruth(float[] data, int n, int dim, float[] queries, int q, int k)
+    {
+        using var exact = new ExactVectorIndex(dim, n);
+        for (int i = 0; i < n; i++) exact.Upsert(ItemId.Parse($"v/{i}"), data.AsSpan(i * dim, dim));
+        return exact.SearchBatch(queries.AsSpan(0, q * dim), q, new SearchRequest(Math.Min(10, k)))
+            .Select(hits => hits.Select(h => int.Parse(h.Id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture)).ToHashSet())
+            .ToList();
+    }
+
+    private static double Throughput(IVectorIndex index, float[] queries, int q, int dim, SearchRequest request, int callers)
+    {
+        if (index is ExactVectorIndex exact) exact.MaxThreads = 1; // callers, not the scan, use the cores here
+        try
+        {
+            int next = -1;
+            var clock = Stopwatch.StartNew();
+            Parallel.For(0, callers, new ParallelOptions { MaxDegreeOfParallelism = callers }, _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < q) index.Search(queries.AsSpan(i * dim, dim), request);
+            });
+            return q / clock.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            if (index is ExactVectorIndex e) e.MaxThreads = Environment.ProcessorCount;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using Lookalike.Core.Search;
+
+namespace Lookalike.Hosting.Query;
+
+/// <summary>How <see cref="QueryService"/> loads its index.</summary>
+public sealed class QueryOptions
+{
+    /// <summary>Index to serve from; default <see cref="IndexSpec.Auto"/> (exact below 50,000 items, HNSW above).</summary>
+    public IndexSpec Index { get; set; } = IndexSpec.Auto;
+
+    /// <summary>One-line messages about the index (loaded from cache, rebuilt and why).</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>(done, total) while an index is built.</summary>
+    public IProgress<(int Done, int Total)>? Progress { get; set; }
+}

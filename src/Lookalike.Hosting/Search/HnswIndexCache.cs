@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Lookalike.Core.Catalog;
+using Lookalike.Search.USearch;
+
+namespace Lookalike.Hosting.Search;
+
+/// <summary>
+/// The HNSW graph persisted beside the store as a derived cache (<c>&lt;store&gt;/index/</c>): <c>hnsw.usearch</c> (the
+/// native graph), <c>hnsw.ids.tsv</c> (key → item id) and <c>hnsw.header.json</c>, a self-describing header with the
+/// format version, model id, dimension, metric, spec, store generation and the SHA-256 of the other two files.
+/// Anything that does not match is reported as a reason and the caller rebuilds from SQLite: never a wrong answer.
+/// </summary>
+internal static class HnswIndexCache
+{
+    public const int FormatVersion = 1;
+    public const string Metric = "ip";
+
+    public sealed record Header
+    {
+        public required int FormatVersion { get; init; }
+        public required string ModelId { get; init; }
+        public required int Dimension { get; init; }
+        public required string Metric { get; init; }
+        public required string Spec { get; init; }
+        public required long StoreGeneration { get; init; }
+        public required int Count { get; init; }
+        public required string GraphSha256 { get; init; }
+        public required string IdsSha256 { get; init; }
+    }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static string Folder(string storeLocation) => Path.Combine(storeLocation, "index");
+
+    private static string GraphPath(string folder) => Path.Combine(folder, "hnsw.usearch");
+
+    private static string IdsPath(string folder) => Path.Combine(folder, "hnsw.ids.tsv");
+
+    private static string HeaderPath(string folder) => Path.Combine(folder, "hnsw.header.json");
+
+    /// <summary>Writes the cache; files are written to temporaries and renamed, the header last, so a crash leaves no valid-looking half.</summary>
+    public static void Save(string storeLocation, HnswVectorIndex index, ModelId model, long generation)
+    {
+        string folder = Folder(storeLocation);
+        Directory.CreateDirectory(folder);
+        File.Delete(HeaderPath(folder)); // invalidate first
+        string graphTemp = GraphPath(folder) + ".tmp", idsTemp = IdsPath(folder) + ".tmp";
+        index.SaveNative(graphTemp);
+        var map = index.KeyMap();
+        using (var writer = new StreamWriter(idsTemp))
+        {
+            writer.NewLine = "\n";
+            foreach (var (key, id) in map) writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key}\t{id.Value}"));
+        }
+        File.Move(graphTemp, GraphPath(folder), overwrite: true);
+        File.Move(idsTemp, IdsPath(folder), overwrite: true);
+        var header = new Header
+        {
+            FormatVersion = FormatVersion,
+            ModelId = model.Value,
+            Dimension = index.Dimension,
+            Metric = Metric,
+            Spec = index.Spec,
+            StoreGeneration = generation,
+            Count = map.Count,
+            GraphSha256 = Sha256(GraphPath(folder)),
+            IdsSha256 = Sha256(IdsPath(folder)),
+        };
+        string headerTemp = HeaderPath(folder) + ".tmp";
+        File.WriteAllText(headerTemp, JsonSerializer.Serialize(header, Json));
+        File.Move(headerTemp, HeaderPath(folder), overwrite: true);
+    }
+
+    /// <summary>Loads the cache into <paramref name="index"/>; returns null on success, else why it cannot be used.</summary>
+    public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, out Header? header)
+    {
+        header = null;
+        string folder = Folder(storeLocation);
+        if (!File.Exists(HeaderPath(folder))) return "no index cache yet";
+        try
+        {
+            header = JsonSerializer.Deserialize<Header>(File.ReadAllText(HeaderPath(folder)), Json);
+        }
+        catch (JsonException e)
+        {
+            return $"index cache header is damaged ({e.Message})";
+        }
+        if (header is null) return "index cache header is empty";
+        if (header.FormatVersion != FormatVersion) return $"index cache format {header.FormatVersion}, this build writes {FormatVersion}";
+        if (header.ModelId != model.Value) return $"index cache was built for model {header.ModelId}, the store holds {model}";
+        if (header.Dimension != index.Dimension) return $"index cache dimension {header.Dimension} differs from the store's {index.Dimension}";
+        if (header.Metric != Metric) return $"index cache metric {header.Metric} is not {Metric}";
+        if (header.Spec != index.Spec) return $"index cache was built as {header.Spec}, asked for {index.Spec}";
+        if (!File.Exists(GraphPath(folder)) || !File.Exists(IdsPath(folder))) return "index cache files are missing";
+        if (Sha256(GraphPath(folder)) != header.GraphSha256 || Sha256(IdsPath(folder)) != header.IdsSha256) return "index cache files are corrupt (checksum mismatch)";
+        var map = new List<(ulong, ItemId)>(header.Count);
+        foreach (string line in File.ReadLines(IdsPath(folder)))
+        {
+            int tab = line.IndexOf('\t', StringComparison.Ordinal);
+            if (tab <= 0 || !ulong.TryParse(line.AsSpan(0, tab), NumberStyles.None, CultureInfo.InvariantCulture, out ulong key) || !ItemId.TryParse(line[(tab + 1)..], out var id))
+                return "index cache id map is malformed";
+            map.Add((key, id));
+        }
+        if (map.Count != header.Count) return "index cache id map has the wrong length";
+        try
+        {
+            index.LoadNative(GraphPath(folder), map);
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
+        {
+            return $"index cache cannot be loaded ({e.Message})";
+        }
+        return null;
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

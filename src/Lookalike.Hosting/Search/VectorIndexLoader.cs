@@ -1,0 +1,116 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Search;
+using Lookalike.Search.USearch;
+
+namespace Lookalike.Hosting.Search;
+
+/// <summary>
+/// Builds the in-memory <see cref="IVectorIndex"/> for a store: exact from the store's vectors, or HNSW from its
+/// cache (refreshed incrementally by store generation) or rebuilt from SQLite when the cache is stale, missing or corrupt.
+/// </summary>
+public static class VectorIndexLoader
+{
+    /// <summary>Items per batch while building HNSW (reads from SQLite overlap nothing; inserts use all cores).</summary>
+    private const int BuildBatch = 4096;
+
+    /// <param name="store">The source of truth.</param>
+    /// <param name="spec">Index to build; <see cref="IndexKind.Auto"/> picks by item count.</param>
+    /// <param name="log">Receives one-line messages (cache used, rebuilt and why).</param>
+    /// <param name="progress">Receives (items done, total) while building.</param>
+    public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(spec);
+        var info = store.GetInfo();
+        int dimension = Math.Max(info.Dimension, 1);
+        var resolved = spec.Resolve(info.Items);
+        if (resolved.Kind == IndexKind.Exact)
+        {
+            var exact = new ExactVectorIndex(dimension, info.Items);
+            int done = 0;
+            foreach (var item in store.ReadAll(withVectors: true))
+            {
+                exact.Upsert(item.Id, item.Vector.Span);
+                if (++done % BuildBatch == 0) progress?.Report((done, info.Items));
+            }
+            progress?.Report((done, info.Items));
+            return exact;
+        }
+
+        Func<ItemId, float[]?>? exactVectors = resolved.Rerank ? id => store.Find(id)?.Vector.ToArray() : null;
+        var hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
+        try
+        {
+            HnswIndexCache.Header? header = null;
+            string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, out header) : "the store has no model yet";
+            if (reason is null)
+            {
+                int changed = Refresh(store, hnsw, header!.StoreGeneration, info.Generation);
+                log?.Invoke(changed == 0 && header.StoreGeneration == info.Generation
+                    ? $"index: {resolved} loaded from cache ({hnsw.Count:N0} items)"
+                    : $"index: {resolved} loaded from cache and refreshed ({changed:N0} changes since generation {header.StoreGeneration})");
+                if (header.StoreGeneration != info.Generation) HnswIndexCache.Save(store.Location, hnsw, info.Model!.Value, info.Generation);
+                return hnsw;
+            }
+            log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
+            hnsw.Dispose();
+            hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
+            Build(store, hnsw, info.Items, progress);
+            if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation);
+            return hnsw;
+        }
+        catch
+        {
+            hnsw.Dispose();
+            throw;
+        }
+    }
+
+    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, int total, IProgress<(int Done, int Total)>? progress)
+    {
+        hnsw.Reserve(total);
+        var ids = new List<ItemId>(BuildBatch);
+        var vectors = new float[BuildBatch * hnsw.Dimension];
+        int done = 0;
+        foreach (var item in store.ReadAll(withVectors: true))
+        {
+            item.Vector.Span.CopyTo(vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
+            ids.Add(item.Id);
+            if (ids.Count == BuildBatch) Flush();
+        }
+        Flush();
+
+        void Flush()
+        {
+            if (ids.Count == 0) return;
+            hnsw.AddRange(ids, vectors.AsSpan(0, ids.Count * hnsw.Dimension));
+            done += ids.Count;
+            ids.Clear();
+            progress?.Report((done, total));
+        }
+    }
+
+    /// <summary>Applies what changed in the store since the cache was written: upserts newer rows, drops vanished ids.</summary>
+    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, long cachedGeneration, long storeGeneration)
+    {
+        if (cachedGeneration == storeGeneration) return 0;
+        int changed = 0;
+        var present = new HashSet<ItemId>();
+        foreach (var item in store.ReadAll(withVectors: false))
+        {
+            present.Add(item.Id);
+            if (item.Generation > cachedGeneration || !hnsw.Contains(item.Id))
+            {
+                var full = store.Find(item.Id);
+                if (full is null) continue;
+                hnsw.Upsert(item.Id, full.Vector.Span);
+                changed++;
+            }
+        }
+        foreach (var (_, id) in hnsw.KeyMap())
+        {
+            if (!present.Contains(id) && hnsw.Remove(id)) changed++;
+        }
+        return changed;
+    }
+}
