@@ -6,6 +6,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     DemoCommand.Create(),
     IndexCommand.Create(),
     SimilarCommand.Create(),
+    ServeCommand.Create(),
     ReportCommand.Create(),
     ExportCommand.Create(),
     InfoCommand.Create(),

@@ -64,6 +64,9 @@ public static class LookalikeServer
 
         services.AddOpenApi();
 
+        // One log line per request would cost more than answering it; the "Logging" section can turn them back on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         // Loopback unless told otherwise (--urls, ASPNETCORE_URLS, Kestrel:Endpoints).
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
             builder.WebHost.UseUrls(LookalikeServerOptions.DefaultUrl);

@@ -151,7 +151,7 @@ public class DemoTests
     public void Demo_SampleCatalog_IndexesPrintsLookalikesWritesReport()
     {
         using var dir = new TempDirectory();
-        var result = CliRunner.Run(dir.Path, "demo", "--samples", RepositoryPaths.Samples);
+        var result = CliRunner.Run(dir.Path, "demo", "--samples", RepositoryPaths.Samples, "--no-serve");
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Contains("indexed 250 new", result.Stderr);
         Assert.Equal(3, result.Stdout.Split("Look-alikes of item").Length - 1);

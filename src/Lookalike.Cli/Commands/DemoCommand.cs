@@ -9,7 +9,8 @@ namespace Lookalike.Cli.Commands;
 
 /// <summary>
 /// <c>lookalike demo</c>: the whole job on the bundled sample catalog — index <c>samples/</c> with its labels into the
-/// store, print the top-5 look-alikes of a few items, and write <c>report.html</c> with one query per class.
+/// store, print the top-5 look-alikes of a few items, write <c>report.html</c> with one query per class, then serve
+/// the web page on the store until Ctrl+C (<c>--no-serve</c> stops after the report).
 /// </summary>
 internal static class DemoCommand
 {
@@ -18,7 +19,12 @@ internal static class DemoCommand
         var samples = new Option<string?>("--samples") { Description = "Sample catalog folder with labels.csv (default: the repository's samples/)." };
         var store = CommonOptions.Store();
         var output = new Option<string>("--out", "-o") { Description = "Report to write (default report.html).", DefaultValueFactory = _ => "report.html" };
-        var command = new Command("demo", "Index the bundled sample catalog, show look-alikes and write report.html.") { samples, store, output };
+        var noServe = new Option<bool>("--no-serve") { Description = "Stop after the report instead of serving the web page." };
+        var urls = ServeCommand.Urls();
+        var command = new Command("demo", "Index the bundled sample catalog, show look-alikes, write report.html, then serve the web page.")
+        {
+            samples, store, output, noServe, urls,
+        };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             string folder = parse.GetValue(samples) ?? FindSamples();
@@ -26,23 +32,26 @@ internal static class DemoCommand
             var summary = await IndexCommand.RunAsync(folder, parse.GetValue(store), null, File.Exists(labels) ? labels : null, prune: true, cancellationToken);
             IndexCommand.PrintSummary(summary);
 
-            using var context = QueryContext.Open(parse.GetValue(store), null);
-            // One query per class, the first item of each in id order: deterministic and covers the catalog.
-            var perClass = context.Store.ReadAll(withVectors: false)
-                .GroupBy(i => i.Metadata.TryGetValue("class", out var c) ? c : "")
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => g.First().Id)
-                .ToList();
-            var results = perClass.Select(id => context.Service.SimilarToItem(id, 5)).ToList();
-            foreach (var result in results.Take(3))
+            using (var context = QueryContext.Open(parse.GetValue(store), null))
             {
-                ResultTable.Write(result);
-                Terminal.Out.WriteLine();
-            }
-            string report = Path.GetFullPath(parse.GetValue(output)!);
-            await ReportCommand.WriteAsync(report, results, context.Store.Location, cancellationToken);
-            await Console.Error.WriteLineAsync($"wrote {report} ({results.Count} queries, one per class)");
-            return CommandRunner.Ok;
+                // One query per class, the first item of each in id order: deterministic and covers the catalog.
+                var perClass = context.Store.ReadAll(withVectors: false)
+                    .GroupBy(i => i.Metadata.TryGetValue("class", out var c) ? c : "")
+                    .OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => g.First().Id)
+                    .ToList();
+                var results = perClass.Select(id => context.Service.SimilarToItem(id, 5)).ToList();
+                foreach (var result in results.Take(3))
+                {
+                    ResultTable.Write(result);
+                    Terminal.Out.WriteLine();
+                }
+                string report = Path.GetFullPath(parse.GetValue(output)!);
+                await ReportCommand.WriteAsync(report, results, context.Store.Location, cancellationToken);
+                await Console.Error.WriteLineAsync($"wrote {report} ({results.Count} queries, one per class)");
+            } // closed before serving: the server opens the store itself
+            if (parse.GetValue(noServe)) return CommandRunner.Ok;
+            return await ServeCommand.RunAsync(parse.GetValue(store), parse.GetValue(urls)!, null, null, cancellationToken);
         }));
         return command;
     }
