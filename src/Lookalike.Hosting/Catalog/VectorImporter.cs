@@ -48,7 +48,9 @@ public static class VectorImporter
             for (int i = 0; i < count; i++)
             {
                 var vector = buffer.AsSpan(i * dimension, dimension).ToArray();
-                if (!vector.All(float.IsFinite) || !VectorMath.Normalize(vector))
+                float norm = VectorMath.Norm(vector);
+                // Already-unit vectors (e.g. from export) are kept bit for bit; others are normalised.
+                if (!float.IsFinite(norm) || norm == 0 || (MathF.Abs(norm - 1f) > 1e-5f && !VectorMath.Normalize(vector)))
                     throw LookalikeException.InvalidArgument(npyPath, $"{npyPath}, row {start + i} ('{ids[start + i]}'): vector is zero or not finite.");
                 items.Add(new CatalogItem
                 {

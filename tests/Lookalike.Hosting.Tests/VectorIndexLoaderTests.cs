@@ -1,0 +1,146 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Search;
+using Lookalike.Hosting.Catalog;
+using Lookalike.Hosting.Export;
+using Lookalike.Hosting.Search;
+using Lookalike.Storage.Sqlite;
+using Lookalike.TestKit;
+
+namespace Lookalike.Hosting.Tests;
+
+/// <summary>The HNSW cache is derived data: used when valid, refreshed or rebuilt otherwise, never wrong.</summary>
+public sealed class VectorIndexLoaderTests : IDisposable
+{
+    private static readonly IndexSpec Hnsw = IndexSpec.Parse("hnsw(m=16,efc=64,ef=64)");
+    private readonly TempDirectory _dir = new();
+
+    private SqliteCatalogStore NewStore(int n = 3000)
+    {
+        var store = SqliteCatalogStore.Open(_dir.Combine("store"), create: true);
+        VectorImporter.Synthesize(store, n, dimension: 32, clusters: 30, seed: 5);
+        return store;
+    }
+
+    private static (IVectorIndex Index, List<string> Log) Load(SqliteCatalogStore store, IndexSpec spec)
+    {
+        var log = new List<string>();
+        return (VectorIndexLoader.Load(store, spec, log.Add), log);
+    }
+
+    [Fact]
+    public void Load_SecondTime_UsesCache_AndAnswersLikeExact()
+    {
+        using var store = NewStore();
+        var (first, log1) = Load(store, Hnsw);
+        using (first) Assert.Contains("no index cache yet", log1.Single());
+        var (second, log2) = Load(store, Hnsw);
+        using var _ = second;
+        Assert.Contains("loaded from cache", log2.Single());
+        Assert.Equal(3000, second.Count);
+        using var exact = VectorIndexLoader.Load(store, IndexSpec.Exact);
+        var query = exact.GetVector(ItemId.Parse("synthetic/0000042"))!;
+        Assert.Equal(exact.Search(query, new SearchRequest(1))[0].Id, second.Search(query, new SearchRequest(1))[0].Id);
+    }
+
+    [Fact]
+    public void Load_AfterStoreChanges_RefreshesIncrementally()
+    {
+        using var store = NewStore();
+        Load(store, Hnsw).Index.Dispose();
+        var removed = ItemId.Parse("synthetic/0000007");
+        store.Remove([removed]);
+        var moved = store.Find(ItemId.Parse("synthetic/0000009"))!;
+        var newVector = store.Find(ItemId.Parse("synthetic/0000100"))!.Vector.ToArray();
+        store.Upsert([moved with { Vector = newVector }]);
+
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("refreshed (2 changes", log.Single());
+        Assert.False(index.Contains(removed));
+        Assert.Equal(2999, index.Count);
+        var top = index.Search(newVector, new SearchRequest(2)).Select(h => h.Id.Value).ToList();
+        Assert.Contains("synthetic/0000009", top);
+        // The refreshed cache was saved: the next load needs no refresh.
+        var (again, log2) = Load(store, Hnsw);
+        using (again) Assert.Matches("loaded from cache \\(", log2.Single());
+    }
+
+    [Fact]
+    public void Load_CorruptGraphFile_RebuildsWithMessage()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        string graph = Path.Combine(store.Location, "index", "hnsw.usearch");
+        var bytes = File.ReadAllBytes(graph);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(graph, bytes);
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("corrupt", log.Single());
+        Assert.Equal(1500, index.Count);
+    }
+
+    [Theory]
+    [InlineData("hnsw(m=8,efc=64,ef=64)", "built as")]
+    [InlineData(null, "header is damaged")]
+    public void Load_MismatchedOrDamagedHeader_Rebuilds(string? otherSpec, string reason)
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        if (otherSpec is null) File.WriteAllText(Path.Combine(store.Location, "index", "hnsw.header.json"), "{ not json");
+        var (index, log) = Load(store, otherSpec is null ? Hnsw : IndexSpec.Parse(otherSpec));
+        using var _ = index;
+        Assert.Contains(reason, log.Single());
+        Assert.Equal(1500, index.Count);
+    }
+
+    [Fact]
+    public void Auto_SmallStore_IsExact()
+    {
+        using var store = NewStore(500);
+        using var index = VectorIndexLoader.Load(store, IndexSpec.Auto);
+        Assert.Equal("exact", index.Spec);
+    }
+
+    [Fact]
+    public void ExportThenImport_RoundTripsVectorsAndIds()
+    {
+        using var store = NewStore(700);
+        string npy = _dir.Combine("out", "v.npy");
+        VectorExporter.Export(store, npy);
+        using var copy = SqliteCatalogStore.Open(_dir.Combine("copy"), create: true);
+        Assert.Equal(700, VectorImporter.Import(copy, npy, VectorExporter.IdsPathFor(npy), "mine"));
+        Assert.StartsWith("mine@", copy.Model!.Value.Value);
+        var a = store.Find(ItemId.Parse("synthetic/0000321"))!.Vector.ToArray();
+        var b = copy.Find(ItemId.Parse("synthetic/0000321"))!.Vector.ToArray();
+        Assert.Equal(a, b);
+    }
+
+    [Theory]
+    [InlineData("dup", "appears twice")]
+    [InlineData("traversal", "not a valid item id")]
+    [InlineData("short", "has 2 ids but")]
+    public void Import_BadIds_NamesFileAndLine(string kind, string expected)
+    {
+        using var store = NewStore(3);
+        string npy = _dir.Combine("v.npy");
+        VectorExporter.Export(store, npy);
+        string ids = _dir.Combine("ids.txt");
+        File.WriteAllLines(ids, kind switch
+        {
+            "dup" => ["a", "a", "b"],
+            "traversal" => ["a", "../b", "c"],
+            _ => ["a", "b"],
+        });
+        using var target = SqliteCatalogStore.Open(_dir.Combine("t"), create: true);
+        var e = Assert.Throws<Core.Errors.LookalikeException>(() => VectorImporter.Import(target, npy, ids, "x"));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("ids.txt", e.Message);
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+}
