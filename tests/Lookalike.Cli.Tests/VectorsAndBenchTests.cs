@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Lookalike.TestKit;
+
+namespace Lookalike.Cli.Tests;
+
+/// <summary>Bring-your-own vectors, HNSW through the CLI, and the search benchmark's JSON lines.</summary>
+public sealed class VectorsAndBenchTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public void SynthExportImport_ThenSimilarWithHnsw_Works()
+    {
+        var synth = CliRunner.Run(_dir.Path, "vectors", "synth", "--n", "3000", "--dim", "24", "--store", "a");
+        Assert.True(synth.ExitCode == 0, synth.Stderr);
+        var export = CliRunner.Run(_dir.Path, "export", "--out", "v.npy", "--store", "a");
+        Assert.True(export.ExitCode == 0, export.Stderr);
+
+        var import = CliRunner.Run(_dir.Path, "vectors", "import", "v.npy", "--ids", "v.ids.txt", "--model-name", "faiss-user", "--store", "b",
+            "--index", "hnsw(m=16,efc=64,ef=64,dtype=f16)");
+        Assert.True(import.ExitCode == 0, import.Stderr);
+        Assert.Contains("imported 3,000 vectors", import.Stderr);
+        Assert.Contains("index hnsw(m=16,efc=64,ef=64,dtype=f16): 3,000 items", import.Stderr);
+
+        var similar = CliRunner.Run(_dir.Path, "similar", "synthetic/0000010", "-k", "5", "--json", "--store", "b", "--index", "hnsw(m=16,efc=64,ef=64,dtype=f16)");
+        Assert.True(similar.ExitCode == 0, similar.Stderr);
+        Assert.Contains("loaded from cache", similar.Stderr);
+        var results = JsonDocument.Parse(similar.Stdout).RootElement.GetProperty("results");
+        Assert.Equal(5, results.GetArrayLength());
+
+        var exact = CliRunner.Run(_dir.Path, "similar", "synthetic/0000010", "-k", "5", "--json", "--store", "b", "--index", "exact");
+        var exactIds = JsonDocument.Parse(exact.Stdout).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        var hnswIds = results.EnumerateArray().Select(r => r.GetProperty("id").GetString()).ToList();
+        Assert.True(exactIds.Intersect(hnswIds).Count() >= 4, "HNSW top-5 should agree with exact on a small store");
+
+        var info = CliRunner.Run(_dir.Path, "info", "--json", "--store", "b");
+        Assert.StartsWith("faiss-user@", JsonDocument.Parse(info.Stdout).RootElement.GetProperty("model").GetString());
+    }
+
+    [Fact]
+    public void Import_IntoStoreOfOtherModel_IsClearError()
+    {
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "vectors", "synth", "--n", "50", "--dim", "8", "--store", "a").ExitCode);
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "export", "--out", "v.npy", "--store", "a").ExitCode);
+        var result = CliRunner.Run(_dir.Path, "vectors", "import", "v.npy", "--ids", "v.ids.txt", "--model-name", "other", "--store", "a");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("holds vectors of model", result.Stderr);
+    }
+
+    [Fact]
+    public void BenchSearch_Json_HasEveryField()
+    {
+        var result = CliRunner.Run(_dir.Path, "bench", "search", "--n", "4000", "--dim", "33", "--queries", "40", "--json",
+            "--index", "exact", "--index", "hnsw(m=8,efc=32,ef=32,dtype=i8)");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        foreach (string line in lines)
+        {
+            var row = JsonDocument.Parse(line).RootElement;
+            foreach (string field in new[] { "n", "dim", "index", "build_s", "qps_1t", "qps_2t", "p50_ms", "p99_ms", "recall_at_10", "bytes_per_item", "mem_bw_gbs", "scan_gbs" })
+                Assert.True(row.TryGetProperty(field, out _), $"missing {field} in {line}");
+        }
+        var exact = JsonDocument.Parse(lines[0]).RootElement;
+        Assert.Equal(1.0, exact.GetProperty("recall_at_10").GetDouble());
+        Assert.True(exact.GetProperty("mem_bw_gbs").GetDouble() > 0);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
