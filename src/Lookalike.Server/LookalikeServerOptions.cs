@@ -2,7 +2,7 @@ namespace Lookalike.Server;
 
 /// <summary>
 /// Tunables of <c>lookalike serve</c>, bound from the configuration section <c>Lookalike</c> (so also from the
-/// environment, e.g. <c>Lookalike__MaxUploadBytes=10485760</c>). Every one is documented in docs/parameters.md.
+/// environment, e.g. <c>Lookalike__MaxUploadBytes=10485760</c>). Every one is documented in docs/serving.md.
 /// </summary>
 public sealed class LookalikeServerOptions
 {

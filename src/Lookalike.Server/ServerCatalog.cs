@@ -40,6 +40,9 @@ public sealed class ServerCatalog : IDisposable
     /// <summary>Absolute path of the store folder.</summary>
     public string StorePath => StoreLocation.Resolve(_options.Store);
 
+    /// <summary>Whether adding and removing items needs the API key.</summary>
+    public bool WritesNeedApiKey => !string.IsNullOrEmpty(_options.ApiKey);
+
     /// <summary>True once the store is open, its vectors are in the index and the model is loaded.</summary>
     public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Query.IsModelLoaded;
 

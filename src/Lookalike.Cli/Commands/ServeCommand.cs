@@ -51,8 +51,9 @@ internal static class ServeCommand
             o =>
             {
                 o.Store = store;
-                o.Model = model;
-                o.ApiKey = key;
+                // Given options win; otherwise the Lookalike__Model / Lookalike__ApiKey configuration stays.
+                if (!string.IsNullOrEmpty(model)) o.Model = model;
+                if (!string.IsNullOrEmpty(key)) o.ApiKey = key;
             },
             contentRoot: AppContext.BaseDirectory);
         // Open the store and load index and model now, so a bad store is a plain CLI error (exit 2), not a crashed host.
@@ -61,7 +62,7 @@ internal static class ServeCommand
         await app.StartAsync(cancellationToken);
         await Console.Error.WriteLineAsync(
             $"serving {catalog.Query.Count:N0} items from {store} at {string.Join(", ", app.Urls)} — open it in a browser; API at /api, OpenAPI at /openapi/v1.json; Ctrl+C stops"
-            + (string.IsNullOrEmpty(key) ? "" : "; writes need X-Api-Key"));
+            + (catalog.WritesNeedApiKey ? "; writes need X-Api-Key" : ""));
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandRunner.Ok;
     }

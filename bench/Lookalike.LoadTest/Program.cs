@@ -1,0 +1,183 @@
+// Loopback load on `lookalike serve`: N connections request look-alikes of catalog items for a fixed time and report
+// requests/s, latency percentiles and errors. Bounded in time and in count; refuses any target that is not loopback.
+//
+//   dotnet run -c Release --project bench/Lookalike.LoadTest -- --url http://127.0.0.1:5000 --connections 16 --duration 30
+//
+// Options: --url, --connections (16), --duration seconds (30), --warmup seconds (5), --k (10), --max-requests (5000000),
+// --seed (42), --json (one JSON line instead of text).
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+
+var options = LoadOptions.Parse(args);
+var target = new Uri(options.Url);
+if (!IsLoopback(target))
+{
+    Console.Error.WriteLine($"error: {target.Host} is not a loopback address; this tool only loads servers on this machine.");
+    return 1;
+}
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = options.Connections,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    AutomaticDecompression = DecompressionMethods.None,
+})
+{
+    BaseAddress = target,
+    Timeout = TimeSpan.FromSeconds(30),
+};
+
+// The catalog's ids, in a seeded random order so every run asks the same sequence.
+var info = JsonDocument.Parse(await http.GetStringAsync("/api/info")).RootElement;
+int total = info.GetProperty("items").GetInt32();
+var ids = new List<string>(total);
+for (int page = 1; ids.Count < total; page++)
+{
+    var listing = JsonDocument.Parse(await http.GetStringAsync($"/api/items?page={page}&pageSize=200")).RootElement;
+    var items = listing.GetProperty("items");
+    if (items.GetArrayLength() == 0) break;
+    foreach (var item in items.EnumerateArray()) ids.Add(item.GetProperty("id").GetString()!);
+}
+var random = new Random(options.Seed);
+var paths = ids.Select(id => $"/api/items/{Uri.EscapeDataString(id)}/similar?k={options.K}").OrderBy(_ => random.Next()).ToArray();
+Console.Error.WriteLine($"{ids.Count} items, index {info.GetProperty("index").GetString()}, model {info.GetProperty("model").GetString()}; " +
+                        $"{options.Connections} connections, {options.Warmup}s warm-up + {options.Duration}s, k={options.K}");
+
+long next = -1;
+var results = new LoadResult();
+await RunAsync(TimeSpan.FromSeconds(options.Warmup), record: false);
+var clock = Stopwatch.StartNew();
+await RunAsync(TimeSpan.FromSeconds(options.Duration), record: true);
+clock.Stop();
+
+results.Report(options, clock.Elapsed, ids.Count, info.GetProperty("index").GetString()!);
+return results.Errors == 0 ? 0 : 2;
+
+async Task RunAsync(TimeSpan duration, bool record)
+{
+    using var stop = new CancellationTokenSource(duration);
+    var workers = Enumerable.Range(0, options.Connections).Select(_ => Task.Run(async () =>
+    {
+        var latencies = new List<long>(1 << 16);
+        int errors = 0, checkedBodies = 0;
+        var statuses = new Dictionary<int, int>();
+        while (!stop.IsCancellationRequested)
+        {
+            long n = Interlocked.Increment(ref next);
+            if (record && n >= options.MaxRequests) break;
+            string path = paths[n % paths.Length];
+            long start = Stopwatch.GetTimestamp();
+            try
+            {
+                using var response = await http.GetAsync(path, HttpCompletionOption.ResponseContentRead);
+                byte[] body = await response.Content.ReadAsByteArrayAsync();
+                long elapsed = Stopwatch.GetTimestamp() - start;
+                int status = (int)response.StatusCode;
+                statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                bool ok = response.IsSuccessStatusCode;
+                // Every 50th answer is parsed: k results, best first.
+                if (ok && n % 50 == 0)
+                {
+                    checkedBodies++;
+                    var scores = JsonDocument.Parse(body).RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("score").GetSingle()).ToList();
+                    ok = scores.Count == Math.Min(options.K, paths.Length - 1) && scores.SequenceEqual(scores.OrderByDescending(s => s));
+                }
+                if (!ok) errors++;
+                latencies.Add(elapsed);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                if (stop.IsCancellationRequested && e is TaskCanceledException) break;
+                errors++;
+            }
+        }
+        return (latencies, errors, statuses, checkedBodies);
+    })).ToArray();
+    var done = await Task.WhenAll(workers);
+    if (!record) return;
+    foreach (var (latencies, errors, statuses, checkedBodies) in done) results.Add(latencies, errors, statuses, checkedBodies);
+}
+
+static bool IsLoopback(Uri uri) =>
+    uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
+internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json)
+{
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        bool json = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--json") { json = true; continue; }
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+                throw new ArgumentException($"unexpected argument '{args[i]}'");
+            values[args[i][2..]] = args[++i];
+        }
+        int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var options = new LoadOptions(
+            values.GetValueOrDefault("url", "http://127.0.0.1:5000"),
+            Int("connections", 16), Int("duration", 30), Int("warmup", 5), Int("k", 10),
+            values.TryGetValue("max-requests", out var max) ? long.Parse(max, CultureInfo.InvariantCulture) : 5_000_000,
+            Int("seed", 42), json);
+        if (options.Connections is < 1 or > 256) throw new ArgumentException("--connections must be 1–256");
+        if (options.Duration is < 1 or > 600) throw new ArgumentException("--duration must be 1–600 seconds");
+        if (options.Warmup is < 0 or > 60) throw new ArgumentException("--warmup must be 0–60 seconds");
+        return options;
+    }
+}
+
+internal sealed class LoadResult
+{
+    private readonly List<long> _latencies = [];
+    private readonly Dictionary<int, int> _statuses = [];
+    private int _checked;
+
+    public int Errors { get; private set; }
+
+    public void Add(List<long> latencies, int errors, Dictionary<int, int> statuses, int checkedBodies)
+    {
+        _latencies.AddRange(latencies);
+        Errors += errors;
+        _checked += checkedBodies;
+        foreach (var (status, count) in statuses) _statuses[status] = _statuses.GetValueOrDefault(status) + count;
+    }
+
+    public void Report(LoadOptions options, TimeSpan elapsed, int items, string index)
+    {
+        _latencies.Sort();
+        double Ms(double quantile) => _latencies.Count == 0 ? 0
+            : _latencies[Math.Min(_latencies.Count - 1, (int)Math.Ceiling(quantile * _latencies.Count) - 1)] * 1000.0 / Stopwatch.Frequency;
+        double rps = _latencies.Count / elapsed.TotalSeconds;
+        var summary = new
+        {
+            endpoint = "GET /api/items/{id}/similar",
+            items,
+            index,
+            k = options.K,
+            connections = options.Connections,
+            seconds = Math.Round(elapsed.TotalSeconds, 1),
+            requests = _latencies.Count,
+            errors = Errors,
+            statuses = _statuses.OrderBy(s => s.Key).ToDictionary(s => s.Key.ToString(CultureInfo.InvariantCulture), s => s.Value),
+            bodies_checked = _checked,
+            requests_per_second = Math.Round(rps, 1),
+            p50_ms = Math.Round(Ms(0.50), 2),
+            p90_ms = Math.Round(Ms(0.90), 2),
+            p99_ms = Math.Round(Ms(0.99), 2),
+            max_ms = Math.Round(Ms(1.0), 2),
+        };
+        if (options.Json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(summary));
+            return;
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{summary.requests} requests in {summary.seconds}s: {summary.requests_per_second} req/s, errors {summary.errors} " +
+            $"(statuses {string.Join(", ", summary.statuses.Select(s => $"{s.Key}×{s.Value}"))}; {summary.bodies_checked} bodies checked)"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"latency p50 {summary.p50_ms} ms, p90 {summary.p90_ms} ms, p99 {summary.p99_ms} ms, max {summary.max_ms} ms"));
+    }
+}
