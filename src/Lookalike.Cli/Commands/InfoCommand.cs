@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Search;
+using Lookalike.Hosting.Search;
 using Lookalike.Hosting;
 using Spectre.Console;
 
@@ -8,6 +10,8 @@ namespace Lookalike.Cli.Commands;
 /// <summary><c>lookalike info</c>: what a store holds.</summary>
 internal static class InfoCommand
 {
+    private static readonly string[] IndexChoices = ["exact", "hnsw(dtype=f32)", "hnsw(dtype=f16)", "hnsw(dtype=i8)"];
+
     public static Command Create()
     {
         var store = CommonOptions.Store();
@@ -17,6 +21,10 @@ internal static class InfoCommand
         {
             using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
             var info = catalog.GetInfo();
+            var cache = IndexCacheInfo.Read(catalog.Location);
+            // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.
+            var perItem = IndexChoices.Select(IndexSpec.Parse)
+                .ToDictionary(spec => spec.ToString(), spec => spec.EstimatedBytesPerItem(Math.Max(info.Dimension, 1)));
             var view = new
             {
                 items = info.Items,
@@ -29,6 +37,9 @@ internal static class InfoCommand
                 location = info.Location,
                 root = info.Root,
                 metadata_columns = info.MetadataColumns,
+                default_index = IndexSpec.Auto.Resolve(info.Items).ToString(),
+                index_bytes_per_item = perItem,
+                index_cache = cache,
             };
             if (parse.GetValue(json))
             {
@@ -44,6 +55,8 @@ internal static class InfoCommand
             grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));
             grid.AddRow("metadata", Markup.Escape(info.MetadataColumns.Count == 0 ? "-" : string.Join(", ", info.MetadataColumns)));
             grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");
+            grid.AddRow("index", Markup.Escape($"{view.default_index} by default; bytes per item: {string.Join(", ", perItem.Select(kv => $"{kv.Key} {kv.Value:N0}"))}"));
+            grid.AddRow("index cache", Markup.Escape(cache is null ? "-" : $"{cache.Spec}, {cache.Count:N0} items, {cache.FileBytes / Math.Max(1, cache.Count):N0} bytes per item on disk, generation {cache.StoreGeneration}{(cache.StoreGeneration == info.Generation ? "" : " (stale: refreshed on next load)")}"));
             Terminal.Out.Write(grid);
             return Task.FromResult(CommandRunner.Ok);
         }));

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Lookalike.Hosting.Search;
+
+/// <summary>What the HNSW cache beside a store holds, for <c>info</c>; null when there is none or it is unreadable.</summary>
+public sealed record IndexCacheInfo(string Spec, int Count, long StoreGeneration, long FileBytes)
+{
+    public static IndexCacheInfo? Read(string storeLocation)
+    {
+        string folder = HnswIndexCache.Folder(storeLocation);
+        string header = Path.Combine(folder, "hnsw.header.json");
+        if (!File.Exists(header)) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(header));
+            var root = document.RootElement;
+            long bytes = Directory.EnumerateFiles(folder, "hnsw.*").Sum(f => new FileInfo(f).Length);
+            return new IndexCacheInfo(root.GetProperty("spec").GetString() ?? "?", root.GetProperty("count").GetInt32(),
+                root.GetProperty("store_generation").GetInt64(), bytes);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        {
+            return null;
+        }
+    }
+}
