@@ -4,7 +4,8 @@
 //   dotnet run -c Release --project bench/Lookalike.LoadTest -- --url http://127.0.0.1:5000 --connections 16 --duration 30
 //
 // Options: --url, --connections (16), --duration seconds (30), --warmup seconds (5), --k (10), --max-requests (5000000),
-// --seed (42), --json (one JSON line instead of text).
+// --seed (42), --json (one JSON line instead of text), --paths-out FILE (write the request paths for wrk's
+// similar.lua and exit).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -42,6 +43,12 @@ for (int page = 1; ids.Count < total; page++)
 }
 var random = new Random(options.Seed);
 var paths = ids.Select(id => $"/api/items/{Uri.EscapeDataString(id)}/similar?k={options.K}").OrderBy(_ => random.Next()).ToArray();
+if (options.PathsOut is not null)
+{
+    await File.WriteAllLinesAsync(options.PathsOut, paths);
+    Console.Error.WriteLine($"wrote {paths.Length} paths to {options.PathsOut}");
+    return 0;
+}
 Console.Error.WriteLine($"{ids.Count} items, index {info.GetProperty("index").GetString()}, model {info.GetProperty("model").GetString()}; " +
                         $"{options.Connections} connections, {options.Warmup}s warm-up + {options.Duration}s, k={options.K}");
 
@@ -103,7 +110,7 @@ async Task RunAsync(TimeSpan duration, bool record)
 static bool IsLoopback(Uri uri) =>
     uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
-internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json)
+internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json, string? PathsOut)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -121,7 +128,7 @@ internal sealed record LoadOptions(string Url, int Connections, int Duration, in
             values.GetValueOrDefault("url", "http://127.0.0.1:5000"),
             Int("connections", 16), Int("duration", 30), Int("warmup", 5), Int("k", 10),
             values.TryGetValue("max-requests", out var max) ? long.Parse(max, CultureInfo.InvariantCulture) : 5_000_000,
-            Int("seed", 42), json);
+            Int("seed", 42), json, values.GetValueOrDefault("paths-out"));
         if (options.Connections is < 1 or > 256) throw new ArgumentException("--connections must be 1–256");
         if (options.Duration is < 1 or > 600) throw new ArgumentException("--duration must be 1–600 seconds");
         if (options.Warmup is < 0 or > 60) throw new ArgumentException("--warmup must be 0–60 seconds");
