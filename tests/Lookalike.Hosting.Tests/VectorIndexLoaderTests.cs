@@ -95,6 +95,17 @@ public sealed class VectorIndexLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_OtherEfOnly_ReusesCache()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        var (index, log) = Load(store, Hnsw with { EfSearch = 200, Rerank = true });
+        using var _ = index;
+        Assert.Contains("loaded from cache", log.Single());
+        Assert.Equal("hnsw(m=16,efc=64,ef=200,dtype=f32,rerank=true)", index.Spec);
+    }
+
+    [Fact]
     public void Auto_SmallStore_IsExact()
     {
         using var store = NewStore(500);

@@ -71,6 +71,12 @@ public sealed record IndexSpec
         return vectorBytes + graphBytes;
     }
 
+    /// <summary>
+    /// The parameters that shape a built HNSW graph (m, efc, dtype); ef and rerank only affect searching, so a cache
+    /// built with other values of those is still valid.
+    /// </summary>
+    public string GraphKey => string.Create(CultureInfo.InvariantCulture, $"hnsw(m={M},efc={EfConstruction},dtype={DType.ToString().ToLowerInvariant()})");
+
     public override string ToString() => Kind switch
     {
         IndexKind.Exact => "exact",

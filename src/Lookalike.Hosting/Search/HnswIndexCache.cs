@@ -92,7 +92,7 @@ internal static class HnswIndexCache
         if (header.ModelId != model.Value) return $"index cache was built for model {header.ModelId}, the store holds {model}";
         if (header.Dimension != index.Dimension) return $"index cache dimension {header.Dimension} differs from the store's {index.Dimension}";
         if (header.Metric != Metric) return $"index cache metric {header.Metric} is not {Metric}";
-        if (header.Spec != index.Spec) return $"index cache was built as {header.Spec}, asked for {index.Spec}";
+        if (!IndexSpecMatches(header.Spec, index)) return $"index cache was built as {header.Spec}, asked for {index.Spec}";
         if (!File.Exists(GraphPath(folder)) || !File.Exists(IdsPath(folder))) return "index cache files are missing";
         if (Sha256(GraphPath(folder)) != header.GraphSha256 || Sha256(IdsPath(folder)) != header.IdsSha256) return "index cache files are corrupt (checksum mismatch)";
         var map = new List<(ulong, ItemId)>(header.Count);
@@ -113,6 +113,18 @@ internal static class HnswIndexCache
             return $"index cache cannot be loaded ({e.Message})";
         }
         return null;
+    }
+
+    private static bool IndexSpecMatches(string cachedSpec, HnswVectorIndex index)
+    {
+        try
+        {
+            return Core.Search.IndexSpec.Parse(cachedSpec).GraphKey == index.IndexSpec.GraphKey;
+        }
+        catch (Core.Errors.LookalikeException)
+        {
+            return false;
+        }
     }
 
     private static string Sha256(string path)
