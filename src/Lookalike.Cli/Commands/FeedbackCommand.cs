@@ -219,7 +219,7 @@ internal static class FeedbackCommand
             using var service = RecommendationService.Open(context.Store, context.Service, feedback);
             var result = service.TuneWeights(spec, parse.GetValue(k));
             if (parse.GetValue(json))
-                JsonOutput.WriteLine(new { weights = result.Weights.ToString(), origin = result.Weights.Origin, ndcg = result.Ndcg, hit_rate = result.HitRate, users = result.Users, combinations = result.Combinations });
+                JsonOutput.WriteLine(new { weights = result.Weights.ToString(), origin = result.Weights.Origin, ndcg = result.Ndcg, hit_rate = result.HitRate, users = result.Users, combinations = result.Combinations, resamples = result.Resamples });
             else
                 Terminal.Error.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                     $"[green]stored[/] hybrid weights {result.Weights} · validation nDCG@{parse.GetValue(k)} {result.Ndcg:0.0000}, HR {result.HitRate:0.0000} · {result.Users} users, {result.Combinations} combinations");

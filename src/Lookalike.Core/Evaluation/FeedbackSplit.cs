@@ -76,20 +76,44 @@ public sealed record SplitSpec
     }
 
     /// <summary>
-    /// The split a tuner may use inside <paramref name="split"/>'s training events: for a temporal split, a window of the same
-    /// length just before the cutoff; for leave-last-out, leave-last-out again. Tuning on it never sees the test events.
+    /// The splits a tuner may use inside <paramref name="split"/>'s training events, newest first. Temporal: windows of the
+    /// test window's length just before the cutoff, each trained on everything before it; leave-last-out: leave-last-out
+    /// applied again, fold after fold. Tuning on them never sees a test event.
     /// </summary>
-    public FeedbackSplit ValidationOf(FeedbackSplit split, IReadOnlyList<FeedbackEvent> allEvents)
+    /// <param name="folds">How many validation windows (≥ 1); more windows, more validation users, less noise.</param>
+    public IReadOnlyList<FeedbackSplit> ValidationFolds(FeedbackSplit split, IReadOnlyList<FeedbackEvent> allEvents, int folds = 1)
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(allEvents);
-        if (!IsTemporal) return LeaveLastOut.Apply(split.Train);
-        var cutoff = split.Cutoff!.Value;
-        var end = allEvents.Count == 0 ? cutoff : allEvents.Max(e => e.Time);
-        var window = end - cutoff;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(folds);
+        var result = new List<FeedbackSplit>();
+        if (!IsTemporal)
+        {
+            var remaining = split.Train;
+            for (int f = 0; f < folds && remaining.Count > 0; f++)
+            {
+                var fold = LeaveLastOut.Apply(remaining);
+                result.Add(fold);
+                remaining = fold.Train;
+            }
+            return result;
+        }
+        var end = split.Cutoff!.Value;
+        var last = allEvents.Count == 0 ? end : allEvents.Max(e => e.Time);
+        var window = last - end;
         if (window <= TimeSpan.Zero) window = TimeSpan.FromDays(1);
-        return Temporal(cutoff - window).Apply(split.Train);
+        for (int f = 0; f < folds; f++)
+        {
+            var cutoff = end - window;
+            var before = end;
+            result.Add(Temporal(cutoff).Apply(split.Train.Where(e => e.Time < before).ToList()));
+            end = cutoff;
+        }
+        return result;
     }
+
+    /// <summary>The newest validation fold (see <see cref="ValidationFolds"/>).</summary>
+    public FeedbackSplit ValidationOf(FeedbackSplit split, IReadOnlyList<FeedbackEvent> allEvents) => ValidationFolds(split, allEvents, 1)[0];
 
     private static DateTimeOffset AutoCutoff(IReadOnlyList<FeedbackEvent> events)
     {

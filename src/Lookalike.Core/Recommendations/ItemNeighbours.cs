@@ -17,7 +17,7 @@ public sealed record ItemKnnOptions
     /// Shrinkage β ≥ 0: each similarity is multiplied by <c>n / (n + β)</c>, n = number of co-rating users, so a pair seen
     /// together once counts less than one seen together often. 0 turns it off.
     /// </summary>
-    public double Shrinkage { get; init; } = 1;
+    public double Shrinkage { get; init; } = 5;
 
     /// <summary>Pairs with fewer co-rating users than this get similarity 0.</summary>
     public int MinCommon { get; init; } = 1;

@@ -8,7 +8,7 @@ public sealed record UserKnnOptions
     public SimilarityKind Similarity { get; init; } = SimilarityKind.Cosine;
 
     /// <summary>Most similar users consulted (K), 1–10,000.</summary>
-    public int Neighbours { get; init; } = 50;
+    public int Neighbours { get; init; } = 200;
 
     /// <summary>Shrinkage β ≥ 0 on the number of co-rated items: <c>sim · n / (n + β)</c>.</summary>
     public double Shrinkage { get; init; } = 1;

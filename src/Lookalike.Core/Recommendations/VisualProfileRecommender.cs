@@ -21,7 +21,7 @@ public sealed record VisualProfileOptions
     public TimeSpan? HalfLife { get; init; } = TimeSpan.FromDays(60);
 
     /// <summary>Only the newest this many positive and negative items (and preferences) are averaged.</summary>
-    public int MaxHistory { get; init; } = 100;
+    public int MaxHistory { get; init; } = 5;
 }
 
 /// <summary>

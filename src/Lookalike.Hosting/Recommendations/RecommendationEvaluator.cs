@@ -29,13 +29,43 @@ public sealed record EvaluationReport
 
 /// <summary>
 /// Offline evaluation of every strategy on one split of the stored feedback. The hybrid's weights are tuned inside the
-/// training events only (a validation split of the same kind just before the test window — see
-/// <see cref="SplitSpec.ValidationOf"/>); stored weights are never used, since they may have been tuned on the test period.
+/// training events only (validation splits of the same kind just before the test window — see
+/// <see cref="SplitSpec.ValidationFolds"/>); stored weights are never used, since they may have been tuned on the test period.
 /// </summary>
 public static class RecommendationEvaluator
 {
+    /// <summary>Trains one engine per fold on the fold's training events and tunes the hybrid weights on all folds' users together.</summary>
+    public static TuningResult TuneOn(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k, double step, string origin,
+        IProgress<string>? progress = null, DateTimeOffset? tunedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(folds);
+        ArgumentNullException.ThrowIfNull(index);
+        var engines = new List<RecommendationEngine>();
+        try
+        {
+            var tuningFolds = new List<TuningFold>();
+            foreach (var fold in folds)
+            {
+                var cases = RecommenderEvaluation.Cases(fold, index.Contains, options.Signals);
+                progress?.Report($"validation fold from {fold.Cutoff:yyyy-MM-dd}: {fold.Train.Count:N0} training events, {cases.Count:N0} users");
+                if (cases.Count == 0) continue;
+                var engine = RecommendationEngine.Build(fold.Train, index, options);
+                engines.Add(engine);
+                tuningFolds.Add(new TuningFold(engine, cases));
+            }
+            int users = tuningFolds.Sum(f => f.Cases.Count);
+            return users == 0
+                ? new TuningResult(HybridWeights.Default, 0, 0, 0, 0, 0)
+                : HybridTuner.Tune(tuningFolds, k, step, origin: $"{origin}: bagged grid search on {users} validation users in {tuningFolds.Count} fold(s)", tunedAt: tunedAt);
+        }
+        finally
+        {
+            foreach (var engine in engines) engine.Dispose();
+        }
+    }
+
     public static EvaluationReport Run(IVectorIndex index, IFeedbackStore feedback, SplitSpec split, int k, RecommenderOptions? options = null,
-        IProgress<string>? progress = null, double tuningStep = 0.1)
+        IProgress<string>? progress = null, double tuningStep = 0.1, int validationFolds = 3)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(feedback);
@@ -48,17 +78,9 @@ public static class RecommendationEvaluator
         var cases = RecommenderEvaluation.Cases(applied, index.Contains, options.Signals);
         progress?.Report($"split {split}: {applied.Train.Count:N0} training events, {applied.Test.Count:N0} test events, {cases.Count:N0} test users");
 
-        var validation = split.ValidationOf(applied, events);
-        var validationCases = RecommenderEvaluation.Cases(validation, index.Contains, options.Signals);
-        progress?.Report($"tuning hybrid weights on {validationCases.Count:N0} validation users (cutoff {validation.Cutoff:yyyy-MM-dd})");
-        TuningResult tuning;
-        using (var validationEngine = RecommendationEngine.Build(validation.Train, index, options))
-        {
-            tuning = validationCases.Count > 0
-                ? HybridTuner.Tune(validationEngine, validationCases, k, tuningStep, $"tuned on {validationCases.Count} validation users before {applied.Cutoff:yyyy-MM-dd}")
-                : new TuningResult(HybridWeights.Default, 0, 0, 0, 0);
-        }
-        progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000})");
+        var folds = split.ValidationFolds(applied, events, validationFolds);
+        var tuning = TuneOn(folds, index, options, k, tuningStep, $"tuned before {applied.Cutoff:yyyy-MM-dd}", progress);
+        progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000}, HR@{k} {tuning.HitRate:0.0000}, {tuning.Users} users)");
 
         using var engine = RecommendationEngine.Build(applied.Train, index, options, tuning.Weights);
         var rows = new List<StrategyScore>();

@@ -166,20 +166,20 @@ public sealed class RecommendationService : IDisposable
 
     /// <summary>
     /// Tunes the hybrid weights on the stored feedback: trains on all but the newest events (a temporal split,
-    /// <paramref name="split"/> or the newest 10%), grid-searches the weights on the rest, stores and uses them.
+    /// <paramref name="split"/> or the newest 10%) and on <paramref name="folds"/> − 1 earlier windows of the same length,
+    /// grid-searches the weights on all of them (bagged), stores and uses them.
     /// </summary>
-    public TuningResult TuneWeights(SplitSpec? split = null, int k = 10, double step = 0.1)
+    public TuningResult TuneWeights(SplitSpec? split = null, int k = 10, double step = 0.1, int folds = 3)
     {
         split ??= SplitSpec.Temporal();
         Sync();
         var events = _feedback.Read().Where(e => _query.Index.Contains(e.Item)).ToList();
-        var validation = split.Apply(events);
-        var cases = RecommenderEvaluation.Cases(validation, _query.Index.Contains, _engine.Options.Signals);
-        if (cases.Count == 0)
+        var newest = split.Apply(events);
+        var all = new List<FeedbackSplit> { newest };
+        if (folds > 1) all.AddRange(split.ValidationFolds(newest, events, folds - 1));
+        var result = RecommendationEvaluator.TuneOn(all, _query.Index, _engine.Options, k, step, $"{split}", tunedAt: _time.GetUtcNow());
+        if (result.Users == 0)
             throw LookalikeException.InvalidArgument("split", $"Split {split} leaves no user with both earlier and later feedback to tune on; import more feedback or pick another date.");
-        using var engine = RecommendationEngine.Build(validation.Train, _query.Index, _engine.Options);
-        var result = HybridTuner.Tune(engine, cases, k, step,
-            $"tuned on {cases.Count} users, {validation.Spec} (cutoff {validation.Cutoff:yyyy-MM-dd})", _time.GetUtcNow());
         _feedback.SaveHybridWeights(result.Weights);
         _engine.Weights = result.Weights;
         return result;

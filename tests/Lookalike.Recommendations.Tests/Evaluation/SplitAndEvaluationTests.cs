@@ -103,7 +103,7 @@ public class SplitAndEvaluationTests
         var split = SplitSpec.Temporal(Day(5)).Apply(events);
         var cases = RecommenderEvaluation.Cases(split, _ => true);
         using var engine = RecommendationEngine.Build(split.Train, index, new RecommenderOptions { Visual = new VisualProfileOptions { HalfLife = null } });
-        var result = HybridTuner.Tune(engine, cases, 10, step: 0.25);
+        var result = HybridTuner.Tune(engine, cases, 10, step: 0.25, resamples: 20);
         Assert.True(result.Weights.Visual > 0, $"tuned {result.Weights}");
         Assert.Equal(35, result.Combinations); // 4 sources, steps of 1/4: C(4 + 3, 3)
         Assert.True(result.HitRate > 0.5, $"validation HR {result.HitRate}");
