@@ -1,6 +1,7 @@
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Embedding.Onnx.Quantization;
 
 namespace Lookalike.Embedding.Onnx;
 
@@ -17,8 +18,34 @@ public static class BuiltInModels
     /// </summary>
     public const string ResNet18 = "resnet18";
 
+    /// <summary>
+    /// <see cref="ResNet18"/> with the network statically quantised to int8 (QDQ, see <c>Quantization/</c>), calibrated
+    /// on the bundled sample photos; the preprocessing is unchanged. Its vectors differ slightly from fp32, so it has
+    /// its own model id (<c>resnet18-int8@…</c>) and a store indexed with it is queried with it.
+    /// </summary>
+    public const string ResNet18Int8 = "resnet18-int8";
+
+    /// <summary>The shipped calibration table of <see cref="ResNet18Int8"/>, next to the weights.</summary>
+    internal const string ResNet18Int8Calibration = "resnet18-int8.calibration.json";
+
     /// <summary>Names <see cref="Resolve"/> accepts besides manifest paths.</summary>
-    public static IReadOnlyList<string> Names { get; } = [ResNet18];
+    public static IReadOnlyList<string> Names { get; } = [ResNet18, ResNet18Int8];
+
+    /// <summary>
+    /// As <see cref="Resolve(string)"/>, at a precision: <see cref="EmbeddingPrecision.Int8"/> turns <c>resnet18</c> into
+    /// <c>resnet18-int8</c> (the only model with a shipped calibration table).
+    /// </summary>
+    /// <exception cref="LookalikeException"><see cref="LookalikeErrorKind.ModelUnavailable"/>: int8 asked for a model without a calibration table, or files missing.</exception>
+    public static ModelManifest Resolve(string nameOrPath, EmbeddingPrecision precision)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        if (precision == EmbeddingPrecision.Fp32 || string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
+            return Resolve(nameOrPath);
+        if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
+            return Resolve(ResNet18Int8);
+        throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
+            $"Precision int8 is available for the built-in '{ResNet18}' only (model '{nameOrPath}' has no calibration table).", nameOrPath);
+    }
 
     /// <summary>
     /// <c>"resnet18"</c> (any case) → the bundled model's manifest; anything else is a path to a <c>manifest.json</c>,
@@ -35,6 +62,8 @@ public static class BuiltInModels
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
             return ResNet18Manifest();
+        if (string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
+            return ResNet18Int8Manifest();
         string path = Directory.Exists(nameOrPath) ? Path.Combine(nameOrPath, "manifest.json") : nameOrPath;
         return ModelManifest.Load(path);
     }
@@ -76,6 +105,35 @@ public static class BuiltInModels
             BaseDirectory = folder,
         };
         manifest.Validate(ResNet18);
+        return manifest;
+    }
+
+    private static ModelManifest ResNet18Int8Manifest()
+    {
+        ModelManifest fp32 = ResNet18Manifest();
+        string folder = fp32.BaseDirectory;
+        string tablePath = Path.Combine(folder, ResNet18Int8Calibration);
+        string network = fp32.ResolvePath(fp32.Graphs[1]);
+        string quantized;
+        try
+        {
+            quantized = QuantizedModels.GetOrCreate(network, CalibrationTable.Load(tablePath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException or System.Text.Json.JsonException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
+                $"Built-in model '{ResNet18Int8}' could not be prepared from {network} and {tablePath} (cache {QuantizedModels.CacheDirectory()}): {e.Message}", tablePath, e);
+        }
+        var manifest = fp32 with
+        {
+            Name = ResNet18Int8,
+            Graphs =
+            [
+                fp32.Graphs[0],                                                   // same preprocessing (folded into C#)
+                new ModelGraph(quantized, fp32.Graphs[1].Input, fp32.Graphs[1].Output), // absolute path into the cache
+            ],
+        };
+        manifest.Validate(ResNet18Int8);
         return manifest;
     }
 }

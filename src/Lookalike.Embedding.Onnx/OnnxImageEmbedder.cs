@@ -174,6 +174,26 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         }
     }
 
+    /// <summary>The graph file that receives the image tensor after folding (the network itself for resnet18).</summary>
+    internal string NetworkFile => _stages[^1].File;
+
+    /// <summary>Input tensor name of <see cref="NetworkFile"/>.</summary>
+    internal string NetworkInput => _stages[^1].InputNames[0];
+
+    /// <summary>Input tensor shape (<c>[1,3,H,W]</c> or <c>[3,H,W]</c>).</summary>
+    internal long[] InputShape => _inputShape;
+
+    /// <summary>
+    /// Writes the tensor <see cref="NetworkFile"/> receives for <paramref name="image"/>; false when more than one
+    /// graph still runs (then the network's input is another graph's output, not something written here).
+    /// </summary>
+    internal bool TryWriteNetworkInput(DecodedImage image, Span<float> tensor)
+    {
+        if (_stages.Length != 1) return false;
+        _writer.Write(image.Pixels, tensor[.._inputLength]);
+        return true;
+    }
+
     /// <summary>Releases the native sessions and tensors. Not thread-safe with respect to <see cref="Embed"/>.</summary>
     public void Dispose()
     {

@@ -15,6 +15,7 @@ internal static class BenchCommand
     // Each benchmark lives in its own Bench*Command.cs file.
     private static IEnumerable<Command> Subcommands()
     {
+        yield return BenchEmbedCommand.Create();
         yield return BenchSearchCommand.Create();
         yield break;
     }

@@ -1,10 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Ingest;
+using Lookalike.Hosting.Reliability;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -20,14 +23,17 @@ internal static class IndexCommand
         var labels = new Option<string?>("--labels") { Description = "CSV with a 'file' column (path relative to the folder) and metadata columns." };
         var prune = new Option<bool>("--prune") { Description = "Remove stored items whose file has vanished." };
         var json = CommonOptions.Json();
+        var threads = Threads();
+        var device = Device();
+        var precision = Precision();
         var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped).")
         {
-            folder, store, model, labels, prune, json,
+            folder, store, model, precision, labels, prune, json, threads, device,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var summary = await RunAsync(parse.GetValue(folder)!, parse.GetValue(store), parse.GetValue(model), parse.GetValue(labels),
-                parse.GetValue(prune), cancellationToken);
+                parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision)));
             if (parse.GetValue(json)) JsonOutput.WriteLine(summary);
             else PrintSummary(summary);
             return CommandRunner.Ok;
@@ -35,15 +41,20 @@ internal static class IndexCommand
         return command;
     }
 
-    public static async Task<IngestSummary> RunAsync(string folder, string? storeOption, string? model, string? labelsPath, bool prune, CancellationToken cancellationToken)
+    public static async Task<IngestSummary> RunAsync(string folder, string? storeOption, string? model, string? labelsPath, bool prune,
+        CancellationToken cancellationToken, EmbedderChoice? choice = null)
     {
+        choice ??= new EmbedderChoice();
         var labels = labelsPath is null ? null : LabelsFile.Load(labelsPath);
         string storeDirectory = StoreLocation.Resolve(storeOption);
+        // One bulk writer per store: a second index fails at once with "store is locked by PID …" (docs/reliability.md).
+        using var writerLock = StoreWriterLock.Acquire(storeDirectory);
         using var store = LookalikeComponents.OpenStore(storeDirectory, create: true);
-        using var embedder = LookalikeComponents.CreateEmbedder(model);
+        using var embedder = choice.Create(model);
         var decoderOptions = new ImageDecoderOptions();
-        var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, new IngestOptions(), decoderOptions);
-        await Console.Error.WriteLineAsync($"model {embedder.Model} ({embedder.Dimension}-d) · store {storeDirectory}");
+        var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, choice.IngestOptions(), decoderOptions);
+        await Console.Error.WriteLineAsync($"model {embedder.Model} ({embedder.Dimension}-d) · store {storeDirectory} · {choice.Describe(embedder)}");
+        if (embedder.DeviceNote is { } note) await Console.Error.WriteLineAsync($"note: {note}");
         var summary = await IndexProgressDisplay.RunAsync(progress =>
             pipeline.RunAsync(new IngestRequest(folder, labels?.Rows, prune), progress, cancellationToken));
         if (labels is not null)
@@ -52,6 +63,49 @@ internal static class IndexCommand
             if (unmatched > 0) await Console.Error.WriteLineAsync($"note: {unmatched} row(s) of {labels.Path} name no file in {folder}");
         }
         return summary;
+    }
+
+    /// <summary><c>--threads</c>: embedding workers, each running the model on one core.</summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = $"Images embedded at once, each on one core (default: all {Environment.ProcessorCount} cores).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    /// <summary><c>--device cpu|cuda</c>.</summary>
+    public static Option<EmbeddingDevice> Device() => new("--device")
+    {
+        Description = "cpu (default) or cuda: needs the GPU build (dotnet build -p:OnnxRuntimeGpu=true) and an NVIDIA GPU; falls back to the CPU with a note.",
+        DefaultValueFactory = _ => EmbeddingDevice.Cpu,
+    };
+
+    /// <summary><c>--precision fp32|int8</c>.</summary>
+    public static Option<EmbeddingPrecision> Precision() => new("--precision")
+    {
+        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, query it with --model resnet18-int8.",
+        DefaultValueFactory = _ => EmbeddingPrecision.Fp32,
+    };
+
+    /// <summary>
+    /// How an index run embeds: <see cref="Threads"/> workers, each calling a single-threaded session (measured the
+    /// fastest on 2 cores, docs/benchmarks.md), or one multi-threaded session on a GPU.
+    /// </summary>
+    internal sealed record EmbedderChoice(int Threads = 0, EmbeddingDevice Device = EmbeddingDevice.Cpu, EmbeddingPrecision Precision = EmbeddingPrecision.Fp32)
+    {
+        private int Workers => Threads > 0 ? Threads : Environment.ProcessorCount;
+
+        public OnnxImageEmbedder Create(string? model)
+        {
+            if (Threads is < 0 or > 1024)
+                throw new LookalikeException(LookalikeErrorKind.InvalidArgument, $"--threads must be 1–1024 (got {Threads}).", "--threads");
+            var options = OnnxEmbeddingOptions.ForThroughput() with { Device = Device };
+            return new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, Precision), options);
+        }
+
+        public IngestOptions IngestOptions() => new() { EmbedWorkers = Workers };
+
+        public string Describe(OnnxImageEmbedder embedder) =>
+            $"{Workers} embedding thread(s) on {embedder.Device.ToString().ToLowerInvariant()}";
     }
 
     public static void PrintSummary(IngestSummary s)

@@ -9,12 +9,15 @@ namespace Lookalike.Embedding.Onnx.Graphs;
 /// <remarks>Field numbers are the ones in onnx/onnx.proto; each class names them once as constants.</remarks>
 internal sealed class OnnxModelProto
 {
-    private const int GraphField = 7, OpsetImportField = 8;
+    private const int IrVersionField = 1, GraphField = 7, OpsetImportField = 8;
     private const int OpsetDomainField = 1, OpsetVersionField = 2;
 
     private readonly List<ProtoField> _other = [];
 
     public required OnnxGraphProto Graph { get; set; }
+
+    /// <summary>ONNX IR version (3 for the CNTK export of resnet18; 7 goes with opset 13).</summary>
+    public long IrVersion { get; set; } = 7;
 
     /// <summary>Operator set versions by domain ("" is the default ONNX domain).</summary>
     public Dictionary<string, long> Opsets { get; } = new(StringComparer.Ordinal);
@@ -22,12 +25,14 @@ internal sealed class OnnxModelProto
     public static OnnxModelProto Parse(ReadOnlyMemory<byte> bytes)
     {
         OnnxGraphProto? graph = null;
+        long irVersion = 0;
         var other = new List<ProtoField>();
         var opsets = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (ProtoField f in ProtoWire.Parse(bytes))
         {
             switch (f.Number)
             {
+                case IrVersionField: irVersion = f.AsInt64(); break;
                 case GraphField: graph = OnnxGraphProto.Parse(f.Bytes); break;
                 case OpsetImportField:
                     List<ProtoField> o = ProtoWire.Parse(f.Bytes);
@@ -37,7 +42,7 @@ internal sealed class OnnxModelProto
                 default: other.Add(f); break;
             }
         }
-        var model = new OnnxModelProto { Graph = graph ?? throw new InvalidDataException("the ONNX model has no graph") };
+        var model = new OnnxModelProto { Graph = graph ?? throw new InvalidDataException("the ONNX model has no graph"), IrVersion = irVersion };
         model._other.AddRange(other);
         foreach (var (domain, version) in opsets) model.Opsets[domain] = version;
         return model;
@@ -46,6 +51,7 @@ internal sealed class OnnxModelProto
     public byte[] ToBytes()
     {
         var buffer = new ProtoBuffer();
+        buffer.Add(ProtoField.Varint(IrVersionField, IrVersion));
         foreach (ProtoField f in _other) buffer.Add(f);
         buffer.Add(ProtoField.Delimited(GraphField, Graph.ToBytes()));
         foreach (var (domain, version) in Opsets)

@@ -119,8 +119,8 @@ public sealed class IngestPipeline
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cancellationToken = stop.Token;
         var readChannel = Channel.CreateBounded<ReadItem>(new BoundedChannelOptions(32) { SingleWriter = true });
-        var decodedChannel = Channel.CreateBounded<DecodedItem>(new BoundedChannelOptions(16) { SingleReader = true });
-        var writeChannel = Channel.CreateBounded<CatalogItem>(new BoundedChannelOptions(_options.WriteBatchSize * 2) { SingleReader = true, SingleWriter = true });
+        var decodedChannel = Channel.CreateBounded<DecodedItem>(new BoundedChannelOptions(Math.Max(1, _options.DecodedQueue)));
+        var writeChannel = Channel.CreateBounded<CatalogItem>(new BoundedChannelOptions(_options.WriteBatchSize * 2) { SingleReader = true });
         var failureLock = new Lock();
         var target = _embedder.Target;
 
@@ -183,32 +183,38 @@ public sealed class IngestPipeline
             }
         }, cancellationToken);
 
-        // Stage 2: decode and fit to the model input, in parallel.
-        var decoders = Enumerable.Range(0, Math.Max(1, _options.DecodeWorkers)).Select(_ => Task.Run(async () =>
+        // Stage 2: decode and fit to the model input, in parallel. Dedicated threads: these loops block on CPU work
+        // for milliseconds at a time and must not wait for the thread pool to grow.
+        int decodeWorkers = Math.Max(1, _options.DecodeWorkers);
+        var decoders = Enumerable.Range(0, decodeWorkers).Select(i => Dedicated($"lookalike-decode-{i}", () =>
         {
-            await foreach (var read in readChannel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (readChannel.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
             {
-                DecodedImage image;
-                try
+                while (readChannel.Reader.TryRead(out var read))
                 {
-                    image = _decoder.Decode(read.Bytes, read.Work.Path, target);
+                    DecodedImage image;
+                    try
+                    {
+                        image = _decoder.Decode(read.Bytes, read.Work.Path, target);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        Fail(read.Work.Path, e);
+                        continue;
+                    }
+                    decodedChannel.Writer.WriteAsync(new DecodedItem(read, image), cancellationToken).AsTask().GetAwaiter().GetResult();
                 }
-                catch (Exception e)
-                {
-                    Fail(read.Work.Path, e);
-                    continue;
-                }
-                await decodedChannel.Writer.WriteAsync(new DecodedItem(read, image), cancellationToken).ConfigureAwait(false);
             }
-        }, cancellationToken)).ToArray();
+        })).ToArray();
         var decodersDone = Task.WhenAll(decoders).ContinueWith(t => decodedChannel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
-        // Stage 3: embed, one caller; the model session uses the cores itself.
-        var embedder = Task.Run(async () =>
+        // Stage 3: embed. One worker per core with a single-threaded embedder, or one worker with a multi-threaded one.
+        int embedWorkers = Math.Max(1, _options.EmbedWorkers);
+        var embedders = Enumerable.Range(0, embedWorkers).Select(i => Dedicated($"lookalike-embed-{i}", () =>
         {
-            try
+            while (decodedChannel.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
             {
-                await foreach (var decoded in decodedChannel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                while (decodedChannel.Reader.TryRead(out var decoded))
                 {
                     var vector = new float[_embedder.Dimension];
                     var work = decoded.Read.Work;
@@ -216,12 +222,12 @@ public sealed class IngestPipeline
                     {
                         _embedder.Embed(decoded.Image, vector);
                     }
-                    catch (Exception e)
+                    catch (Exception e) when (e is not OperationCanceledException)
                     {
                         Fail(work.Path, e);
                         continue;
                     }
-                    await writeChannel.Writer.WriteAsync(new CatalogItem
+                    writeChannel.Writer.WriteAsync(new CatalogItem
                     {
                         Id = work.Id,
                         Path = work.Path,
@@ -231,14 +237,11 @@ public sealed class IngestPipeline
                         Metadata = work.Metadata,
                         Model = _embedder.Model,
                         Vector = vector,
-                    }, cancellationToken).ConfigureAwait(false);
+                    }, cancellationToken).AsTask().GetAwaiter().GetResult();
                 }
             }
-            finally
-            {
-                writeChannel.Writer.TryComplete();
-            }
-        }, cancellationToken);
+        })).ToArray();
+        var embeddersDone = Task.WhenAll(embedders).ContinueWith(t => writeChannel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         // Stage 4: batched transactional writes; a crash loses at most the batch in flight.
         var batch = new List<CatalogItem>(_options.WriteBatchSize);
@@ -269,8 +272,8 @@ public sealed class IngestPipeline
                 if (batch.Count >= _options.WriteBatchSize || lastFlush.ElapsedMilliseconds >= _options.WriteBatchMaxDelayMs) Flush();
             }
             Flush();
-            await Task.WhenAll(reader, decodersDone, embedder).ConfigureAwait(false);
-            await Task.WhenAll(decoders).ConfigureAwait(false);
+            await Task.WhenAll(reader, decodersDone, embeddersDone).ConfigureAwait(false);
+            await Task.WhenAll(decoders.Concat(embedders)).ConfigureAwait(false);
         }
         catch
         {
@@ -278,6 +281,34 @@ public sealed class IngestPipeline
             throw;
         }
         _store.UpdateDetails(touched);
+    }
+
+    /// <summary>Runs a blocking stage loop on its own background thread; the task completes (or faults, or is cancelled) with it.</summary>
+    private static Task Dedicated(string name, Action body)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                body();
+                done.SetResult();
+            }
+            catch (OperationCanceledException e)
+            {
+                done.SetCanceled(e.CancellationToken);
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return done.Task;
     }
 
     private List<FileInfo> EnumerateImages(string root)
