@@ -38,6 +38,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         BaseUrl = _app.Urls.Single();
         Directory.CreateDirectory(ScreenshotFolder);
 
+        // CI runs every test project at once on 2 cores: give the page time rather than fail on a slow upload.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

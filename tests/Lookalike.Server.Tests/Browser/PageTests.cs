@@ -191,7 +191,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
             BaseURL = fixture.BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
         // Console errors (failed loads, CSP violations, script errors) fail the tests that check them.
         page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 4", StringComparison.Ordinal)) _pageErrors.Add(message.Text); };
