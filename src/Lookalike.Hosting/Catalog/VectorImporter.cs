@@ -52,16 +52,7 @@ public static class VectorImporter
                 // Already-unit vectors (e.g. from export) are kept bit for bit; others are normalised.
                 if (!float.IsFinite(norm) || norm == 0 || (MathF.Abs(norm - 1f) > 1e-5f && !VectorMath.Normalize(vector)))
                     throw LookalikeException.InvalidArgument(npyPath, $"{npyPath}, row {start + i} ('{ids[start + i]}'): vector is zero or not finite.");
-                items.Add(new CatalogItem
-                {
-                    Id = ids[start + i],
-                    Path = "",
-                    ContentHash = "vector:" + Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(vector.AsSpan()))),
-                    SizeBytes = 0,
-                    ModifiedUtc = now,
-                    Model = model,
-                    Vector = vector,
-                });
+                items.Add(VectorItem(ids[start + i], vector, model, now));
             }
             store.Upsert(items);
             progress?.Report((start + count, rows));
@@ -86,22 +77,25 @@ public static class VectorImporter
             for (int i = 0; i < n; i++)
             {
                 var vector = data.AsSpan(i * dimension, dimension).ToArray();
-                items.Add(new CatalogItem
-                {
-                    Id = ItemId.Parse($"synthetic/{start + i:D7}"),
-                    Path = "",
-                    ContentHash = "vector:" + Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(vector.AsSpan()))),
-                    SizeBytes = 0,
-                    ModifiedUtc = now,
-                    Model = model,
-                    Vector = vector,
-                });
+                items.Add(VectorItem(ItemId.Parse($"synthetic/{start + i:D7}"), vector, model, now));
             }
             store.Upsert(items);
             progress?.Report((start + n, count));
         }
         return count;
     }
+
+    /// <summary>An item that is only a vector: no image file; its "content hash" is the vector's.</summary>
+    private static CatalogItem VectorItem(ItemId id, float[] vector, ModelId model, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Path = "",
+        ContentHash = "vector:" + Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(vector.AsSpan()))),
+        SizeBytes = 0,
+        ModifiedUtc = now,
+        Model = model,
+        Vector = vector,
+    };
 
     private static List<ItemId> ReadIds(string idsPath)
     {
