@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using static Lookalike.Server.Tests.Support.ApiFixture;
 
 namespace Lookalike.Server.Tests;
@@ -181,6 +182,23 @@ public sealed class ItemsApiTests(ApiFixture fixture)
         again.Headers.IfNoneMatch.Add(etag);
         using var cached = await _client.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, cached.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetThumbnail_MadeOnce_ThenFromMemory_AndKeptOnDisk()
+    {
+        var (id, _) = _catalog.Items[8];
+        var thumbnails = fixture.Factory.Services.GetRequiredService<ServerCatalog>().Thumbnails;
+        byte[] first = await _client.GetByteArrayAsync(ItemPath(id) + "/thumbnail?size=128");
+        var before = thumbnails.Hits;
+        byte[] second = await _client.GetByteArrayAsync(ItemPath(id) + "/thumbnail?size=128");
+        var after = thumbnails.Hits;
+        Assert.Equal(first, second);
+        Assert.Equal(before.Made, after.Made);
+        Assert.Equal(before.Memory + 1, after.Memory);
+        var item = await _client.GetFromJsonAsync<JsonElement>(ItemPath(id));
+        string hash = item.GetProperty("contentHash").GetString()!;
+        Assert.Equal(first, await File.ReadAllBytesAsync(Path.Combine(_catalog.Store, "cache", "thumbnails", "128", hash[..2], hash + ".jpg")));
     }
 
     [Fact]

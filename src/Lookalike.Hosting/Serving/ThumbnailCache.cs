@@ -22,6 +22,7 @@ public sealed class ThumbnailCache
     private readonly Dictionary<(string Hash, int Size), LinkedListNode<Entry>> _entries = [];
     private readonly LinkedList<Entry> _recency = new(); // most recently used first
     private long _memoryBytes;
+    private long _memoryHits, _diskHits, _made;
 
     private sealed record Entry((string Hash, int Size) Key, byte[] Jpeg);
 
@@ -39,8 +40,6 @@ public sealed class ThumbnailCache
 
     /// <summary>Thumbnails served from memory and from disk since start, and thumbnails made.</summary>
     public (long Memory, long Disk, long Made) Hits => (Interlocked.Read(ref _memoryHits), Interlocked.Read(ref _diskHits), Interlocked.Read(ref _made));
-
-    private long _memoryHits, _diskHits, _made;
 
     /// <summary>The JPEG thumbnail of <paramref name="item"/>'s photo, longest side at most <paramref name="maxSide"/>.</summary>
     /// <exception cref="LookalikeException">NotFound when the photo file is gone; the decoder's kinds when it cannot be read.</exception>
