@@ -15,5 +15,6 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     FeedbackCommand.Create(),
     RecommendCommand.Create(),
     EvalRecsCommand.Create(),
+    VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
