@@ -181,7 +181,7 @@
       $("next").disabled = result.page >= pages;
       setStatus($("grid-status"), result.total === 0
         ? "No items match this filter."
-        : `${result.total} item${result.total === 1 ? "" : "s"}${value ? ` with ${column} = ${value}` : ""}. Click one to see its look-alikes.`);
+        : `${result.total.toLocaleString("en")} item${result.total === 1 ? "" : "s"}${value ? ` with ${column} = ${value}` : ""}. Click one to see its look-alikes.`);
     } catch (error) {
       if (my !== generation) return;
       $("grid").replaceChildren();
@@ -289,10 +289,13 @@
     return showCatalog();
   }
 
+  // The column shown on cards and filtered by default: a category-like name when it has a value list, else the
+  // first column with a handful of values.
   function choosePrimary(columns) {
-    const useful = columns.filter((c) => c.values.length > 1 && c.values.length <= 60);
-    const preferred = useful.find((c) => /^(class|category|articletype|type)$/i.test(c.name));
-    return (preferred || useful[0] || columns[0] || {}).name || null;
+    const listed = columns.filter((c) => c.values.length > 1);
+    const preferred = listed.find((c) => /^(class|category|articletype|producttype|type)$/i.test(c.name));
+    const small = listed.find((c) => c.values.length <= 60);
+    return (preferred || small || listed[0] || columns[0] || {}).name || null;
   }
 
   async function start() {
