@@ -15,6 +15,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     FeedbackCommand.Create(),
     RecommendCommand.Create(),
     EvalRecsCommand.Create(),
+    EvalCommand.Create(),
     VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
