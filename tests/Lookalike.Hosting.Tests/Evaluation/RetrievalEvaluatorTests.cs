@@ -1,0 +1,101 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Lookalike.Hosting.Evaluation;
+using Xunit.Abstractions;
+
+namespace Lookalike.Hosting.Tests.Evaluation;
+
+public class RetrievalEvaluatorTests
+{
+    private static CatalogItem Item(string id, string label, float x, float y) => new()
+    {
+        Id = ItemId.Parse(id),
+        Path = "/nowhere/" + id,
+        ContentHash = id,
+        SizeBytes = 1,
+        ModifiedUtc = DateTimeOffset.UnixEpoch,
+        Model = new ModelId("toy"),
+        Metadata = new Dictionary<string, string> { ["class"] = label },
+        Vector = new[] { x, y },
+    };
+
+    // a1·a2 = 0.8, a2·b1 = 0.96, b1·b2 = 0.8, a1·b1 = 0.6, a2·b2 = 0.6, a1·b2 = 0.
+    private static readonly CatalogItem[] Toy =
+    [
+        Item("a1", "a", 1, 0), Item("a2", "a", 0.8f, 0.6f), Item("b1", "b", 0.6f, 0.8f), Item("b2", "b", 0, 1),
+    ];
+
+    [Fact]
+    public void Run_ToyVectors_MetricsMatchHandComputation()
+    {
+        var report = RetrievalEvaluator.Run(Toy, "class", new RetrievalOptions { K = 2 });
+        // a1 → [a2, b1]: AP 1, nDCG 1 · a2 → [b1, a1]: AP ½, nDCG 1/log2 3 · b1 → [a2, b2]: same · b2 → [b1, a2]: AP 1.
+        Assert.Equal(4, report.Overall.Queries);
+        Assert.Equal(0.5, report.Overall.Precision, 10);
+        Assert.Equal(1.0, report.Overall.Recall, 10);
+        Assert.Equal(0.75, report.Overall.Map, 10);
+        Assert.Equal((2 + 2 / Math.Log2(3)) / 4, report.Overall.Ndcg, 10);
+        Assert.Equal(0.75, report.Overall.Mrr, 10);
+        Assert.Equal(["a", "b"], report.Classes.Select(c => c.Label).Order());
+        Assert.All(report.Classes, c => Assert.Equal(0.75, c.Map, 10));
+        Assert.Equal(["a2", "b1", "a1", "b2"], report.Worst.Select(w => w.Query.Value));
+        Assert.Equal(["b1", "a1"], report.Worst[0].Results.Select(h => h.Id.Value));
+        Assert.Equal("plain", report.Pipeline);
+        Assert.Equal(2, report.Dimension);
+    }
+
+    [Fact]
+    public void Run_QuerySample_IsSeededAndSized()
+    {
+        var first = RetrievalEvaluator.Run(Toy, "class", new RetrievalOptions { K = 2, Queries = 2, Seed = 7 });
+        var again = RetrievalEvaluator.Run(Toy, "class", new RetrievalOptions { K = 2, Queries = 2, Seed = 7 });
+        Assert.Equal(2, first.Overall.Queries);
+        Assert.Equal(first.Worst.Select(w => w.Query), again.Worst.Select(w => w.Query));
+    }
+
+    [Fact]
+    public void Run_UnknownLabelColumn_IsInvalidArgumentNamingKnownColumns()
+    {
+        var e = Assert.Throws<LookalikeException>(() => RetrievalEvaluator.Run(Toy, "colour", new RetrievalOptions()));
+        Assert.Equal(LookalikeErrorKind.InvalidArgument, e.Kind);
+        Assert.Contains("class", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_QueryExpansionAndDba_DescribedAndScored()
+    {
+        var report = RetrievalEvaluator.Run(Toy, "class", new RetrievalOptions { K = 2, QeNeighbours = 1, DbaNeighbours = 1, Alpha = 1 });
+        Assert.Equal("dba(1,α=1)+aqe(1,α=1)", report.Pipeline);
+        Assert.Equal(4, report.Overall.Queries);
+        Assert.InRange(report.Overall.Map, 0.5, 1);
+    }
+}
+
+[Collection(IndexedSamplesCollection.Name)]
+public class RetrievalEvaluatorSamplesTests(IndexedSamplesFixture fixture, ITestOutputHelper output)
+{
+    [Fact]
+    public void Run_SampleCatalog_PlainAndImprovedPipelinesScoreFarAboveChance()
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var plain = RetrievalEvaluator.Run(items, "class", new RetrievalOptions());
+        var improved = RetrievalEvaluator.Run(items, "class", new RetrievalOptions { PcaDimension = 128, DbaNeighbours = 2, QeNeighbours = 2 });
+        var feedback = RetrievalEvaluator.Run(items, "class", new RetrievalOptions { Rocchio = true });
+        foreach (var r in (RetrievalReport[])[plain, improved, feedback])
+            output.WriteLine($"{r.Pipeline}: P@10 {r.Overall.Precision:0.000} mAP@10 {r.Overall.Map:0.000} nDCG@10 {r.Overall.Ndcg:0.000} {r.LatencyMs:0.000} ms {r.BytesPerItem:0} B/item");
+        Assert.Equal(250, plain.Overall.Queries);
+        Assert.Equal(10, plain.Classes.Count);
+        Assert.All(plain.Classes, c => Assert.Equal(25, c.Queries));
+        const double chance = 24.0 / 249;
+        Assert.True(plain.Overall.Precision > 4 * chance, $"P@10 {plain.Overall.Precision}");
+        Assert.Equal(128, improved.Dimension);
+        Assert.True(improved.BytesPerItem < plain.BytesPerItem);
+        // Simulated feedback uses the labels of the first page, so it must not do worse than the plain page.
+        Assert.True(feedback.Overall.Map >= plain.Overall.Map, $"{feedback.Overall.Map} < {plain.Overall.Map}");
+
+        var html = RetrievalHtmlReport.Render(plain, items.ToDictionary(i => i.Id), fixture.Decoder);
+        Assert.Contains("<img", html, StringComparison.Ordinal);
+        Assert.Contains("✗", html, StringComparison.Ordinal);
+        Assert.Contains("AP@10", html, StringComparison.Ordinal);
+    }
+}
