@@ -38,6 +38,19 @@ public sealed class VectorsAndBenchTests : IDisposable
     }
 
     [Fact]
+    public void Index_WithoutFolder_BuildsTheStoresHnswWithProgress()
+    {
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "vectors", "synth", "--n", "2000", "--dim", "16", "--store", "s").ExitCode);
+        var build = CliRunner.Run(_dir.Path, "index", "--store", "s", "--index", "hnsw(m=8,efc=32,ef=32,dtype=i8)");
+        Assert.True(build.ExitCode == 0, build.Stderr);
+        Assert.Contains("building hnsw(m=8,efc=32,ef=32,dtype=i8)", build.Stderr);
+        Assert.Contains("2,000/2,000", build.Stderr);
+        var info = JsonDocument.Parse(CliRunner.Run(_dir.Path, "info", "--json", "--store", "s").Stdout).RootElement;
+        Assert.Equal(2000, info.GetProperty("index_cache").GetProperty("count").GetInt32());
+        Assert.Equal(1, CliRunner.Run(_dir.Path, "index", "--store", "s").ExitCode); // neither folder nor --index
+    }
+
+    [Fact]
     public void Import_IntoStoreOfOtherModel_IsClearError()
     {
         Assert.Equal(0, CliRunner.Run(_dir.Path, "vectors", "synth", "--n", "50", "--dim", "8", "--store", "a").ExitCode);

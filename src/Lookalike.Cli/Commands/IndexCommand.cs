@@ -17,7 +17,11 @@ internal static class IndexCommand
 {
     public static Command Create()
     {
-        var folder = new Argument<string>("folder") { Description = "Folder of product photos (searched recursively)." };
+        var folder = new Argument<string?>("folder")
+        {
+            Description = "Folder of product photos (searched recursively). Without it, only the store's vector index is (re)built.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var store = CommonOptions.Store();
         var model = CommonOptions.Model();
         var labels = new Option<string?>("--labels") { Description = "CSV with a 'file' column (path relative to the folder) and metadata columns." };
@@ -26,16 +30,30 @@ internal static class IndexCommand
         var threads = Threads();
         var device = Device();
         var precision = Precision();
-        var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped).")
+        var index = CommonOptions.Index();
+        var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped), then its vector index.")
         {
-            folder, store, model, precision, labels, prune, json, threads, device,
+            folder, store, model, precision, labels, prune, json, threads, device, index,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
-            var summary = await RunAsync(parse.GetValue(folder)!, parse.GetValue(store), parse.GetValue(model), parse.GetValue(labels),
-                parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision)));
-            if (parse.GetValue(json)) JsonOutput.WriteLine(summary);
-            else PrintSummary(summary);
+            string? photos = parse.GetValue(folder);
+            if (photos is not null)
+            {
+                var summary = await RunAsync(photos, parse.GetValue(store), parse.GetValue(model), parse.GetValue(labels),
+                    parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)));
+                if (parse.GetValue(json)) JsonOutput.WriteLine(summary);
+                else PrintSummary(summary);
+            }
+            else if (parse.GetValue(index) is null)
+            {
+                throw LookalikeException.InvalidArgument("folder", "Give a folder to index, or --index SPEC to (re)build the store's vector index.");
+            }
+            // Large stores get their HNSW graph built (or refreshed) now, with a progress bar, not at the first query.
+            string storeDirectory = StoreLocation.Resolve(parse.GetValue(store));
+            using var writerLock = StoreWriterLock.Acquire(storeDirectory);
+            using var catalog = LookalikeComponents.OpenStore(storeDirectory, create: false);
+            VectorsCommand.BuildIndex(catalog, parse.GetValue(index));
             return CommandRunner.Ok;
         }));
         return command;
@@ -79,6 +97,16 @@ internal static class IndexCommand
         DefaultValueFactory = _ => EmbeddingDevice.Cpu,
     };
 
+    /// <summary><c>--batch N</c>: images per model call in each embedding worker.</summary>
+    public static Option<int> Batch() => new("--batch")
+    {
+        Description = "Images per model call in each embedding thread, 1–256 (default 8; 1 turns batching off).",
+        DefaultValueFactory = _ => DefaultBatch,
+    };
+
+    /// <summary>Default of <c>--batch</c>; see docs/benchmarks.md for the measurement behind it.</summary>
+    public const int DefaultBatch = 8;
+
     /// <summary><c>--precision fp32|int8</c>.</summary>
     public static Option<EmbeddingPrecision> Precision() => new("--precision")
     {
@@ -90,7 +118,8 @@ internal static class IndexCommand
     /// How an index run embeds: <see cref="Threads"/> workers, each calling a single-threaded session (measured the
     /// fastest on 2 cores, docs/benchmarks.md), or one multi-threaded session on a GPU.
     /// </summary>
-    internal sealed record EmbedderChoice(int Threads = 0, EmbeddingDevice Device = EmbeddingDevice.Cpu, EmbeddingPrecision Precision = EmbeddingPrecision.Fp32)
+    internal sealed record EmbedderChoice(int Threads = 0, EmbeddingDevice Device = EmbeddingDevice.Cpu, EmbeddingPrecision Precision = EmbeddingPrecision.Fp32,
+        int BatchSize = DefaultBatch)
     {
         private int Workers => Threads > 0 ? Threads : Environment.ProcessorCount;
 
@@ -98,14 +127,16 @@ internal static class IndexCommand
         {
             if (Threads is < 0 or > 1024)
                 throw new LookalikeException(LookalikeErrorKind.InvalidArgument, $"--threads must be 1–1024 (got {Threads}).", "--threads");
-            var options = OnnxEmbeddingOptions.ForThroughput() with { Device = Device };
+            if (BatchSize is < 1 or > 256)
+                throw new LookalikeException(LookalikeErrorKind.InvalidArgument, $"--batch must be 1–256 (got {BatchSize}).", "--batch");
+            var options = OnnxEmbeddingOptions.ForThroughput() with { Device = Device, BatchSize = BatchSize };
             return new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, Precision), options);
         }
 
         public IngestOptions IngestOptions() => new() { EmbedWorkers = Workers };
 
         public string Describe(OnnxImageEmbedder embedder) =>
-            $"{Workers} embedding thread(s) on {embedder.Device.ToString().ToLowerInvariant()}";
+            $"{Workers} embedding thread(s) × batch {embedder.BatchSize} on {embedder.Device.ToString().ToLowerInvariant()}";
     }
 
     public static void PrintSummary(IngestSummary s)
