@@ -173,7 +173,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         {
             var stored = JsonSerializer.Deserialize<StoredWeights>(json);
             if (stored is null) return null;
-            return new HybridWeights(stored.ItemKnn, stored.UserKnn, stored.Visual, stored.Popular)
+            return new HybridWeights(stored.ItemKnn, stored.UserKnn, stored.Visual, stored.Popular, stored.VisualKnn)
             {
                 Origin = stored.Origin ?? "stored",
                 ValidationScore = stored.ValidationScore,
@@ -191,7 +191,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         ArgumentNullException.ThrowIfNull(weights);
         string json = JsonSerializer.Serialize(new StoredWeights
         {
-            ItemKnn = weights.ItemKnn, UserKnn = weights.UserKnn, Visual = weights.Visual, Popular = weights.Popular,
+            ItemKnn = weights.ItemKnn, UserKnn = weights.UserKnn, Visual = weights.Visual, VisualKnn = weights.VisualKnn, Popular = weights.Popular,
             Origin = weights.Origin, ValidationScore = weights.ValidationScore, TunedAtMs = weights.TunedAt?.ToUnixTimeMilliseconds(),
         });
         Write(connection =>
@@ -277,6 +277,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         public double ItemKnn { get; set; }
         public double UserKnn { get; set; }
         public double Visual { get; set; }
+        public double VisualKnn { get; set; }
         public double Popular { get; set; }
         public string? Origin { get; set; }
         public double? ValidationScore { get; set; }

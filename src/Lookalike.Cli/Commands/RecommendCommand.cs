@@ -24,7 +24,7 @@ internal static class RecommendCommand
         var dislike = new Option<string[]>("--dislike") { Description = "Anonymous session: an item or image file the visitor dislikes (repeatable)." };
         var item = new Option<string?>("--item") { Description = "An item page: people also bought, and look-alikes." };
         var k = new Option<int>("-k", "--k") { Description = "Number of recommendations, 1–1000 (default 10).", DefaultValueFactory = _ => 10 };
-        var strategy = new Option<string>("--strategy") { Description = "popular, visual, itemknn, userknn or hybrid (default).", DefaultValueFactory = _ => "hybrid" };
+        var strategy = new Option<string>("--strategy") { Description = "popular, visual (Rocchio profile), visualknn (look-alikes of recent items), itemknn, userknn or hybrid (default).", DefaultValueFactory = _ => "hybrid" };
         var where = CommonOptions.Where();
         var diversity = new Option<double?>("--diversity") { Description = "MMR λ in 0–1: lower trades relevance for visual variety (default off)." };
         var collapse = new Option<double?>("--collapse") { Description = "Drop near-duplicate photos with cosine ≥ τ, e.g. 0.95 (default off)." };
@@ -43,7 +43,7 @@ internal static class RecommendCommand
             int modes = (who is null ? 0 : 1) + (page is null ? 0 : 1) + (likes.Length + dislikes.Length > 0 ? 1 : 0);
             if (modes != 1) throw LookalikeException.InvalidArgument("user", "Give exactly one of --user U, --like/--dislike ITEM (anonymous), or --item ITEM.");
             if (!RecommendationStrategies.TryParse(parse.GetValue(strategy), out var chosen))
-                throw LookalikeException.InvalidArgument("strategy", $"Unknown strategy '{parse.GetValue(strategy)}': expected popular, visual, itemknn, userknn or hybrid.");
+                throw LookalikeException.InvalidArgument("strategy", $"Unknown strategy '{parse.GetValue(strategy)}': expected popular, visual, visualknn, itemknn, userknn or hybrid.");
             var options = new RecommendOptions
             {
                 K = parse.GetValue(k),

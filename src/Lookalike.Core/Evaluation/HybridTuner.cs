@@ -10,7 +10,7 @@ public sealed record TuningResult(HybridWeights Weights, double Ndcg, double Hit
 public sealed record TuningFold(RecommendationEngine Engine, IReadOnlyList<EvaluationCase> Cases);
 
 /// <summary>
-/// Tunes the hybrid's weights on validation folds by a bagged grid search. Every combination of the four sources' weights
+/// Tunes the hybrid's weights on validation folds by a bagged grid search. Every combination of the five sources' weights
 /// in steps of <c>step</c> summing to 1 is scored by nDCG@k per validation user; the best combination (ties: HR@k, then the
 /// earlier one) is found on each of <c>resamples</c> bootstrap resamples of the users, and the weights are the mean of those
 /// winners. Hits at k = 10 are rare on sparse data (a few dozen users), so a single arg-max would mostly fit noise; bagging
@@ -19,8 +19,9 @@ public sealed record TuningFold(RecommendationEngine Engine, IReadOnlyList<Evalu
 /// </summary>
 public static class HybridTuner
 {
+    // The hybrid's sources, in the order HybridRecommender sums them (so blended scores here equal the hybrid's bit for bit).
     private static readonly RecommendationStrategy[] Sources =
-        [RecommendationStrategy.ItemKnn, RecommendationStrategy.UserKnn, RecommendationStrategy.Visual, RecommendationStrategy.Popular];
+        [RecommendationStrategy.ItemKnn, RecommendationStrategy.UserKnn, RecommendationStrategy.Visual, RecommendationStrategy.VisualKnn, RecommendationStrategy.Popular];
 
     public static TuningResult Tune(IReadOnlyList<TuningFold> folds, int k, double step = 0.1, int resamples = 100, int seed = 1,
         string? origin = null, DateTimeOffset? tunedAt = null)
@@ -39,12 +40,12 @@ public static class HybridTuner
         // ndcg[u][g], hit[u][g]: each user's score under each combination.
         var ndcg = new double[users.Count][];
         var hit = new bool[users.Count][];
-        var order = new List<(double Score, int Index)>();
+        var top = new TopBlend(k);
         for (int u = 0; u < users.Count; u++)
         {
             ndcg[u] = new double[grid.Count];
             hit[u] = new bool[grid.Count];
-            for (int g = 0; g < grid.Count; g++) (ndcg[u][g], hit[u][g]) = Score(users[u], grid[g], k, order);
+            for (int g = 0; g < grid.Count; g++) (ndcg[u][g], hit[u][g]) = Score(users[u], grid[g], k, top);
         }
 
         double[] Best(IReadOnlyList<int> sample)
@@ -66,7 +67,7 @@ public static class HybridTuner
         }
 
         double[] weights;
-        if (users.Count == 0) weights = [HybridWeights.Default.ItemKnn, HybridWeights.Default.UserKnn, HybridWeights.Default.Visual, HybridWeights.Default.Popular];
+        if (users.Count == 0) weights = Sources.Select(HybridWeights.Default.Of).ToArray();
         else if (resamples == 0) weights = Best(Enumerable.Range(0, users.Count).ToList());
         else
         {
@@ -82,16 +83,16 @@ public static class HybridTuner
         }
         // Round away resampling dust so the stored weights print cleanly.
         weights = weights.Select(w => Math.Round(w, 3)).ToArray();
-        if (weights.Sum() <= 0) weights = [0, 0, 0.5, 0.5];
+        if (weights.Sum() <= 0) weights = Sources.Select(HybridWeights.Default.Of).ToArray();
         double meanNdcg = 0, meanHr = 0;
         foreach (var user in users)
         {
-            var (n, h) = Score(user, weights, k, order);
+            var (n, h) = Score(user, weights, k, top);
             meanNdcg += n;
             meanHr += h ? 1 : 0;
         }
         if (users.Count > 0) { meanNdcg /= users.Count; meanHr /= users.Count; }
-        var result = new HybridWeights(weights[0], weights[1], weights[2], weights[3])
+        var result = new HybridWeights(itemKnn: weights[0], userKnn: weights[1], visual: weights[2], visualKnn: weights[3], popular: weights[4])
         {
             Origin = origin ?? $"tuned on {users.Count} validation users",
             ValidationScore = meanNdcg,
@@ -105,58 +106,54 @@ public static class HybridTuner
         string? origin = null, DateTimeOffset? tunedAt = null) =>
         Tune([new TuningFold(engine, validation)], k, step, resamples, 1, origin, tunedAt);
 
-    private sealed record UserCandidates(ItemId[] Items, double[] Scaled, bool[] Relevant, int RelevantCount);
+    /// <param name="Earned">Per candidate and source, what it earns (<see cref="HybridRecommender.Earned"/>); 0 when not proposed.</param>
+    /// <param name="IdOrder">Per candidate, its position in ordinal id order (the hybrid's tie-break).</param>
+    private sealed record UserCandidates(double[] Earned, int[] IdOrder, bool[] Relevant, int RelevantCount);
 
-    // The union of the sources' candidates and each one's min–max scaled score per source, as HybridRecommender blends them.
     private static UserCandidates Collect(RecommendationEngine engine, EvaluationCase c)
     {
         var request = new RecommendationRequest { History = c.History, Count = engine.Options.HybridCandidates, Now = c.Now };
         var index = new Dictionary<ItemId, int>();
-        var scaled = new List<double>();
+        var earned = new List<double>();
         for (int s = 0; s < Sources.Length; s++)
         {
             var list = engine.Recommend(Sources[s], request);
-            if (list.Count == 0) continue;
-            float top = list[0].Score, bottom = list[^1].Score;
-            double range = top - bottom;
-            foreach (var candidate in list)
+            for (int rank = 0; rank < list.Count; rank++)
             {
-                if (!index.TryGetValue(candidate.Item, out int at))
+                if (!index.TryGetValue(list[rank].Item, out int at))
                 {
                     at = index.Count;
-                    index[candidate.Item] = at;
-                    for (int z = 0; z < Sources.Length; z++) scaled.Add(0);
+                    index[list[rank].Item] = at;
+                    for (int z = 0; z < Sources.Length; z++) earned.Add(0);
                 }
-                scaled[at * Sources.Length + s] = range > 0 ? (candidate.Score - bottom) / range : 1;
+                earned[at * Sources.Length + s] = HybridRecommender.Earned(rank, list[rank].Score, list[0].Score);
             }
         }
         var items = new ItemId[index.Count];
         foreach (var (item, at) in index) items[at] = item;
-        return new UserCandidates(items, scaled.ToArray(), items.Select(c.Relevant.Contains).ToArray(), c.Relevant.Count);
+        var idOrder = new int[items.Length];
+        var sorted = Enumerable.Range(0, items.Length).OrderBy(i => items[i], ItemId.Ordinal).ToArray();
+        for (int position = 0; position < sorted.Length; position++) idOrder[sorted[position]] = position;
+        return new UserCandidates(earned.ToArray(), idOrder, items.Select(c.Relevant.Contains).ToArray(), c.Relevant.Count);
     }
 
-    private static (double Ndcg, bool Hit) Score(UserCandidates user, double[] w, int k, List<(double Score, int Index)> order)
+    private static (double Ndcg, bool Hit) Score(UserCandidates user, double[] w, int k, TopBlend top)
     {
-        order.Clear();
         int sources = w.Length;
-        for (int i = 0; i < user.Items.Length; i++)
+        int count = user.IdOrder.Length;
+        top.Clear();
+        for (int i = 0; i < count; i++)
         {
             double score = 0;
-            for (int s = 0; s < sources; s++) score += w[s] * user.Scaled[i * sources + s];
-            order.Add((score, i));
+            for (int s = 0; s < sources; s++) score += w[s] * user.Earned[i * sources + s];
+            // Same order as HybridRecommender.Blend: the float score, then the id.
+            top.Offer((float)score, user.IdOrder[i], i);
         }
-        // Same order as HybridRecommender.Blend: float score, then id.
-        var items = user.Items;
-        order.Sort((x, y) =>
-        {
-            int cmp = ((float)y.Score).CompareTo((float)x.Score);
-            return cmp != 0 ? cmp : ItemId.Ordinal.Compare(items[x.Index], items[y.Index]);
-        });
         double dcg = 0, ideal = 0;
         bool hit = false;
-        for (int r = 0; r < Math.Min(k, order.Count); r++)
+        for (int r = 0; r < top.Count; r++)
         {
-            if (!user.Relevant[order[r].Index]) continue;
+            if (!user.Relevant[top.Index(r)]) continue;
             dcg += 1 / Math.Log2(r + 2);
             hit = true;
         }
@@ -164,17 +161,59 @@ public static class HybridTuner
         return (ideal > 0 ? dcg / ideal : 0, hit);
     }
 
+    /// <summary>The k best (score desc, id order asc) by insertion into a sorted array: O(n·k) worst case, ~O(n) in practice.</summary>
+    private sealed class TopBlend(int k)
+    {
+        private readonly float[] _score = new float[k];
+        private readonly int[] _id = new int[k];
+        private readonly int[] _index = new int[k];
+
+        public int Count { get; private set; }
+
+        public int Index(int rank) => _index[rank];
+
+        public void Clear() => Count = 0;
+
+        public void Offer(float score, int id, int index)
+        {
+            if (Count == _score.Length && !Better(score, id, _score[Count - 1], _id[Count - 1])) return;
+            int at = Count < _score.Length ? Count++ : Count - 1;
+            while (at > 0 && Better(score, id, _score[at - 1], _id[at - 1]))
+            {
+                _score[at] = _score[at - 1];
+                _id[at] = _id[at - 1];
+                _index[at] = _index[at - 1];
+                at--;
+            }
+            _score[at] = score;
+            _id[at] = id;
+            _index[at] = index;
+        }
+
+        private static bool Better(float score, int id, float otherScore, int otherId) => score > otherScore || (score == otherScore && id < otherId);
+    }
+
+    /// <summary>Every way to split 1 into <see cref="Sources"/>.Length non-negative multiples of <paramref name="step"/>.</summary>
     private static List<double[]> Grid(double step)
     {
         int steps = (int)Math.Round(1 / step);
         var grid = new List<double[]>();
-        for (int a = 0; a <= steps; a++)
-        for (int b = 0; a + b <= steps; b++)
-        for (int v = 0; a + b + v <= steps; v++)
+        var parts = new int[Sources.Length];
+        void Fill(int source, int left)
         {
-            int p = steps - a - b - v;
-            grid.Add([a / (double)steps, b / (double)steps, v / (double)steps, p / (double)steps]);
+            if (source == parts.Length - 1)
+            {
+                parts[source] = left;
+                grid.Add(parts.Select(p => p / (double)steps).ToArray());
+                return;
+            }
+            for (int p = 0; p <= left; p++)
+            {
+                parts[source] = p;
+                Fill(source + 1, left - p);
+            }
         }
+        Fill(0, steps);
         return grid;
     }
 }

@@ -3,9 +3,13 @@ using Lookalike.Core.Catalog;
 namespace Lookalike.Core.Recommendations;
 
 /// <summary>
-/// Blends several recommenders: each source returns its best <see cref="CandidatesPerSource"/> candidates, their scores
-/// are min–max scaled to 0…1 within that list (best = 1, last = 0 — scores of different recommenders share no scale),
-/// and an item's blended score is <c>Σ weight_s · scaled_s(item)</c> (0 from a source that did not propose it).
+/// Blends several recommenders by weighted, score-damped rank fusion: each source returns its best
+/// <see cref="CandidatesPerSource"/> candidates; the candidate at rank r (0 = best) with score s in a list whose best score
+/// is s₀ earns <c>c / (c + r) · max(s / s₀, 0)</c>, c = <see cref="RankConstant"/>. Scores of different recommenders share no
+/// scale (cosines, sums of similarities, decayed counts), so the rank carries the order (reciprocal rank fusion, Cormack et
+/// al. 2009, with a small c so each list's top dominates); the relative score keeps a weak candidate weak — the 50th
+/// look-alike of a small catalog, barely similar, earns little even at a good rank. An item's blended score is
+/// <c>Σ weight_s · earned_s(item)</c> (0 from a source that did not propose it).
 /// Cold items (no interactions) get only the visual share; cold users only visual and popularity — so neither is ever
 /// left without recommendations while any source has something to say.
 /// </summary>
@@ -22,6 +26,13 @@ public sealed class HybridRecommender : IRecommender
         _sources = sources;
         CandidatesPerSource = candidatesPerSource;
     }
+
+    /// <summary>c in <c>c / (c + rank)</c>: rank 0 earns 1, rank 10 earns ½. Chosen on the H&amp;M validation windows over min–max scaling.</summary>
+    public const double RankConstant = 10;
+
+    /// <summary>What the candidate at <paramref name="rank"/> (0 = best) with <paramref name="score"/> earns before weighting, in a list whose best score is <paramref name="best"/>.</summary>
+    public static double Earned(int rank, float score, float best) =>
+        RankConstant / (RankConstant + rank) * (best > 0 ? Math.Max(score / (double)best, 0) : 1);
 
     public string Name => "hybrid";
 
@@ -46,15 +57,9 @@ public sealed class HybridRecommender : IRecommender
         var scores = new Dictionary<ItemId, double>();
         foreach (var (candidates, weight) in lists)
         {
-            if (!(weight > 0) || candidates.Count == 0) continue;
-            float best = candidates[0].Score, worst = candidates[^1].Score;
-            double range = best - worst;
-            foreach (var c in candidates)
-            {
-                // A single candidate (or all tied) scales to 1.
-                double scaled = range > 0 ? (c.Score - worst) / range : 1;
-                scores[c.Item] = scores.GetValueOrDefault(c.Item) + weight * scaled;
-            }
+            if (!(weight > 0)) continue;
+            for (int rank = 0; rank < candidates.Count; rank++)
+                scores[candidates[rank].Item] = scores.GetValueOrDefault(candidates[rank].Item) + weight * Earned(rank, candidates[rank].Score, candidates[0].Score);
         }
         var result = scores.Select(kv => new Candidate(kv.Key, (float)kv.Value)).ToList();
         CandidateSelection.Sort(result);

@@ -41,6 +41,7 @@ public sealed class RecommendationEngine : IDisposable
     private readonly ItemKnnRecommender _itemKnn;
     private readonly UserKnnRecommender _userKnn;
     private readonly VisualProfileRecommender? _visual;
+    private readonly VisualNeighboursRecommender? _visualKnn;
     private readonly IVectorIndex? _index;
     private HybridWeights _weights;
 
@@ -56,6 +57,7 @@ public sealed class RecommendationEngine : IDisposable
         _itemKnn = new ItemKnnRecommender(_neighbours, Options.HistoryHalfLife);
         _userKnn = new UserKnnRecommender(_matrix, Options.UserKnn);
         _visual = index is null ? null : new VisualProfileRecommender(index, Options.Visual);
+        _visualKnn = index is null ? null : new VisualNeighboursRecommender(index, Options.VisualKnn);
     }
 
     /// <summary>An engine trained on <paramref name="events"/> in one go.</summary>
@@ -134,6 +136,7 @@ public sealed class RecommendationEngine : IDisposable
         RecommendationStrategy.ItemKnn => _itemKnn,
         RecommendationStrategy.UserKnn => _userKnn,
         RecommendationStrategy.Visual => (IRecommender?)_visual ?? Nothing.Instance,
+        RecommendationStrategy.VisualKnn => (IRecommender?)_visualKnn ?? Nothing.Instance,
         RecommendationStrategy.Hybrid => Hybrid(Weights),
         _ => throw new ArgumentOutOfRangeException(nameof(strategy), strategy, null),
     };
@@ -147,6 +150,7 @@ public sealed class RecommendationEngine : IDisposable
             (_itemKnn, weights.ItemKnn),
             (_userKnn, weights.UserKnn),
             ((IRecommender?)_visual ?? Nothing.Instance, weights.Visual),
+            ((IRecommender?)_visualKnn ?? Nothing.Instance, weights.VisualKnn),
             (_popular, weights.Popular),
         ], Options.HybridCandidates);
     }
@@ -179,7 +183,7 @@ public sealed class RecommendationEngine : IDisposable
         if (_index?.GetVector(item) is { } vector)
             looks = _index.Search(vector, new SearchRequest(count, Allowed, item)).Select(h => new Candidate(h.Id, h.Score)).ToList();
         var weights = Weights;
-        double cf = weights.ItemKnn > 0 ? weights.ItemKnn : 0.5, visual = weights.Visual > 0 ? weights.Visual : 0.5;
+        double cf = weights.ItemKnn > 0 ? weights.ItemKnn : 0.5, visual = weights.Visual + weights.VisualKnn > 0 ? weights.Visual + weights.VisualKnn : 0.5;
         var blended = HybridRecommender.Blend([(bought, cf), (looks, visual)], count);
         return new AlsoResult(bought, looks, blended);
     }
@@ -212,7 +216,7 @@ public sealed class RecommendationEngine : IDisposable
     private sealed class Nothing : IRecommender
     {
         public static Nothing Instance { get; } = new();
-        public string Name => "visual";
+        public string Name => "none";
         public IReadOnlyList<Candidate> Recommend(RecommendationRequest request) => [];
     }
 }

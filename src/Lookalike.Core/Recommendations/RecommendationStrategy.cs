@@ -1,10 +1,11 @@
 namespace Lookalike.Core.Recommendations;
 
-/// <summary>Which recommender answers: <c>popular</c>, <c>visual</c>, <c>itemknn</c>, <c>userknn</c> or <c>hybrid</c>.</summary>
+/// <summary>Which recommender answers: <c>popular</c>, <c>visual</c> (Rocchio profile), <c>visualknn</c> (look-alikes of each recent item), <c>itemknn</c>, <c>userknn</c> or <c>hybrid</c>.</summary>
 public enum RecommendationStrategy
 {
     Popular,
     Visual,
+    VisualKnn,
     ItemKnn,
     UserKnn,
     Hybrid,
@@ -18,6 +19,7 @@ public static class RecommendationStrategies
     {
         RecommendationStrategy.Popular => "popular",
         RecommendationStrategy.Visual => "visual",
+        RecommendationStrategy.VisualKnn => "visualknn",
         RecommendationStrategy.ItemKnn => "itemknn",
         RecommendationStrategy.UserKnn => "userknn",
         RecommendationStrategy.Hybrid => "hybrid",
@@ -44,6 +46,7 @@ public sealed record RecommenderOptions
     public ItemKnnOptions ItemKnn { get; init; } = new();
     public UserKnnOptions UserKnn { get; init; } = new();
     public VisualProfileOptions Visual { get; init; } = new();
+    public VisualNeighboursOptions VisualKnn { get; init; } = new();
 
     /// <summary>Half-life of popularity counts; null: all-time counts.</summary>
     public TimeSpan? PopularityHalfLife { get; init; } = TimeSpan.FromDays(14);

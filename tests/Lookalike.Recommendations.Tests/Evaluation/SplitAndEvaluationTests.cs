@@ -104,8 +104,8 @@ public class SplitAndEvaluationTests
         var cases = RecommenderEvaluation.Cases(split, _ => true);
         using var engine = RecommendationEngine.Build(split.Train, index, new RecommenderOptions { Visual = new VisualProfileOptions { HalfLife = null } });
         var result = HybridTuner.Tune(engine, cases, 10, step: 0.25, resamples: 20);
-        Assert.True(result.Weights.Visual > 0, $"tuned {result.Weights}");
-        Assert.Equal(35, result.Combinations); // 4 sources, steps of 1/4: C(4 + 3, 3)
+        Assert.True(result.Weights.Visual + result.Weights.VisualKnn > 0.5, $"tuned {result.Weights}");
+        Assert.Equal(70, result.Combinations); // 5 sources, steps of 1/4: C(4 + 4, 4)
         Assert.True(result.HitRate > 0.5, $"validation HR {result.HitRate}");
     }
 

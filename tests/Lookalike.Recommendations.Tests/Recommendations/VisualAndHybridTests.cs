@@ -114,22 +114,23 @@ public class VisualAndHybridTests
     }
 
     [Fact]
-    public void Blend_MinMaxScalesEachSource()
+    public void Blend_WeightedRankFusion_DampedByRelativeScore()
     {
-        IReadOnlyList<Candidate> a = [new(I("a"), 10), new(I("b"), 5), new(I("c"), 0)];
-        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.8f), new(I("a"), 0.7f)];
+        IReadOnlyList<Candidate> a = [new(I("a"), 10), new(I("b"), 5), new(I("c"), 1)];
+        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.9f), new(I("a"), 0.45f)];
         var blended = HybridRecommender.Blend([(a, 0.6), (v, 0.4)], 4);
-        // a: 0.6·1 + 0.4·0 = 0.6; b: 0.6·0.5 = 0.3; c: 0 + 0.4·1 = 0.4; d: 0.4·0.5 = 0.2.
-        Assert.Equal(["a", "c", "b", "d"], blended.Select(c => c.Item.Value));
-        Assert.Equal(0.6, blended[0].Score, 1e-6);
-        Assert.Equal(0.2, blended[3].Score, 1e-6);
+        // Rank r with score s earns 10/(10 + r) · s/s₀:
+        // a 0.6·1 + 0.4·(10/12)·0.5 = 0.7667; c 0.6·(10/12)·0.1 + 0.4·1 = 0.45; d 0.4·(10/11)·1 = 0.3636; b 0.6·(10/11)·0.5 = 0.2727.
+        Assert.Equal(["a", "c", "d", "b"], blended.Select(c => c.Item.Value));
+        Assert.Equal(0.6 + 0.4 * 10 / 12.0 * 0.5, blended[0].Score, 1e-6);
+        Assert.Equal(0.6 * 10 / 11.0 * 0.5, blended[3].Score, 1e-6);
     }
 
     [Fact]
     public void Weights_ParseAndPrint_RoundTrip()
     {
         var w = HybridWeights.Parse("itemknn=0.5, visual=0.3,popular=0.2");
-        Assert.Equal("itemknn=0.5,userknn=0,visual=0.3,popular=0.2", w.ToString());
+        Assert.Equal("itemknn=0.5,userknn=0,visual=0.3,visualknn=0,popular=0.2", w.ToString());
         Assert.Equal(w.ToString(), HybridWeights.Parse(w.ToString()).ToString());
         Assert.Throws<Lookalike.Core.Errors.LookalikeException>(() => HybridWeights.Parse("colour=1"));
         Assert.Throws<Lookalike.Core.Errors.LookalikeException>(() => HybridWeights.Parse("visual=-1"));

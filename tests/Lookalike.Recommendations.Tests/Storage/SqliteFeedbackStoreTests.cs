@@ -91,7 +91,7 @@ public class SqliteFeedbackStoreTests
         using var dir = new TempDirectory();
         using var store = Create(dir);
         Assert.Null(store.LoadHybridWeights());
-        var weights = new HybridWeights(0.4, 0.1, 0.3, 0.2) { Origin = "tuned on 12 users", ValidationScore = 0.0123, TunedAt = Day(5) };
+        var weights = new HybridWeights(0.4, 0.1, 0.2, 0.2, visualKnn: 0.1) { Origin = "tuned on 12 users", ValidationScore = 0.0123, TunedAt = Day(5) };
         store.SaveHybridWeights(weights);
         using var reopened = SqliteFeedbackStore.Open(dir.Path);
         var loaded = reopened.LoadHybridWeights()!;
