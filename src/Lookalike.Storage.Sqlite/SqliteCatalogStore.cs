@@ -19,14 +19,17 @@ public sealed class SqliteCatalogStore : ICatalogStore
 
     private readonly string _connectionString;
     private readonly string _databasePath;
+    private readonly bool _readOnly;
 
     private SqliteCatalogStore(string directory, bool readOnly)
     {
         Location = directory;
         _databasePath = StoreFiles.DatabasePath(directory);
+        _readOnly = readOnly;
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = _databasePath,
+            // Read-only media: WAL cannot create its -shm file there, so open the file as immutable (nothing else can change it).
+            DataSource = readOnly ? new Uri(_databasePath).AbsoluteUri + "?immutable=1" : _databasePath,
             Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
             DefaultTimeout = 30,
@@ -60,11 +63,30 @@ public sealed class SqliteCatalogStore : ICatalogStore
             using var connection = store.Connect();
             Migrator.Migrate(connection, db);
         }
+        catch (SqliteException e) when (!create && e.SqliteErrorCode is 14 /* CANTOPEN */ or 8 /* READONLY */ && TryOpenReadOnly(full) is { } readOnly)
+        {
+            // A store on a read-only file system or folder: queries work, writes fail with StoreUnavailable.
+            return readOnly;
+        }
         catch (SqliteException e)
         {
             throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"Cannot open store {db}: {e.Message}", db, e);
         }
         return store;
+    }
+
+    private static SqliteCatalogStore? TryOpenReadOnly(string directory)
+    {
+        var store = new SqliteCatalogStore(directory, readOnly: true);
+        try
+        {
+            using var connection = store.Connect();
+            return Migrator.GetVersion(connection) == Migrator.LatestVersion ? store : null;
+        }
+        catch (SqliteException)
+        {
+            return null;
+        }
     }
 
     public ModelId? Model => GetMeta(MetaModel) is { } m ? new ModelId(m) : null;
@@ -287,6 +309,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        if (_readOnly) return connection;
         using var command = connection.CreateCommand();
         // WAL: readers never block the writer and a crash rolls back to the last commit.
         command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
