@@ -54,6 +54,13 @@ public sealed record OnnxEmbeddingOptions
     /// </summary>
     public EmbeddingDevice Device { get; init; } = EmbeddingDevice.Cpu;
 
+    /// <summary>
+    /// Images per runtime call in <see cref="OnnxImageEmbedder.EmbedBatch"/>, 1–256. Default 1. Above 1 the network is
+    /// loaded from an in-memory copy whose fixed batch dimension of 1 is rewritten to a symbolic one (the NuGet
+    /// ResNet18 is fixed at 1); the files, and so the model id, are unchanged.
+    /// </summary>
+    public int BatchSize { get; init; } = 1;
+
     /// <summary>Options for bulk indexing: one runtime thread per call and no spinning, so one caller per core keeps every core on its own image.</summary>
     public static OnnxEmbeddingOptions ForThroughput() => new() { IntraOpThreads = 1 };
 }

@@ -3,6 +3,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Embedding.Onnx.Graphs;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lookalike.Embedding.Onnx;
@@ -31,6 +32,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     private readonly int _inputLength;
     private readonly long[]? _outputShape; // fixed shape of the last output, when the graph declares one
     private readonly ConcurrentBag<RunBuffers> _buffers = [];
+    private readonly ConcurrentBag<BatchBuffers> _batchBuffers = [];
     private bool _disposed;
 
     /// <summary>Loads the manifest's graphs.</summary>
@@ -47,6 +49,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         options ??= new OnnxEmbeddingOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.IntraOpThreads, 1024, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.BatchSize, 256, nameof(options));
 
         // Missing files first, so the error's subject is the file rather than the manifest.
         foreach (ModelGraph graph in manifest.Graphs ?? [])
@@ -94,11 +98,21 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
                     stages = stages[1..];
                 }
             }
+            if (options.BatchSize > 1 && stages.Length == 1 && manifest.BatchDimension)
+            {
+                // One network fed straight from the tensor writer: load it again from a copy with a symbolic batch axis.
+                Stage network = stages[0];
+                InferenceSession batched = OrtErrors.Call(network.File, "load", () => new InferenceSession(BatchRewrite.SymbolicBatch(network.File), sessionOptions));
+                network.Session.Dispose();
+                stages[0] = network with { Session = batched };
+                BatchSize = options.BatchSize;
+            }
             _stages = stages;
             _writer = fold is null ? manifestWriter : new PixelTensorWriter(manifest, fold);
 
             Stage last = _stages[^1];
             long[] declared = last.Session.OutputMetadata[last.OutputNames[0]].Dimensions.Select(d => (long)d).ToArray();
+            if (BatchSize > 1 && declared.Length > 0) declared[0] = 1; // per image
             _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension) is null ? declared : null;
             _runOptions = new RunOptions(); // shared by all runs: only read by the runtime
         }
@@ -108,6 +122,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             throw;
         }
     }
+
+    /// <summary>Images per runtime call in <see cref="EmbedBatch"/>: <see cref="OnnxEmbeddingOptions.BatchSize"/> when the model allows batching, else 1.</summary>
+    public int BatchSize { get; } = 1;
 
     /// <summary>The manifest this embedder runs.</summary>
     public ModelManifest Manifest { get; }
@@ -194,6 +211,56 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         return true;
     }
 
+    /// <summary>
+    /// Embeds <paramref name="images"/> into consecutive rows of <paramref name="destination"/> (row <c>i</c> at
+    /// <c>i * Dimension</c>), <see cref="BatchSize"/> images per runtime call. Same vectors as <see cref="Embed"/> on
+    /// each image, up to float reassociation inside the runtime. Thread-safe.
+    /// </summary>
+    /// <exception cref="ArgumentException">An image is not <see cref="Target"/> sized, or <paramref name="destination"/> is shorter than <c>images.Count * Dimension</c>.</exception>
+    /// <exception cref="LookalikeException"><see cref="LookalikeErrorKind.ModelUnavailable"/>: the runtime failed or produced unusable output.</exception>
+    public void EmbedBatch(IReadOnlyList<DecodedImage> images, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (destination.Length < images.Count * Dimension)
+            throw new ArgumentException($"Destination holds {destination.Length} floats; {images.Count} embeddings need {images.Count * Dimension}.", nameof(destination));
+        foreach (DecodedImage image in images)
+        {
+            ArgumentNullException.ThrowIfNull(image, nameof(images));
+            if (image.Width != Target.Width || image.Height != Target.Height)
+                throw new ArgumentException($"Image is {image.Width}x{image.Height}; model '{Manifest.Name}' needs {Target.Width}x{Target.Height}.", nameof(images));
+        }
+        if (BatchSize == 1 || _outputShape is null)
+        {
+            for (int i = 0; i < images.Count; i++) Embed(images[i], destination.Slice(i * Dimension, Dimension));
+            return;
+        }
+
+        int outputLength = checked((int)_outputShape.Aggregate(1L, (a, b) => a * b));
+        BatchBuffers buffers = _batchBuffers.TryTake(out BatchBuffers? free) ? free : new BatchBuffers(BatchSize * _inputLength, BatchSize * outputLength);
+        try
+        {
+            Stage network = _stages[0];
+            for (int start = 0; start < images.Count; start += BatchSize)
+            {
+                int n = Math.Min(BatchSize, images.Count - start);
+                for (int i = 0; i < n; i++)
+                    _writer.Write(images[start + i].Pixels, buffers.Input.AsSpan(i * _inputLength, _inputLength));
+                long[] inputShape = [n, .. _inputShape[1..]];   // [n,3,H,W]
+                long[] outputShape = [n, .. _outputShape[1..]]; // e.g. [n,512,1,1]
+                using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers.Input.AsMemory(0, n * _inputLength), inputShape);
+                using OrtValue output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers.Output.AsMemory(0, n * outputLength), outputShape);
+                OrtErrors.Call(network.File, "run", () => network.Session.Run(_runOptions, network.InputNames, [input], network.OutputNames, [output]));
+                for (int i = 0; i < n; i++)
+                    Readout(network, buffers.Output.AsSpan(i * outputLength, outputLength), _outputShape, destination.Slice((start + i) * Dimension, Dimension));
+            }
+        }
+        finally
+        {
+            if (!_disposed) _batchBuffers.Add(buffers); // plain arrays: nothing native to release
+        }
+    }
+
     /// <summary>Releases the native sessions and tensors. Not thread-safe with respect to <see cref="Embed"/>.</summary>
     public void Dispose()
     {
@@ -255,6 +322,13 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.SpinWait ? "1" : "0");
         (device, note) = options.Device == EmbeddingDevice.Cuda ? CudaProbe.TryAppend(sessionOptions) : (EmbeddingDevice.Cpu, null);
         return sessionOptions;
+    }
+
+    /// <summary>A batch caller's reusable arrays; the tensors over them are made per call, since the last batch may be short.</summary>
+    private sealed class BatchBuffers(int inputLength, int outputLength)
+    {
+        public float[] Input { get; } = GC.AllocateUninitializedArray<float>(inputLength, pinned: true);
+        public float[] Output { get; } = GC.AllocateUninitializedArray<float>(outputLength, pinned: true);
     }
 
     /// <summary>A caller's reusable tensors: input (and output when its shape is fixed) over pinned managed arrays.</summary>

@@ -55,4 +55,44 @@ public sealed class RuntimeOptionsTests(ResNet18Fixture fixture)
         });
         Assert.Equal(0, failures);
     }
+
+    [Theory]
+    [InlineData(BuiltInModels.ResNet18, 4, 10)]
+    [InlineData(BuiltInModels.ResNet18Int8, 3, 5)]
+    public void EmbedBatch_RewrittenBatchAxis_SameVectorsAsOneByOne(string model, int batchSize, int count)
+    {
+        using var batched = new OnnxImageEmbedder(BuiltInModels.Resolve(model), OnnxEmbeddingOptions.ForThroughput() with { BatchSize = batchSize });
+        using var single = new OnnxImageEmbedder(BuiltInModels.Resolve(model), OnnxEmbeddingOptions.ForThroughput());
+        Assert.Equal(batchSize, batched.BatchSize);
+        Assert.Equal(single.Model, batched.Model); // the rewrite happens in memory; the files and id are unchanged
+        var images = SampleImages.Paths(count).Select(fixture.Load).ToArray();
+        float[] rows = Enumerable.Repeat(float.NaN, count * 512 + 3).ToArray();
+        batched.EmbedBatch(images, rows); // count is not a multiple of the batch size: the last call is short
+        float[] expected = new float[512];
+        for (int i = 0; i < count; i++)
+        {
+            single.Embed(images[i], expected);
+            Assert.Equal(expected, rows.AsSpan(i * 512, 512).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4f);
+        }
+        Assert.All(rows[^3..], v => Assert.True(float.IsNaN(v))); // nothing written past the rows
+    }
+
+    [Fact]
+    public void EmbedBatch_ShortDestination_ThrowsArgumentException()
+    {
+        var images = new[] { new Core.Imaging.DecodedImage(224, 224, new byte[224 * 224 * 3]), new Core.Imaging.DecodedImage(224, 224, new byte[224 * 224 * 3]) };
+        var e = Assert.Throws<ArgumentException>(() => fixture.Embedder.EmbedBatch(images, new float[1000]));
+        Assert.Equal("destination", e.ParamName);
+    }
+
+    [Fact]
+    public void BatchRewrite_ResNet18_SymbolicFirstAxisOnly()
+    {
+        var manifest = BuiltInModels.Resolve(BuiltInModels.ResNet18);
+        var model = Graphs.OnnxModelProto.Parse(Graphs.BatchRewrite.SymbolicBatch(manifest.ResolvePath(manifest.Graphs[1])));
+        var input = Assert.Single(model.Graph.Inputs, i => i.Name == "Input247");
+        Assert.Equal([null, 3L, 224L, 224L], input.Shape!);
+        Assert.Equal("batch", input.DimParams![0]);
+        Assert.Equal([null, 512L, 1L, 1L], model.Graph.Outputs[0].Shape!);
+    }
 }

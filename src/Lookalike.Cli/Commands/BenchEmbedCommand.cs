@@ -37,13 +37,14 @@ internal static class BenchEmbedCommand
         var torch = new Option<string?>("--torch") { Description = "Path of torch_resnet18.py (default: ../shared/bench/ above the current folder or the program); 'none' skips the reference." };
         var torchBudget = new Option<double>("--torch-seconds") { Description = "Seconds per PyTorch configuration (default 5).", DefaultValueFactory = _ => 5 };
         var precision = IndexCommand.Precision();
+        var batch = IndexCommand.Batch();
         var calibrate = new Option<string?>("--calibrate")
         {
             Description = "Instead of benchmarking: measure int8 activation ranges of the fp32 model on up to 256 photos of --images and write them to this file (how resnet18-int8.calibration.json is made).",
         };
         var command = new Command("embed", "Embedding throughput: end-to-end indexing, raw model, and the PyTorch CPU reference side by side.")
         {
-            images, model, precision, threads, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate,
+            images, model, precision, threads, batch, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -54,7 +55,7 @@ internal static class BenchEmbedCommand
             }
             var settings = new Settings(
                 Path.GetFullPath(parse.GetValue(images)!), parse.GetValue(model),
-                new IndexCommand.EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision)),
+                new IndexCommand.EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
                 parse.GetValue(seconds), !parse.GetValue(skipEndToEnd), parse.GetValue(torch), parse.GetValue(torchBudget), parse.GetValue(json));
             if (!Directory.Exists(settings.Images)) throw LookalikeException.NotFound(settings.Images, $"Folder not found: {settings.Images}");
             if (settings.Seconds is <= 0 or > 3600) throw new LookalikeException(LookalikeErrorKind.InvalidArgument, "--seconds must be in (0, 3600].", "--seconds");
@@ -94,9 +95,14 @@ internal static class BenchEmbedCommand
         using (var latency = new OnnxImageEmbedder(BuiltInModels.Resolve(ModelName(s), s.Choice.Precision), new OnnxEmbeddingOptions { IntraOpThreads = s.Threads, Device = s.Choice.Device }))
             Emit(Raw("raw_latency", latency, decoded, callers: 1, s.Seconds, cancellationToken));
 
-        // Throughput: one single-threaded call per core (the indexing setting).
-        using (var throughput = s.Choice.Create(s.Model))
+        // Throughput: one single-threaded call per core, one image per call, then batched (the indexing setting).
+        using (var throughput = (s.Choice with { BatchSize = 1 }).Create(s.Model))
             Emit(Raw("raw_throughput", throughput, decoded, callers: s.Threads, s.Seconds, cancellationToken));
+        if (s.Choice.BatchSize > 1)
+        {
+            using var batched = s.Choice.Create(s.Model);
+            Emit(Raw("raw_throughput", batched, decoded, callers: s.Threads, s.Seconds, cancellationToken));
+        }
 
         if (!string.Equals(s.Torch, "none", StringComparison.OrdinalIgnoreCase))
         {
@@ -197,9 +203,10 @@ internal static class BenchEmbedCommand
 
     private static JsonObject Raw(string config, OnnxImageEmbedder embedder, DecodedImage[] images, int callers, double seconds, CancellationToken cancellationToken)
     {
-        Console.Error.WriteLine($"{config}: {callers} caller(s) × {embedder.Options.IntraOpThreads} runtime thread(s), {seconds:0.#} s …");
-        var warm = new float[embedder.Dimension];
-        for (int i = 0; i < 3; i++) embedder.Embed(images[i % images.Length], warm);
+        Console.Error.WriteLine($"{config}: {callers} caller(s) × {embedder.Options.IntraOpThreads} runtime thread(s) × batch {embedder.BatchSize}, {seconds:0.#} s …");
+        int batch = embedder.BatchSize;
+        var warm = new float[embedder.Dimension * batch];
+        for (int i = 0; i < 2; i++) embedder.EmbedBatch(images[..batch], warm);
 
         int count = 0;
         var latencies = new List<double>[callers];
@@ -207,14 +214,16 @@ internal static class BenchEmbedCommand
         var clock = Stopwatch.StartNew();
         var threads = Enumerable.Range(0, callers).Select(t => new Thread(() =>
         {
-            var vector = new float[embedder.Dimension];
+            var vectors = new float[embedder.Dimension * batch];
             var mine = latencies[t] = [];
-            for (int i = t; clock.Elapsed.TotalSeconds < seconds && !cancellationToken.IsCancellationRequested; i += callers)
+            for (int i = t * batch; clock.Elapsed.TotalSeconds < seconds && !cancellationToken.IsCancellationRequested; i += callers * batch)
             {
+                int first = i % (images.Length - batch + 1);
                 long start = Stopwatch.GetTimestamp();
-                embedder.Embed(images[i % images.Length], vector);
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                Interlocked.Increment(ref count);
+                if (batch == 1) embedder.Embed(images[first], vectors);
+                else embedder.EmbedBatch(images[first..(first + batch)], vectors);
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch);
+                Interlocked.Add(ref count, batch);
             }
         })).ToArray();
         foreach (var thread in threads) thread.Start();
@@ -229,7 +238,7 @@ internal static class BenchEmbedCommand
             ["device"] = embedder.Device.ToString().ToLowerInvariant(),
             ["callers"] = callers,
             ["runtime_threads"] = embedder.Options.IntraOpThreads,
-            ["batch"] = 1,
+            ["batch"] = batch,
             ["preprocess_folded"] = embedder.PreprocessFolded,
             ["images"] = count,
             ["seconds"] = Round(wall, 2),
@@ -327,7 +336,7 @@ internal static class BenchEmbedCommand
         string[] parts = config switch
         {
             "end_to_end" => [Get("images"), Get("images_per_s"), Get("cpu_percent", "%"), Get("cpu_ms_per_image"), Get("peak_rss_mb"), Get("foreign_cpu_frac")],
-            "raw_latency" or "raw_throughput" => [Get("callers"), Get("runtime_threads"), Get("images_per_s"), Get("ms_per_image_median"), Get("cpu_percent", "%"), Get("cpu_ms_per_image"), Get("foreign_cpu_frac")],
+            "raw_latency" or "raw_throughput" => [Get("callers"), Get("runtime_threads"), Get("batch"), Get("images_per_s"), Get("ms_per_image_median"), Get("cpu_percent", "%"), Get("cpu_ms_per_image"), Get("foreign_cpu_frac")],
             "torch_model" or "torch_end_to_end" => [Get("threads"), Get("batch"), Get("images_per_s"), Get("foreign_cpu_frac")],
             _ => row.Where(p => p.Key is not "config" and not "cores").Select(p => $"{p.Key.Replace('_', ' ')} {p.Value?.ToJsonString()}").ToArray(),
         };

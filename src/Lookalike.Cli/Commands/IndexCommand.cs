@@ -30,10 +30,11 @@ internal static class IndexCommand
         var threads = Threads();
         var device = Device();
         var precision = Precision();
+        var batch = Batch();
         var index = CommonOptions.Index();
         var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped), then its vector index.")
         {
-            folder, store, model, precision, labels, prune, json, threads, device, index,
+            folder, store, model, precision, labels, prune, json, threads, batch, device, index,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {

@@ -230,8 +230,7 @@ internal sealed class OnnxTensorProto
             // Typed repeated fields: float_data packs fixed32; int32_data (also int8/uint8) and int64_data pack varints.
             raw = type switch
             {
-                OnnxDataType.Float => fields.Where(f => f.Number == FloatDataField).SelectMany(f => f.Type == WireType.Fixed32
-                    ? BitConverter.GetBytes((uint)f.Scalar) : f.Bytes.ToArray()).ToArray(),
+                OnnxDataType.Float => FloatData(fields),
                 OnnxDataType.Int64 => MemoryMarshal.AsBytes(ProtoWire.Int64s(fields, Int64DataField).ToArray().AsSpan()).ToArray(),
                 OnnxDataType.Int32 => MemoryMarshal.AsBytes(ProtoWire.Int64s(fields, Int32DataField).Select(v => (int)v).ToArray().AsSpan()).ToArray(),
                 OnnxDataType.Int8 or OnnxDataType.UInt8 => ProtoWire.Int64s(fields, Int32DataField).Select(v => (byte)v).ToArray(),
@@ -239,6 +238,20 @@ internal sealed class OnnxTensorProto
             };
         }
         return new OnnxTensorProto { Name = name, Dims = dims, DataType = type, Raw = raw };
+    }
+
+    /// <summary>float_data: normally one packed field (copied as is, little-endian), rarely unpacked fixed32 values.</summary>
+    private static byte[] FloatData(List<ProtoField> fields)
+    {
+        var parts = fields.Where(f => f.Number == FloatDataField).ToList();
+        if (parts.Count == 1 && parts[0].Type == WireType.LengthDelimited) return parts[0].Bytes.ToArray();
+        var bytes = new List<byte>();
+        foreach (ProtoField f in parts)
+        {
+            if (f.Type == WireType.Fixed32) bytes.AddRange(BitConverter.GetBytes((uint)f.Scalar));
+            else bytes.AddRange(f.Bytes.ToArray());
+        }
+        return [.. bytes];
     }
 
     public static OnnxTensorProto FromFloats(string name, long[] dims, ReadOnlySpan<float> values) =>

@@ -5,6 +5,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Embedding.Onnx;
 
 namespace Lookalike.Hosting.Ingest;
 
@@ -209,36 +210,63 @@ public sealed class IngestPipeline
         var decodersDone = Task.WhenAll(decoders).ContinueWith(t => decodedChannel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         // Stage 3: embed. One worker per core with a single-threaded embedder, or one worker with a multi-threaded one.
+        // An embedder that batches gets up to its batch size of the images already waiting (never waits for more).
         int embedWorkers = Math.Max(1, _options.EmbedWorkers);
+        var batching = _embedder as OnnxImageEmbedder;
+        int batchSize = batching?.BatchSize ?? 1;
         var embedders = Enumerable.Range(0, embedWorkers).Select(i => Dedicated($"lookalike-embed-{i}", () =>
         {
+            var items = new List<DecodedItem>(batchSize);
+            var images = new List<DecodedImage>(batchSize);
             while (decodedChannel.Reader.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
             {
-                while (decodedChannel.Reader.TryRead(out var decoded))
+                while (items.Count < batchSize && decodedChannel.Reader.TryRead(out var decoded)) items.Add(decoded);
+                if (items.Count == 0) continue;
+                var vectors = new float[items.Count * _embedder.Dimension];
+                bool batched = false;
+                if (items.Count > 1 && batching is not null)
                 {
-                    var vector = new float[_embedder.Dimension];
-                    var work = decoded.Read.Work;
+                    images.Clear();
+                    images.AddRange(items.Select(d => d.Image));
                     try
                     {
-                        _embedder.Embed(decoded.Image, vector);
+                        batching.EmbedBatch(images, vectors);
+                        batched = true;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
-                        Fail(work.Path, e);
-                        continue;
+                        // Retried one by one below, so a failure is reported for its own file only.
+                    }
+                }
+                for (int k = 0; k < items.Count; k++)
+                {
+                    var work = items[k].Read.Work;
+                    var vector = vectors.AsMemory(k * _embedder.Dimension, _embedder.Dimension);
+                    if (!batched)
+                    {
+                        try
+                        {
+                            _embedder.Embed(items[k].Image, vector.Span);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            Fail(work.Path, e);
+                            continue;
+                        }
                     }
                     writeChannel.Writer.WriteAsync(new CatalogItem
                     {
                         Id = work.Id,
                         Path = work.Path,
-                        ContentHash = decoded.Read.Hash,
-                        SizeBytes = decoded.Read.Bytes.LongLength,
+                        ContentHash = items[k].Read.Hash,
+                        SizeBytes = items[k].Read.Bytes.LongLength,
                         ModifiedUtc = work.Modified,
                         Metadata = work.Metadata,
                         Model = _embedder.Model,
                         Vector = vector,
                     }, cancellationToken).AsTask().GetAwaiter().GetResult();
                 }
+                items.Clear();
             }
         })).ToArray();
         var embeddersDone = Task.WhenAll(embedders).ContinueWith(t => writeChannel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
