@@ -128,6 +128,7 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(LookalikeErrorKind.StoreUnavailable, e.Kind);
         output.WriteLine(e.Message);
         Assert.Contains("Cannot write store", e.Message, StringComparison.Ordinal);
+        Assert.True(StoreVerifier.Verify(store).Healthy); // verify opens read-only media too
     }
 
     private string MakeStore(string name, int count)

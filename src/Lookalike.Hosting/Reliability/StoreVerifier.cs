@@ -52,15 +52,7 @@ public static class StoreVerifier
         long generation = 0;
         try
         {
-            // ReadOnly: never creates, migrates or checkpoints anything. Pooling off so the file is released at once.
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = db,
-                Mode = SqliteOpenMode.ReadOnly,
-                Pooling = false,
-                DefaultTimeout = 30,
-            }.ToString());
-            connection.Open();
+            using var connection = OpenReadOnly(db);
             var integrity = new List<string>();
             using (var command = connection.CreateCommand())
             {
@@ -174,6 +166,42 @@ public static class StoreVerifier
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
         {
             findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache header is unreadable ({e.Message})", repair));
+        }
+    }
+
+    /// <summary>
+    /// Read-only: never creates, migrates or checkpoints anything; pooling off so the file is released at once. On a
+    /// read-only file system WAL cannot create its -shm file, so it falls back to opening the file as immutable.
+    /// </summary>
+    private static SqliteConnection OpenReadOnly(string db)
+    {
+        SqliteConnection Open(string source)
+        {
+            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30,
+            }.ToString());
+            try
+            {
+                connection.Open();
+                using var probe = connection.CreateCommand();
+                probe.CommandText = "SELECT COUNT(*) FROM sqlite_master;";
+                probe.ExecuteScalar();
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+        try
+        {
+            return Open(db);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 14 /* CANTOPEN */ or 8 /* READONLY */)
+        {
+            return Open(new Uri(db).AbsoluteUri + "?immutable=1");
         }
     }
 
