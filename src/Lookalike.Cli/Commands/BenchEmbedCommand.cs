@@ -252,7 +252,7 @@ internal static class BenchEmbedCommand
 
     private static async Task<List<JsonObject>> TorchAsync(Settings s, CancellationToken cancellationToken)
     {
-        string? script = s.Torch ?? FindTorchScript();
+        string? script = s.Torch is null ? FindTorchScript() : Path.GetFullPath(s.Torch); // the child runs in the script's folder
         if (script is null || !File.Exists(script))
         {
             Console.Error.WriteLine($"torch reference: torch_resnet18.py not found{(script is null ? " (looked for ../shared/bench/)" : $" at {script}")}; skipped (--torch PATH).");
