@@ -47,7 +47,7 @@ public static class RecommendationEvaluator
             foreach (var fold in folds)
             {
                 var cases = RecommenderEvaluation.Cases(fold, index.Contains, options.Signals);
-                progress?.Report($"validation fold from {fold.Cutoff:yyyy-MM-dd}: {fold.Train.Count:N0} training events, {cases.Count:N0} users");
+                progress?.Report($"validation fold {(fold.Cutoff is { } from ? "from " + from.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : "(leave-last-out)")}: {fold.Train.Count:N0} training events, {cases.Count:N0} users");
                 if (cases.Count == 0) continue;
                 var engine = RecommendationEngine.Build(fold.Train, index, options);
                 engines.Add(engine);
@@ -79,7 +79,8 @@ public static class RecommendationEvaluator
         progress?.Report($"split {split}: {applied.Train.Count:N0} training events, {applied.Test.Count:N0} test events, {cases.Count:N0} test users");
 
         var folds = split.ValidationFolds(applied, events, validationFolds);
-        var tuning = TuneOn(folds, index, options, k, tuningStep, $"tuned before {applied.Cutoff:yyyy-MM-dd}", progress);
+        string origin = applied.Cutoff is { } before ? $"tuned before {before:yyyy-MM-dd}" : "tuned on leave-last-out folds of the training events";
+        var tuning = TuneOn(folds, index, options, k, tuningStep, origin, progress);
         progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000}, HR@{k} {tuning.HitRate:0.0000}, {tuning.Users} users)");
 
         using var engine = RecommendationEngine.Build(applied.Train, index, options, tuning.Weights);

@@ -12,7 +12,8 @@ public class VisualAndHybridTests
     [
         (I("red1.jpg"), Unit(1f, 0.1f, 0)), (I("red2.jpg"), Unit(1f, 0.2f, 0.05f)), (I("red3.jpg"), Unit(0.9f, 0, 0.2f)),
         (I("blue1.jpg"), Unit(0.1f, 1f, 0)), (I("blue2.jpg"), Unit(0, 1f, 0.15f)),
-        (I("green1.jpg"), Unit(0, 0.1f, 1f)), (I("green2.jpg"), Unit(0.1f, 0, 1f)),
+        (I("green1.jpg"), Unit(0, 0.1f, 1f)), (I("green2.jpg"), Unit(0.1f, 0, 1f)), (I("green3.jpg"), Unit(0.15f, 0.15f, 1f)),
+        (I("green4.jpg"), Unit(0.2f, 0.1f, 1f)), (I("green5.jpg"), Unit(0.1f, 0.25f, 1f)),
     ];
 
     [Fact]
@@ -71,9 +72,29 @@ public class VisualAndHybridTests
     }
 
     [Fact]
+    public void VisualKnn_KeepsEveryInterest_WhereTheCentroidBlurs()
+    {
+        // Bought a red and a blue item: the Rocchio centroid points between them (at nothing in particular);
+        // visualknn proposes the other reds and the other blue, best look-alikes first.
+        using var index = Index(Catalog);
+        var history = UserHistory.From([FeedbackEvent.Purchase(U("d"), I("red1.jpg"), Day(0)), FeedbackEvent.Purchase(U("d"), I("blue1.jpg"), Day(0))]);
+        var request = new RecommendationRequest { History = history, Count = 3, Now = Day(1) };
+        var knn = new VisualNeighboursRecommender(index, new VisualNeighboursOptions { HalfLife = null }).Recommend(request);
+        Assert.Equal(3, knn.Count);
+        Assert.Contains(knn, c => c.Item == I("blue2.jpg"));
+        Assert.Contains(knn, c => c.Item == I("red2.jpg"));
+        Assert.DoesNotContain(knn, c => c.Item.Value.StartsWith("green", StringComparison.Ordinal));
+        // Scores are Σ w · cos^8 over the seeds: red2's is cos(red1, red2)^8 + cos(blue1, red2)^8.
+        var vectors = Catalog.ToDictionary(c => c.Id, c => c.Vector);
+        double Cos(string a, string b) => vectors[I(a)].Zip(vectors[I(b)], (x, y) => (double)x * y).Sum();
+        double expected = Math.Pow(Cos("red1.jpg", "red2.jpg"), 8) + Math.Pow(Math.Max(Cos("blue1.jpg", "red2.jpg"), 0), 8);
+        Assert.Equal(expected, knn.Single(c => c.Item == I("red2.jpg")).Score, 1e-5);
+    }
+
+    [Fact]
     public void Hybrid_ColdItem_ReturnsVisualNeighbours()
     {
-        // Everyone buys blue1 with blue2 and red1 with red2; nobody ever touched green1 or green2 (cold items).
+        // Everyone buys blue1 with blue2 and red1 with red2; nobody ever touched a green item (cold items).
         using var index = Index(Catalog);
         var events = new List<FeedbackEvent>();
         for (int u = 0; u < 6; u++)
@@ -82,7 +103,8 @@ public class VisualAndHybridTests
             events.Add(FeedbackEvent.Purchase(U(u), u % 2 == 0 ? I("blue1.jpg") : I("red1.jpg"), Day(1)));
             events.Add(FeedbackEvent.Purchase(U(u), u % 2 == 0 ? I("blue2.jpg") : I("red2.jpg"), Day(1)));
         }
-        using var engine = RecommendationEngine.Build(events, index);
+        // Candidate lists are a small share of a real catalog (200 of thousands); with 10 items keep them at 3 so ranks mean something.
+        using var engine = RecommendationEngine.Build(events, index, new RecommenderOptions { HybridCandidates = 3 });
 
         // The item page of a cold item: no "bought together", the blend is its look-alikes.
         var also = engine.Also(I("green1.jpg"), 3);
@@ -114,16 +136,15 @@ public class VisualAndHybridTests
     }
 
     [Fact]
-    public void Blend_WeightedRankFusion_DampedByRelativeScore()
+    public void Blend_WeightedReciprocalRankFusion()
     {
         IReadOnlyList<Candidate> a = [new(I("a"), 10), new(I("b"), 5), new(I("c"), 1)];
-        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.9f), new(I("a"), 0.45f)];
+        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.8f), new(I("a"), 0.45f)];
         var blended = HybridRecommender.Blend([(a, 0.6), (v, 0.4)], 4);
-        // Rank r with score s earns 10/(10 + r) · s/s₀:
-        // a 0.6·1 + 0.4·(10/12)·0.5 = 0.7667; c 0.6·(10/12)·0.1 + 0.4·1 = 0.45; d 0.4·(10/11)·1 = 0.3636; b 0.6·(10/11)·0.5 = 0.2727.
-        Assert.Equal(["a", "c", "d", "b"], blended.Select(c => c.Item.Value));
-        Assert.Equal(0.6 + 0.4 * 10 / 12.0 * 0.5, blended[0].Score, 1e-6);
-        Assert.Equal(0.6 * 10 / 11.0 * 0.5, blended[3].Score, 1e-6);
+        // Rank r earns 60/(60 + r): a 0.6 + 0.4·60/62 = 0.9871; c 0.6·60/62 + 0.4 = 0.9806; b 0.6·60/61 = 0.5902; d 0.4·60/61 = 0.3934.
+        Assert.Equal(["a", "c", "b", "d"], blended.Select(c => c.Item.Value));
+        Assert.Equal(0.6 + 0.4 * 60 / 62.0, blended[0].Score, 1e-6);
+        Assert.Equal(0.4 * 60 / 61.0, blended[3].Score, 1e-6);
     }
 
     [Fact]
