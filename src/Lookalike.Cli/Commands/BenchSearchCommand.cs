@@ -26,10 +26,11 @@ internal static class BenchSearchCommand
             Description = "Index spec to measure; repeat for several (default: exact and hnsw(m=16,efc=128,ef=64,dtype=f16)).",
         };
         var store = new Option<string?>("--store") { Description = "Benchmark a store's real vectors instead (queries are held-out items)." };
+        var npy = new Option<string?>("--npy") { Description = "Folder with base.npy and queries.npy (as shared/bench/vectors.py writes), to measure on the peers' exact data." };
         var json = CommonOptions.Json();
         var command = new Command("search", "Benchmark exact and HNSW search; prints one JSON line per configuration.")
         {
-            n, dim, queries, k, seed, index, store, json,
+            n, dim, queries, k, seed, index, store, npy, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
@@ -37,8 +38,8 @@ internal static class BenchSearchCommand
                 .Select(IndexSpec.Parse).Select(s => s.Kind == IndexKind.Auto ? IndexSpec.Exact : s).ToList();
             int q = parse.GetValue(queries), kk = parse.GetValue(k);
             if (q < 1) throw LookalikeException.InvalidArgument("queries", "--queries must be at least 1.");
-            var (data, count, d, queryData) = parse.GetValue(store) is { } storePath
-                ? FromStore(storePath, q)
+            var (data, count, d, queryData) = parse.GetValue(store) is { } storePath ? FromStore(storePath, q)
+                : parse.GetValue(npy) is { } folder ? FromNpy(folder, ref q)
                 : Synthetic(parse.GetValue(n), parse.GetValue(dim), q, parse.GetValue(seed));
             await Console.Error.WriteLineAsync($"bench search: {count:N0}×{d} vectors, {q} queries, k={kk}; measuring memory bandwidth…");
             double bandwidth = SearchBenchmark.MeasureBandwidth();
@@ -68,6 +69,22 @@ internal static class BenchSearchCommand
         if (n < 1 || dim < 1) throw LookalikeException.InvalidArgument("n", "--n and --dim must be positive.");
         var generator = new SyntheticVectors(dim, clusters: 1000, seed: seed);
         return (generator.Generate(n, stream: 1), n, dim, generator.Generate(q, stream: 2));
+    }
+
+    private static (float[] Data, int N, int Dim, float[] Queries) FromNpy(string folder, ref int q)
+    {
+        (int Rows, int Dim, float[] Data) Load(string name)
+        {
+            string path = Path.Combine(folder, name);
+            if (!File.Exists(path)) throw LookalikeException.NotFound(path, $"{path} not found.");
+            using var stream = File.OpenRead(path);
+            return NpyFormat.Read(stream, path);
+        }
+        var (rows, dim, data) = Load("base.npy");
+        var (queryRows, queryDim, queries) = Load("queries.npy");
+        if (queryDim != dim) throw LookalikeException.InvalidArgument("npy", $"queries.npy is {queryDim}-d, base.npy {dim}-d.");
+        q = Math.Min(q, queryRows);
+        return (data, rows, dim, queries);
     }
 
     private static (float[] Data, int N, int Dim, float[] Queries) FromStore(string storePath, int q)
