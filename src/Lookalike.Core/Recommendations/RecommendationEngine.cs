@@ -24,7 +24,7 @@ public sealed record ReRankOptions
 /// <summary>An item page's "people also bought" and "looks like" lists, and their blend.</summary>
 /// <param name="BoughtTogether">Item-kNN neighbours (empty for an item nobody bought).</param>
 /// <param name="LooksLike">Visual neighbours (empty without photo vectors).</param>
-/// <param name="Blended">Both, blended with the hybrid's item-kNN and visual weights; the look-alikes alone for a cold item.</param>
+/// <param name="Blended">Both, fused with equal weights (interleaved by rank); the look-alikes alone for a cold item.</param>
 public sealed record AlsoResult(IReadOnlyList<Candidate> BoughtTogether, IReadOnlyList<Candidate> LooksLike, IReadOnlyList<Candidate> Blended);
 
 /// <summary>
@@ -182,9 +182,8 @@ public sealed class RecommendationEngine : IDisposable
         IReadOnlyList<Candidate> looks = [];
         if (_index?.GetVector(item) is { } vector)
             looks = _index.Search(vector, new SearchRequest(count, Allowed, item)).Select(h => new Candidate(h.Id, h.Score)).ToList();
-        var weights = Weights;
-        double cf = weights.ItemKnn > 0 ? weights.ItemKnn : 0.5, visual = weights.Visual + weights.VisualKnn > 0 ? weights.Visual + weights.VisualKnn : 0.5;
-        var blended = HybridRecommender.Blend([(bought, cf), (looks, visual)], count);
+        // Equal shares: the tuned hybrid weights answer "what will this person buy", not "what goes with this item".
+        var blended = HybridRecommender.Blend([(bought, 0.5), (looks, 0.5)], count);
         return new AlsoResult(bought, looks, blended);
     }
 
