@@ -75,11 +75,15 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             using SessionOptions sessionOptions = CreateSessionOptions(options, out EmbeddingDevice device, out string? deviceNote);
             Device = device;
             DeviceNote = deviceNote;
+            // Batching: the network (last graph) is loaded once, straight from a copy with a symbolic batch axis.
+            bool batchable = options.BatchSize > 1 && manifest.BatchDimension;
             for (int i = 0; i < stages.Length; i++)
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
-                InferenceSession session = OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
+                InferenceSession session = batchable && i == stages.Length - 1
+                    ? OrtErrors.Call(path, "load", () => new InferenceSession(LoadBatched(path), sessionOptions))
+                    : OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
                 stages[i] = new Stage(path, graph.Input, graph.Output, session);
             }
             CheckChain(stages);
@@ -98,15 +102,8 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
                     stages = stages[1..];
                 }
             }
-            if (options.BatchSize > 1 && stages.Length == 1 && manifest.BatchDimension)
-            {
-                // One network fed straight from the tensor writer: load it again from a copy with a symbolic batch axis.
-                Stage network = stages[0];
-                InferenceSession batched = OrtErrors.Call(network.File, "load", () => new InferenceSession(BatchRewrite.SymbolicBatch(network.File), sessionOptions));
-                network.Session.Dispose();
-                stages[0] = network with { Session = batched };
-                BatchSize = options.BatchSize;
-            }
+            if (batchable && stages.Length == 1)
+                BatchSize = options.BatchSize; // one network fed straight from the tensor writer: calls may carry several images
             _stages = stages;
             _writer = fold is null ? manifestWriter : new PixelTensorWriter(manifest, fold);
 
@@ -322,6 +319,19 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.SpinWait ? "1" : "0");
         (device, note) = options.Device == EmbeddingDevice.Cuda ? CudaProbe.TryAppend(sessionOptions) : (EmbeddingDevice.Cpu, null);
         return sessionOptions;
+    }
+
+    /// <summary>The graph file with its batch axis made symbolic, as bytes (the file itself is not changed).</summary>
+    private static byte[] LoadBatched(string path)
+    {
+        try
+        {
+            return BatchRewrite.SymbolicBatch(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw OrtErrors.ModelUnavailable(path, $"Model file {path} could not be read for batching: {e.Message}", e);
+        }
     }
 
     /// <summary>A batch caller's reusable arrays; the tensors over them are made per call, since the last batch may be short.</summary>

@@ -137,8 +137,11 @@ internal static class ProtoWire
 /// <summary>A growable byte buffer that writes protobuf fields.</summary>
 internal sealed class ProtoBuffer
 {
-    private byte[] _bytes = new byte[256];
+    private byte[] _bytes;
     private int _length;
+
+    /// <param name="capacity">Initial size in bytes; give the expected total to avoid regrowing a large buffer.</param>
+    public ProtoBuffer(int capacity = 256) => _bytes = new byte[Math.Max(16, capacity)];
 
     public void Add(ProtoField field)
     {
