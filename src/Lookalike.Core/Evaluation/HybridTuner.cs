@@ -126,7 +126,7 @@ public static class HybridTuner
                     index[list[rank].Item] = at;
                     for (int z = 0; z < Sources.Length; z++) earned.Add(0);
                 }
-                earned[at * Sources.Length + s] = HybridRecommender.Earned(rank);
+                earned[at * Sources.Length + s] = HybridRecommender.Earned(rank, list[rank].Score, list[0].Score);
             }
         }
         var items = new ItemId[index.Count];

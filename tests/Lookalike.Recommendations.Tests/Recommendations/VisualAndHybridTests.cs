@@ -103,8 +103,7 @@ public class VisualAndHybridTests
             events.Add(FeedbackEvent.Purchase(U(u), u % 2 == 0 ? I("blue1.jpg") : I("red1.jpg"), Day(1)));
             events.Add(FeedbackEvent.Purchase(U(u), u % 2 == 0 ? I("blue2.jpg") : I("red2.jpg"), Day(1)));
         }
-        // Candidate lists are a small share of a real catalog (200 of thousands); with 10 items keep them at 3 so ranks mean something.
-        using var engine = RecommendationEngine.Build(events, index, new RecommenderOptions { HybridCandidates = 3 });
+        using var engine = RecommendationEngine.Build(events, index);
 
         // The item page of a cold item: no "bought together", the blend is its look-alikes.
         var also = engine.Also(I("green1.jpg"), 3);
@@ -136,15 +135,16 @@ public class VisualAndHybridTests
     }
 
     [Fact]
-    public void Blend_WeightedReciprocalRankFusion()
+    public void Blend_WeightedRankFusion_DampedByRelativeScore()
     {
         IReadOnlyList<Candidate> a = [new(I("a"), 10), new(I("b"), 5), new(I("c"), 1)];
-        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.8f), new(I("a"), 0.45f)];
+        IReadOnlyList<Candidate> v = [new(I("c"), 0.9f), new(I("d"), 0.9f), new(I("a"), 0.45f)];
         var blended = HybridRecommender.Blend([(a, 0.6), (v, 0.4)], 4);
-        // Rank r earns 60/(60 + r): a 0.6 + 0.4·60/62 = 0.9871; c 0.6·60/62 + 0.4 = 0.9806; b 0.6·60/61 = 0.5902; d 0.4·60/61 = 0.3934.
-        Assert.Equal(["a", "c", "b", "d"], blended.Select(c => c.Item.Value));
-        Assert.Equal(0.6 + 0.4 * 60 / 62.0, blended[0].Score, 1e-6);
-        Assert.Equal(0.4 * 60 / 61.0, blended[3].Score, 1e-6);
+        // Rank r with score s earns 60/(60 + r) · s/s₀:
+        // a 0.6 + 0.4·(60/62)·0.5 = 0.7935; c 0.6·(60/62)·0.1 + 0.4 = 0.4581; d 0.4·(60/61) = 0.3934; b 0.6·(60/61)·0.5 = 0.2951.
+        Assert.Equal(["a", "c", "d", "b"], blended.Select(c => c.Item.Value));
+        Assert.Equal(0.6 + 0.4 * 60 / 62.0 * 0.5, blended[0].Score, 1e-6);
+        Assert.Equal(0.6 * 60 / 61.0 * 0.5, blended[3].Score, 1e-6);
     }
 
     [Fact]
