@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Evaluation;
+using Lookalike.Core.Recommendations;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Storage.Sqlite;
 using Spectre.Console;
@@ -15,11 +16,12 @@ internal static class EvalRecsCommand
     {
         var split = new Option<string>("--split") { Description = "temporal:DATE (test = events from DATE on), temporal (newest 10%) or leave-last-out (each user's last day).", DefaultValueFactory = _ => "temporal" };
         var k = new Option<int>("-k", "--k") { Description = "Cut-off of every metric (default 10).", DefaultValueFactory = _ => 10 };
+        var similarity = new Option<string>("--similarity") { Description = "CF similarity: cosine (default; purchases, likes) or pearson (ratings).", DefaultValueFactory = _ => "cosine" };
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
         var command = new Command("eval-recs", "Evaluate every recommendation strategy on a split of the stored feedback: HR, nDCG, MAP, recall @k, coverage, cold-start.")
         {
-            split, k, store, json,
+            split, k, similarity, store, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -28,7 +30,7 @@ internal static class EvalRecsCommand
             if (cutoff is < 1 or > 1000) throw Core.Errors.LookalikeException.InvalidArgument("k", $"k must be between 1 and 1000; got {cutoff}.");
             using var context = QueryContext.Open(parse.GetValue(store), model: null);
             using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            var report = RecommendationEvaluator.Run(context.Service.Index, feedback, spec, cutoff, progress: new SyncProgress(m => Console.Error.WriteLine(m)));
+            var report = RecommendationEvaluator.Run(context.Service.Index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), new SyncProgress(m => Console.Error.WriteLine(m)));
             Console.Error.WriteLine(report.LeakageNote);
             if (parse.GetValue(json))
             {
@@ -39,6 +41,19 @@ internal static class EvalRecsCommand
             return Task.FromResult(CommandRunner.Ok);
         }));
         return command;
+    }
+
+    /// <summary>Recommender options with the CF similarity named on the command line.</summary>
+    public static RecommenderOptions Options(string? similarity)
+    {
+        if (!SimilarityKinds.TryParse(similarity ?? "cosine", out var kind))
+            throw Core.Errors.LookalikeException.InvalidArgument("similarity", $"Unknown similarity '{similarity}': expected cosine or pearson.");
+        var defaults = new RecommenderOptions();
+        return defaults with
+        {
+            ItemKnn = defaults.ItemKnn with { Similarity = kind },
+            UserKnn = defaults.UserKnn with { Similarity = kind },
+        };
     }
 
     /// <summary>One JSON line per strategy: metric names carry k (<c>hr_at_10</c>).</summary>

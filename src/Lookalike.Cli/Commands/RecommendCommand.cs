@@ -29,12 +29,13 @@ internal static class RecommendCommand
         var diversity = new Option<double?>("--diversity") { Description = "MMR λ in 0–1: lower trades relevance for visual variety (default off)." };
         var collapse = new Option<double?>("--collapse") { Description = "Drop near-duplicate photos with cosine ≥ τ, e.g. 0.95 (default off)." };
         var includeSeen = new Option<bool>("--include-seen") { Description = "Also recommend items the user already bought, rated or liked." };
+        var similarity = new Option<string>("--similarity") { Description = "CF similarity: cosine (default; purchases, likes) or pearson (ratings).", DefaultValueFactory = _ => "cosine" };
         var store = CommonOptions.Store();
         var model = CommonOptions.Model();
         var json = CommonOptions.Json();
         var command = new Command("recommend", "Recommend items for a user, for an anonymous set of likes and dislikes, or for an item page.")
         {
-            user, like, dislike, item, k, strategy, where, diversity, collapse, includeSeen, store, model, json,
+            user, like, dislike, item, k, strategy, where, diversity, collapse, includeSeen, similarity, store, model, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -55,7 +56,7 @@ internal static class RecommendCommand
             };
             using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
             using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            using var service = RecommendationService.Open(context.Store, context.Service, feedback);
+            using var service = RecommendationService.Open(context.Store, context.Service, feedback, EvalRecsCommand.Options(parse.GetValue(similarity)));
             if (page is not null)
             {
                 var also = service.Also(page, options.K, options.Where);

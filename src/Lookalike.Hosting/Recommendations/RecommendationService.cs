@@ -185,6 +185,36 @@ public sealed class RecommendationService : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Two items to ask "which do you prefer?" about (the web page's pair picker records the answer as a prefer event):
+    /// among the person's top <paramref name="pool"/> hybrid recommendations, the pair that is both relevant and visually far
+    /// apart — maximising <c>(rel_a + rel_b) · (1 − cos(a, b))</c>, rel = blended score scaled to 0…1 — so the answer says
+    /// which direction their taste goes, where two near-twins or two unlikely items would say little. Null when fewer than
+    /// two candidates exist.
+    /// </summary>
+    public IReadOnlyList<RecommendedItem>? PairToCompare(UserId user, int pool = 20)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pool, 2);
+        Sync();
+        var request = new RecommendationRequest { History = _engine.HistoryOf(user), Count = Math.Min(pool, SearchRequest.MaxK), Now = _time.GetUtcNow() };
+        var candidates = _engine.Recommend(RecommendationStrategy.Hybrid, request);
+        if (candidates.Count < 2) return null;
+        float best = candidates[0].Score, worst = candidates[^1].Score;
+        double Relevance(Candidate c) => best > worst ? (c.Score - worst) / (best - worst) : 1;
+        var vectors = candidates.Select(c => _query.Index.GetVector(c.Item)).ToList();
+        (int A, int B, double Value) pick = (0, 1, double.NegativeInfinity);
+        for (int a = 0; a < candidates.Count; a++)
+        {
+            for (int b = a + 1; b < candidates.Count; b++)
+            {
+                double distance = vectors[a] is { } va && vectors[b] is { } vb ? 1 - Core.Vectors.VectorMath.Dot(va, vb) : 1;
+                double value = (Relevance(candidates[a]) + Relevance(candidates[b])) * distance;
+                if (value > pick.Value) pick = (a, b, value);
+            }
+        }
+        return View([candidates[pick.A], candidates[pick.B]]);
+    }
+
     public void Dispose() => _engine.Dispose();
 
     private RecommendationResult Run(RecommendationQuery query, RecommendationRequest request, RecommendOptions options)

@@ -60,6 +60,12 @@ public class RecommendationServiceTests
         Assert.Equal("session", session.Query.Kind);
         Assert.All(session.Results, r => Assert.StartsWith("shoe", r.Id, StringComparison.Ordinal));
 
+        // The pair picker offers two relevant items that look different (a top and a shoe), not two near-twins.
+        service.AddFeedback(U("eve"), [new FeedbackInput { Kind = "purchase", Item = "top1" }, new FeedbackInput { Kind = "purchase", Item = "shoe1" }]);
+        var pair = service.PairToCompare(U("eve"))!;
+        Assert.Equal(2, pair.Count);
+        Assert.NotEqual(pair[0].Metadata["type"], pair[1].Metadata["type"]);
+
         var also = service.Also("top5", 3);
         Assert.Empty(also.BoughtTogether);
         Assert.Equal("top4.jpg", also.LooksLike[0].Id);
