@@ -20,15 +20,19 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
 
     private readonly string _connectionString;
     private readonly TimeProvider _time;
+    private readonly bool _readOnly;
 
-    private SqliteFeedbackStore(string directory, TimeProvider time)
+    private SqliteFeedbackStore(string directory, TimeProvider time, bool readOnly)
     {
         Location = directory;
         _time = time;
+        _readOnly = readOnly;
+        string database = StoreFiles.DatabasePath(directory);
         _connectionString = new SqliteConnectionStringBuilder
         {
-            DataSource = StoreFiles.DatabasePath(directory),
-            Mode = SqliteOpenMode.ReadWrite,
+            // Read-only media, as SqliteCatalogStore: WAL cannot create its -shm file there, so open the file immutable.
+            DataSource = readOnly ? new Uri(database).AbsoluteUri + "?immutable=1" : database,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
@@ -45,11 +49,24 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         string db = StoreFiles.DatabasePath(full);
         if (!File.Exists(db))
             throw LookalikeException.NotFound(full, $"No Lookalike store at {full}. Run 'lookalike index <folder> --store {directory}' first.");
-        var store = new SqliteFeedbackStore(full, time ?? TimeProvider.System);
+        var store = new SqliteFeedbackStore(full, time ?? TimeProvider.System, readOnly: false);
         try
         {
             using var connection = store.Connect();
             Migrator.Migrate(connection, db);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 14 /* CANTOPEN */ or 8 /* READONLY */)
+        {
+            // A store on a read-only file system or folder: reading feedback works, writes fail with StoreUnavailable.
+            var readOnly = new SqliteFeedbackStore(full, time ?? TimeProvider.System, readOnly: true);
+            try
+            {
+                using var connection = readOnly.Connect();
+                if (Migrator.GetVersion(connection) == Migrator.LatestVersion) return readOnly;
+            }
+            catch (SqliteException) { }
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,
+                $"Store {db} is read-only and has no feedback table yet (schema older than v{Migrator.LatestVersion}); open it once where it is writable.", db, e);
         }
         catch (SqliteException e)
         {
@@ -235,6 +252,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        if (_readOnly) return connection;
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();

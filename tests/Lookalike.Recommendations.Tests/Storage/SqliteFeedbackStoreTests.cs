@@ -129,6 +129,28 @@ public class SqliteFeedbackStoreTests
     }
 
     [Fact]
+    public void Open_ReadOnlyFolder_ReadsButRefusesWrites()
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName == "root") return; // root ignores file modes
+        using var dir = new TempDirectory();
+        using (var store = Create(dir)) store.Add([FeedbackEvent.Like(U("ann"), I("a.jpg"), Day(0))]);
+        SqliteConnection.ClearAllPools();
+        foreach (string file in Directory.GetFiles(dir.Path)) File.SetUnixFileMode(file, UnixFileMode.UserRead);
+        File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        try
+        {
+            using var readOnly = SqliteFeedbackStore.Open(dir.Path);
+            Assert.Single(readOnly.Read());
+            var e = Assert.Throws<LookalikeException>(() => readOnly.Add([FeedbackEvent.Like(U("bob"), I("a.jpg"), Day(1))]));
+            Assert.Equal(LookalikeErrorKind.StoreUnavailable, e.Kind);
+        }
+        finally
+        {
+            File.SetUnixFileMode(dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [Fact]
     public void Open_NoStore_IsNotFound()
     {
         using var dir = new TempDirectory();
