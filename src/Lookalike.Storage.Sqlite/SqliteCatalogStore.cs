@@ -17,26 +17,11 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaRoot = "root";
     private const string MetaGeneration = "generation";
 
-    private readonly string _connectionString;
-    private readonly string _databasePath;
-    private readonly bool _readOnly;
+    private readonly StoreDatabase _database;
 
-    private SqliteCatalogStore(string directory, bool readOnly)
-    {
-        Location = directory;
-        _databasePath = StoreFiles.DatabasePath(directory);
-        _readOnly = readOnly;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            // Read-only media: WAL cannot create its -shm file there, so open the file as immutable (nothing else can change it).
-            DataSource = readOnly ? new Uri(_databasePath).AbsoluteUri + "?immutable=1" : _databasePath,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-    }
+    private SqliteCatalogStore(string directory, bool readOnly) => _database = new StoreDatabase(directory, readOnly, create: true);
 
-    public string Location { get; }
+    public string Location => _database.Location;
 
     /// <summary>Opens the store in <paramref name="directory"/>, creating folder and database when <paramref name="create"/>.</summary>
     /// <exception cref="LookalikeException">NotFound when absent and not created; StoreCorrupt when it is not a Lookalike store.</exception>
@@ -283,7 +268,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
         return command.ExecuteScalar() is string id ? ItemId.Parse(id) : null;
     }
 
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    public void Dispose() => _database.ClearPool();
 
     private const string ItemColumnsWithoutVector = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension";
     private const string ItemColumns = ItemColumnsWithoutVector + ", vector, generation";
@@ -305,42 +290,9 @@ public sealed class SqliteCatalogStore : ICatalogStore
         };
     }
 
-    private SqliteConnection Connect()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        if (_readOnly) return connection;
-        using var command = connection.CreateCommand();
-        // WAL: readers never block the writer and a crash rolls back to the last commit.
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
-        command.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Connect() => _database.Connect();
 
-    private void Write(Action<SqliteConnection> action)
-    {
-        try
-        {
-            using var connection = Connect();
-            // BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) instead of failing mid-way.
-            Execute(connection, "BEGIN IMMEDIATE;");
-            try
-            {
-                action(connection);
-                Execute(connection, "COMMIT;");
-            }
-            catch
-            {
-                // SQLite may already have rolled back (e.g. on SQLITE_FULL); the original error is the one to report.
-                try { Execute(connection, "ROLLBACK;"); } catch (SqliteException) { }
-                throw;
-            }
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 8 /* READONLY */ or 13 /* FULL */ or 5 /* BUSY */ or 10 /* IOERR */)
-        {
-            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot write store {Location}: {e.Message}", Location, e);
-        }
-    }
+    private void Write(Action<SqliteConnection> action) => _database.Write(action);
 
     private static long NextGeneration(SqliteConnection connection)
     {
@@ -369,13 +321,6 @@ public sealed class SqliteCatalogStore : ICatalogStore
         command.CommandText = "INSERT INTO store_meta (key, value) VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value;";
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$value", value);
-        command.ExecuteNonQuery();
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 

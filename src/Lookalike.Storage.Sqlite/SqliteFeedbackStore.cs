@@ -18,27 +18,16 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
 {
     private const string HybridWeightsKey = "hybrid_weights";
 
-    private readonly string _connectionString;
+    private readonly StoreDatabase _database;
     private readonly TimeProvider _time;
-    private readonly bool _readOnly;
 
     private SqliteFeedbackStore(string directory, TimeProvider time, bool readOnly)
     {
-        Location = directory;
+        _database = new StoreDatabase(directory, readOnly, create: false);
         _time = time;
-        _readOnly = readOnly;
-        string database = StoreFiles.DatabasePath(directory);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            // Read-only media, as SqliteCatalogStore: WAL cannot create its -shm file there, so open the file immutable.
-            DataSource = readOnly ? new Uri(database).AbsoluteUri + "?immutable=1" : database,
-            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
-    public string Location { get; }
+    public string Location => _database.Location;
 
     /// <summary>Opens the feedback side of the store in <paramref name="directory"/> (which must exist), upgrading its schema.</summary>
     /// <param name="time">Clock for <c>updated_ms</c> stamps; the system clock by default.</param>
@@ -225,7 +214,7 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         });
     }
 
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    public void Dispose() => _database.ClearPool();
 
     private const string Columns = "seq, user_id, kind, item_id, other_id, value, context, time_ms, source";
 
@@ -248,47 +237,9 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         };
     }
 
-    private SqliteConnection Connect()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        if (_readOnly) return connection;
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
-        command.ExecuteNonQuery();
-        return connection;
-    }
+    private SqliteConnection Connect() => _database.Connect();
 
-    private void Write(Action<SqliteConnection> action)
-    {
-        try
-        {
-            using var connection = Connect();
-            // BEGIN IMMEDIATE takes the write lock up front, so a concurrent indexer makes us wait (busy timeout), not fail mid-way.
-            Execute(connection, "BEGIN IMMEDIATE;");
-            try
-            {
-                action(connection);
-                Execute(connection, "COMMIT;");
-            }
-            catch
-            {
-                try { Execute(connection, "ROLLBACK;"); } catch (SqliteException) { }
-                throw;
-            }
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 8 /* READONLY */ or 13 /* FULL */ or 5 /* BUSY */ or 10 /* IOERR */)
-        {
-            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot write store {Location}: {e.Message}", Location, e);
-        }
-    }
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
+    private void Write(Action<SqliteConnection> action) => _database.Write(action);
 
     private sealed class StoredWeights
     {
