@@ -17,6 +17,5 @@ internal static class BenchCommand
     {
         yield return BenchEmbedCommand.Create();
         yield return BenchSearchCommand.Create();
-        yield break;
     }
 }

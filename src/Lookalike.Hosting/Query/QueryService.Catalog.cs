@@ -160,6 +160,7 @@ public sealed partial class QueryService
     {
         _sortedIds = null;
         _facets = null;
+        _columns = null;
     }
 
     private static CatalogEntry ToEntry(CatalogItem item) =>

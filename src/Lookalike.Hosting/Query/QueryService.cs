@@ -19,6 +19,7 @@ public sealed partial class QueryService : IDisposable
     private readonly IVectorIndex _index;
     private readonly Dictionary<ItemId, CatalogItem> _items;
     private readonly Lock _itemsLock = new();
+    private HashSet<string>? _columns;
     private readonly ModelId? _model;
 
     private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model)
@@ -66,17 +67,8 @@ public sealed partial class QueryService : IDisposable
     /// </summary>
     public SimilarResult Similar(string query, int k, ItemFilter? filter = null)
     {
-        ArgumentException.ThrowIfNullOrEmpty(query);
-        if (ItemId.TryParse(query, out var id) && TryGetItem(id, out _)) return SimilarToItem(id, k, filter);
-        string path = Path.GetFullPath(query);
-        if (!File.Exists(path))
-            throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
-        var fromRoot = _store.Root is { } root ? ItemId.FromPath(root, path) : null;
-        if (fromRoot is { } rootId && TryGetItem(rootId, out _)) return SimilarToItem(rootId, k, filter);
-        byte[] bytes = ReadImageFile(path);
-        if (_store.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } sameBytes && TryGetItem(sameBytes, out _))
-            return SimilarToItem(sameBytes, k, filter);
-        return SimilarToImage(bytes, path, k, filter);
+        var (description, vector, exclude) = Resolve(query);
+        return new SimilarResult(description, Search(vector, k, filter, exclude));
     }
 
     /// <summary>Look-alikes of a catalog item, the item itself excluded.</summary>
@@ -116,11 +108,11 @@ public sealed partial class QueryService : IDisposable
         lock (_itemsLock) return _items.TryGetValue(id, out item!);
     }
 
-    /// <summary>Metadata columns across the catalog, for validating filters.</summary>
+    /// <summary>Metadata columns across the catalog, for validating filters; computed once per catalog change.</summary>
     public IReadOnlySet<string> MetadataColumns()
     {
         lock (_itemsLock)
-            return _items.Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return _columns ??= _items.Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     public void Dispose()
@@ -143,11 +135,7 @@ public sealed partial class QueryService : IDisposable
     private Func<ItemId, bool>? Predicate(ItemFilter? filter)
     {
         if (filter is not { IsEmpty: false }) return null;
-        var known = MetadataColumns();
-        var unknown = filter.Columns.Where(c => !known.Contains(c)).ToList();
-        if (unknown.Count > 0)
-            throw LookalikeException.InvalidArgument("where",
-                $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
+        CheckFilterColumns(filter);
         return id => TryGetItem(id, out var item) && filter.Matches(item.Metadata);
     }
 
