@@ -20,6 +20,7 @@ public static class ErrorMapping
         LookalikeErrorKind.UnsupportedImage => (StatusCodes.Status415UnsupportedMediaType, "Not a supported image"),
         LookalikeErrorKind.CorruptImage => (StatusCodes.Status422UnprocessableEntity, "Damaged image"),
         LookalikeErrorKind.ImageTooLarge => (StatusCodes.Status413PayloadTooLarge, "Image too large"),
+        LookalikeErrorKind.DecodeTimeout => (StatusCodes.Status422UnprocessableEntity, "Image took too long to decode"),
         LookalikeErrorKind.ModelMismatch => (StatusCodes.Status409Conflict, "Model mismatch"),
         LookalikeErrorKind.ModelUnavailable => (StatusCodes.Status503ServiceUnavailable, "Model unavailable"),
         LookalikeErrorKind.StoreUnavailable => (StatusCodes.Status503ServiceUnavailable, "Store unavailable"),

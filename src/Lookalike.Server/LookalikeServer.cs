@@ -62,6 +62,10 @@ public static class LookalikeServer
                 timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(o.Value.RequestTimeoutSeconds) };
         });
 
+        // Per-client rate limits on uploads and look-alike queries; cross-origin reads only for listed origins.
+        services.AddClientRateLimits();
+        services.AddReadOnlyCors();
+
         services.AddOpenApi();
 
         // One log line per request would cost more than answering it; the "Logging" section can turn them back on.
@@ -77,6 +81,8 @@ public static class LookalikeServer
         app.UseStatusCodePages();
         app.Use(SecurityHeaders);
         app.UseRequestTimeouts();
+        app.UseReadOnlyCors();
+        app.UseRateLimiter();
         var page = new EmbeddedFileProvider(typeof(LookalikeServer).Assembly, "Lookalike.Server.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = page });

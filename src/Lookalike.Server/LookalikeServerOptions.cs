@@ -56,6 +56,25 @@ public sealed class LookalikeServerOptions
     /// <summary>Longest time a request may take before it is cancelled (504), in seconds; 0 disables. Default 30.</summary>
     public int RequestTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Image searches by upload and item additions each client (remote IP address) may make, as <c>N/s</c>,
+    /// <c>N/min</c> or <c>N/h</c> (a fixed window); <c>off</c> or <c>0</c> disables. Over it: 429 with Retry-After.
+    /// Default <c>10/s</c>.
+    /// </summary>
+    public string UploadRateLimit { get; set; } = "10/s";
+
+    /// <summary>Look-alike queries (<c>GET …/similar</c>) per client, same syntax. Default <c>100/s</c>.</summary>
+    public string SimilarRateLimit { get; set; } = "100/s";
+
+    /// <summary>
+    /// Origins (e.g. <c>https://shop.example</c>) whose pages may read the API with GET. Empty (the default): no
+    /// cross-origin access at all. Writes are never allowed cross-origin.
+    /// </summary>
+    public string[] CorsOrigins { get; set; } = [];
+
+    /// <summary>Longest time one uploaded image may take to decode, in seconds (longer: 422); 0 disables. Default 30.</summary>
+    public int DecodeTimeoutSeconds { get; set; } = 30;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
     public void Validate()
     {
@@ -74,5 +93,9 @@ public sealed class LookalikeServerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(ThumbnailMemoryBytes, nameof(ThumbnailMemoryBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentImageJobs, 1, nameof(MaxConcurrentImageJobs));
         ArgumentOutOfRangeException.ThrowIfNegative(RequestTimeoutSeconds, nameof(RequestTimeoutSeconds));
+        ArgumentOutOfRangeException.ThrowIfNegative(DecodeTimeoutSeconds, nameof(DecodeTimeoutSeconds));
+        _ = Http.RateLimit.Parse(UploadRateLimit, nameof(UploadRateLimit));
+        _ = Http.RateLimit.Parse(SimilarRateLimit, nameof(SimilarRateLimit));
+        foreach (string origin in CorsOrigins) Http.CorsPolicies.CheckOrigin(origin, nameof(CorsOrigins));
     }
 }

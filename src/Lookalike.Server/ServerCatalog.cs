@@ -18,6 +18,7 @@ public sealed class ServerCatalog : IDisposable
 {
     private readonly LookalikeServerOptions _options;
     private readonly IImageEmbedder _embedder;
+    private readonly Func<ImageDecoderOptions, IImageDecoder> _createDecoder;
     private readonly ILogger<ServerCatalog> _logger;
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
@@ -27,11 +28,14 @@ public sealed class ServerCatalog : IDisposable
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
     /// <param name="logger">Where the load is reported.</param>
-    public ServerCatalog(IOptions<LookalikeServerOptions> options, IImageEmbedder embedder, ILogger<ServerCatalog> logger)
+    /// <param name="createDecoder">Makes the decoders (upload and thumbnail); null: <see cref="LookalikeComponents.CreateDecoder"/>.</param>
+    public ServerCatalog(IOptions<LookalikeServerOptions> options, IImageEmbedder embedder, ILogger<ServerCatalog> logger,
+        Func<ImageDecoderOptions, IImageDecoder>? createDecoder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _embedder = embedder;
+        _createDecoder = createDecoder ?? LookalikeComponents.CreateDecoder;
         _logger = logger;
         _imageJobs = new SemaphoreSlim(_options.MaxConcurrentImageJobs, _options.MaxConcurrentImageJobs);
         _loaded = new Lazy<Loaded>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -96,10 +100,11 @@ public sealed class ServerCatalog : IDisposable
                     $"Store {location} holds vectors of model '{model}', but the server's model is '{_embedder.Model}'. Serve it with --model matching the store.",
                     location);
             // Uploads are hostile until proven otherwise: tighter limits than for indexing a folder one trusts.
-            var uploadDecoder = LookalikeComponents.CreateDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels });
+            var decodeTimeout = TimeSpan.FromSeconds(_options.DecodeTimeoutSeconds);
+            var uploadDecoder = _createDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels, DecodeTimeout = decodeTimeout });
             var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder));
             _ = query.QueryModel; // load the model session now, not on the first upload
-            var thumbnails = new ThumbnailCache(LookalikeComponents.CreateDecoder(), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
+            var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
             return new Loaded(store, query, new UploadedItems(query, location), thumbnails);

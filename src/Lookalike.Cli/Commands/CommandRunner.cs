@@ -40,6 +40,7 @@ internal static class CommandRunner
             or LookalikeErrorKind.UnsupportedImage
             or LookalikeErrorKind.CorruptImage
             or LookalikeErrorKind.ImageTooLarge
+            or LookalikeErrorKind.DecodeTimeout
             or LookalikeErrorKind.ModelUnavailable
             or LookalikeErrorKind.ModelMismatch
             or LookalikeErrorKind.StoreCorrupt

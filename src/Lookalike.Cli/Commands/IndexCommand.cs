@@ -32,9 +32,10 @@ internal static class IndexCommand
         var precision = Precision();
         var batch = Batch();
         var index = CommonOptions.Index();
+        var decodeTimeout = ServeCommand.DecodeTimeout();
         var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped), then its vector index.")
         {
-            folder, store, model, precision, labels, prune, json, threads, batch, device, index,
+            folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -42,7 +43,8 @@ internal static class IndexCommand
             if (photos is not null)
             {
                 var summary = await RunAsync(photos, parse.GetValue(store), parse.GetValue(model), parse.GetValue(labels),
-                    parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)));
+                    parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
+                    ServeCommand.DecodeTimeoutOf(parse.GetValue(decodeTimeout)));
                 if (parse.GetValue(json)) JsonOutput.WriteLine(summary);
                 else PrintSummary(summary);
             }
@@ -61,7 +63,7 @@ internal static class IndexCommand
     }
 
     public static async Task<IngestSummary> RunAsync(string folder, string? storeOption, string? model, string? labelsPath, bool prune,
-        CancellationToken cancellationToken, EmbedderChoice? choice = null)
+        CancellationToken cancellationToken, EmbedderChoice? choice = null, TimeSpan? decodeTimeout = null)
     {
         choice ??= new EmbedderChoice();
         var labels = labelsPath is null ? null : LabelsFile.Load(labelsPath);
@@ -71,6 +73,7 @@ internal static class IndexCommand
         using var store = LookalikeComponents.OpenStore(storeDirectory, create: true);
         using var embedder = choice.Create(model);
         var decoderOptions = new ImageDecoderOptions();
+        if (decodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
         var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, choice.IngestOptions(), decoderOptions);
         await Console.Error.WriteLineAsync($"model {embedder.Model} ({embedder.Dimension}-d) · store {storeDirectory} · {choice.Describe(embedder)}");
         if (embedder.DeviceNote is { } note) await Console.Error.WriteLineAsync($"note: {note}");

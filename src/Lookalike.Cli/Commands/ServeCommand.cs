@@ -1,9 +1,12 @@
 using System.CommandLine;
 using Lookalike.Hosting;
+using Lookalike.Core.Errors;
 using Lookalike.Server;
+using Lookalike.Server.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Lookalike.Cli.Commands;
 
@@ -25,13 +28,61 @@ internal static class ServeCommand
         {
             Description = $"Require this key in the X-Api-Key header to add or remove items (default: ${ApiKeyVariable}, else writes are open).",
         };
+        var rateLimit = new Option<string?>("--rate-limit")
+        {
+            Description = "Image searches by upload and item additions per client IP, e.g. 10/s, 600/min, 1000/h; off disables (default 10/s). Over it: 429 with Retry-After.",
+        };
+        var similarRateLimit = new Option<string?>("--similar-rate-limit")
+        {
+            Description = "Look-alike queries (GET …/similar) per client IP, same syntax (default 100/s).",
+        };
+        var corsOrigins = new Option<string[]>("--cors-origin")
+        {
+            Description = "Let pages from this origin (e.g. https://shop.example) read the API with GET; repeatable. Default: no cross-origin access. Writes are never allowed cross-origin.",
+        };
+        var decodeTimeout = DecodeTimeout();
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
-            store, urls, model, apiKey,
+            store, urls, model, apiKey, rateLimit, similarRateLimit, corsOrigins, decodeTimeout,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
-            RunAsync(parse.GetValue(store), parse.GetValue(urls)!, parse.GetValue(model), parse.GetValue(apiKey), cancellationToken)));
+        {
+            var limits = Limits(parse.GetValue(rateLimit), parse.GetValue(similarRateLimit), parse.GetValue(corsOrigins), parse.GetValue(decodeTimeout));
+            return RunAsync(parse.GetValue(store), parse.GetValue(urls)!, parse.GetValue(model), parse.GetValue(apiKey), limits, cancellationToken);
+        }));
         return command;
+    }
+
+    /// <summary><c>--decode-timeout SECONDS</c>, shared with <c>index</c>.</summary>
+    public static Option<int?> DecodeTimeout() => new("--decode-timeout")
+    {
+        Description = "Longest time one image may take to decode, in seconds; longer is a per-file failure (index) or a 422 (serve). 0 disables (default 30).",
+    };
+
+    /// <summary>The decode limit <c>--decode-timeout</c> asks for; null: the default.</summary>
+    /// <exception cref="LookalikeException">InvalidArgument when negative or over a day.</exception>
+    public static TimeSpan? DecodeTimeoutOf(int? seconds) => seconds switch
+    {
+        null => null,
+        < 0 or > 86_400 => throw LookalikeException.InvalidArgument("--decode-timeout", $"--decode-timeout must be 0–86400 seconds (0 disables); got {seconds}."),
+        _ => TimeSpan.FromSeconds(seconds.Value),
+    };
+
+    /// <summary>Checks the limit flags now (a bad value is a usage error naming the flag) and returns what they override.</summary>
+    private static Action<LookalikeServerOptions> Limits(string? rateLimit, string? similarRateLimit, string[]? corsOrigins, int? decodeTimeout)
+    {
+        if (rateLimit is not null) _ = RateLimit.Parse(rateLimit, "--rate-limit");
+        if (similarRateLimit is not null) _ = RateLimit.Parse(similarRateLimit, "--similar-rate-limit");
+        foreach (string origin in corsOrigins ?? []) CorsPolicies.CheckOrigin(origin, "--cors-origin");
+        var timeout = DecodeTimeoutOf(decodeTimeout);
+        return o =>
+        {
+            // Given flags win; otherwise the Lookalike__* configuration (or the default) stays.
+            if (rateLimit is not null) o.UploadRateLimit = rateLimit;
+            if (similarRateLimit is not null) o.SimilarRateLimit = similarRateLimit;
+            if (corsOrigins is { Length: > 0 }) o.CorsOrigins = corsOrigins;
+            if (timeout is { } t) o.DecodeTimeoutSeconds = (int)t.TotalSeconds;
+        };
     }
 
     /// <summary>The <c>--urls</c> option, shared with <c>demo</c>.</summary>
@@ -41,8 +92,17 @@ internal static class ServeCommand
         DefaultValueFactory = _ => LookalikeServerOptions.DefaultUrl,
     };
 
+    private static string DescribeLimits(LookalikeServerOptions o) =>
+        $"per-client limits: uploads {RateLimit.Parse(o.UploadRateLimit, "")}, similar {RateLimit.Parse(o.SimilarRateLimit, "")}; " +
+        (o.CorsOrigins.Length == 0 ? "cross-origin access off" : $"cross-origin GET for {string.Join(", ", o.CorsOrigins)}");
+
     /// <summary>Serves until Ctrl+C (or <paramref name="cancellationToken"/>); a store that cannot be served fails before listening.</summary>
-    public static async Task<int> RunAsync(string? storeOption, string urls, string? model, string? apiKey, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string? storeOption, string urls, string? model, string? apiKey, CancellationToken cancellationToken) =>
+        RunAsync(storeOption, urls, model, apiKey, null, cancellationToken);
+
+    /// <summary>Serves until Ctrl+C; <paramref name="limits"/> overrides limit options after the others.</summary>
+    public static async Task<int> RunAsync(string? storeOption, string urls, string? model, string? apiKey, Action<LookalikeServerOptions>? limits,
+        CancellationToken cancellationToken)
     {
         string store = StoreLocation.Resolve(storeOption);
         string? key = string.IsNullOrEmpty(apiKey) ? Environment.GetEnvironmentVariable(ApiKeyVariable) : apiKey;
@@ -54,6 +114,7 @@ internal static class ServeCommand
                 // Given options win; otherwise the Lookalike__Model / Lookalike__ApiKey configuration stays.
                 if (!string.IsNullOrEmpty(model)) o.Model = model;
                 if (!string.IsNullOrEmpty(key)) o.ApiKey = key;
+                limits?.Invoke(o);
             },
             contentRoot: AppContext.BaseDirectory);
         // Open the store and load index and model now, so a bad store is a plain CLI error (exit 2), not a crashed host.
@@ -62,7 +123,7 @@ internal static class ServeCommand
         await app.StartAsync(cancellationToken);
         await Console.Error.WriteLineAsync(
             $"serving {catalog.Query.Count:N0} items from {store} at {string.Join(", ", app.Urls)} — open it in a browser; API at /api, OpenAPI at /openapi/v1.json; Ctrl+C stops"
-            + (catalog.WritesNeedApiKey ? "; writes need X-Api-Key" : ""));
+            + (catalog.WritesNeedApiKey ? "; writes need X-Api-Key" : "") + "; " + DescribeLimits(app.Services.GetRequiredService<IOptions<LookalikeServerOptions>>().Value));
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandRunner.Ok;
     }

@@ -13,6 +13,8 @@ public enum LookalikeErrorKind
     CorruptImage,
     /// <summary>The image exceeds a configured limit (file size, pixel count): a possible decompression bomb.</summary>
     ImageTooLarge,
+    /// <summary>Decoding the image did not finish within the time limit (a malformed or adversarial file, or an overloaded machine).</summary>
+    DecodeTimeout,
     /// <summary>A model manifest or model file is missing or unusable.</summary>
     ModelUnavailable,
     /// <summary>The store was built with another model (or dimension) than the one asked for.</summary>

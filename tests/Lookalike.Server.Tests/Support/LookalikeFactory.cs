@@ -12,6 +12,9 @@ public sealed class LookalikeFactory(string store, Action<LookalikeServerOptions
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Lookalike:Store", store);
+        // Functional tests send bursts of uploads; rate limits have their own tests on Kestrel (RateLimitTests).
+        builder.UseSetting("Lookalike:UploadRateLimit", "off");
+        builder.UseSetting("Lookalike:SimilarRateLimit", "off");
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<IImageEmbedder>(SharedModel.Embedder);
