@@ -39,6 +39,8 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath, EmbeddingPrecision precision)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        if (SplitAugmentation(nameOrPath) is (string bare, TestTimeAugmentation augmentation and not TestTimeAugmentation.None))
+            return Resolve(bare, precision) with { Augmentation = augmentation };
         if (precision == EmbeddingPrecision.Fp32 || string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
             return Resolve(nameOrPath);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
@@ -49,7 +51,9 @@ public static class BuiltInModels
 
     /// <summary>
     /// <c>"resnet18"</c> (any case) → the bundled model's manifest; anything else is a path to a <c>manifest.json</c>,
-    /// or to a folder containing one, read with <see cref="ModelManifest.Load"/>.
+    /// or to a folder containing one, read with <see cref="ModelManifest.Load"/>. A <c>+flip</c> suffix on either
+    /// (<c>resnet18+flip</c>, <c>my/manifest.json+flip</c>) sets <see cref="ModelManifest.Augmentation"/> to
+    /// <see cref="TestTimeAugmentation.Flip"/>: the same network, another model id.
     /// </summary>
     /// <remarks>
     /// The built-in resnet18 fits photos with <see cref="ResizeMode.CenterCrop"/>, which is what ML.NET's
@@ -60,12 +64,23 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        if (SplitAugmentation(nameOrPath) is (string bare, TestTimeAugmentation augmentation and not TestTimeAugmentation.None))
+            return Resolve(bare) with { Augmentation = augmentation };
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
             return ResNet18Manifest();
         if (string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
             return ResNet18Int8Manifest();
         string path = Directory.Exists(nameOrPath) ? Path.Combine(nameOrPath, "manifest.json") : nameOrPath;
         return ModelManifest.Load(path);
+    }
+
+    /// <summary>Splits a trailing <c>+flip</c> (any case) off a model name or path; a path that exists as given is never split.</summary>
+    private static (string Bare, TestTimeAugmentation Augmentation) SplitAugmentation(string nameOrPath)
+    {
+        const string flip = "+flip";
+        if (nameOrPath.Length > flip.Length && nameOrPath.EndsWith(flip, StringComparison.OrdinalIgnoreCase) && !Path.Exists(nameOrPath))
+            return (nameOrPath[..^flip.Length], TestTimeAugmentation.Flip);
+        return (nameOrPath, TestTimeAugmentation.None);
     }
 
     private static ModelManifest ResNet18Manifest()

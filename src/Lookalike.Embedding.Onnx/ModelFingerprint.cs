@@ -13,7 +13,9 @@ namespace Lookalike.Embedding.Onnx;
 /// <remarks>
 /// <para>Hashed text, one line each, invariant culture, floats in round-trip form:
 /// <c>lookalike-model-id/1</c>, input size, resize mode, channel order, scale, mean, std, batch dimension,
-/// dimension, then per graph in order: input name, output name, file length and content hash.</para>
+/// dimension, then per graph in order: input name, output name, file length and content hash. A test-time
+/// augmentation other than none adds the line <c>augmentation {mode}</c> and the suffix <c>+{mode}</c> to the name
+/// (<c>resnet18+flip@…</c>); without one nothing is added, so ids of stores made before it existed are unchanged.</para>
 /// <para>File names and folders are not hashed: the same model installed elsewhere has the same id. The name is
 /// not hashed either; it is the readable prefix.</para>
 /// <para>Content hash: SHA-256 of the whole file up to <see cref="FullHashLimit"/> bytes (the bundled 61 MiB
@@ -43,6 +45,8 @@ internal static class ModelFingerprint
         Line($"std {Floats(manifest.Std)}");
         Line($"batch {manifest.BatchDimension}");
         Line($"dimension {manifest.Dimension}");
+        if (manifest.Augmentation != TestTimeAugmentation.None)
+            Line($"augmentation {AugmentationName(manifest.Augmentation)}");
         foreach (ModelGraph graph in manifest.Graphs)
         {
             string path = manifest.ResolvePath(graph);
@@ -51,8 +55,12 @@ internal static class ModelFingerprint
         }
 
         byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        return new ModelId($"{manifest.Name}@{Convert.ToHexStringLower(digest.AsSpan(0, 4))}");
+        string name = manifest.Augmentation == TestTimeAugmentation.None ? manifest.Name : $"{manifest.Name}+{AugmentationName(manifest.Augmentation)}";
+        return new ModelId($"{name}@{Convert.ToHexStringLower(digest.AsSpan(0, 4))}");
     }
+
+    /// <summary>The lower-case name used in ids and in <c>--model resnet18+flip</c>.</summary>
+    public static string AugmentationName(TestTimeAugmentation augmentation) => augmentation.ToString().ToLowerInvariant();
 
     private static (long Length, string Hash) HashFile(string path)
     {

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
@@ -94,7 +96,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             if (options.FoldPreprocess && stages.Length > 1)
             {
                 Stage first = stages[0];
-                fold = PreprocessFolding.TryFold(first.File, first.Session, first.InputNames[0], first.OutputNames[0], _inputShape, manifestWriter.Write, out string why);
+                fold = PreprocessFolding.TryFold(first.File, first.Session, first.InputNames[0], first.OutputNames[0], _inputShape, (rgb, tensor) => manifestWriter.Write(rgb, tensor), out string why);
                 PreprocessNote = fold is null ? $"{Path.GetFileName(first.File)} runs as a graph: {why}" : $"{Path.GetFileName(first.File)} folded into the tensor writer";
                 if (fold is not null)
                 {
@@ -165,11 +167,30 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         if (destination.Length < Dimension)
             throw new ArgumentException($"Destination holds {destination.Length} floats; the embedding has {Dimension}.", nameof(destination));
 
+        EmbedView(image, mirror: false, destination);
+        if (Manifest.Augmentation == TestTimeAugmentation.Flip)
+        {
+            float[] mirrored = ArrayPool<float>.Shared.Rent(Dimension);
+            try
+            {
+                EmbedView(image, mirror: true, mirrored);
+                AverageViews(destination[..Dimension], mirrored.AsSpan(0, Dimension));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(mirrored);
+            }
+        }
+    }
+
+    /// <summary>The unit embedding of the photo as is, or of its mirror image.</summary>
+    private void EmbedView(DecodedImage image, bool mirror, Span<float> destination)
+    {
         // One set of pinned tensors per concurrent caller, reused: no allocation and no copy per image.
         RunBuffers buffers = _buffers.TryTake(out RunBuffers? free) ? free : new RunBuffers(_inputLength, _inputShape, _outputShape);
         try
         {
-            _writer.Write(image.Pixels, buffers.Input);
+            _writer.Write(image.Pixels, buffers.Input, mirror);
             Stage last = _stages[^1];
             if (_stages.Length == 1 && buffers.Outputs is not null)
             {
@@ -233,7 +254,35 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             return;
         }
 
-        int outputLength = checked((int)_outputShape.Aggregate(1L, (a, b) => a * b));
+        RunBatches(images, mirror: false, destination);
+        if (Manifest.Augmentation == TestTimeAugmentation.Flip)
+        {
+            float[] mirrored = ArrayPool<float>.Shared.Rent(images.Count * Dimension);
+            try
+            {
+                RunBatches(images, mirror: true, mirrored);
+                for (int i = 0; i < images.Count; i++)
+                    AverageViews(destination.Slice(i * Dimension, Dimension), mirrored.AsSpan(i * Dimension, Dimension));
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(mirrored);
+            }
+        }
+    }
+
+    /// <summary>Flip augmentation: <paramref name="destination"/> ← normalise(destination + <paramref name="other"/>), both unit vectors.</summary>
+    private static void AverageViews(Span<float> destination, ReadOnlySpan<float> other)
+    {
+        TensorPrimitives.Add(destination, other, destination);
+        float norm = TensorPrimitives.Norm(destination);
+        if (norm > 0) TensorPrimitives.Divide(destination, norm, destination);
+    }
+
+    private void RunBatches(IReadOnlyList<DecodedImage> images, bool mirror, Span<float> destination)
+    {
+        long[] fixedOutput = _outputShape!; // checked by the caller
+        int outputLength = checked((int)fixedOutput.Aggregate(1L, (a, b) => a * b));
         BatchBuffers buffers = _batchBuffers.TryTake(out BatchBuffers? free) ? free : new BatchBuffers(BatchSize * _inputLength, BatchSize * outputLength);
         try
         {
@@ -242,14 +291,14 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             {
                 int n = Math.Min(BatchSize, images.Count - start);
                 for (int i = 0; i < n; i++)
-                    _writer.Write(images[start + i].Pixels, buffers.Input.AsSpan(i * _inputLength, _inputLength));
+                    _writer.Write(images[start + i].Pixels, buffers.Input.AsSpan(i * _inputLength, _inputLength), mirror);
                 long[] inputShape = [n, .. _inputShape[1..]];   // [n,3,H,W]
-                long[] outputShape = [n, .. _outputShape[1..]]; // e.g. [n,512,1,1]
+                long[] outputShape = [n, .. fixedOutput[1..]]; // e.g. [n,512,1,1]
                 using OrtValue input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers.Input.AsMemory(0, n * _inputLength), inputShape);
                 using OrtValue output = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, buffers.Output.AsMemory(0, n * outputLength), outputShape);
                 OrtErrors.Call(network.File, "run", () => network.Session.Run(_runOptions, network.InputNames, [input], network.OutputNames, [output]));
                 for (int i = 0; i < n; i++)
-                    Readout(network, buffers.Output.AsSpan(i * outputLength, outputLength), _outputShape, destination.Slice((start + i) * Dimension, Dimension));
+                    Readout(network, buffers.Output.AsSpan(i * outputLength, outputLength), fixedOutput, destination.Slice((start + i) * Dimension, Dimension));
             }
         }
         finally

@@ -20,6 +20,7 @@ internal sealed class PixelTensorWriter
     private readonly int[] _source = new int[3];
     private readonly float[][] _table = new float[3][];
     private readonly float[]? _offset;
+    private readonly int _width;
 
     public PixelTensorWriter(ModelManifest manifest, FoldedPreprocess? fold = null)
     {
@@ -38,12 +39,18 @@ internal sealed class PixelTensorWriter
             _table[p] = manifestTables[c];
         }
         _offset = fold?.Offset;
+        _width = manifest.InputWidth;
     }
 
     /// <summary>Writes <paramref name="rgb"/> (<c>n*3</c> bytes) as three planes of <c>n</c> floats into <paramref name="destination"/>.</summary>
     /// <remarks>The caller guarantees <c>destination.Length == rgb.Length</c> (and, when folded, that it equals the offset's length).</remarks>
-    public void Write(ReadOnlySpan<byte> rgb, Span<float> destination)
+    public void Write(ReadOnlySpan<byte> rgb, Span<float> destination, bool mirror = false)
     {
+        if (mirror)
+        {
+            WriteMirrored(rgb, destination);
+            return;
+        }
         int n = rgb.Length / 3;
         for (int p = 0; p < 3; p++)
         {
@@ -60,6 +67,29 @@ internal sealed class PixelTensorWriter
                 ReadOnlySpan<float> offset = _offset.AsSpan(p * n, n);
                 for (int i = 0, j = source; i < plane.Length; i++, j += 3)
                     plane[i] = table[rgb[j]] + offset[i];
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="Write"/> for the photo mirrored left–right (the manifest's input width per row): tensor pixel
+    /// (y, x) takes photo pixel (y, width − 1 − x). A folded offset stays at the tensor position, as the folded graph
+    /// would apply it to a mirrored photo.
+    /// </summary>
+    private void WriteMirrored(ReadOnlySpan<byte> rgb, Span<float> destination)
+    {
+        int n = rgb.Length / 3, width = _width, height = n / width;
+        for (int p = 0; p < 3; p++)
+        {
+            ReadOnlySpan<float> table = _table[p];
+            Span<float> plane = destination.Slice(p * n, n);
+            ReadOnlySpan<float> offset = _offset is null ? default : _offset.AsSpan(p * n, n);
+            int source = _source[p];
+            for (int y = 0; y < height; y++)
+            {
+                int row = y * width;
+                for (int x = 0, j = (row + width - 1) * 3 + source; x < width; x++, j -= 3)
+                    plane[row + x] = offset.IsEmpty ? table[rgb[j]] : table[rgb[j]] + offset[row + x];
             }
         }
     }

@@ -13,7 +13,8 @@ namespace Lookalike.Core.Embedding;
 /// The input tensor is built as <c>[1, 3, Height, Width]</c> (NCHW) float32, each value
 /// <c>(pixel * Scale - Mean[c]) / Std[c]</c> with the planes in <see cref="ChannelOrder"/>; with
 /// <see cref="BatchDimension"/> false the leading 1 is omitted. An output of rank 4 (<c>[1, C, H, W]</c>) is
-/// global-average-pooled to C; the result is L2-normalised.
+/// global-average-pooled to C; the result is L2-normalised. With <see cref="Augmentation"/> set, the mirrored photo
+/// is embedded the same way and the two unit vectors are averaged and re-normalised.
 /// </remarks>
 public sealed record ModelManifest
 {
@@ -45,6 +46,12 @@ public sealed record ModelManifest
 
     /// <summary>Whether the first graph's input has a leading batch dimension.</summary>
     public bool BatchDimension { get; init; } = true;
+
+    /// <summary>
+    /// Test-time augmentation (default none). <see cref="TestTimeAugmentation.Flip"/> embeds the photo and its mirror
+    /// image and averages the two unit vectors (then re-normalises); twice the embedding cost.
+    /// </summary>
+    public TestTimeAugmentation Augmentation { get; init; } = TestTimeAugmentation.None;
 
     /// <summary>Length of the embedding vector after pooling.</summary>
     public required int Dimension { get; init; }
@@ -109,5 +116,6 @@ public sealed record ModelManifest
         if (Std is null || Std.Count != 3 || Std.Any(s => s == 0 || !float.IsFinite(s))) Fail("std", "must have three non-zero values");
         if (!float.IsFinite(Scale) || Scale <= 0) Fail("scale", "must be a positive number");
         if (Dimension is < 1 or > 65536) Fail("dimension", "must be 1–65536");
+        if (!Enum.IsDefined(Augmentation)) Fail("augmentation", "must be 'none' or 'flip'");
     }
 }
