@@ -92,6 +92,8 @@ public static class ErrorMapping
         {
             StatusCodes.Status404NotFound => $"Nothing at {request.Method} {request.Path}. The API is described at /openapi/v1.json.",
             StatusCodes.Status405MethodNotAllowed => $"{request.Path} does not accept {request.Method}. The API is described at /openapi/v1.json.",
+            StatusCodes.Status415UnsupportedMediaType when request.Path.StartsWithSegments("/api/users") =>
+                $"Send the feedback as application/json, e.g. {{\"kind\":\"like\",\"item\":\"images/1.jpg\"}} (got Content-Type '{request.ContentType ?? "none"}').",
             StatusCodes.Status415UnsupportedMediaType => $"Send multipart/form-data with the photo in a file field named 'image' (got Content-Type '{request.ContentType ?? "none"}').",
             StatusCodes.Status504GatewayTimeout => "The request took too long and was cancelled.",
             _ => null,

@@ -89,8 +89,9 @@ public static class LookalikeServer
 
         app.MapOpenApi();            // /openapi/v1.json
         app.MapHealthEndpoints();    // /health, /ready, /api/info
-        app.MapItemsEndpoints();     // /api/items...
+        app.MapItemsEndpoints();     // /api/items... (…/also: bought together + looks like)
         app.MapSearchEndpoints();    // /api/search
+        app.MapUsersEndpoints();     // /api/users/{user}/feedback|recommendations|pair
         return app;
     }
 

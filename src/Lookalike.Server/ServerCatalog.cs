@@ -4,7 +4,9 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
+using Lookalike.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server;
@@ -22,6 +24,8 @@ public sealed class ServerCatalog : IDisposable
     private readonly ILogger<ServerCatalog> _logger;
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
+    private readonly Lock _recommendationsLock = new();
+    private (SqliteFeedbackStore Feedback, RecommendationService Service)? _recommendations;
 
     private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
 
@@ -56,6 +60,16 @@ public sealed class ServerCatalog : IDisposable
 
     public ThumbnailCache Thumbnails => _loaded.Value.Thumbnails;
 
+    /// <summary>
+    /// Feedback and recommendations over this catalog, opened on first use (building the engine reads every stored
+    /// event, which a server that only answers look-alikes need not pay for). A failed open is retried on the next call.
+    /// </summary>
+    /// <exception cref="LookalikeException">StoreUnavailable (e.g. a read-only store without the feedback schema) or StoreCorrupt.</exception>
+    public RecommendationService Recommendations => OpenRecommendations().Service;
+
+    /// <summary>The feedback side of the store (read a user's events); opened with <see cref="Recommendations"/>.</summary>
+    public Core.Feedback.IFeedbackStore Feedback => OpenRecommendations().Feedback;
+
     /// <summary>Opens the store and loads the index and the model now; idempotent.</summary>
     /// <exception cref="LookalikeException">NotFound, StoreCorrupt, ModelUnavailable or ModelMismatch.</exception>
     public void EnsureLoaded() => _ = _loaded.Value;
@@ -80,12 +94,45 @@ public sealed class ServerCatalog : IDisposable
 
     public void Dispose()
     {
+        lock (_recommendationsLock)
+        {
+            if (_recommendations is { } r)
+            {
+                r.Service.Dispose();
+                r.Feedback.Dispose();
+                _recommendations = null;
+            }
+        }
         if (_loaded.IsValueCreated)
         {
             _loaded.Value.Query.Dispose();
             _loaded.Value.Store.Dispose();
         }
         _imageJobs.Dispose();
+    }
+
+    private (SqliteFeedbackStore Feedback, RecommendationService Service) OpenRecommendations()
+    {
+        lock (_recommendationsLock)
+        {
+            if (_recommendations is { } open) return open;
+            var loaded = _loaded.Value;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var feedback = SqliteFeedbackStore.Open(StorePath);
+            try
+            {
+                var service = RecommendationService.Open(loaded.Store, loaded.Query, feedback);
+                _logger.LogInformation("Loaded {Events} feedback events for recommendations in {Milliseconds} ms",
+                    service.Engine.Size.Events, clock.ElapsedMilliseconds);
+                _recommendations = (feedback, service);
+                return (feedback, service);
+            }
+            catch
+            {
+                feedback.Dispose();
+                throw;
+            }
+        }
     }
 
     private Loaded Load()

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
 using Lookalike.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,8 @@ using Microsoft.Net.Http.Headers;
 namespace Lookalike.Server.Endpoints;
 
 /// <summary>
-/// <c>/api/items</c>: the catalog — list, one item, its photo and thumbnail, its look-alikes, add and remove.
+/// <c>/api/items</c>: the catalog — list, one item, its photo and thumbnail, its look-alikes, what people also bought
+/// with it, add and remove.
 /// Ids go in one path segment, percent-encoded (see <see cref="ItemRoute"/>).
 /// </summary>
 public static class ItemsEndpoints
@@ -55,6 +57,13 @@ public static class ItemsEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        group.MapGet("/{id}/also", GetAlso)
+            .WithName("GetAlsoItems")
+            .WithSummary("For an item page: people also bought (item-kNN over feedback), looks like (visual), and both blended")
+            .WithDescription("{query:{kind:item,item,strategy:also,historyItems,note,weights}, boughtTogether:[…], looksLike:[…], blended:[…]}, each list [{rank,id,path,score,metadata}]. An item nobody bought with another gets look-alikes only (query.note says so).")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         group.MapPost("/", AddItem)
             .WithName("AddItem")
             .WithSummary("Add a photo to the catalog (multipart: image file + metadata)")
@@ -74,7 +83,7 @@ public static class ItemsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .AddEndpointFilter<ApiKeyFilter>();
 
-        // Unencoded ids ('/' kept): /api/items/images/10017.jpg[/image|/thumbnail|/similar]. Not in the OpenAPI document.
+        // Unencoded ids ('/' kept): /api/items/images/10017.jpg[/image|/thumbnail|/similar|/also]. Not in the OpenAPI document.
         // A catch-all ranks below every route above, so there is no ambiguity at run time (the analyzer cannot see that).
         group.MapGet("/{**path}", GetByUnencodedId).ExcludeFromDescription();
         group.MapDelete("/{**path}", DeleteByUnencodedId).ExcludeFromDescription().AddEndpointFilter<ApiKeyFilter>();
@@ -104,6 +113,9 @@ public static class ItemsEndpoints
     internal static Ok<SimilarResult> GetSimilar(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
         Similar(ItemRoute.FromSegment(http, id, 1), k, where, catalog, options.Value);
 
+    internal static Ok<AlsoResultView> GetAlso(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
+        Also(ItemRoute.FromSegment(http, id, 1), k, where, catalog, options.Value);
+
     internal static async Task<Results<Created<CatalogEntry>, Ok<CatalogEntry>>> AddItem(
         HttpRequest request, ServerCatalog catalog, IOptions<LookalikeServerOptions> options, CancellationToken cancellationToken)
     {
@@ -127,6 +139,7 @@ public static class ItemsEndpoints
             "image" => Image(id, catalog),
             "thumbnail" => Thumbnail(http, id, size, v, catalog, options.Value),
             "similar" => Similar(id, k, where, catalog, options.Value),
+            "also" => Also(id, k, where, catalog, options.Value),
             _ => Item(id, catalog),
         };
     }
@@ -166,6 +179,14 @@ public static class ItemsEndpoints
         int count = QueryArguments.K(k, options);
         var filter = QueryArguments.Where(where);
         return TypedResults.Ok(catalog.Query.SimilarToItem(id, count, filter));
+    }
+
+    private static Ok<AlsoResultView> Also(ItemId id, int? k, string[]? where, ServerCatalog catalog, LookalikeServerOptions options)
+    {
+        int count = QueryArguments.K(k, options);
+        var filter = QueryArguments.Where(where);
+        if (!catalog.Query.TryGetItem(id, out _)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        return TypedResults.Ok(catalog.Recommendations.Also(id.Value, count, filter));
     }
 
     private static NoContent Delete(ItemId id, ServerCatalog catalog) =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Lookalike.Server.Http;
 
 /// <summary>
-/// Guards write endpoints: when <see cref="LookalikeServerOptions.ApiKey"/> is set, the request must carry it in the
+/// Guards write endpoints (adding and removing items, recording feedback): when <see cref="LookalikeServerOptions.ApiKey"/> is set, the request must carry it in the
 /// <c>X-Api-Key</c> header (401 otherwise). Both sides are hashed before a constant-time comparison, so neither the
 /// content nor the length of the key leaks through timing.
 /// </summary>
@@ -27,7 +27,7 @@ internal sealed class ApiKeyFilter(IOptions<LookalikeServerOptions> options) : I
         return TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "API key required",
-            detail: $"Changing the catalog needs this server's API key in the {Header} header.",
+            detail: $"Changing the catalog or recording feedback needs this server's API key in the {Header} header.",
             extensions: new Dictionary<string, object?> { ["kind"] = "Unauthorized" });
     }
 }

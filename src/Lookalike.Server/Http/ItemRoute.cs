@@ -7,28 +7,35 @@ namespace Lookalike.Server.Http;
 /// Item ids in URLs. Ids contain '/', so the canonical form puts the id in ONE path segment, percent-encoded
 /// (<c>encodeURIComponent</c>): <c>/api/items/images%2F10017.jpg/similar</c>. The id is decoded from the raw request
 /// target, exactly once, so ids with '%' or '/' round-trip. For people typing URLs, unencoded ids also work
-/// (<c>/api/items/images/10017.jpg/similar</c>): a trailing <c>image</c>, <c>thumbnail</c> or <c>similar</c> segment names
+/// (<c>/api/items/images/10017.jpg/similar</c>): a trailing <c>image</c>, <c>thumbnail</c>, <c>similar</c> or <c>also</c> segment names
 /// the sub-resource unless the whole path is itself an item id. Every id is validated by <see cref="ItemId.Parse"/>,
 /// which rejects '..', '.', empty segments, leading '/', '\' and control characters (400).
 /// </summary>
 internal static class ItemRoute
 {
     /// <summary>Sub-resources of an item, as the last path segment.</summary>
-    public static readonly string[] SubResources = ["image", "thumbnail", "similar"];
+    public static readonly string[] SubResources = ["image", "thumbnail", "similar", "also"];
 
     /// <summary>
     /// The id in the route parameter <paramref name="routeValue"/> (a single segment), which is followed by
     /// <paramref name="segmentsAfter"/> literal segments in the route.
     /// </summary>
     /// <exception cref="Core.Errors.LookalikeException">InvalidArgument when the decoded id is not a valid item id.</exception>
-    public static ItemId FromSegment(HttpContext context, string routeValue, int segmentsAfter)
+    public static ItemId FromSegment(HttpContext context, string routeValue, int segmentsAfter) =>
+        ItemId.Parse(DecodeSegment(context, routeValue, segmentsAfter));
+
+    /// <summary>
+    /// The text of the route parameter <paramref name="routeValue"/> (a single segment followed by
+    /// <paramref name="segmentsAfter"/> literal segments), percent-decoded exactly once from the raw request target.
+    /// Used for every id that goes in one path segment (items, users).
+    /// </summary>
+    public static string DecodeSegment(HttpContext context, string routeValue, int segmentsAfter)
     {
         var raw = RawSegments(context);
         // The raw segment is used only when it is the one that was routed (dot segments can shift positions).
-        string decoded = raw is not null && raw.Length > segmentsAfter && RoutedForm(raw[^(segmentsAfter + 1)]) == routeValue
+        return raw is not null && raw.Length > segmentsAfter && RoutedForm(raw[^(segmentsAfter + 1)]) == routeValue
             ? Unescape(raw[^(segmentsAfter + 1)])
             : Unescape(routeValue);
-        return ItemId.Parse(decoded);
     }
 
     /// <summary>
