@@ -3,7 +3,7 @@ using Lookalike.Core.Search;
 
 namespace Lookalike.Search.Tests;
 
-/// <summary>The batch (register-tiled) kernel against a scalar reference at every length 1..256.</summary>
+/// <summary>The batch (packed, register-tiled) kernel against a scalar reference at every length 1..256.</summary>
 public sealed class DotKernelTests
 {
     [Fact]
@@ -12,17 +12,17 @@ public sealed class DotKernelTests
         var random = new Random(21);
         for (int d = 1; d <= 256; d++)
         {
-            // 7 rows and 6 queries: partial 4×4 tiles on both axes.
+            // 37 rows and 11 queries: whole and partial tiles on both axes (8×32, 4×16 or 4×8 depending on the CPU).
             using var index = new ExactVectorIndex(d);
-            var rows = new float[7][];
+            var rows = new float[37][];
             for (int r = 0; r < rows.Length; r++)
             {
                 rows[r] = Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
                 index.Upsert(ItemId.Parse($"r{r}"), rows[r]);
             }
-            var queries = Enumerable.Range(0, 6 * d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var results = index.SearchBatch(queries, 6, new SearchRequest(7));
-            for (int q = 0; q < 6; q++)
+            var queries = Enumerable.Range(0, 11 * d).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var results = index.SearchBatch(queries, 11, new SearchRequest(37));
+            for (int q = 0; q < 11; q++)
             {
                 foreach (var hit in results[q])
                 {
@@ -31,7 +31,7 @@ public sealed class DotKernelTests
                     for (int k = 0; k < d; k++) expected += (double)queries[q * d + k] * rows[r][k];
                     Assert.True(Math.Abs(expected - hit.Score) <= 1e-4 * Math.Max(1, Math.Sqrt(d)), $"d={d} q={q} r={r}: {hit.Score} vs {expected}");
                 }
-                Assert.Equal(7, results[q].Count);
+                Assert.Equal(37, results[q].Count);
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Vectors;
 
@@ -14,7 +15,7 @@ public sealed class ExactVectorIndex : IVectorIndex
     /// <summary>Rows from which one query's scan is split across cores (below, thread hand-off costs more than it saves).</summary>
     public const int ParallelScanThreshold = 32_768;
 
-    // Rows per cache block in batch search: 256 rows × 512 dims × 4 bytes = 512 KiB, about the L2 of one core.
+    // Rows packed per cache block in batch search: 256 rows × 512 dims × 4 bytes = 512 KiB, half the L2 of one core.
     private const int BatchRowBlock = 256;
 
     private readonly VectorMatrix _matrix;
@@ -170,13 +171,14 @@ public sealed class ExactVectorIndex : IVectorIndex
             for (int q = 0; q < queryCount; q++) heaps[q] = new TopK(request.K);
             float[] queryCopy = queries.ToArray();
 
-            // Queries are split across cores in groups of 4 (one register tile); every core streams all rows.
-            int groups = (queryCount + 3) / 4;
+            // Queries are split across cores in whole register tiles; every core streams (and packs) all rows.
+            int tile = DotKernels.QueryTile;
+            int groups = (queryCount + tile - 1) / tile;
             int threads = Math.Clamp(Math.Min(MaxThreads, groups), 1, Environment.ProcessorCount);
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 int fromGroup = (int)((long)groups * t / threads), toGroup = (int)((long)groups * (t + 1) / threads);
-                BatchScan(queryCopy, queryCount, fromGroup * 4, Math.Min(toGroup * 4, queryCount), n, allowed, excluded, heaps);
+                BatchScan(queryCopy, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, allowed, excluded, heaps);
             });
 
             var results = new IReadOnlyList<SearchHit>[queryCount];
@@ -194,56 +196,73 @@ public sealed class ExactVectorIndex : IVectorIndex
         ReadOnlySpan<float> data = _matrix.Data;
         for (int row = from, offset = from * dimension; row < to; row++, offset += dimension)
         {
-            if (row == excluded) continue;
-            if (filter is not null && !filter(_ids[row])) continue;
             float score = VectorMath.Dot(query, data.Slice(offset, dimension));
-            if (score > heap.Threshold) heap.Add(score, row);
+            if (score > heap.Threshold) Offer(row, score, excluded, filter, heap);
         }
     }
 
-    private unsafe void BatchScan(float[] queries, int queryCount, int fromQuery, int toQuery, int n, bool[]? allowed, int[] excluded, TopK[] heaps)
+    // Exclusion and filter are checked only for rows good enough to enter the heap, so a filter costs nothing per row.
+    private void Offer(int row, float score, int excluded, Func<ItemId, bool>? filter, TopK heap)
+    {
+        if (row == excluded || (filter is not null && !filter(_ids[row]))) return;
+        heap.Add(score, row);
+    }
+
+    private unsafe void BatchScan(float[] queries, int fromQuery, int toQuery, int n, bool[]? allowed, int[] excluded, TopK[] heaps)
     {
         if (fromQuery >= toQuery || n == 0) return;
-        int dimension = _matrix.Dimension;
-        float* scores = stackalloc float[16];
-        fixed (float* qBase = queries)
-        fixed (float* xBase = _matrix.Data)
+        int dimension = _matrix.Dimension, queryTile = DotKernels.QueryTile, rowTile = DotKernels.RowTile;
+        int queryCount = toQuery - fromQuery;
+        int groups = (queryCount + queryTile - 1) / queryTile;
+        float* packedQueries = Allocate(DotKernels.PackedLength(queryCount, queryTile, dimension));
+        float* packedRows = Allocate(DotKernels.PackedLength(BatchRowBlock, rowTile, dimension));
+        float* scores = stackalloc float[queryTile * rowTile];
+        try
         {
-            for (int blockStart = 0; blockStart < n; blockStart += BatchRowBlock)
+            fixed (float* qBase = queries)
+            fixed (float* xBase = _matrix.Data)
             {
-                int blockEnd = Math.Min(n, blockStart + BatchRowBlock);
-                for (int q = fromQuery; q < toQuery; q += 4)
+                DotKernels.Pack(qBase + (long)fromQuery * dimension, queryCount, dimension, queryTile, packedQueries);
+                for (int blockStart = 0; blockStart < n; blockStart += BatchRowBlock)
                 {
-                    int qn = Math.Min(4, toQuery - q);
-                    // A partial tile repeats its last query; the repeated scores are ignored.
-                    float* q0 = qBase + (long)q * dimension;
-                    float* q1 = qBase + (long)(q + Math.Min(1, qn - 1)) * dimension;
-                    float* q2 = qBase + (long)(q + Math.Min(2, qn - 1)) * dimension;
-                    float* q3 = qBase + (long)(q + Math.Min(3, qn - 1)) * dimension;
-                    for (int r = blockStart; r < blockEnd; r += 4)
+                    int blockRows = Math.Min(BatchRowBlock, n - blockStart);
+                    DotKernels.Pack(xBase + (long)blockStart * dimension, blockRows, dimension, rowTile, packedRows);
+                    int panels = (blockRows + rowTile - 1) / rowTile;
+                    for (int g = 0; g < groups; g++)
                     {
-                        int rn = Math.Min(4, blockEnd - r);
-                        float* r0 = xBase + (long)r * dimension;
-                        float* r1 = xBase + (long)(r + Math.Min(1, rn - 1)) * dimension;
-                        float* r2 = xBase + (long)(r + Math.Min(2, rn - 1)) * dimension;
-                        float* r3 = xBase + (long)(r + Math.Min(3, rn - 1)) * dimension;
-                        DotKernels.Dot4x4(q0, q1, q2, q3, r0, r1, r2, r3, dimension, scores);
-                        for (int i = 0; i < qn; i++)
+                        float* queryPanel = packedQueries + (long)g * queryTile * dimension;
+                        int firstQuery = fromQuery + g * queryTile, liveQueries = Math.Min(queryTile, toQuery - firstQuery);
+                        for (int p = 0; p < panels; p++)
                         {
-                            var heap = heaps[q + i];
-                            int skip = excluded[q + i];
-                            for (int j = 0; j < rn; j++)
+                            DotKernels.Tile(queryPanel, packedRows + (long)p * rowTile * dimension, dimension, scores);
+                            int firstRow = blockStart + p * rowTile, liveRows = Math.Min(rowTile, n - firstRow);
+                            for (int i = 0; i < liveQueries; i++)
                             {
-                                int row = r + j;
-                                float score = scores[4 * i + j];
-                                if (score > heap.Threshold && row != skip && (allowed is null || allowed[row])) heap.Add(score, row);
+                                var heap = heaps[firstQuery + i];
+                                float threshold = heap.Threshold;
+                                float* row = scores + i * rowTile;
+                                for (int j = 0; j < liveRows; j++)
+                                {
+                                    if (row[j] <= threshold) continue;
+                                    int item = firstRow + j;
+                                    if (item == excluded[firstQuery + i] || (allowed is not null && !allowed[item])) continue;
+                                    heap.Add(row[j], item);
+                                    threshold = heap.Threshold;
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        finally
+        {
+            NativeMemory.AlignedFree(packedQueries);
+            NativeMemory.AlignedFree(packedRows);
+        }
     }
+
+    private static unsafe float* Allocate(long floats) => (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
 
     private SearchHit[] ToHits(TopK heap)
     {

@@ -4,102 +4,111 @@ using System.Runtime.Intrinsics;
 namespace Lookalike.Core.Vectors;
 
 /// <summary>
-/// Register-blocked dot products for many queries against many rows (the matrix–matrix product of batch search):
-/// a 4×4 tile of 16 dot products shares every load, 8 vector loads feed 16 fused multiply-adds.
-/// AVX-512 (16 floats) where available, else 256-bit, else 128-bit vectors; the tail is scalar.
+/// The matrix–matrix product of batch search, written the way BLAS writes GEMM: rows and queries are first packed
+/// into k-major panels, then a register-resident micro-kernel computes a tile of <see cref="QueryTile"/> queries ×
+/// <see cref="RowTile"/> rows with one broadcast per query and one vector load per 16 (or 8) rows for each k.
+/// Every score of a tile leaves the kernel as a full vector, so there is no horizontal sum anywhere, and the caller
+/// can reject a whole vector of rows against a heap threshold with one compare.
+/// AVX-512: 8 queries × 32 rows (16 accumulators); AVX2: 4 × 16; otherwise 4 × 8 on 128-bit vectors.
 /// </summary>
 internal static unsafe class DotKernels
 {
+    /// <summary>Queries per tile (rows of a packed query panel).</summary>
+    public static readonly int QueryTile = Vector512.IsHardwareAccelerated ? 8 : 4;
+
+    /// <summary>Catalog rows per tile (columns of a packed row panel).</summary>
+    public static readonly int RowTile = Vector512.IsHardwareAccelerated ? 32 : Vector256.IsHardwareAccelerated ? 16 : 8;
+
     /// <summary>
-    /// Writes <c>scores[4*i + j] = dot(q_i, r_j)</c> for i, j in 0..3, each vector <paramref name="dimension"/> floats.
-    /// Pointers may repeat (to pad a partial tile); callers ignore the padded scores.
+    /// Packs <paramref name="count"/> row-major vectors of <paramref name="dimension"/> floats into panels of
+    /// <paramref name="tile"/> vectors, k-major inside a panel: <c>dst[p·tile·d + k·tile + j] = src[(p·tile + j)·d + k]</c>.
+    /// The last panel is padded with zero vectors. <paramref name="dst"/> holds <c>PackedLength(count, tile, d)</c> floats.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot4x4(float* q0, float* q1, float* q2, float* q3, float* r0, float* r1, float* r2, float* r3, int dimension, float* scores)
+    public static void Pack(float* src, int count, int dimension, int tile, float* dst)
     {
-        int k = 0;
-        if (Vector512.IsHardwareAccelerated && dimension >= 16)
+        int panels = (count + tile - 1) / tile;
+        for (int p = 0; p < panels; p++)
         {
-            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
-            for (; k <= dimension - 16; k += 16)
+            float* panel = dst + (long)p * tile * dimension;
+            int live = Math.Min(tile, count - p * tile);
+            for (int j = 0; j < live; j++)
             {
-                var x0 = Vector512.Load(r0 + k);
-                var x1 = Vector512.Load(r1 + k);
-                var x2 = Vector512.Load(r2 + k);
-                var x3 = Vector512.Load(r3 + k);
-                var y = Vector512.Load(q0 + k);
-                a00 = Vector512.FusedMultiplyAdd(y, x0, a00); a01 = Vector512.FusedMultiplyAdd(y, x1, a01);
-                a02 = Vector512.FusedMultiplyAdd(y, x2, a02); a03 = Vector512.FusedMultiplyAdd(y, x3, a03);
-                y = Vector512.Load(q1 + k);
-                a10 = Vector512.FusedMultiplyAdd(y, x0, a10); a11 = Vector512.FusedMultiplyAdd(y, x1, a11);
-                a12 = Vector512.FusedMultiplyAdd(y, x2, a12); a13 = Vector512.FusedMultiplyAdd(y, x3, a13);
-                y = Vector512.Load(q2 + k);
-                a20 = Vector512.FusedMultiplyAdd(y, x0, a20); a21 = Vector512.FusedMultiplyAdd(y, x1, a21);
-                a22 = Vector512.FusedMultiplyAdd(y, x2, a22); a23 = Vector512.FusedMultiplyAdd(y, x3, a23);
-                y = Vector512.Load(q3 + k);
-                a30 = Vector512.FusedMultiplyAdd(y, x0, a30); a31 = Vector512.FusedMultiplyAdd(y, x1, a31);
-                a32 = Vector512.FusedMultiplyAdd(y, x2, a32); a33 = Vector512.FusedMultiplyAdd(y, x3, a33);
+                float* vector = src + (long)(p * tile + j) * dimension;
+                for (int k = 0; k < dimension; k++) panel[k * tile + j] = vector[k];
             }
-            scores[0] = Vector512.Sum(a00); scores[1] = Vector512.Sum(a01); scores[2] = Vector512.Sum(a02); scores[3] = Vector512.Sum(a03);
-            scores[4] = Vector512.Sum(a10); scores[5] = Vector512.Sum(a11); scores[6] = Vector512.Sum(a12); scores[7] = Vector512.Sum(a13);
-            scores[8] = Vector512.Sum(a20); scores[9] = Vector512.Sum(a21); scores[10] = Vector512.Sum(a22); scores[11] = Vector512.Sum(a23);
-            scores[12] = Vector512.Sum(a30); scores[13] = Vector512.Sum(a31); scores[14] = Vector512.Sum(a32); scores[15] = Vector512.Sum(a33);
-        }
-        else if (Vector256.IsHardwareAccelerated && dimension >= 8)
-        {
-            Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
-            Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
-            Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
-            Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default;
-            for (; k <= dimension - 8; k += 8)
-            {
-                var x0 = Vector256.Load(r0 + k);
-                var x1 = Vector256.Load(r1 + k);
-                var x2 = Vector256.Load(r2 + k);
-                var x3 = Vector256.Load(r3 + k);
-                var y = Vector256.Load(q0 + k);
-                a00 = Vector256.FusedMultiplyAdd(y, x0, a00); a01 = Vector256.FusedMultiplyAdd(y, x1, a01);
-                a02 = Vector256.FusedMultiplyAdd(y, x2, a02); a03 = Vector256.FusedMultiplyAdd(y, x3, a03);
-                y = Vector256.Load(q1 + k);
-                a10 = Vector256.FusedMultiplyAdd(y, x0, a10); a11 = Vector256.FusedMultiplyAdd(y, x1, a11);
-                a12 = Vector256.FusedMultiplyAdd(y, x2, a12); a13 = Vector256.FusedMultiplyAdd(y, x3, a13);
-                y = Vector256.Load(q2 + k);
-                a20 = Vector256.FusedMultiplyAdd(y, x0, a20); a21 = Vector256.FusedMultiplyAdd(y, x1, a21);
-                a22 = Vector256.FusedMultiplyAdd(y, x2, a22); a23 = Vector256.FusedMultiplyAdd(y, x3, a23);
-                y = Vector256.Load(q3 + k);
-                a30 = Vector256.FusedMultiplyAdd(y, x0, a30); a31 = Vector256.FusedMultiplyAdd(y, x1, a31);
-                a32 = Vector256.FusedMultiplyAdd(y, x2, a32); a33 = Vector256.FusedMultiplyAdd(y, x3, a33);
-            }
-            scores[0] = Vector256.Sum(a00); scores[1] = Vector256.Sum(a01); scores[2] = Vector256.Sum(a02); scores[3] = Vector256.Sum(a03);
-            scores[4] = Vector256.Sum(a10); scores[5] = Vector256.Sum(a11); scores[6] = Vector256.Sum(a12); scores[7] = Vector256.Sum(a13);
-            scores[8] = Vector256.Sum(a20); scores[9] = Vector256.Sum(a21); scores[10] = Vector256.Sum(a22); scores[11] = Vector256.Sum(a23);
-            scores[12] = Vector256.Sum(a30); scores[13] = Vector256.Sum(a31); scores[14] = Vector256.Sum(a32); scores[15] = Vector256.Sum(a33);
-        }
-        else
-        {
-            for (int i = 0; i < 16; i++) scores[i] = 0;
-        }
-        // Scalar tail (and the whole product when no vector unit applies).
-        if (k < dimension)
-        {
-            Tail(q0, r0, r1, r2, r3, k, dimension, scores + 0);
-            Tail(q1, r0, r1, r2, r3, k, dimension, scores + 4);
-            Tail(q2, r0, r1, r2, r3, k, dimension, scores + 8);
-            Tail(q3, r0, r1, r2, r3, k, dimension, scores + 12);
+            for (int j = live; j < tile; j++)
+                for (int k = 0; k < dimension; k++) panel[k * tile + j] = 0f;
         }
     }
 
-    private static void Tail(float* q, float* r0, float* r1, float* r2, float* r3, int from, int dimension, float* scores)
+    public static long PackedLength(int count, int tile, int dimension) => (long)((count + tile - 1) / tile) * tile * dimension;
+
+    /// <summary>
+    /// <c>scores[i·RowTile + j] = Σ_k queries[k·QueryTile + i] · rows[k·RowTile + j]</c> for one packed query panel and
+    /// one packed row panel (as written by <see cref="Pack"/> with <see cref="QueryTile"/> and <see cref="RowTile"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile(float* queries, float* rows, int dimension, float* scores)
     {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        for (int k = from; k < dimension; k++)
+        if (Vector512.IsHardwareAccelerated) Tile8x32(queries, rows, dimension, scores);
+        else if (Vector256.IsHardwareAccelerated) Tile4x16(queries, rows, dimension, scores);
+        else Tile4x8(queries, rows, dimension, scores);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8x32(float* q, float* x, int dimension, float* scores)
+    {
+        Vector512<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        Vector512<float> a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
+        for (int k = 0; k < dimension; k++, q += 8, x += 32)
         {
-            float y = q[k];
-            s0 += y * r0[k]; s1 += y * r1[k]; s2 += y * r2[k]; s3 += y * r3[k];
+            var lo = Vector512.Load(x);
+            var hi = Vector512.Load(x + 16);
+            var y = Vector512.Create(q[0]); a0 = Vector512.FusedMultiplyAdd(y, lo, a0); b0 = Vector512.FusedMultiplyAdd(y, hi, b0);
+            y = Vector512.Create(q[1]); a1 = Vector512.FusedMultiplyAdd(y, lo, a1); b1 = Vector512.FusedMultiplyAdd(y, hi, b1);
+            y = Vector512.Create(q[2]); a2 = Vector512.FusedMultiplyAdd(y, lo, a2); b2 = Vector512.FusedMultiplyAdd(y, hi, b2);
+            y = Vector512.Create(q[3]); a3 = Vector512.FusedMultiplyAdd(y, lo, a3); b3 = Vector512.FusedMultiplyAdd(y, hi, b3);
+            y = Vector512.Create(q[4]); a4 = Vector512.FusedMultiplyAdd(y, lo, a4); b4 = Vector512.FusedMultiplyAdd(y, hi, b4);
+            y = Vector512.Create(q[5]); a5 = Vector512.FusedMultiplyAdd(y, lo, a5); b5 = Vector512.FusedMultiplyAdd(y, hi, b5);
+            y = Vector512.Create(q[6]); a6 = Vector512.FusedMultiplyAdd(y, lo, a6); b6 = Vector512.FusedMultiplyAdd(y, hi, b6);
+            y = Vector512.Create(q[7]); a7 = Vector512.FusedMultiplyAdd(y, lo, a7); b7 = Vector512.FusedMultiplyAdd(y, hi, b7);
         }
-        scores[0] += s0; scores[1] += s1; scores[2] += s2; scores[3] += s3;
+        a0.Store(scores); b0.Store(scores + 16); a1.Store(scores + 32); b1.Store(scores + 48);
+        a2.Store(scores + 64); b2.Store(scores + 80); a3.Store(scores + 96); b3.Store(scores + 112);
+        a4.Store(scores + 128); b4.Store(scores + 144); a5.Store(scores + 160); b5.Store(scores + 176);
+        a6.Store(scores + 192); b6.Store(scores + 208); a7.Store(scores + 224); b7.Store(scores + 240);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4x16(float* q, float* x, int dimension, float* scores)
+    {
+        Vector256<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        for (int k = 0; k < dimension; k++, q += 4, x += 16)
+        {
+            var lo = Vector256.Load(x);
+            var hi = Vector256.Load(x + 8);
+            var y = Vector256.Create(q[0]); a0 = Vector256.FusedMultiplyAdd(y, lo, a0); b0 = Vector256.FusedMultiplyAdd(y, hi, b0);
+            y = Vector256.Create(q[1]); a1 = Vector256.FusedMultiplyAdd(y, lo, a1); b1 = Vector256.FusedMultiplyAdd(y, hi, b1);
+            y = Vector256.Create(q[2]); a2 = Vector256.FusedMultiplyAdd(y, lo, a2); b2 = Vector256.FusedMultiplyAdd(y, hi, b2);
+            y = Vector256.Create(q[3]); a3 = Vector256.FusedMultiplyAdd(y, lo, a3); b3 = Vector256.FusedMultiplyAdd(y, hi, b3);
+        }
+        a0.Store(scores); b0.Store(scores + 8); a1.Store(scores + 16); b1.Store(scores + 24);
+        a2.Store(scores + 32); b2.Store(scores + 40); a3.Store(scores + 48); b3.Store(scores + 56);
+    }
+
+    private static void Tile4x8(float* q, float* x, int dimension, float* scores)
+    {
+        Vector128<float> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        for (int k = 0; k < dimension; k++, q += 4, x += 8)
+        {
+            var lo = Vector128.Load(x);
+            var hi = Vector128.Load(x + 4);
+            var y = Vector128.Create(q[0]); a0 += y * lo; b0 += y * hi;
+            y = Vector128.Create(q[1]); a1 += y * lo; b1 += y * hi;
+            y = Vector128.Create(q[2]); a2 += y * lo; b2 += y * hi;
+            y = Vector128.Create(q[3]); a3 += y * lo; b3 += y * hi;
+        }
+        a0.Store(scores); b0.Store(scores + 4); a1.Store(scores + 8); b1.Store(scores + 12);
+        a2.Store(scores + 16); b2.Store(scores + 20); a3.Store(scores + 24); b3.Store(scores + 28);
     }
 }
