@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Vectors;
@@ -236,18 +237,17 @@ public sealed class ExactVectorIndex : IVectorIndex
                         {
                             DotKernels.Tile(queryPanel, packedRows + (long)p * rowTile * dimension, dimension, scores);
                             int firstRow = blockStart + p * rowTile, liveRows = Math.Min(rowTile, n - firstRow);
+                            uint liveMask = liveRows == 32 ? uint.MaxValue : (1u << liveRows) - 1;
                             for (int i = 0; i < liveQueries; i++)
                             {
                                 var heap = heaps[firstQuery + i];
-                                float threshold = heap.Threshold;
                                 float* row = scores + i * rowTile;
-                                for (int j = 0; j < liveRows; j++)
+                                // One vector compare rejects a whole tile row once the heap is full (the common case).
+                                for (uint above = DotKernels.Above(row, heap.Threshold) & liveMask; above != 0; above &= above - 1)
                                 {
-                                    if (row[j] <= threshold) continue;
-                                    int item = firstRow + j;
+                                    int j = BitOperations.TrailingZeroCount(above), item = firstRow + j;
                                     if (item == excluded[firstQuery + i] || (allowed is not null && !allowed[item])) continue;
                                     heap.Add(row[j], item);
-                                    threshold = heap.Threshold;
                                 }
                             }
                         }

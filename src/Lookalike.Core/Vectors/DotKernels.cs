@@ -55,6 +55,27 @@ internal static unsafe class DotKernels
         else Tile4x8(queries, rows, dimension, scores);
     }
 
+    /// <summary>Bit j set when <c>scores[j] &gt; threshold</c>, for the <see cref="RowTile"/> scores of one query's tile row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint Above(float* scores, float threshold)
+    {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var t = Vector512.Create(threshold);
+            return (uint)Vector512.GreaterThan(Vector512.Load(scores), t).ExtractMostSignificantBits()
+                | (uint)Vector512.GreaterThan(Vector512.Load(scores + 16), t).ExtractMostSignificantBits() << 16;
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var t = Vector256.Create(threshold);
+            return Vector256.GreaterThan(Vector256.Load(scores), t).ExtractMostSignificantBits()
+                | Vector256.GreaterThan(Vector256.Load(scores + 8), t).ExtractMostSignificantBits() << 8;
+        }
+        var t4 = Vector128.Create(threshold);
+        return Vector128.GreaterThan(Vector128.Load(scores), t4).ExtractMostSignificantBits()
+            | Vector128.GreaterThan(Vector128.Load(scores + 4), t4).ExtractMostSignificantBits() << 4;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile8x32(float* q, float* x, int dimension, float* scores)
     {
