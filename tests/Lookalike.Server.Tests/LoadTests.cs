@@ -1,0 +1,54 @@
+using Lookalike.LoadTest;
+using Lookalike.Server.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Lookalike.Server.Tests;
+
+/// <summary>
+/// A bounded loopback load on the real server (Kestrel, a real store of sample photos, the real model): mixed
+/// look-alike queries, searches by upload and additions with the API key from several connections, while the
+/// process's working set is sampled. Zero server errors, every answer a 2xx, memory that levels off. Rate limits are
+/// off for this run (a load generator is one client). Throughput and p99 go to the test output, not into asserts;
+/// the 60-second, 32-connection soak is <c>bench/load_soak.sh</c>.
+/// </summary>
+public sealed class LoadTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Key = "load-key";
+    private readonly SampleCatalog _catalog = SampleCatalog.Build(perClass: 4);
+
+    public void Dispose() => _catalog.Dispose();
+
+    [Fact]
+    public async Task MixedTraffic_BoundedRun_NoServerErrors_MemoryLevelsOff()
+    {
+        int seconds = int.TryParse(Environment.GetEnvironmentVariable("LOOKALIKE_LOAD_SECONDS"), out int s) ? s : 12;
+        int connections = int.TryParse(Environment.GetEnvironmentVariable("LOOKALIKE_LOAD_CONNECTIONS"), out int c) ? c : 12;
+        await using var server = await KestrelApp.StartAsync(_catalog.Store, o =>
+        {
+            o.UploadRateLimit = "off";
+            o.SimilarRateLimit = "off";
+            o.ApiKey = Key;
+        });
+        using var client = server.Client(connections: connections);
+        var ids = _catalog.Items.Select(i => i.Id).ToList();
+        var photos = _catalog.Outside.Select(o => File.ReadAllBytes(o.Path)).ToList();
+
+        var result = await MixedLoad.RunAsync(client, ids, photos, new MixedLoadOptions(
+            connections, TimeSpan.FromSeconds(seconds), ApiKey: Key, MemoryProbe: () => Environment.WorkingSet));
+
+        output.WriteLine($"{connections} connections, {seconds} s, {ids.Count} items (in-process server: memory is the whole test process)");
+        output.WriteLine(result.Describe());
+        Assert.Empty(result.TransportErrors);
+        Assert.Equal(0, result.ServerErrors);
+        Assert.Equal(0, result.NotSuccess);
+        Assert.True(result.Count(MixedLoad.Similar) > 0 && result.Count(MixedLoad.Search) > 0 && result.Count(MixedLoad.Add) > 0,
+            "every kind of request was sent");
+        // Generous: the first samples include warm-up (JIT, first thumbnails and model buffers); unbounded growth would not level off.
+        Assert.True(result.MemoryGrowth < 2.0, $"working set grew by {result.MemoryGrowth:0.00}× from the first third of the run to the last");
+
+        // The additions are in the catalog: the server kept every write.
+        var info = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/info")).RootElement;
+        int adds = result.Statuses.Where(x => x.Key.Kind == MixedLoad.Add && x.Key.Status == 201).Sum(x => x.Value);
+        Assert.Equal(ids.Count + adds, info.GetProperty("items").GetInt32());
+    }
+}
