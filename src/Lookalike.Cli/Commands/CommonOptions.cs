@@ -12,12 +12,17 @@ internal static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Model: 'resnet18' (built in) or the path of a manifest.json (default: resnet18).",
+        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation, e.g. resnet18+flip) (default: resnet18).",
     };
 
     public static Option<string?> Index() => new("--index")
     {
         Description = "Vector index: auto (exact below 50,000 items, HNSW above), exact, or hnsw(m=16,efc=128,ef=64,dtype=f32|f16|i8,rerank=true).",
+    };
+
+    public static Option<string?> Rerank() => new("--rerank")
+    {
+        Description = "Re-rank each result list: kr (k-reciprocal, defaults) or kr(k1=20,k2=6,lambda=0.3,shortlist=100) (default: off).",
     };
 
     public static Option<bool> Json() => new("--json")

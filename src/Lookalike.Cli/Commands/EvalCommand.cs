@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Retrieval;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Evaluation;
 using Spectre.Console;
@@ -25,10 +26,11 @@ internal static class EvalCommand
         var dba = new Option<int>("--dba") { Description = "Database-side augmentation: average every vector with this many neighbours (0: off)." };
         var aqe = new Option<int>("--aqe") { Description = "α-query expansion: average the query with its top this-many results and search again (0: off)." };
         var alpha = new Option<float>("--alpha") { Description = "Exponent α of the neighbour weights score^α in --dba and --aqe (default 3).", DefaultValueFactory = _ => 3f };
+        var rerank = CommonOptions.Rerank();
         var rocchio = new Option<bool>("--rocchio") { Description = "Simulated relevance feedback: mark the first page by label, move the query (Rocchio), score the second page." };
         var command = new Command("eval", "Leave-one-out retrieval quality: each labelled item queries the rest; P, R, mAP, nDCG @k overall and per class.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rocchio,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -44,6 +46,7 @@ internal static class EvalCommand
                 DbaNeighbours = parse.GetValue(dba),
                 QeNeighbours = parse.GetValue(aqe),
                 Alpha = parse.GetValue(alpha),
+                Rerank = parse.GetValue(rerank) is { } spec ? KReciprocalSpec.Parse(spec) : null,
                 Rocchio = parse.GetValue(rocchio),
             };
             using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);

@@ -1,4 +1,5 @@
 using Lookalike.Cli.Output;
+using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Query;
@@ -19,8 +20,9 @@ internal sealed class QueryContext : IDisposable
 
     public QueryService Service { get; }
 
-    public static QueryContext Open(string? storeOption, string? model, string? indexSpec = null)
+    public static QueryContext Open(string? storeOption, string? model, string? indexSpec = null, string? rerankSpec = null)
     {
+        var rerank = rerankSpec is null ? null : KReciprocalSpec.Parse(rerankSpec);
         var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
         var store = LookalikeComponents.OpenStore(StoreLocation.Resolve(storeOption), create: false);
         try
@@ -28,6 +30,7 @@ internal sealed class QueryContext : IDisposable
             var options = new QueryOptions
             {
                 Index = spec,
+                Rerank = rerank,
                 Log = message => Console.Error.WriteLine(message),
                 Progress = new BuildProgress("building index"),
             };

@@ -22,9 +22,10 @@ internal static class SimilarCommand
         var model = CommonOptions.Model();
         var index = CommonOptions.Index();
         var json = CommonOptions.Json();
+        var rerank = CommonOptions.Rerank();
         var command = new Command("similar", "Show the catalog items that look most like a photo or an item.")
         {
-            query, batch, k, where, store, model, index, json,
+            query, batch, k, where, store, model, index, rerank, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -33,7 +34,7 @@ internal static class SimilarCommand
             if ((single is null) == (batchFile is null))
                 throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
-            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index));
+            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index), parse.GetValue(rerank));
             if (single is not null)
             {
                 var result = context.Service.Similar(single, parse.GetValue(k), filter);

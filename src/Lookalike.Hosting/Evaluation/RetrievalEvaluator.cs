@@ -143,7 +143,12 @@ public static class RetrievalEvaluator
                 for (int q = 0; q < queries.Count; q++)
                     QueryExpansion.Expand(matrix.AsSpan(q * _dimension, _dimension), hits[q], options.QeNeighbours, options.Alpha, vectorOf, expanded.AsSpan(q * _dimension, _dimension));
                 matrix = expanded;
-                hits = index.SearchBatch(matrix, queries.Count, new SearchRequest(options.K), exclude);
+                hits = index.SearchBatch(matrix, queries.Count, new SearchRequest(SecondK), exclude);
+            }
+            if (options.Rerank is { } rerank)
+            {
+                for (int q = 0; q < queries.Count; q++)
+                    hits[q] = KReciprocalRerank.Rerank(matrix.AsSpan(q * _dimension, _dimension), hits[q].Take(rerank.Shortlist).ToList(), vectorOf, rerank);
             }
             if (options.Rocchio)
             {
@@ -175,8 +180,10 @@ public static class RetrievalEvaluator
                 {
                     QueryExpansion.Expand(query, hits, options.QeNeighbours, options.Alpha, vectorOf, expanded);
                     query = expanded;
-                    hits = index.Search(query, new SearchRequest(options.K, Exclude: id));
+                    hits = index.Search(query, new SearchRequest(SecondK, Exclude: id));
                 }
+                if (options.Rerank is { } rerank)
+                    hits = KReciprocalRerank.Rerank(query, hits.Take(rerank.Shortlist).ToList(), vectorOf, rerank);
                 if (options.Rocchio)
                 {
                     var moved = new float[_dimension];
@@ -187,7 +194,11 @@ public static class RetrievalEvaluator
             return watch.Elapsed.TotalMilliseconds / queries.Count;
         }
 
-        private int FirstK => Math.Max(options.K, options.QeNeighbours);
+        /// <summary>Results of the first search: enough for αQE, else for the re-ranking shortlist, else k.</summary>
+        private int FirstK => Math.Max(options.QeNeighbours, SecondK);
+
+        /// <summary>Results of the search whose list is scored (or re-ranked first).</summary>
+        private int SecondK => Math.Min(SearchRequest.MaxK, Math.Max(options.K, options.Rerank?.Shortlist ?? 0));
 
         private void Feedback(ItemId query, ReadOnlySpan<float> vector, IReadOnlyList<SearchHit> page, Span<float> output)
         {

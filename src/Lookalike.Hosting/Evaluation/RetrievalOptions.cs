@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lookalike.Core.Retrieval;
 
 namespace Lookalike.Hosting.Evaluation;
 
@@ -37,6 +38,9 @@ public sealed record RetrievalOptions
     /// </summary>
     public bool Rocchio { get; init; }
 
+    /// <summary>k-reciprocal re-ranking of each query's shortlist (after αQE, before Rocchio); null: off.</summary>
+    public KReciprocalSpec? Rerank { get; init; }
+
     /// <summary>How many of the worst queries (lowest AP) the report keeps, for the HTML strips.</summary>
     public int WorstQueries { get; init; } = 20;
 
@@ -52,6 +56,7 @@ public sealed record RetrievalOptions
             if (PcaDimension > 0) parts.Add((Whiten ? "pcaw(" : "pca(") + PcaDimension.ToString(CultureInfo.InvariantCulture) + ")");
             if (DbaNeighbours > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"dba({DbaNeighbours},α={Alpha:0.##})"));
             if (QeNeighbours > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"aqe({QeNeighbours},α={Alpha:0.##})"));
+            if (Rerank is not null) parts.Add(Rerank.ToString());
             if (Rocchio) parts.Add("rocchio");
             return parts.Count == 0 ? "plain" : string.Join('+', parts);
         }

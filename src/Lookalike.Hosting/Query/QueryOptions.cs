@@ -1,3 +1,4 @@
+using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
 
 namespace Lookalike.Hosting.Query;
@@ -7,6 +8,12 @@ public sealed class QueryOptions
 {
     /// <summary>Index to serve from; default <see cref="IndexSpec.Auto"/> (exact below 50,000 items, HNSW above).</summary>
     public IndexSpec Index { get; set; } = IndexSpec.Auto;
+
+    /// <summary>
+    /// k-reciprocal re-ranking of every result list (<c>kr(...)</c>, see <see cref="KReciprocalSpec"/>); null (default):
+    /// results in plain cosine order. Costs a shortlist search and an n×n Gram matrix per query (docs/evaluation.md).
+    /// </summary>
+    public KReciprocalSpec? Rerank { get; set; }
 
     /// <summary>One-line messages about the index (loaded from cache, rebuilt and why).</summary>
     public Action<string>? Log { get; set; }

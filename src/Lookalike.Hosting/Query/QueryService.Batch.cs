@@ -18,7 +18,7 @@ public sealed partial class QueryService
     {
         ArgumentNullException.ThrowIfNull(queries);
         var predicate = Predicate(filter);
-        var request = new SearchRequest(CheckK(k), predicate);
+        var request = new SearchRequest(ShortlistK(CheckK(k)), predicate);
         int dimension = _index.Dimension;
         var resolved = new List<(int Slot, QueryDescription Description, ItemId? Exclude)>();
         var vectors = new List<float[]>();
@@ -42,7 +42,7 @@ public sealed partial class QueryService
         for (int v = 0; v < resolved.Count; v++)
         {
             var (slot, description, _) = resolved[v];
-            answers[slot] = new BatchAnswer(queries[slot], new SimilarResult(description, ToResults(hits[v])), null);
+            answers[slot] = new BatchAnswer(queries[slot], new SimilarResult(description, ToResults(Rerank(vectors[v], hits[v], k))), null);
         }
         return answers;
     }

@@ -3,6 +3,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
 
 namespace Lookalike.Hosting.Query;
@@ -21,9 +22,11 @@ public sealed partial class QueryService : IDisposable
     private readonly Lock _itemsLock = new();
     private HashSet<string>? _columns;
     private readonly ModelId? _model;
+    private readonly KReciprocalSpec? _rerank;
 
-    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model)
+    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model, KReciprocalSpec? rerank)
     {
+        _rerank = rerank;
         _store = store;
         _decoder = decoder;
         _embedder = new Lazy<IImageEmbedder>(embedderFactory, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -48,7 +51,7 @@ public sealed partial class QueryService : IDisposable
             // Metadata stays in memory for filters and results; vectors live in the index only.
             var items = new Dictionary<ItemId, CatalogItem>(info.Items);
             foreach (var item in store.ReadAll(withVectors: false)) items[item.Id] = item;
-            return new QueryService(store, decoder, embedderFactory, index, items, info.Model);
+            return new QueryService(store, decoder, embedderFactory, index, items, info.Model, options.Rerank);
         }
         catch
         {
@@ -123,8 +126,19 @@ public sealed partial class QueryService : IDisposable
 
     private List<SimilarItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
     {
-        var hits = _index.Search(vector, new SearchRequest(CheckK(k), Predicate(filter), exclude));
-        return ToResults(hits);
+        var hits = _index.Search(vector, new SearchRequest(ShortlistK(CheckK(k)), Predicate(filter), exclude));
+        return ToResults(Rerank(vector, hits, k));
+    }
+
+    /// <summary>How many results to fetch for <paramref name="k"/>: the re-ranking shortlist when there is one.</summary>
+    private int ShortlistK(int k) => _rerank is null ? k : Math.Min(SearchRequest.MaxK, Math.Max(k, _rerank.Shortlist));
+
+    /// <summary>The first <paramref name="k"/> of <paramref name="hits"/>, k-reciprocal re-ranked when configured.</summary>
+    private IReadOnlyList<SearchHit> Rerank(float[] query, IReadOnlyList<SearchHit> hits, int k)
+    {
+        if (_rerank is null) return hits;
+        var reranked = KReciprocalRerank.Rerank(query, hits, id => _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the index."), _rerank);
+        return reranked.Count <= k ? reranked : reranked.Take(k).ToList();
     }
 
     private static int CheckK(int k) => k is < 1 or > SearchRequest.MaxK
