@@ -1,4 +1,5 @@
-// Lookalike page: browse the catalog, open an item beside its look-alikes, or drop a photo to find its look-alikes.
+// Lookalike page: browse the catalog, open an item beside its look-alikes, or drop a photo to find its look-alikes;
+// like and dislike items, pick the better of two, and get a "For you" strip that follows every click.
 // Plain DOM, no build step. Routes live in the hash: #/?where=col:val&page=N, #/item/<encoded id>, #/upload.
 "use strict";
 
@@ -6,17 +7,23 @@
   const $ = (id) => document.getElementById(id);
   const PAGE_SIZE = 24;
   const NAME_COLUMNS = ["productDisplayName", "name", "title"];
+  const USER_KEY = "lookalike.user";
+  const FOR_YOU_K = 12;
 
   const state = {
     info: null,
     primary: null,   // the metadata column shown on cards
     upload: null,    // { file, url } of the last photo searched for
+    user: "",        // who gives feedback: a name the person typed, or an anonymous id (localStorage)
+    rated: new Map(), // item id → "like" | "dislike" given in this page session, shown as pressed buttons
   };
   let generation = 0; // bumps on every navigation; late answers of older ones are dropped
+  let personalGeneration = 0; // the same for the For-you strip and the pair picker
 
   // ---------- API ----------
 
   const itemPath = (id) => "/api/items/" + encodeURIComponent(id);
+  const userPath = () => "/api/users/" + encodeURIComponent(state.user);
 
   const thumbnailUrl = (id, size, hash) =>
     `${itemPath(id)}/thumbnail?size=${size}` + (hash ? `&v=${hash.slice(0, 12)}` : "");
@@ -29,6 +36,7 @@
       throw new Error("The server cannot be reached. Is `lookalike serve` still running?");
     }
     if (!response.ok) throw new Error(await problemText(response));
+    if (response.status === 204) return null;
     return response.json();
   }
 
@@ -116,6 +124,49 @@
     caption.append(el("span", "sub", subtitleOf(item.id, item.metadata)));
     link.append(caption);
     li.append(link);
+    if (result) li.append(cardActions(item.id));
+    return li;
+  }
+
+  /** A like or dislike button for an item; clicks are handled once, on the document. */
+  function rateButton(id, kind, text, label, testid) {
+    const button = el("button", `rate-btn ${kind}`, text);
+    button.type = "button";
+    button.dataset.testid = testid;
+    button.dataset.id = id;
+    button.dataset.kind = kind;
+    button.title = label;
+    button.setAttribute("aria-label", `${label}: ${lastSegment(id)}`);
+    button.setAttribute("aria-pressed", String(state.rated.get(id) === kind));
+    return button;
+  }
+
+  function cardActions(id) {
+    const box = el("div", "card-actions");
+    box.append(rateButton(id, "like", "♥", "Like", "card-like"), rateButton(id, "dislike", "✕", "Not for me", "card-dislike"));
+    return box;
+  }
+
+  /** A small card in a horizontal strip (For you, also bought); <badge> is a short word on the photo. */
+  function stripCard(item, testid, badge) {
+    const li = el("li", "card mini");
+    li.dataset.testid = testid;
+    li.dataset.id = item.id;
+    const link = el("a");
+    link.href = "#/item/" + encodeURIComponent(item.id);
+    const thumb = el("div", "thumb");
+    const img = el("img");
+    img.loading = "lazy";
+    img.decoding = "async";
+    img.alt = labelOf(item.metadata) || lastSegment(item.id);
+    img.src = thumbnailUrl(item.id, 256, item.contentHash);
+    thumb.append(img);
+    if (badge) thumb.append(el("span", "badge", badge));
+    link.append(thumb);
+    const caption = el("div", "caption");
+    caption.append(el("span", "label", labelOf(item.metadata) || lastSegment(item.id)));
+    link.append(caption);
+    li.append(link, cardActions(item.id));
     return li;
   }
 
@@ -212,6 +263,14 @@
   async function showItem(id) {
     const my = ++generation;
     showDetailFrame();
+    $("rate").hidden = false;
+    for (const button of [$("like"), $("dislike")]) {
+      button.dataset.id = id;
+      button.setAttribute("aria-pressed", String(state.rated.get(id) === button.dataset.kind));
+    }
+    $("also").hidden = false;
+    $("also-list").replaceChildren();
+    setStatus($("also-status"), "Finding what people bought with it…", true);
     const image = $("query-image");
     image.hidden = false;
     image.src = thumbnailUrl(id, 512);
@@ -222,9 +281,10 @@
     fillMeta({}, [["item", id]]);
     setStatus($("results-status"), "Finding look-alikes…", true);
     const k = $("k").value;
-    const [item, similar] = await Promise.allSettled([
+    const [item, similar, also] = await Promise.allSettled([
       api(itemPath(id)),
       api(`${itemPath(id)}/similar?k=${k}`),
+      api(`${itemPath(id)}/also?k=10`),
     ]);
     if (my !== generation) return;
     if (item.status === "fulfilled") {
@@ -237,6 +297,22 @@
       setStatus($("results-status"), "No look-alikes to show.");
       showError(similar.reason.message);
     }
+    if (also.status === "fulfilled") {
+      renderAlso(also.value);
+    } else {
+      setStatus($("also-status"), `Nothing to show: ${also.reason.message}`);
+    }
+  }
+
+  // The item page's "people also bought" (co-purchases) blended with its look-alikes, each card saying which it is.
+  function renderAlso(also) {
+    const bought = new Set(also.boughtTogether.map((r) => r.id));
+    $("also-list").replaceChildren(...also.blended.map((r) => stripCard(r, "also-item", bought.has(r.id) ? "bought with it" : "looks like")));
+    setStatus($("also-status"), also.blended.length === 0
+      ? "Nothing to show yet."
+      : bought.size === 0
+        ? "Nobody has bought this with anything yet: look-alikes only."
+        : `${bought.size} bought together with it by other people, the rest look like it.`);
   }
 
   async function showUpload() {
@@ -244,6 +320,8 @@
     if (!upload) { location.hash = "#/"; return; }
     const my = ++generation;
     showDetailFrame();
+    $("rate").hidden = true;   // an outside photo is not an item: nothing to like or to have bought
+    $("also").hidden = true;
     const image = $("query-image");
     image.hidden = false;
     image.onerror = () => { image.hidden = true; };
@@ -272,6 +350,126 @@
     state.upload = { file, url: URL.createObjectURL(file) };
     if (location.hash === "#/upload") route();
     else location.hash = "#/upload";
+  }
+
+  // ---------- who is giving feedback ----------
+
+  function anonymousId() {
+    const bytes = new Uint8Array(4);
+    crypto.getRandomValues(bytes);
+    return "anon-" + [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function setUser(name) {
+    const user = (name || "").trim() || anonymousId();
+    state.user = user;
+    state.rated = new Map();
+    $("user-name").value = user;
+    try { localStorage.setItem(USER_KEY, user); } catch { /* private mode: this page only */ }
+  }
+
+  function savedUser() {
+    try { return localStorage.getItem(USER_KEY) || ""; } catch { return ""; }
+  }
+
+  // ---------- feedback, For you, and the pair picker ----------
+
+  const sendFeedback = (event) => api(`${userPath()}/feedback`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(event),
+  });
+
+  async function rate(button) {
+    const { id, kind } = button.dataset;
+    if (!id) return;
+    clearError();
+    button.disabled = true;
+    try {
+      await sendFeedback({ kind, item: id });
+      state.rated.set(id, kind);
+      for (const b of document.querySelectorAll(".rate-btn")) {
+        if (b.dataset.id === id) b.setAttribute("aria-pressed", String(b.dataset.kind === kind));
+      }
+      await refreshPersonal();
+    } catch (error) {
+      showError(error.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  async function refreshPersonal() {
+    const my = ++personalGeneration;
+    $("foryou-list").setAttribute("aria-busy", "true");
+    setStatus($("foryou-status"), "Finding items for you…", true);
+    const [recommendations, pair] = await Promise.allSettled([
+      api(`${userPath()}/recommendations?k=${FOR_YOU_K}`),
+      api(`${userPath()}/pair`),
+    ]);
+    if (my !== personalGeneration) return;
+    $("foryou-list").removeAttribute("aria-busy");
+    if (recommendations.status === "fulfilled") {
+      renderForYou(recommendations.value);
+    } else {
+      $("foryou-list").replaceChildren();
+      setStatus($("foryou-status"), "Suggestions could not be loaded.");
+      showError(recommendations.reason.message);
+    }
+    if (pair.status === "fulfilled") {
+      renderPair(pair.value);
+    } else {
+      $("pair-options").replaceChildren();
+      setStatus($("pair-status"), "No pair to compare right now.");
+    }
+    $("personal").dataset.updates = String(Number($("personal").dataset.updates || 0) + 1);
+  }
+
+  function renderForYou(result) {
+    const { query, results } = result;
+    $("foryou-list").replaceChildren(...results.map((r) => stripCard(r, "foryou-item")));
+    let text;
+    if (results.length === 0) text = "Like or dislike a few items and suggestions for you appear here.";
+    else if (query.historyItems === 0) text = "Popular right now. Like something to make this yours.";
+    else text = `From ${query.historyItems} item${query.historyItems === 1 ? "" : "s"} you liked, disliked or chose.`;
+    setStatus($("foryou-status"), text);
+  }
+
+  function renderPair(pair) {
+    const options = $("pair-options");
+    if (!pair || pair.items.length < 2) {
+      options.replaceChildren();
+      setStatus($("pair-status"), "Like an item or two, then pick the better of two suggestions here.");
+      return;
+    }
+    const [a, b] = pair.items;
+    options.replaceChildren(pairOption(a, b), el("span", "or", "or"), pairOption(b, a));
+    setStatus($("pair-status"), "Pick one: your answer steers the suggestions.");
+  }
+
+  function pairOption(item, other) {
+    const button = el("button", "pair-option");
+    button.type = "button";
+    button.dataset.testid = "pair-option";
+    button.dataset.id = item.id;
+    const img = el("img");
+    img.alt = labelOf(item.metadata) || lastSegment(item.id);
+    img.src = thumbnailUrl(item.id, 256, item.contentHash);
+    button.append(img, el("span", "label", labelOf(item.metadata) || lastSegment(item.id)));
+    button.addEventListener("click", async () => {
+      clearError();
+      for (const b of $("pair-options").querySelectorAll("button")) b.disabled = true;
+      setStatus($("pair-status"), "Noting your choice…", true);
+      try {
+        await sendFeedback({ kind: "prefer", item: item.id, over: other.id });
+        await refreshPersonal();
+      } catch (error) {
+        setStatus($("pair-status"), "Your choice could not be recorded.");
+        showError(error.message);
+        for (const b of $("pair-options").querySelectorAll("button")) b.disabled = false;
+      }
+    });
+    return button;
   }
 
   // ---------- routing and wiring ----------
@@ -309,6 +507,12 @@
     $("next").addEventListener("click", () => { const p = catalogParams(); location.hash = catalogHash(p.column, p.value, p.page + 1); });
     $("k").addEventListener("change", route);
     $("error-dismiss").addEventListener("click", clearError);
+    document.addEventListener("click", (e) => {
+      const button = e.target.closest(".rate-btn");
+      if (button) { e.preventDefault(); rate(button); }
+    });
+    setUser(savedUser());
+    $("user-name").addEventListener("change", (e) => { setUser(e.target.value); refreshPersonal(); });
 
     // Drag and drop anywhere on the page.
     let depth = 0;
@@ -334,6 +538,7 @@
     }
     document.body.dataset.ready = "true";
     route();
+    refreshPersonal();
   }
 
   start();
