@@ -63,13 +63,19 @@ public static class KReciprocalRerank
         // Row-normalised distances and each row's ranking (stable: ties keep index order, so the point itself comes first).
         var original = new float[n * n];
         var rank = new int[n][];
+        var keys = new long[n];
         for (int i = 0; i < n; i++)
         {
             var row = distance.Slice(i * n, n);
             float max = TensorPrimitives.Max(row);
             for (int j = 0; j < n; j++) original[i * n + j] = max > 0 ? row[j] / max : 0;
-            int self = i, offset = i * n;
-            rank[i] = Enumerable.Range(0, n).OrderBy(p => p == self ? float.NegativeInfinity : original[offset + p]).ThenBy(p => p).ToArray();
+            // Sort keys: the distance's bits (non-negative floats order as their bit patterns) above the index, so
+            // one primitive sort gives (distance, index) order; the point itself sorts first.
+            for (int p = 0; p < n; p++)
+                keys[p] = p == i ? long.MinValue : ((long)BitConverter.SingleToInt32Bits(original[i * n + p]) << 32) | (uint)p;
+            Array.Sort(keys);
+            rank[i] = new int[n];
+            for (int t = 0; t < n; t++) rank[i][t] = keys[t] == long.MinValue ? i : (int)(keys[t] & 0xFFFFFFFF);
         }
         int k1 = Math.Min(spec.K1, n - 1), halfK1 = Math.Min((int)Math.Round(spec.K1 / 2.0, MidpointRounding.ToEven), n - 1);
 
