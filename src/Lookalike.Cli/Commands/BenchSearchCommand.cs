@@ -27,10 +27,11 @@ internal static class BenchSearchCommand
         };
         var store = new Option<string?>("--store") { Description = "Benchmark a store's real vectors instead (queries are held-out items)." };
         var npy = new Option<string?>("--npy") { Description = "Folder with base.npy and queries.npy (as shared/bench/vectors.py writes), to measure on the peers' exact data." };
+        var cache = new Option<string?>("--cache") { Description = "Folder to keep built HNSW graphs in and reuse (same vectors, m, efc and dtype), e.g. for an ef sweep or a quiet re-run." };
         var json = CommonOptions.Json();
         var command = new Command("search", "Benchmark exact and HNSW search; prints one JSON line per configuration.")
         {
-            n, dim, queries, k, seed, index, store, npy, json,
+            n, dim, queries, k, seed, index, store, npy, cache, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
@@ -48,12 +49,12 @@ internal static class BenchSearchCommand
             foreach (var spec in specs)
             {
                 await Console.Error.WriteLineAsync($"measuring {spec}…");
-                var result = SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth);
+                var result = SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth, parse.GetValue(cache));
                 if (parse.GetValue(json)) JsonOutput.WriteLine(result);
                 else
                 {
                     Console.Out.WriteLine(
-                        $"{result.Index}: build {result.BuildS:0.00} s · {result.Qps1t:N0} qps (1 caller) · {result.Qps2t:N0} qps (2) · batch {result.QpsBatch:N0} qps · " +
+                        $"{result.Index}: build {result.BuildS:0.00} s{(result.BuildCached ? " (cached)" : "")} · {result.Qps1t:N0} qps (1 caller) · {result.Qps2t:N0} qps (2) · batch {result.QpsBatch:N0} qps · " +
                         $"p50 {result.P50Ms:0.000} ms · p99 {result.P99Ms:0.000} ms · recall@10 {result.RecallAt10:0.000} · {result.BytesPerItem:N0} B/item" +
                         (result.ScanGbs > 0 ? $" · scan {result.ScanGbs:0.0} GB/s = {result.ScanOfBandwidth:P0} of {result.MemBwGbs:0.0} GB/s" : ""));
                 }

@@ -16,6 +16,8 @@ public sealed record SearchBenchmarkResult
     public required int Queries { get; init; }
     public required int K { get; init; }
     public required double BuildS { get; init; }
+    /// <summary>True when the HNSW graph was loaded from <c>--cache</c>; <see cref="BuildS"/> is then the recorded build time.</summary>
+    public bool BuildCached { get; init; }
     /// <summary>Queries per second, one caller, one thread per query.</summary>
     [JsonPropertyName("qps_1t")]
     public required double Qps1t { get; init; }
@@ -46,17 +48,28 @@ public static class SearchBenchmark
 {
     public static double MeasureBandwidth() => MemoryBandwidth.MeasureReadGBs(Environment.ProcessorCount);
 
-    /// <summary>Runs one index spec over <paramref name="data"/> (n×dim) with <paramref name="queries"/> (q×dim).</summary>
-    public static SearchBenchmarkResult Run(IndexSpec spec, float[] data, int n, int dim, float[] queries, int q, int k, IReadOnlyList<HashSet<int>> truth, double bandwidth)
+    /// <summary>
+    /// Runs one index spec over <paramref name="data"/> (n×dim) with <paramref name="queries"/> (q×dim). With
+    /// <paramref name="graphCache"/>, HNSW graphs are saved there after building and reused by later runs with the same
+    /// data and build parameters (m, efc, dtype), so an ef sweep or a quiet re-run does not rebuild a million-item graph.
+    /// </summary>
+    public static SearchBenchmarkResult Run(IndexSpec spec, float[] data, int n, int dim, float[] queries, int q, int k, IReadOnlyList<HashSet<int>> truth, double bandwidth, string? graphCache = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var ids = Enumerable.Range(0, n).Select(i => ItemId.Parse($"v/{i}")).ToArray();
         var clock = Stopwatch.StartNew();
         IVectorIndex index;
+        double? recordedBuildS = null;
         if (spec.Kind == IndexKind.Hnsw)
         {
             var hnsw = new HnswVectorIndex(dim, spec, spec.Rerank ? id => data.AsSpan(int.Parse(id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) * dim, dim).ToArray() : null);
-            hnsw.AddRange(ids, data.AsSpan(0, n * dim));
+            var cached = graphCache is null ? null : BenchmarkGraphCache.For(graphCache, spec, data, n, dim);
+            if (cached?.TryLoad(hnsw, ids) is { } seconds) recordedBuildS = seconds;
+            else
+            {
+                hnsw.AddRange(ids, data.AsSpan(0, n * dim));
+                cached?.Save(hnsw, clock.Elapsed.TotalSeconds);
+            }
             index = hnsw;
         }
         else
@@ -65,7 +78,7 @@ public static class SearchBenchmark
             for (int i = 0; i < n; i++) exact.Upsert(ids[i], data.AsSpan(i * dim, dim));
             index = exact;
         }
-        double buildS = clock.Elapsed.TotalSeconds;
+        double buildS = recordedBuildS ?? clock.Elapsed.TotalSeconds;
         using var _ = index;
         var request = new SearchRequest(k);
 
@@ -104,6 +117,7 @@ public static class SearchBenchmark
             Queries = q,
             K = k,
             BuildS = Math.Round(buildS, 3),
+            BuildCached = recordedBuildS is not null,
             Qps1t = Math.Round(qps1, 1),
             Qps2t = Math.Round(qps2, 1),
             QpsBatch = Math.Round(qpsBatch, 1),

@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""hnswlib at a million vectors, built once and measured later.
+
+shared/bench/ann.py builds and searches in one run under a time cap; a 1M x 512 build does not fit that cap on
+two cores. This splits the two so the build can run while the machine is busy and the search (QPS 1 and 2
+threads, recall@10) runs on a quiet machine, measured exactly as ann.py measures it (blocks of 100 queries
+per knn_query call, space='ip').
+
+  hnswlib_saved.py build  --data /tmp/b1m --M 16 --efc 128 --out /tmp/b1m/hnswlib-m16-efc128.bin
+  hnswlib_saved.py search --data /tmp/b1m --index /tmp/b1m/hnswlib-m16-efc128.bin --efs 16,32,64,128,256
+
+Each command prints one JSON line. Ground truth (exact inner-product top-k) is computed once with numpy and
+kept beside the data as gt_k<k>.npy (the same file name exact_topk.py writes).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/bench"))
+import common  # noqa: E402,F401  (thread caps before numpy)
+import numpy as np  # noqa: E402
+import hnswlib  # noqa: E402
+from ann import exact_gt, recall_at_k, timed_search  # noqa: E402
+
+
+def build(args):
+    X = np.load(os.path.join(args.data, "base.npy"), mmap_mode="r")
+    n, d = X.shape
+    index = hnswlib.Index(space="ip", dim=d)
+    index.init_index(max_elements=n, ef_construction=args.efc, M=args.M, random_seed=args.seed)
+    index.set_num_threads(args.threads)
+    t0 = time.perf_counter()
+    for a in range(0, n, args.chunk):
+        b = min(n, a + args.chunk)
+        index.add_items(np.ascontiguousarray(X[a:b]), np.arange(a, b), num_threads=args.threads)
+        if b % 100000 < args.chunk:
+            print(f"hnswlib build {b}/{n} {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
+    build_s = time.perf_counter() - t0
+    index.save_index(args.out)
+    result = {"script": "hnswlib_saved.py build", "n": n, "d": d, "M": args.M, "efc": args.efc,
+              "threads": args.threads, "build_s": round(build_s, 1), "index_mb": round(os.path.getsize(args.out) / 2**20, 1)}
+    with open(args.out + ".json", "w") as f:
+        json.dump(result, f)
+    print(json.dumps(result))
+
+
+def search(args):
+    X = np.load(os.path.join(args.data, "base.npy"), mmap_mode="r")
+    Qv = np.load(os.path.join(args.data, "queries.npy"))
+    n, d = X.shape
+    gt_path = os.path.join(args.data, f"gt_k{args.k}.npy")
+    if os.path.exists(gt_path):
+        gt = np.load(gt_path)
+    else:
+        gt = exact_gt(np.asarray(X), Qv, args.k, args.threads)
+        np.save(gt_path, gt)
+    index = hnswlib.Index(space="ip", dim=d)
+    index.load_index(args.index, max_elements=n)
+    built = json.load(open(args.index + ".json")) if os.path.exists(args.index + ".json") else {}
+    rows = []
+    for ef in [int(e) for e in args.efs.split(",")]:
+        index.set_ef(ef)
+        for threads in (1, 2):
+            def fn(block, threads=threads):
+                labels, _ = index.knn_query(block, k=args.k, num_threads=threads)
+                return labels
+            pred, done, el = timed_search(fn, Qv, args.k, args.search_budget, args.block)
+            rows.append({"ef": ef, "threads": threads, "qps": round(done / el, 1),
+                         "recall_at_10": round(recall_at_k(pred, gt[:done], args.k), 4), "queries": done})
+    print(json.dumps({"script": "hnswlib_saved.py search", "n": n, "d": d, "build": built, "results": rows}))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("--data", required=True)
+    b.add_argument("--M", type=int, default=16)
+    b.add_argument("--efc", type=int, default=128)
+    b.add_argument("--threads", type=int, default=2)
+    b.add_argument("--chunk", type=int, default=10000)
+    b.add_argument("--seed", type=int, default=100)
+    b.add_argument("--out", required=True)
+    s = sub.add_parser("search")
+    s.add_argument("--data", required=True)
+    s.add_argument("--index", required=True)
+    s.add_argument("--k", type=int, default=10)
+    s.add_argument("--efs", default="16,32,64,128,256")
+    s.add_argument("--threads", type=int, default=2)
+    s.add_argument("--block", type=int, default=100)
+    s.add_argument("--search-budget", type=float, default=10.0)
+    args = ap.parse_args()
+    build(args) if args.cmd == "build" else search(args)
+
+
+if __name__ == "__main__":
+    main()
