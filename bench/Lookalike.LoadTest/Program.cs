@@ -6,6 +6,12 @@
 // Options: --url, --connections (16), --duration seconds (30), --warmup seconds (5), --k (10), --max-requests (5000000),
 // --seed (42), --json (one JSON line instead of text), --paths-out FILE (write the request paths for wrk's
 // similar.lua and exit).
+//
+// Mixed traffic (the soak of docs/reliability.md; bench/load_soak.sh runs it): --mix mixed sends look-alikes, searches
+// by upload (--search-share 0.15) and additions of new photos (--add-share 0.05, with --api-key KEY when the server
+// has one) made from the photos in --photos DIR (default samples/images), and samples the server's resident memory
+// once a second when given --server-pid PID. Run the server with --rate-limit off --similar-rate-limit off: the
+// generator is one client. Exit 2 on any server error, non-2xx answer or transport error.
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -54,6 +60,8 @@ Console.Error.WriteLine($"{ids.Count} items, index {info.GetProperty("index").Ge
 
 long next = -1;
 var results = new LoadResult();
+if (options.Mix == "mixed") return await RunMixedAsync();
+
 await RunAsync(TimeSpan.FromSeconds(options.Warmup), record: false);
 var clock = Stopwatch.StartNew();
 await RunAsync(TimeSpan.FromSeconds(options.Duration), record: true);
@@ -107,10 +115,48 @@ async Task RunAsync(TimeSpan duration, bool record)
     foreach (var (latencies, errors, statuses, checkedBodies) in done) results.Add(latencies, errors, statuses, checkedBodies);
 }
 
+async Task<int> RunMixedAsync()
+{
+    var photos = Directory.GetFiles(options.Photos, "*.jpg").Order(StringComparer.Ordinal).Take(500).Select(File.ReadAllBytes).ToList();
+    if (photos.Count == 0) throw new ArgumentException($"--photos {options.Photos}: no .jpg files");
+    Func<long>? probe = options.ServerPid is { } pid ? () => ResidentBytes(pid) : null;
+    var mixed = new Lookalike.LoadTest.MixedLoadOptions(options.Connections, TimeSpan.FromSeconds(options.Duration), options.SearchShare, options.AddShare,
+        options.K, options.ApiKey, options.Seed, probe);
+    Console.Error.WriteLine($"mixed: {options.SearchShare:P0} search by upload, {options.AddShare:P0} add, rest similar; {photos.Count} photos from {options.Photos}" +
+                            (probe is null ? "; no --server-pid, so no memory samples" : $"; memory of PID {options.ServerPid}"));
+    if (options.Warmup > 0)
+        await Lookalike.LoadTest.MixedLoad.RunAsync(http, ids, photos, mixed with { Duration = TimeSpan.FromSeconds(options.Warmup), MemoryProbe = null, Seed = options.Seed + 1 });
+    var result = await Lookalike.LoadTest.MixedLoad.RunAsync(http, ids, photos, mixed);
+    Console.WriteLine($"{options.Connections} connections, {options.Duration} s after {options.Warmup} s warm-up, {ids.Count} items at start");
+    Console.WriteLine(result.Describe());
+    if (options.Json)
+    {
+        Console.WriteLine(JsonSerializer.Serialize(new
+        {
+            mix = "mixed", connections = options.Connections, seconds = Math.Round(result.Elapsed.TotalSeconds, 1), requests = result.Requests,
+            requests_per_second = Math.Round(result.RequestsPerSecond, 1), p50_ms = Math.Round(result.Percentile(0.5), 1), p99_ms = Math.Round(result.Percentile(0.99), 1),
+            similar = result.Count(Lookalike.LoadTest.MixedLoad.Similar), search = result.Count(Lookalike.LoadTest.MixedLoad.Search), add = result.Count(Lookalike.LoadTest.MixedLoad.Add),
+            server_errors = result.ServerErrors, not_2xx = result.NotSuccess, transport_errors = result.TransportErrors.Count,
+            rss_first_mib = result.Memory.Count > 0 ? result.Memory[0].Bytes >> 20 : 0, rss_peak_mib = result.PeakMemory >> 20,
+            rss_last_mib = result.Memory.Count > 0 ? result.Memory[^1].Bytes >> 20 : 0, rss_growth = Math.Round(result.MemoryGrowth, 3),
+        }));
+    }
+    return result.NotSuccess == 0 && result.TransportErrors.Count == 0 ? 0 : 2;
+}
+
+static long ResidentBytes(int pid)
+{
+    foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    return 0;
+}
+
 static bool IsLoopback(Uri uri) =>
     uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
-internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json, string? PathsOut)
+internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json, string? PathsOut,
+    string Mix = "similar", double SearchShare = 0.15, double AddShare = 0.05, string? ApiKey = null, string Photos = "samples/images", int? ServerPid = null)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -128,7 +174,16 @@ internal sealed record LoadOptions(string Url, int Connections, int Duration, in
             values.GetValueOrDefault("url", "http://127.0.0.1:5000"),
             Int("connections", 16), Int("duration", 30), Int("warmup", 5), Int("k", 10),
             values.TryGetValue("max-requests", out var max) ? long.Parse(max, CultureInfo.InvariantCulture) : 5_000_000,
-            Int("seed", 42), json, values.GetValueOrDefault("paths-out"));
+            Int("seed", 42), json, values.GetValueOrDefault("paths-out"),
+            values.GetValueOrDefault("mix", "similar"),
+            values.TryGetValue("search-share", out var ss) ? double.Parse(ss, CultureInfo.InvariantCulture) : 0.15,
+            values.TryGetValue("add-share", out var ad) ? double.Parse(ad, CultureInfo.InvariantCulture) : 0.05,
+            values.GetValueOrDefault("api-key"),
+            values.GetValueOrDefault("photos", "samples/images"),
+            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+        if (options.Mix is not ("similar" or "mixed")) throw new ArgumentException("--mix must be similar or mixed");
+        if (options.SearchShare is < 0 or > 1 || options.AddShare is < 0 or > 1 || options.SearchShare + options.AddShare > 1)
+            throw new ArgumentException("--search-share and --add-share must be 0–1 and sum to at most 1");
         if (options.Connections is < 1 or > 256) throw new ArgumentException("--connections must be 1–256");
         if (options.Duration is < 1 or > 600) throw new ArgumentException("--duration must be 1–600 seconds");
         if (options.Warmup is < 0 or > 60) throw new ArgumentException("--warmup must be 0–60 seconds");
