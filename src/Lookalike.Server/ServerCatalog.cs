@@ -26,6 +26,7 @@ public sealed class ServerCatalog : IDisposable
     private readonly SemaphoreSlim _imageJobs;
     private readonly Lock _recommendationsLock = new();
     private (SqliteFeedbackStore Feedback, RecommendationService Service)? _recommendations;
+    private bool _disposed;
 
     private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
 
@@ -67,6 +68,22 @@ public sealed class ServerCatalog : IDisposable
     /// <exception cref="LookalikeException">StoreUnavailable (e.g. a read-only store without the feedback schema) or StoreCorrupt.</exception>
     public RecommendationService Recommendations => OpenRecommendations().Service;
 
+    /// <summary>
+    /// Opens <see cref="Recommendations"/> on a pool thread, so the first person to ask does not wait for the engine to be
+    /// built (seconds for tens of thousands of events); a failure is logged and retried on first use.
+    /// </summary>
+    public void WarmRecommendationsInBackground() => _ = Task.Run(() =>
+    {
+        try
+        {
+            _ = OpenRecommendations();
+        }
+        catch (Exception e) when (e is LookalikeException or ObjectDisposedException)
+        {
+            _logger.LogWarning("Recommendations not loaded at start ({Message}); retried on first use.", e.Message);
+        }
+    });
+
     /// <summary>The feedback side of the store (read a user's events); opened with <see cref="Recommendations"/>.</summary>
     public Core.Feedback.IFeedbackStore Feedback => OpenRecommendations().Feedback;
 
@@ -96,6 +113,7 @@ public sealed class ServerCatalog : IDisposable
     {
         lock (_recommendationsLock)
         {
+            _disposed = true;
             if (_recommendations is { } r)
             {
                 r.Service.Dispose();
@@ -116,6 +134,7 @@ public sealed class ServerCatalog : IDisposable
         lock (_recommendationsLock)
         {
             if (_recommendations is { } open) return open;
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var loaded = _loaded.Value;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var feedback = SqliteFeedbackStore.Open(StorePath);
@@ -180,6 +199,7 @@ internal sealed class CatalogLoader(ServerCatalog catalog) : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         catalog.EnsureLoaded();
+        catalog.WarmRecommendationsInBackground();
         return Task.CompletedTask;
     }
 
