@@ -142,6 +142,36 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.Contains("holds vectors of model", result.Stderr);
     }
 
+    [Fact]
+    public void EvalAndSimilar_Rerank_AppliedAndDescribed_BadSpecIsUsageError()
+    {
+        var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "-k", "5", "--rerank", "kr(k1=5,shortlist=20)", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal("kr(k1=5,k2=6,lambda=0.3,shortlist=20)", report.GetProperty("pipeline").GetString());
+        Assert.InRange(report.GetProperty("overall").GetProperty("map_at_5").GetDouble(), 0.01, 1);
+
+        string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
+        var similar = fixture.Run("similar", id, "-k", "4", "--rerank", "kr", "--store", "store", "--json");
+        Assert.True(similar.ExitCode == 0, similar.Stderr);
+        Assert.Equal(4, JsonDocument.Parse(similar.Stdout).RootElement.GetProperty("results").GetArrayLength());
+
+        var bad = fixture.Run("similar", id, "--rerank", "kr(k9=1)", "--store", "store");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("kr(k9=1)", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Similar_PhotoWithFlipModelOnPlainStore_IsModelMismatch()
+    {
+        string photo = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First();
+        string outside = Path.Combine(fixture.WorkingDirectory, "outside-flip.jpg");
+        File.WriteAllBytes(outside, [.. File.ReadAllBytes(photo), 0]); // other bytes (a byte after the JPEG's end): not resolved to the catalog item
+        var result = fixture.Run("similar", outside, "--model", "resnet18+flip", "--store", "store");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("resnet18+flip@", result.Stderr, StringComparison.Ordinal);
+    }
+
     private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }
 
