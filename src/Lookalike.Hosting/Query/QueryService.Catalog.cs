@@ -18,6 +18,26 @@ public sealed partial class QueryService
     // One edit at a time, so the store, the in-memory items and the index change in the same order.
     private readonly Lock _editLock = new();
 
+    // Bumped by every add or remove (Changed). Guarded by _itemsLock.
+    private long _version;
+
+    /// <summary>
+    /// Increases with every item added or removed through this service (0 when opened): what views derived from the
+    /// items (e.g. the recommendation service's item resolver) compare, per request, to notice an edit. An in-memory
+    /// counter, not the store's generation: reading that is a database round trip, and another process's writes are
+    /// not in this service's index anyway (see docs/serving.md, "Not yet").
+    /// </summary>
+    public long CatalogVersion
+    {
+        get { lock (_itemsLock) return _version; }
+    }
+
+    /// <summary>Every item (without vectors) with the <see cref="CatalogVersion"/> they are current for, read together.</summary>
+    public (long Version, IReadOnlyList<CatalogItem> Items) SnapshotItems()
+    {
+        lock (_itemsLock) return (_version, _items.Values.ToList());
+    }
+
     /// <summary>The model that embeds outside photos (loads it on first use).</summary>
     /// <exception cref="LookalikeException">ModelUnavailable when the model cannot be loaded.</exception>
     public ModelId QueryModel => _embedder.Value.Model;
@@ -158,6 +178,7 @@ public sealed partial class QueryService
 
     private void Changed()
     {
+        _version++;
         _sortedIds = null;
         _facets = null;
         _columns = null;

@@ -22,8 +22,12 @@ public sealed class RecommendationService : IDisposable
     private readonly IFeedbackStore _feedback;
     private readonly TimeProvider _time;
     private readonly RecommendationEngine _engine;
-    private readonly Lazy<ItemResolver> _items;
     private readonly Lock _syncLock = new();
+    private readonly Lock _resolverLock = new();
+    private ResolverState? _resolver;
+
+    /// <summary>A resolver and the <see cref="QueryService.CatalogVersion"/> it was built for (swapped as one reference).</summary>
+    private sealed record ResolverState(long Version, ItemResolver Resolver);
 
     private RecommendationService(ICatalogStore catalog, QueryService query, IFeedbackStore feedback, RecommendationEngine engine, TimeProvider time)
     {
@@ -32,7 +36,6 @@ public sealed class RecommendationService : IDisposable
         _feedback = feedback;
         _engine = engine;
         _time = time;
-        _items = new Lazy<ItemResolver>(() => new ItemResolver(_catalog.ReadAll(withVectors: false)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Builds the engine from every stored event (item-kNN lists included) with the stored hybrid weights, if any.</summary>
@@ -51,8 +54,28 @@ public sealed class RecommendationService : IDisposable
 
     public RecommendationEngine Engine => _engine;
 
-    /// <summary>Resolves item references (ids, file names without extension) against the catalog.</summary>
-    public ItemResolver Items => _items.Value;
+    /// <summary>
+    /// Resolves item references (ids, file names without extension) against the catalog as the query service holds it
+    /// now: items added or removed through it since the last call are seen (one version compare per call; the resolver
+    /// is rebuilt only after an edit).
+    /// </summary>
+    public ItemResolver Items
+    {
+        get
+        {
+            var current = Volatile.Read(ref _resolver);
+            if (current is not null && current.Version == _query.CatalogVersion) return current.Resolver;
+            lock (_resolverLock)
+            {
+                // Another request may have rebuilt it while this one waited.
+                if (_resolver is { } built && built.Version == _query.CatalogVersion) return built.Resolver;
+                var (version, items) = _query.SnapshotItems();
+                var fresh = new ResolverState(version, new ItemResolver(items));
+                Volatile.Write(ref _resolver, fresh);
+                return fresh.Resolver;
+            }
+        }
+    }
 
     public TimeProvider Time => _time;
 
