@@ -82,6 +82,7 @@ public static class LookalikeServer
         app.Use(SecurityHeaders);
         app.UseRequestTimeouts();
         app.UseReadOnlyCors();
+        app.UseSameOriginWrites();   // writes from other sites' pages: 403 unless they carry the API key
         app.UseRateLimiter();
         var page = new EmbeddedFileProvider(typeof(LookalikeServer).Assembly, "Lookalike.Server.wwwroot");
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });

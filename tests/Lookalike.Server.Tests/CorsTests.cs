@@ -6,7 +6,8 @@ namespace Lookalike.Server.Tests;
 
 /// <summary>
 /// With an allow-list (<c>--cors-origin https://shop.example</c>, on Kestrel): that origin may read with GET, no
-/// other origin may, and no write is ever approved cross-origin — with or without the API key.
+/// other origin may, and no write is ever approved cross-origin — with or without the API key; without the key a write
+/// from another origin (the allowed one included) is refused outright (403).
 /// </summary>
 [Collection(HardenedServerCollection.Name)]
 public sealed class CorsTests(HardenedServerFixture fixture)
@@ -52,29 +53,45 @@ public sealed class CorsTests(HardenedServerFixture fixture)
     }
 
     [Fact]
-    public async Task Write_FromTheAllowedOrigin_NeedsTheKey_AndIsNeverGivenCorsHeaders()
+    public async Task Write_FromAnotherOrigin_EvenTheAllowedOne_403WithoutTheKey_AcceptedWithIt_NeverGivenCorsHeaders()
     {
         using var client = fixture.Server.Client("127.0.0.22");
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[1].Path);
 
-        using var noKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
-        noKey.Headers.Add("Origin", Allowed);
-        using var refused = await client.SendAsync(noKey);
-        await Problems.AssertAsync(refused, HttpStatusCode.Unauthorized, "Unauthorized");
-        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        // The allow-list grants reads only: a write from that site is cross-site, refused before the key check.
+        foreach (string origin in new[] { Allowed, "https://evil.example" })
+        {
+            using var noKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
+            noKey.Headers.Add("Origin", origin);
+            using var refused = await client.SendAsync(noKey);
+            var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "CrossSiteWrite");
+            Assert.Contains(origin, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+            Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+        }
 
-        using var withKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
-        withKey.Headers.Add("Origin", Allowed);
-        withKey.Headers.Add("X-Api-Key", HardenedServerFixture.ApiKey);
-        using var added = await client.SendAsync(withKey);
-        Assert.True(added.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{(int)added.StatusCode}");
-        Assert.False(added.Headers.Contains("Access-Control-Allow-Origin"));
+        // With the key (a script that sends an Origin; a browser page cannot send X-Api-Key cross-origin) it goes on.
+        foreach (string origin in new[] { Allowed, "https://evil.example" })
+        {
+            using var withKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
+            withKey.Headers.Add("Origin", origin);
+            withKey.Headers.Add("X-Api-Key", HardenedServerFixture.ApiKey);
+            using var added = await client.SendAsync(withKey);
+            Assert.True(added.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{origin}: {(int)added.StatusCode}");
+            Assert.False(added.Headers.Contains("Access-Control-Allow-Origin"));
+        }
+        // A wrong key is no key.
+        using (var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") })
+        {
+            wrongKey.Headers.Add("Origin", Allowed);
+            wrongKey.Headers.Add("X-Api-Key", "not-the-key");
+            await Problems.AssertAsync(await client.SendAsync(wrongKey), HttpStatusCode.Forbidden, "CrossSiteWrite");
+        }
 
-        // A multipart POST needs no preflight, so a page can send it; it just never may read the answer.
+        // A multipart search needs no preflight either; its answer could not be read cross-origin, so it is refused too.
         using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = TestImages.Form(photo, "x.jpg") };
         search.Headers.Add("Origin", Allowed);
         using var found = await client.SendAsync(search);
-        Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+        await Problems.AssertAsync(found, HttpStatusCode.Forbidden, "CrossSiteWrite");
         Assert.False(found.Headers.Contains("Access-Control-Allow-Origin"));
     }
 

@@ -20,14 +20,19 @@ internal sealed class ApiKeyFilter(IOptions<LookalikeServerOptions> options) : I
         string? expected = options.Value.ApiKey;
         if (string.IsNullOrEmpty(expected)) return await next(context);
 
-        string given = context.HttpContext.Request.Headers[Header].ToString();
-        bool ok = given.Length > 0 && CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-        if (ok) return await next(context);
+        if (Matches(context.HttpContext.Request, expected)) return await next(context);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status401Unauthorized,
             title: "API key required",
             detail: $"Changing the catalog or recording feedback needs this server's API key in the {Header} header.",
             extensions: new Dictionary<string, object?> { ["kind"] = "Unauthorized" });
+    }
+
+    /// <summary>Whether <paramref name="request"/> carries <paramref name="expected"/> in <see cref="Header"/> (constant time).</summary>
+    internal static bool Matches(HttpRequest request, string expected)
+    {
+        string given = request.Headers[Header].ToString();
+        return given.Length > 0 && CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 }
