@@ -49,7 +49,9 @@ public sealed class LookalikeServerOptions
 
     /// <summary>
     /// When set, adding and removing items needs the header <c>X-Api-Key</c> with this value (compared in constant
-    /// time). Null or empty: writes are open, as befits the loopback default.
+    /// time). Null or empty: writes are open to same-origin pages and to clients that send no <c>Origin</c> (curl,
+    /// scripts), as befits the loopback default; writes from other sites' pages are refused either way unless they
+    /// carry the key (see <see cref="Http.SameOriginWrites"/>).
     /// </summary>
     public string? ApiKey { get; set; }
 
@@ -63,7 +65,10 @@ public sealed class LookalikeServerOptions
     /// </summary>
     public string UploadRateLimit { get; set; } = "10/s";
 
-    /// <summary>Look-alike queries (<c>GET …/similar</c>) per client, same syntax. Default <c>100/s</c>.</summary>
+    /// <summary>
+    /// Look-alike and recommendation queries per client, one shared budget (<c>GET /api/items/{id}/similar</c> and
+    /// <c>…/also</c>, <c>GET /api/users/{user}/recommendations</c> and <c>…/pair</c>), same syntax. Default <c>100/s</c>.
+    /// </summary>
     public string SimilarRateLimit { get; set; } = "100/s";
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Lookalike.Server.Tests;
 /// <summary>
 /// Per-client rate limits on the real server (Kestrel, real sockets from distinct 127.0.0.x client addresses):
 /// under the limit nothing is refused, over it every request is a 429 problem with Retry-After, other clients are
-/// unaffected, and health, readiness and listings are never limited.
+/// unaffected, recommendation reads share the look-alike limit, and health, readiness and listings are never limited.
 /// </summary>
 [Collection(HardenedServerCollection.Name)]
 public sealed class RateLimitTests(HardenedServerFixture fixture)
@@ -82,6 +82,28 @@ public sealed class RateLimitTests(HardenedServerFixture fixture)
             await Problems.AssertAsync(add, HttpStatusCode.TooManyRequests, "RateLimited");
         using (var similar = await client.GetAsync(SimilarPath(0)))
             Assert.Equal(HttpStatusCode.OK, similar.StatusCode);
+    }
+
+    [Fact]
+    public async Task RecommendationReads_ShareTheSimilarLimit_429OverIt()
+    {
+        using var client = fixture.Server.Client("127.0.0.7");
+        string item = fixture.Catalog.Items[2].Id;
+        string[] paths = ["/api/users/rl-user/recommendations?k=3", "/api/users/rl-user/pair", ItemPath(item) + "/also?k=3", SimilarPath(2)];
+        for (int i = 0; i < _limit; i++)
+        {
+            using var ok = await client.GetAsync(paths[i % paths.Length]);
+            Assert.True(ok.StatusCode is HttpStatusCode.OK or HttpStatusCode.NoContent, $"request {i + 1} of {_limit} ({paths[i % paths.Length]}): {(int)ok.StatusCode}");
+        }
+        foreach (string path in paths.Append("/api/items/" + item + "/also"))
+        {
+            using var refused = await client.GetAsync(path);
+            var problem = await Problems.AssertAsync(refused, HttpStatusCode.TooManyRequests, "RateLimited");
+            Assert.True(refused.Headers.RetryAfter is not null, $"{path}: no Retry-After");
+            Assert.Contains("recommendation", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        using var feedbackList = await client.GetAsync("/api/users/rl-user/feedback");
+        Assert.Equal(HttpStatusCode.OK, feedbackList.StatusCode);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal static class ServeCommand
         };
         var similarRateLimit = new Option<string?>("--similar-rate-limit")
         {
-            Description = "Look-alike queries (GET …/similar) per client IP, same syntax (default 100/s).",
+            Description = "Look-alike and recommendation queries (GET …/similar, …/also, /api/users/…/recommendations, …/pair) per client IP, one budget, same syntax (default 100/s).",
         };
         var corsOrigins = new Option<string[]>("--cors-origin")
         {

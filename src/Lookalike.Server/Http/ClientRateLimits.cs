@@ -9,7 +9,9 @@ namespace Lookalike.Server.Http;
 /// <summary>
 /// Per-client rate limits (ASP.NET Core's rate limiter, fixed windows partitioned by remote IP address) on the
 /// costly endpoints: image search by upload and item addition share <see cref="LookalikeServerOptions.UploadRateLimit"/>;
-/// look-alike queries have <see cref="LookalikeServerOptions.SimilarRateLimit"/>. Everything else (health, readiness,
+/// look-alike queries and the recommendation reads that score items per request (a user's recommendations, the
+/// preference pair, an item's "also") share <see cref="LookalikeServerOptions.SimilarRateLimit"/> — one budget, so a page
+/// that asks for both counts both. Everything else (health, readiness,
 /// listings, photos, thumbnails) is never limited. A client over its limit gets 429 problem+json and a Retry-After.
 /// </summary>
 /// <remarks>
@@ -58,10 +60,10 @@ internal static class ClientRateLimits
         var request = context.Request;
         string? name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         if (name is "SearchByImage" or "AddItem") return Uploads;
-        if (name is "GetSimilarItems") return Similar;
-        // Unencoded ids go to a catch-all route: /api/items/images/10017.jpg/similar.
+        if (name is "GetSimilarItems" or "GetAlsoItems" or "GetRecommendations" or "GetPreferencePair") return Similar;
+        // Unencoded ids go to a catch-all route: /api/items/images/10017.jpg/similar (or /also).
         if (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/api/items")
-            && request.Path.Value!.EndsWith("/similar", StringComparison.Ordinal))
+            && (request.Path.Value!.EndsWith("/similar", StringComparison.Ordinal) || request.Path.Value.EndsWith("/also", StringComparison.Ordinal)))
             return Similar;
         return null;
     }
@@ -83,7 +85,7 @@ internal static class ClientRateLimits
             {
                 Status = StatusCodes.Status429TooManyRequests,
                 Title = "Too many requests",
-                Detail = $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike queries")}; try again in {seconds} s.",
+                Detail = $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike and recommendation queries")}; try again in {seconds} s.",
                 Extensions = { ["kind"] = "RateLimited", ["retryAfterSeconds"] = seconds },
             },
         });
