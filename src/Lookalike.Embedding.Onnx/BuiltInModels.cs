@@ -39,8 +39,8 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath, EmbeddingPrecision precision)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (SplitAugmentation(nameOrPath) is (string bare, TestTimeAugmentation augmentation and not TestTimeAugmentation.None))
-            return Resolve(bare, precision) with { Augmentation = augmentation };
+        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling) && bare != nameOrPath)
+            return WithSuffixes(Resolve(bare, precision), augmentation, pooling);
         if (precision == EmbeddingPrecision.Fp32 || string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
             return Resolve(nameOrPath);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
@@ -53,7 +53,10 @@ public static class BuiltInModels
     /// <c>"resnet18"</c> (any case) → the bundled model's manifest; anything else is a path to a <c>manifest.json</c>,
     /// or to a folder containing one, read with <see cref="ModelManifest.Load"/>. A <c>+flip</c> suffix on either
     /// (<c>resnet18+flip</c>, <c>my/manifest.json+flip</c>) sets <see cref="ModelManifest.Augmentation"/> to
-    /// <see cref="TestTimeAugmentation.Flip"/>: the same network, another model id.
+    /// <see cref="TestTimeAugmentation.Flip"/>: the same network, another model id. A <c>+gem3</c> (<c>+gem{p}</c>,
+    /// <c>+max</c>) suffix sets <see cref="ModelManifest.Pooling"/>; the built-in resnet18 then reads its last feature map
+    /// (<see cref="ResNet18FeatureMap"/>) instead of its own average pooling, a manifest must already name a feature map.
+    /// Suffixes combine in any order (<c>resnet18+flip+gem3</c>).
     /// </summary>
     /// <remarks>
     /// The built-in resnet18 fits photos with <see cref="ResizeMode.CenterCrop"/>, which is what ML.NET's
@@ -64,8 +67,8 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (SplitAugmentation(nameOrPath) is (string bare, TestTimeAugmentation augmentation and not TestTimeAugmentation.None))
-            return Resolve(bare) with { Augmentation = augmentation };
+        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling) && bare != nameOrPath)
+            return WithSuffixes(Resolve(bare), augmentation, pooling);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
             return ResNet18Manifest();
         if (string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
@@ -74,14 +77,40 @@ public static class BuiltInModels
         return ModelManifest.Load(path);
     }
 
-    /// <summary>Splits a trailing <c>+flip</c> (any case) off a model name or path; a path that exists as given is never split.</summary>
-    private static (string Bare, TestTimeAugmentation Augmentation) SplitAugmentation(string nameOrPath)
+    /// <summary>
+    /// Splits trailing <c>+flip</c> and <c>+gem{p}</c>/<c>+max</c>/<c>+avg</c> suffixes (any order, any case) off a
+    /// model name or path; a path that exists as given is never split.
+    /// </summary>
+    private static (string Bare, TestTimeAugmentation Augmentation, EmbeddingPooling Pooling) SplitSuffixes(string nameOrPath)
     {
-        const string flip = "+flip";
-        if (nameOrPath.Length > flip.Length && nameOrPath.EndsWith(flip, StringComparison.OrdinalIgnoreCase) && !Path.Exists(nameOrPath))
-            return (nameOrPath[..^flip.Length], TestTimeAugmentation.Flip);
-        return (nameOrPath, TestTimeAugmentation.None);
+        string bare = nameOrPath;
+        var augmentation = TestTimeAugmentation.None;
+        EmbeddingPooling pooling = EmbeddingPooling.Average;
+        while (!Path.Exists(bare) && bare.LastIndexOf('+') is int plus and > 0)
+        {
+            string suffix = bare[(plus + 1)..];
+            if (string.Equals(suffix, "flip", StringComparison.OrdinalIgnoreCase)) augmentation = TestTimeAugmentation.Flip;
+            else if (EmbeddingPooling.TryParse(suffix, out EmbeddingPooling p, out _)) pooling = p;
+            else break;
+            bare = bare[..plus];
+        }
+        return (bare, augmentation, pooling);
     }
+
+    /// <summary>The bare manifest with the suffixes applied; the built-in resnet18 then reads its last feature map.</summary>
+    private static ModelManifest WithSuffixes(ModelManifest manifest, TestTimeAugmentation augmentation, EmbeddingPooling pooling)
+    {
+        manifest = manifest with { Augmentation = augmentation, Pooling = pooling };
+        if (!pooling.IsAverage && manifest.Name == ResNet18 && manifest.Graphs[^1].Output == ResNet18PooledOutput)
+            manifest = manifest with { Graphs = [.. manifest.Graphs.Take(manifest.Graphs.Count - 1), manifest.Graphs[^1] with { Output = ResNet18FeatureMap }] };
+        return manifest;
+    }
+
+    /// <summary>ResNet18's global-average-pooled output, [1,512,1,1].</summary>
+    private const string ResNet18PooledOutput = "Pooling395_Output_0";
+
+    /// <summary>The input of that pooling: the last ReLU's feature map, [1,512,7,7], an intermediate tensor of the file.</summary>
+    public const string ResNet18FeatureMap = "ReLU393_Output_0";
 
     private static ModelManifest ResNet18Manifest()
     {
@@ -106,7 +135,7 @@ public static class BuiltInModels
             Graphs =
             [
                 new ModelGraph("ResNetPreprocess.onnx", "OriginalInput", "PreprocessedInput"), // [1,3,224,224] RGB 0–255 → BGR minus mean image
-                new ModelGraph("ResNet18.onnx", "Input247", "Pooling395_Output_0"),              // [1,3,224,224] → [1,512,1,1]
+                new ModelGraph("ResNet18.onnx", "Input247", ResNet18PooledOutput),             // [1,3,224,224] → [1,512,1,1]
             ],
             InputWidth = 224,
             InputHeight = 224,

@@ -15,7 +15,9 @@ namespace Lookalike.Embedding.Onnx;
 /// <c>lookalike-model-id/1</c>, input size, resize mode, channel order, scale, mean, std, batch dimension,
 /// dimension, then per graph in order: input name, output name, file length and content hash. A test-time
 /// augmentation other than none adds the line <c>augmentation {mode}</c> and the suffix <c>+{mode}</c> to the name
-/// (<c>resnet18+flip@…</c>); without one nothing is added, so ids of stores made before it existed are unchanged.</para>
+/// (<c>resnet18+flip@…</c>); a pooling other than average likewise adds <c>pooling {descriptor}</c> and
+/// <c>+gem3</c> / <c>+max</c> after it (<c>resnet18+flip+gem3@…</c>). Without them nothing is added, so ids of stores
+/// made before they existed are unchanged.</para>
 /// <para>File names and folders are not hashed: the same model installed elsewhere has the same id. The name is
 /// not hashed either; it is the readable prefix.</para>
 /// <para>Content hash: SHA-256 of the whole file up to <see cref="FullHashLimit"/> bytes (the bundled 61 MiB
@@ -47,6 +49,8 @@ internal static class ModelFingerprint
         Line($"dimension {manifest.Dimension}");
         if (manifest.Augmentation != TestTimeAugmentation.None)
             Line($"augmentation {AugmentationName(manifest.Augmentation)}");
+        if (!manifest.Pooling.IsAverage)
+            Line($"pooling {manifest.Pooling}");
         foreach (ModelGraph graph in manifest.Graphs)
         {
             string path = manifest.ResolvePath(graph);
@@ -55,7 +59,9 @@ internal static class ModelFingerprint
         }
 
         byte[] digest = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
-        string name = manifest.Augmentation == TestTimeAugmentation.None ? manifest.Name : $"{manifest.Name}+{AugmentationName(manifest.Augmentation)}";
+        string name = manifest.Name;
+        if (manifest.Augmentation != TestTimeAugmentation.None) name += "+" + AugmentationName(manifest.Augmentation);
+        if (!manifest.Pooling.IsAverage) name += "+" + manifest.Pooling;
         return new ModelId($"{name}@{Convert.ToHexStringLower(digest.AsSpan(0, 4))}");
     }
 

@@ -83,8 +83,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
-                InferenceSession session = batchable && i == stages.Length - 1
-                    ? OrtErrors.Call(path, "load", () => new InferenceSession(LoadBatched(path), sessionOptions))
+                byte[]? rewritten = i == stages.Length - 1 ? LoadRewritten(path, graph.Output, batchable) : null;
+                InferenceSession session = rewritten is not null
+                    ? OrtErrors.Call(path, "load", () => new InferenceSession(rewritten, sessionOptions))
                     : OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
                 stages[i] = new Stage(path, graph.Input, graph.Output, session);
             }
@@ -112,7 +113,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             Stage last = _stages[^1];
             long[] declared = last.Session.OutputMetadata[last.OutputNames[0]].Dimensions.Select(d => (long)d).ToArray();
             if (BatchSize > 1 && declared.Length > 0) declared[0] = 1; // per image
-            _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension) is null ? declared : null;
+            _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension, manifest.Pooling) is null ? declared : null;
             _runOptions = new RunOptions(); // shared by all runs: only read by the runtime
         }
         catch
@@ -343,7 +344,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
 
     private void Readout(Stage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
     {
-        if (EmbeddingReadout.Write(output, shape, Dimension, destination) is { } problem)
+        if (EmbeddingReadout.Write(output, shape, Dimension, destination, Manifest.Pooling) is { } problem)
             throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
     }
 
@@ -370,16 +371,26 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         return sessionOptions;
     }
 
-    /// <summary>The graph file with its batch axis made symbolic, as bytes (the file itself is not changed).</summary>
-    private static byte[] LoadBatched(string path)
+    /// <summary>
+    /// The network file rewritten in memory when needed: <paramref name="output"/> exposed when it is an intermediate
+    /// tensor (a feature map for GeM/max pooling), the batch axis made symbolic when batching. Null when the file
+    /// loads as is. The file itself, and with it the model id, is not changed.
+    /// </summary>
+    private byte[]? LoadRewritten(string path, string output, bool batchable)
     {
+        // Only a manifest that pools itself names a tensor before the network's pooling; reading 61 MB for every
+        // plain model would be waste, and a missing output is reported by CheckChain with the names the graph has.
+        if (!batchable && Manifest.Pooling.IsAverage) return null;
         try
         {
-            return BatchRewrite.SymbolicBatch(path);
+            byte[] bytes = File.ReadAllBytes(path);
+            byte[]? exposed = Manifest.Pooling.IsAverage ? null : OutputExposure.Expose(bytes, output);
+            if (batchable) return BatchRewrite.SymbolicBatch(exposed ?? bytes);
+            return exposed;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            throw OrtErrors.ModelUnavailable(path, $"Model file {path} could not be read for batching: {e.Message}", e);
+            throw OrtErrors.ModelUnavailable(path, $"Model file {path} could not be read for rewriting (batching or exposing '{output}'): {e.Message}", e);
         }
     }
 
@@ -447,7 +458,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         }
 
         Stage last = stages[^1];
-        if (EmbeddingReadout.Check(previousShape, Dimension) is { } problem)
+        if (EmbeddingReadout.Check(previousShape, Dimension, Manifest.Pooling) is { } problem)
             throw Unavailable(last, $"output '{last.OutputNames[0]}' {problem}");
 
         static string Names(IReadOnlyDictionary<string, NodeMetadata> metadata) =>

@@ -13,7 +13,7 @@ namespace Lookalike.Core.Embedding;
 /// The input tensor is built as <c>[1, 3, Height, Width]</c> (NCHW) float32, each value
 /// <c>(pixel * Scale - Mean[c]) / Std[c]</c> with the planes in <see cref="ChannelOrder"/>; with
 /// <see cref="BatchDimension"/> false the leading 1 is omitted. An output of rank 4 (<c>[1, C, H, W]</c>) is
-/// global-average-pooled to C; the result is L2-normalised. With <see cref="Augmentation"/> set, the mirrored photo
+/// pooled to C (<see cref="Pooling"/>, average by default); the result is L2-normalised. With <see cref="Augmentation"/> set, the mirrored photo
 /// is embedded the same way and the two unit vectors are averaged and re-normalised.
 /// </remarks>
 public sealed record ModelManifest
@@ -52,6 +52,13 @@ public sealed record ModelManifest
     /// image and averages the two unit vectors (then re-normalises); twice the embedding cost.
     /// </summary>
     public TestTimeAugmentation Augmentation { get; init; } = TestTimeAugmentation.None;
+
+    /// <summary>
+    /// How a <c>[1, C, H, W]</c> output becomes C values (default <c>avg</c>); <c>gem{p}</c> or <c>max</c> need the last
+    /// graph's output to be a feature map with a spatial extent (for ResNet18, <c>ReLU393_Output_0</c> [1,512,7,7]),
+    /// which may be an intermediate tensor of the graph: Lookalike then exposes it as an output in memory.
+    /// </summary>
+    public EmbeddingPooling Pooling { get; init; }
 
     /// <summary>Length of the embedding vector after pooling.</summary>
     public required int Dimension { get; init; }

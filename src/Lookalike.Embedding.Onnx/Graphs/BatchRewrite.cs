@@ -16,9 +16,11 @@ internal static class BatchRewrite
     private const int ModelGraphField = 7, GraphInitializerField = 5, GraphInputField = 11, GraphOutputField = 12, GraphValueInfoField = 13;
     private const int TensorNameField = 8;
 
-    public static byte[] SymbolicBatch(string file)
+    public static byte[] SymbolicBatch(string file) => SymbolicBatch(File.ReadAllBytes(file));
+
+    /// <summary>As <see cref="SymbolicBatch(string)"/>, on a model already in memory (e.g. after <see cref="OutputExposure"/>).</summary>
+    public static byte[] SymbolicBatch(byte[] bytes)
     {
-        byte[] bytes = File.ReadAllBytes(file);
         var model = new ProtoBuffer(bytes.Length + 4096);
         foreach (ProtoField field in ProtoWire.Parse(bytes))
         {
