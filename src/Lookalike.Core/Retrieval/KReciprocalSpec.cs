@@ -27,16 +27,10 @@ public sealed record KReciprocalSpec(int K1 = 20, int K2 = 6, float Lambda = 0.3
         if (s is "kr" or "kr()") return new KReciprocalSpec();
         if (!s.StartsWith("kr(", StringComparison.Ordinal) || !s.EndsWith(')')) throw Bad("expected kr or kr(...)");
         var spec = new KReciprocalSpec();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string part in s[3..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var arguments = SpecArguments.Parse(s[3..^1], Bad);
+        foreach (var (key, value) in arguments.Pairs)
         {
-            int eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw Bad($"'{part}' is not key=value");
-            string key = part[..eq].Trim(), value = part[(eq + 1)..].Trim();
-            if (!seen.Add(key)) throw Bad($"'{key}' given twice");
-            int Int(int min, int max) =>
-                int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                    ? v : throw Bad($"{key} must be an integer {min}–{max}");
+            int Int(int min, int max) => arguments.Int(key, value, min, max);
             spec = key switch
             {
                 "k1" => spec with { K1 = Int(1, 1000) },

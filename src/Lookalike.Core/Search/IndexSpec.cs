@@ -98,16 +98,10 @@ public sealed record IndexSpec
         if (s is "hnsw" or "hnsw()") return new IndexSpec { Kind = IndexKind.Hnsw };
         if (!s.StartsWith("hnsw(", StringComparison.Ordinal) || !s.EndsWith(')')) throw Bad("expected exact, auto or hnsw(...)");
         var spec = new IndexSpec { Kind = IndexKind.Hnsw };
-        var seen = new HashSet<string>();
-        foreach (string part in s[5..^1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        var arguments = SpecArguments.Parse(s[5..^1], Bad);
+        foreach (var (key, value) in arguments.Pairs)
         {
-            int eq = part.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0) throw Bad($"'{part}' is not key=value");
-            string key = part[..eq].Trim(), value = part[(eq + 1)..].Trim();
-            if (!seen.Add(key)) throw Bad($"'{key}' given twice");
-            int Int(int min, int max) =>
-                int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
-                    ? v : throw Bad($"{key} must be an integer {min}–{max}");
+            int Int(int min, int max) => arguments.Int(key, value, min, max);
             spec = key switch
             {
                 "m" => spec with { M = Int(2, 128) },
