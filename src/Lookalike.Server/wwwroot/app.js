@@ -90,11 +90,8 @@
     return lastSegment(id);
   }
 
-  /** A catalog or result card; result cards carry rank and score. */
-  function card(item, result) {
-    const li = el("li", "card");
-    li.dataset.testid = result ? "result" : "item";
-    li.dataset.id = item.id;
+  /** The link to an item's page and its lazily loaded thumbnail, shared by every kind of card. */
+  function cardLink(item) {
     const link = el("a");
     link.href = "#/item/" + encodeURIComponent(item.id);
     const thumb = el("div", "thumb");
@@ -104,6 +101,15 @@
     img.alt = labelOf(item.metadata) || lastSegment(item.id);
     img.src = thumbnailUrl(item.id, 256, item.contentHash);
     thumb.append(img);
+    return { link, thumb };
+  }
+
+  /** A catalog or result card; result cards carry rank and score. */
+  function card(item, result) {
+    const li = el("li", "card");
+    li.dataset.testid = result ? "result" : "item";
+    li.dataset.id = item.id;
+    const { link, thumb } = cardLink(item);
     if (result) {
       thumb.append(el("span", "rank", `#${result.rank}`));
       const score = el("span", "score", result.score.toFixed(3));
@@ -152,15 +158,7 @@
     const li = el("li", "card mini");
     li.dataset.testid = testid;
     li.dataset.id = item.id;
-    const link = el("a");
-    link.href = "#/item/" + encodeURIComponent(item.id);
-    const thumb = el("div", "thumb");
-    const img = el("img");
-    img.loading = "lazy";
-    img.decoding = "async";
-    img.alt = labelOf(item.metadata) || lastSegment(item.id);
-    img.src = thumbnailUrl(item.id, 256, item.contentHash);
-    thumb.append(img);
+    const { link, thumb } = cardLink(item);
     if (badge) thumb.append(el("span", "badge", badge));
     link.append(thumb);
     const caption = el("div", "caption");
