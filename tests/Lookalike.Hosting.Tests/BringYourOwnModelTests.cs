@@ -115,6 +115,13 @@ public sealed class BringYourOwnModelTests(IndexedSamplesFixture fixture) : IDis
             Assert.Equal(LookalikeErrorKind.ModelMismatch, e.Kind);
             Assert.Contains("'resnet18+flip@", e.Message, StringComparison.Ordinal);
         }
+        // So is GeM pooling of the same network (resnet18+gem3 reads the 7×7 feature map before the average pooling).
+        using (var gem = QueryService.Open(fixture.Store, fixture.Decoder, () => LookalikeComponents.CreateEmbedder("resnet18+gem3")))
+        {
+            var e = Assert.Throws<LookalikeException>(() => gem.SimilarToImage(photo, "q.jpg", 3));
+            Assert.Equal(LookalikeErrorKind.ModelMismatch, e.Kind);
+            Assert.Contains("'resnet18+gem3@", e.Message, StringComparison.Ordinal);
+        }
         var indexing = Assert.Throws<LookalikeException>(() => Index(tinyStore, "resnet18", labels));
         Assert.Equal(LookalikeErrorKind.ModelMismatch, indexing.Kind);
     }
