@@ -1,4 +1,6 @@
+using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting.Reliability;
@@ -21,6 +23,24 @@ public static class LookalikeComponents
         options ??= new ImageDecoderOptions();
         var skia = new SkiaImageDecoder(options);
         return options.DecodeTimeout > TimeSpan.Zero ? new TimeLimitedImageDecoder(skia, options.DecodeTimeout) : skia;
+    }
+
+    /// <summary>
+    /// Whether this build can compute vectors of <paramref name="model"/> (a built-in model or variant, or a manifest at the
+    /// recorded name); false for vectors imported from elsewhere (<c>vectors import --model-name</c>, <c>vectors synth</c>).
+    /// </summary>
+    public static bool CanCompute(ModelId model)
+    {
+        string name = model.Value.Split('@')[0];
+        try
+        {
+            _ = BuiltInModels.Resolve(name);
+            return true;
+        }
+        catch (LookalikeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Loads <c>resnet18</c> or a manifest.json path; throws ModelUnavailable naming the file when it cannot.</summary>

@@ -55,6 +55,12 @@ public sealed class LookalikeServerOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Vector index to serve from, as an index spec (<c>exact</c>, <c>auto</c>, <c>hnsw(m=16,ef=64,dtype=f16)</c>). Null:
+    /// auto — exact below 50,000 items, above it the HNSW the store was indexed with (its cache), else the default HNSW.
+    /// </summary>
+    public string? Index { get; set; }
+
     /// <summary>Longest time a request may take before it is cancelled (504), in seconds; 0 disables. Default 30.</summary>
     public int RequestTimeoutSeconds { get; set; } = 30;
 

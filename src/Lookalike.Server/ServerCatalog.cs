@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Search;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Query;
@@ -162,13 +163,21 @@ public sealed class ServerCatalog : IDisposable
         try
         {
             if (store.Model is { } model && model != _embedder.Model)
-                throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
-                    $"Store {location} holds vectors of model '{model}', but the server's model is '{_embedder.Model}'. Serve it with --model matching the store.",
-                    location);
+            {
+                // A model we could compute is a misconfiguration; imported vectors are served by id without photo search.
+                if (LookalikeComponents.CanCompute(model))
+                    throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                        $"Store {location} holds vectors of model '{model}', but the server's model is '{_embedder.Model}'. Serve it with --model {model.Value.Split('@')[0]}.",
+                        location);
+                _logger.LogWarning("Store {Store} holds imported vectors of model '{Model}', which this server cannot compute: look-alikes by item id and recommendations work; photo search and uploads answer 409 (model mismatch).",
+                    location, model);
+            }
             // Uploads are hostile until proven otherwise: tighter limits than for indexing a folder one trusts.
             var decodeTimeout = TimeSpan.FromSeconds(_options.DecodeTimeoutSeconds);
             var uploadDecoder = _createDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels, DecodeTimeout = decodeTimeout });
-            var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder));
+            var indexSpec = string.IsNullOrWhiteSpace(_options.Index) ? IndexSpec.Auto : IndexSpec.Parse(_options.Index);
+            var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder),
+                new QueryOptions { Index = indexSpec, Log = message => _logger.LogInformation("{Message}", message) });
             _ = query.QueryModel; // load the model session now, not on the first upload
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",

@@ -43,6 +43,20 @@ public sealed class VectorIndexLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_AutoAboveThreshold_ServesTheSpecTheStoreWasIndexedWith()
+    {
+        var f16 = IndexSpec.Parse("hnsw(m=8,efc=32,ef=40,dtype=f16)");
+        using var store = SqliteCatalogStore.Open(_dir.Combine("large"), create: true);
+        VectorImporter.Synthesize(store, IndexSpec.AutoThreshold, dimension: 4, clusters: 20, seed: 3);
+        Load(store, f16).Index.Dispose();
+
+        var (index, log) = Load(store, IndexSpec.Auto);
+        using var _ = index;
+        Assert.Equal(f16.ToString(), index.Spec);
+        Assert.Contains("loaded from cache", log.Single());
+    }
+
+    [Fact]
     public void Load_AfterStoreChanges_RefreshesIncrementally()
     {
         using var store = NewStore();

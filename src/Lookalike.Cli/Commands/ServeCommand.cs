@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookalike.Hosting;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Search;
 using Lookalike.Server;
 using Lookalike.Server.Http;
 using Microsoft.AspNetCore.Builder;
@@ -41,13 +42,19 @@ internal static class ServeCommand
             Description = "Let pages from this origin (e.g. https://shop.example) read the API with GET; repeatable. Default: no cross-origin access. Writes are never allowed cross-origin.",
         };
         var decodeTimeout = DecodeTimeout();
+        var index = CommonOptions.Index();
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
-            store, urls, model, apiKey, rateLimit, similarRateLimit, corsOrigins, decodeTimeout,
+            store, urls, model, index, apiKey, rateLimit, similarRateLimit, corsOrigins, decodeTimeout,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
             var limits = Limits(parse.GetValue(rateLimit), parse.GetValue(similarRateLimit), parse.GetValue(corsOrigins), parse.GetValue(decodeTimeout));
+            if (parse.GetValue(index) is { } spec)
+            {
+                _ = IndexSpec.Parse(spec); // a bad spec is a usage error now, not a failed start
+                limits += o => o.Index = spec;
+            }
             return RunAsync(parse.GetValue(store), parse.GetValue(urls)!, parse.GetValue(model), parse.GetValue(apiKey), limits, cancellationToken);
         }));
         return command;

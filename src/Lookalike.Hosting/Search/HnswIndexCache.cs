@@ -73,6 +73,22 @@ internal static class HnswIndexCache
         File.Move(headerTemp, HeaderPath(folder), overwrite: true);
     }
 
+    /// <summary>The spec the cache beside a store was built with, or null when there is no readable cache header.</summary>
+    public static Core.Search.IndexSpec? CachedSpec(string storeLocation)
+    {
+        try
+        {
+            string path = HeaderPath(Folder(storeLocation));
+            if (!File.Exists(path)) return null;
+            var header = JsonSerializer.Deserialize<Header>(File.ReadAllText(path), Json);
+            return header is null ? null : Core.Search.IndexSpec.Parse(header.Spec);
+        }
+        catch (Exception e) when (e is JsonException or IOException or Core.Errors.LookalikeException)
+        {
+            return null; // TryLoad reports what is wrong with it
+        }
+    }
+
     /// <summary>Loads the cache into <paramref name="index"/>; returns null on success, else why it cannot be used.</summary>
     public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, out Header? header)
     {

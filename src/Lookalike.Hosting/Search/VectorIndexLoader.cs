@@ -14,7 +14,8 @@ public static class VectorIndexLoader
     private const int BuildBatch = 4096;
 
     /// <param name="store">The source of truth.</param>
-    /// <param name="spec">Index to build; <see cref="IndexKind.Auto"/> picks by item count.</param>
+    /// <param name="spec">Index to build; <see cref="IndexKind.Auto"/> picks by item count, and above the threshold reuses the
+    /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it).</param>
     /// <param name="log">Receives one-line messages (cache used, rebuilt and why).</param>
     /// <param name="progress">Receives (items done, total) while building.</param>
     public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
@@ -24,6 +25,9 @@ public static class VectorIndexLoader
         var info = store.GetInfo();
         int dimension = Math.Max(info.Dimension, 1);
         var resolved = spec.Resolve(info.Items);
+        // Auto over a large store means "the HNSW it was indexed with" (index --index …), not a rebuild to the default.
+        if (spec.Kind == IndexKind.Auto && resolved.Kind == IndexKind.Hnsw && HnswIndexCache.CachedSpec(store.Location) is { Kind: IndexKind.Hnsw } cached)
+            resolved = cached;
         if (resolved.Kind == IndexKind.Exact)
         {
             var exact = new ExactVectorIndex(dimension, info.Items);
