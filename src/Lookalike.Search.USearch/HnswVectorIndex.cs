@@ -243,6 +243,22 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         finally { _lock.ExitReadLock(); }
     }
 
+    /// <summary>Many queries at once: independent graph walks spread over every core (searches share the read lock).</summary>
+    public IReadOnlyList<SearchHit>[] SearchBatch(ReadOnlySpan<float> queries, int queryCount, SearchRequest request, IReadOnlyList<ItemId?>? exclude = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfNegative(queryCount);
+        if (queries.Length != queryCount * Dimension)
+            throw new ArgumentException($"Expected {queryCount}×{Dimension} query values, got {queries.Length}.", nameof(queries));
+        if (exclude is not null && exclude.Count != queryCount)
+            throw new ArgumentException("exclude must name one item (or null) per query.", nameof(exclude));
+        var results = new IReadOnlyList<SearchHit>[queryCount];
+        float[] copy = queries.ToArray();
+        Parallel.For(0, queryCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            results[i] = Search(copy.AsSpan(i * Dimension, Dimension), exclude is null ? request : request with { Exclude = exclude[i] }));
+        return results;
+    }
+
     /// <summary>Writes the native index to <paramref name="path"/> (keys only; the caller persists the id map).</summary>
     public void SaveNative(string path)
     {
