@@ -55,6 +55,17 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
 
     public string Spec => _spec.ToString();
 
+    /// <summary>The SIMD kernel USearch uses for this index's distances ("skylake", "haswell", "serial", …), for benchmarks and diagnostics.</summary>
+    public string HardwareAcceleration
+    {
+        get
+        {
+            nint text = UsearchNative.usearch_hardware_acceleration(_index, out nint error);
+            UsearchErrors.Check(error, "hardware acceleration");
+            return Marshal.PtrToStringUTF8(text) ?? "unknown";
+        }
+    }
+
     public IndexSpec IndexSpec => _spec;
 
     public int Dimension { get; }

@@ -49,6 +49,10 @@ internal static unsafe partial class UsearchNative
     [LibraryImport(Library)]
     public static partial nuint usearch_capacity(nint index, out nint error);
 
+    /// <summary>The SIMD target USearch dispatched this index's distance kernel to (e.g. "skylake", "serial"); a static string.</summary>
+    [LibraryImport(Library)]
+    public static partial nint usearch_hardware_acceleration(nint index, out nint error);
+
     [LibraryImport(Library)]
     public static partial nuint usearch_memory_usage(nint index, out nint error);
 

@@ -37,6 +37,8 @@ public sealed record SearchBenchmarkResult
     public required double ScanGbs { get; init; }
     public required double ScanOfBandwidth { get; init; }
     public required double RssMb { get; init; }
+    /// <summary>HNSW only: the SIMD target of USearch's distance kernel for this index's dtype.</summary>
+    public string? Simd { get; init; }
     public required int Threads { get; init; }
 }
 
@@ -129,6 +131,7 @@ public static class SearchBenchmark
             ScanGbs = Math.Round(scanGbs, 2),
             ScanOfBandwidth = bandwidth > 0 ? Math.Round(scanGbs / bandwidth, 3) : 0,
             RssMb = Math.Round(Environment.WorkingSet / 1048576.0, 1),
+            Simd = (index as HnswVectorIndex)?.HardwareAcceleration,
             Threads = Environment.ProcessorCount,
         };
     }
