@@ -100,6 +100,21 @@ public static class ErrorMapping
         };
     }
 
+    /// <summary>
+    /// Writes a problem+json response from middleware that answers before any endpoint runs (rate limits, cross-site
+    /// writes), in the same shape as mapped errors: status, title, detail, <c>kind</c> and any further fields.
+    /// </summary>
+    public static Task WriteProblemAsync(HttpContext context, int status, string title, string detail, string kind,
+        params (string Name, object Value)[] extensions)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = { ["kind"] = kind } };
+        foreach (var (name, value) in extensions) problem.Extensions[name] = value;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).AsTask();
+    }
+
     private static string TitleOf(int status) => status switch
     {
         StatusCodes.Status413PayloadTooLarge => "Request too large",

@@ -77,18 +77,9 @@ internal static class ClientRateLimits
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : Math.Max(1, (int)Math.Ceiling(limit.Window.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status429TooManyRequests,
-                Title = "Too many requests",
-                Detail = $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike and recommendation queries")}; try again in {seconds} s.",
-                Extensions = { ["kind"] = "RateLimited", ["retryAfterSeconds"] = seconds },
-            },
-        });
+        await ErrorMapping.WriteProblemAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+            $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike and recommendation queries")}; try again in {seconds} s.",
+            "RateLimited", ("retryAfterSeconds", seconds));
     }
 
     /// <summary>IPv4-mapped IPv6 addresses count as their IPv4 address.</summary>

@@ -58,20 +58,10 @@ internal static class SameOriginWrites
         }
         string shown = Shown(source);
         string own = $"{context.Request.Scheme}://{context.Request.Host}";
-        context.Response.StatusCode = StatusCodes.Status403Forbidden;
-        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Cross-site write refused",
-                Detail = $"This server accepts {context.Request.Method} requests from its own page ({own}), from tools that send no Origin, " +
-                         $"or with its API key in {ApiKeyFilter.Header}; this one came from {shown}.",
-                Extensions = { ["kind"] = "CrossSiteWrite", ["subject"] = shown },
-            },
-        });
+        await ErrorMapping.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Cross-site write refused",
+            $"This server accepts {context.Request.Method} requests from its own page ({own}), from tools that send no Origin, " +
+            $"or with its API key in {ApiKeyFilter.Header}; this one came from {shown}.",
+            "CrossSiteWrite", ("subject", shown));
     }
 
     private static bool IsOwnOrigin(string origin, HttpRequest request)
