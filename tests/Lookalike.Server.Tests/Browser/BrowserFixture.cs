@@ -50,6 +50,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// A fresh browser context and page on the served app at the given viewport. Console errors (failed loads, CSP
+    /// violations, script errors; expected 4xx answers aside) and page errors are added to <paramref name="pageErrors"/>.
+    /// </summary>
+    public async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width, int height, List<string> pageErrors)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 4", StringComparison.Ordinal)) pageErrors.Add(message.Text); };
+        page.PageError += (_, error) => pageErrors.Add(error);
+        return (context, page);
+    }
+
     public async Task DisposeAsync()
     {
         if (Browser is not null) await Browser.CloseAsync();

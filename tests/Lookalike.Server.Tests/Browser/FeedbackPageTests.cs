@@ -20,7 +20,7 @@ public sealed class FeedbackPageTests(BrowserFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task LikeOnItemAndOnResultCard_ForYouStripUpdates_LikedItemsExcluded()
     {
-        var (context, page) = await OpenAsync(1280, 900);
+        var (context, page) = await fixture.OpenAsync(1280, 900, _pageErrors);
         try
         {
             string shoe = ItemsOf("shoes")[0];
@@ -75,7 +75,7 @@ public sealed class FeedbackPageTests(BrowserFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task PairPicker_Click_RecordsPreferEvent_AndAsksAgain()
     {
-        var (context, page) = await OpenAsync(1280, 900);
+        var (context, page) = await fixture.OpenAsync(1280, 900, _pageErrors);
         try
         {
             string dress = ItemsOf("dress")[0];
@@ -109,7 +109,7 @@ public sealed class FeedbackPageTests(BrowserFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task UserName_ChangesWhoseFeedbackAndSuggestions_KeptAcrossReloads()
     {
-        var (context, page) = await OpenAsync(1280, 900);
+        var (context, page) = await fixture.OpenAsync(1280, 900, _pageErrors);
         try
         {
             await page.GotoAsync("/");
@@ -139,7 +139,7 @@ public sealed class FeedbackPageTests(BrowserFixture fixture, ITestOutputHelper 
     [Fact]
     public async Task PhoneWidth390_LikeAndPair_NoSideScroll()
     {
-        var (context, page) = await OpenAsync(390, 844);
+        var (context, page) = await fixture.OpenAsync(390, 844, _pageErrors);
         try
         {
             string shirt = ItemsOf("shirt")[0];
@@ -193,20 +193,6 @@ public sealed class FeedbackPageTests(BrowserFixture fixture, ITestOutputHelper 
         return body.GetProperty("events").EnumerateArray()
             .Select(e => (e.GetProperty("kind").GetString()!, e.GetProperty("item").GetString()!, e.TryGetProperty("other", out var o) ? o.GetString() : null))
             .ToList();
-    }
-
-    private async Task<(IBrowserContext, IPage)> OpenAsync(int width, int height)
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseUrl,
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 4", StringComparison.Ordinal)) _pageErrors.Add(message.Text); };
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        return (context, page);
     }
 
     private void AssertNoPageErrors() => Assert.True(_pageErrors.Count == 0, "page errors: " + string.Join(" | ", _pageErrors));

@@ -13,7 +13,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
     private IPage _page = null!;
     private readonly List<string> _pageErrors = [];
 
-    public async Task InitializeAsync() => (_context, _page) = await OpenAsync(1280, 900);
+    public async Task InitializeAsync() => (_context, _page) = await fixture.OpenAsync(1280, 900, _pageErrors);
 
     public async Task DisposeAsync() => await _context.CloseAsync();
 
@@ -151,7 +151,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task PhoneWidth390_NoSideScroll_TwoColumns_DetailStacks()
     {
-        var (context, page) = await OpenAsync(390, 844);
+        var (context, page) = await fixture.OpenAsync(390, 844, _pageErrors);
         try
         {
             await page.GotoAsync("/");
@@ -182,21 +182,6 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
             await context.CloseAsync();
         }
         AssertNoPageErrors();
-    }
-
-    private async Task<(IBrowserContext, IPage)> OpenAsync(int width, int height)
-    {
-        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = fixture.BaseUrl,
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-        });
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        // Console errors (failed loads, CSP violations, script errors) fail the tests that check them.
-        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 4", StringComparison.Ordinal)) _pageErrors.Add(message.Text); };
-        page.PageError += (_, error) => _pageErrors.Add(error);
-        return (context, page);
     }
 
     /// <summary>Waits until the first <paramref name="count"/> images matching <paramref name="selector"/> have decoded pixels.</summary>
