@@ -27,7 +27,7 @@ namespace Lookalike.Embedding.Onnx;
 /// </remarks>
 public sealed class OnnxImageEmbedder : IImageEmbedder
 {
-    private readonly Stage[] _stages;
+    private readonly GraphStage[] _stages;
     private readonly RunOptions _runOptions;
     private readonly PixelTensorWriter _writer;
     private readonly long[] _inputShape;
@@ -71,10 +71,10 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             ? [1, 3, manifest.InputHeight, manifest.InputWidth]   // NCHW
             : [3, manifest.InputHeight, manifest.InputWidth];     // CHW
 
-        var stages = new Stage[manifest.Graphs!.Count];
+        var stages = new GraphStage[manifest.Graphs!.Count];
         try
         {
-            using SessionOptions sessionOptions = CreateSessionOptions(options, out EmbeddingDevice device, out string? deviceNote);
+            using SessionOptions sessionOptions = OnnxSessionOptions.Create(options, out EmbeddingDevice device, out string? deviceNote);
             Device = device;
             DeviceNote = deviceNote;
             // Batching: the network (last graph) is loaded once, straight from a copy with a symbolic batch axis.
@@ -83,20 +83,20 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
-                byte[]? rewritten = i == stages.Length - 1 ? LoadRewritten(path, graph.Output, batchable) : null;
+                byte[]? rewritten = i == stages.Length - 1 ? NetworkRewrite.Load(manifest, path, graph.Output, batchable) : null;
                 InferenceSession session = rewritten is not null
                     ? OrtErrors.Call(path, "load", () => new InferenceSession(rewritten, sessionOptions))
                     : OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
-                stages[i] = new Stage(path, graph.Input, graph.Output, session);
+                stages[i] = new GraphStage(path, graph.Input, graph.Output, session);
             }
-            CheckChain(stages);
+            GraphChainCheck.Check(stages, _inputShape, Dimension, manifest);
             Model = ModelFingerprint.Compute(manifest);
 
             var manifestWriter = new PixelTensorWriter(manifest);
             FoldedPreprocess? fold = null;
             if (options.FoldPreprocess && stages.Length > 1)
             {
-                Stage first = stages[0];
+                GraphStage first = stages[0];
                 fold = PreprocessFolding.TryFold(first.File, first.Session, first.InputNames[0], first.OutputNames[0], _inputShape, (rgb, tensor) => manifestWriter.Write(rgb, tensor), out string why);
                 PreprocessNote = fold is null ? $"{Path.GetFileName(first.File)} runs as a graph: {why}" : $"{Path.GetFileName(first.File)} folded into the tensor writer";
                 if (fold is not null)
@@ -110,7 +110,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             _stages = stages;
             _writer = fold is null ? manifestWriter : new PixelTensorWriter(manifest, fold);
 
-            Stage last = _stages[^1];
+            GraphStage last = _stages[^1];
             long[] declared = last.Session.OutputMetadata[last.OutputNames[0]].Dimensions.Select(d => (long)d).ToArray();
             if (BatchSize > 1 && declared.Length > 0) declared[0] = 1; // per image
             _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension, manifest.Pooling) is null ? declared : null;
@@ -118,7 +118,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         }
         catch
         {
-            foreach (Stage? stage in stages) stage?.Session.Dispose();
+            foreach (GraphStage? stage in stages) stage?.Session.Dispose();
             throw;
         }
     }
@@ -192,7 +192,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         try
         {
             _writer.Write(image.Pixels, buffers.Input, mirror);
-            Stage last = _stages[^1];
+            GraphStage last = _stages[^1];
             if (_stages.Length == 1 && buffers.Outputs is not null)
             {
                 OrtErrors.Call(last.File, "run", () => last.Session.Run(_runOptions, last.InputNames, buffers.Inputs, last.OutputNames, buffers.Outputs));
@@ -287,7 +287,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         BatchBuffers buffers = _batchBuffers.TryTake(out BatchBuffers? free) ? free : new BatchBuffers(BatchSize * _inputLength, BatchSize * outputLength);
         try
         {
-            Stage network = _stages[0];
+            GraphStage network = _stages[0];
             for (int start = 0; start < images.Count; start += BatchSize)
             {
                 int n = Math.Min(BatchSize, images.Count - start);
@@ -313,7 +313,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     {
         if (_disposed) return;
         _disposed = true;
-        foreach (Stage stage in _stages) stage.Session.Dispose();
+        foreach (GraphStage stage in _stages) stage.Session.Dispose();
         while (_buffers.TryTake(out RunBuffers? buffers)) buffers.Dispose();
         _runOptions.Dispose();
     }
@@ -325,7 +325,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         try
         {
             OrtValue current = input;
-            foreach (Stage stage in _stages)
+            foreach (GraphStage stage in _stages)
             {
                 OrtValue feed = current;
                 IDisposableReadOnlyCollection<OrtValue> next =
@@ -342,142 +342,9 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         }
     }
 
-    private void Readout(Stage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
+    private void Readout(GraphStage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
     {
         if (EmbeddingReadout.Write(output, shape, Dimension, destination, Manifest.Pooling) is { } problem)
             throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
-    }
-
-    private static SessionOptions CreateSessionOptions(OnnxEmbeddingOptions options, out EmbeddingDevice device, out string? note)
-    {
-        var sessionOptions = new SessionOptions
-        {
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = options.ParallelExecution ? options.IntraOpThreads : 1,
-            ExecutionMode = options.ParallelExecution ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = options.Optimization switch
-            {
-                GraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
-                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
-                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
-            },
-            EnableCpuMemArena = options.MemoryArena,
-        };
-        // Each session has its own pool; a spinning pool of one graph would steal cores from the next graph's run.
-        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", options.SpinWait ? "1" : "0");
-        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", options.SpinWait ? "1" : "0");
-        (device, note) = options.Device == EmbeddingDevice.Cuda ? CudaProbe.TryAppend(sessionOptions) : (EmbeddingDevice.Cpu, null);
-        return sessionOptions;
-    }
-
-    /// <summary>
-    /// The network file rewritten in memory when needed: <paramref name="output"/> exposed when it is an intermediate
-    /// tensor (a feature map for GeM/max pooling), the batch axis made symbolic when batching. Null when the file
-    /// loads as is. The file itself, and with it the model id, is not changed.
-    /// </summary>
-    private byte[]? LoadRewritten(string path, string output, bool batchable)
-    {
-        // Only a manifest that pools itself names a tensor before the network's pooling; reading 61 MB for every
-        // plain model would be waste, and a missing output is reported by CheckChain with the names the graph has.
-        if (!batchable && Manifest.Pooling.IsAverage) return null;
-        try
-        {
-            byte[] bytes = File.ReadAllBytes(path);
-            byte[]? exposed = Manifest.Pooling.IsAverage ? null : OutputExposure.Expose(bytes, output);
-            if (batchable) return BatchRewrite.SymbolicBatch(exposed ?? bytes);
-            return exposed;
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            throw OrtErrors.ModelUnavailable(path, $"Model file {path} could not be read for rewriting (batching or exposing '{output}'): {e.Message}", e);
-        }
-    }
-
-    /// <summary>A batch caller's reusable arrays; the tensors over them are made per call, since the last batch may be short.</summary>
-    private sealed class BatchBuffers(int inputLength, int outputLength)
-    {
-        public float[] Input { get; } = GC.AllocateUninitializedArray<float>(inputLength, pinned: true);
-        public float[] Output { get; } = GC.AllocateUninitializedArray<float>(outputLength, pinned: true);
-    }
-
-    /// <summary>A caller's reusable tensors: input (and output when its shape is fixed) over pinned managed arrays.</summary>
-    private sealed class RunBuffers : IDisposable
-    {
-        public RunBuffers(int inputLength, long[] inputShape, long[]? outputShape)
-        {
-            Input = new float[inputLength];
-            Inputs = [OrtValue.CreateTensorValueFromMemory(Input, inputShape)];
-            if (outputShape is not null)
-            {
-                Output = new float[checked((int)outputShape.Aggregate(1L, (a, b) => a * b))];
-                Outputs = [OrtValue.CreateTensorValueFromMemory(Output, outputShape)];
-            }
-        }
-
-        public float[] Input { get; }
-        public float[] Output { get; } = [];
-        public OrtValue[] Inputs { get; }
-        public OrtValue[]? Outputs { get; }
-
-        public void Dispose()
-        {
-            foreach (OrtValue value in Inputs) value.Dispose();
-            foreach (OrtValue value in Outputs ?? []) value.Dispose();
-        }
-    }
-
-    /// <summary>Checks names, element types and the shapes passed along the chain against the manifest.</summary>
-    private void CheckChain(Stage[] stages)
-    {
-        long[]? previousShape = _inputShape;
-        string previousWhat = $"the image tensor built from the manifest ([{string.Join(", ", _inputShape)}])";
-        foreach (Stage stage in stages)
-        {
-            IReadOnlyDictionary<string, NodeMetadata> inputs = stage.Session.InputMetadata;
-            IReadOnlyDictionary<string, NodeMetadata> outputs = stage.Session.OutputMetadata;
-            string inputName = stage.InputNames[0], outputName = stage.OutputNames[0];
-
-            if (!inputs.TryGetValue(inputName, out NodeMetadata? input))
-                throw Unavailable(stage, $"has no input named '{inputName}'; its inputs are: {Names(inputs)}");
-            if (!outputs.TryGetValue(outputName, out NodeMetadata? output))
-                throw Unavailable(stage, $"has no output named '{outputName}'; its outputs are: {Names(outputs)}");
-            if (inputs.Count > 1)
-                throw Unavailable(stage, $"needs several inputs ({Names(inputs)}); Lookalike feeds only '{inputName}'");
-            if (!input.IsTensor || input.ElementType != typeof(float))
-                throw Unavailable(stage, $"input '{inputName}' is {input.ElementDataType}; Lookalike feeds float32 tensors");
-            if (!output.IsTensor || output.ElementType != typeof(float))
-                throw Unavailable(stage, $"output '{outputName}' is {output.ElementDataType}; Lookalike reads float32 tensors");
-
-            long[] expected = input.Dimensions.Select(d => (long)d).ToArray();
-            if (previousShape is not null && !Compatible(previousShape, expected))
-                throw Unavailable(stage, $"input '{inputName}' has shape [{string.Join(", ", expected)}], which does not accept {previousWhat}");
-
-            previousShape = output.Dimensions.Select(d => (long)d).ToArray();
-            previousWhat = $"output '{outputName}' of {Path.GetFileName(stage.File)} ([{string.Join(", ", previousShape)}])";
-        }
-
-        Stage last = stages[^1];
-        if (EmbeddingReadout.Check(previousShape, Dimension, Manifest.Pooling) is { } problem)
-            throw Unavailable(last, $"output '{last.OutputNames[0]}' {problem}");
-
-        static string Names(IReadOnlyDictionary<string, NodeMetadata> metadata) =>
-            string.Join(", ", metadata.Select(m => $"'{m.Key}' [{string.Join(", ", m.Value.Dimensions)}]"));
-
-        // Dimensions ≤ 0 are symbolic (e.g. a batch axis "N") and accept anything.
-        static bool Compatible(long[] given, long[] accepted) =>
-            given.Length == accepted.Length && given.Zip(accepted).All(p => p.First <= 0 || p.Second <= 0 || p.First == p.Second);
-
-        LookalikeException Unavailable(Stage stage, string why) =>
-            OrtErrors.ModelUnavailable(stage.File, $"Model '{Manifest.Name}': graph {stage.File} {why}.");
-    }
-
-    /// <summary>One graph of the chain; its session is owned by the embedder.</summary>
-    private sealed record Stage(string File, string[] InputNames, string[] OutputNames, InferenceSession Session)
-    {
-        public Stage(string file, string input, string output, InferenceSession session)
-            : this(file, [input], [output], session)
-        {
-        }
     }
 }

@@ -197,7 +197,9 @@ public sealed class ServerCatalog : IDisposable
         public ModelId Model => inner.Model;
         public int Dimension => inner.Dimension;
         public ImageTarget Target => inner.Target;
+        public int BatchSize => inner.BatchSize;
         public void Embed(DecodedImage image, Span<float> destination) => inner.Embed(image, destination);
+        public void EmbedBatch(IReadOnlyList<DecodedImage> images, Span<float> destination) => inner.EmbedBatch(images, destination);
         public void Dispose() { }
     }
 }

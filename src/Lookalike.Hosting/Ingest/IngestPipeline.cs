@@ -5,7 +5,6 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
-using Lookalike.Embedding.Onnx;
 
 namespace Lookalike.Hosting.Ingest;
 
@@ -210,10 +209,9 @@ public sealed class IngestPipeline
         var decodersDone = Task.WhenAll(decoders).ContinueWith(t => decodedChannel.Writer.TryComplete(t.Exception), TaskScheduler.Default);
 
         // Stage 3: embed. One worker per core with a single-threaded embedder, or one worker with a multi-threaded one.
-        // An embedder that batches gets up to its batch size of the images already waiting (never waits for more).
+        // The embedder gets up to its batch size of the images already waiting (never waits for more).
         int embedWorkers = Math.Max(1, _options.EmbedWorkers);
-        var batching = _embedder as OnnxImageEmbedder;
-        int batchSize = batching?.BatchSize ?? 1;
+        int batchSize = Math.Max(1, _embedder.BatchSize);
         var embedders = Enumerable.Range(0, embedWorkers).Select(i => Dedicated($"lookalike-embed-{i}", () =>
         {
             var items = new List<DecodedItem>(batchSize);
@@ -224,13 +222,13 @@ public sealed class IngestPipeline
                 if (items.Count == 0) continue;
                 var vectors = new float[items.Count * _embedder.Dimension];
                 bool batched = false;
-                if (items.Count > 1 && batching is not null)
+                if (items.Count > 1)
                 {
                     images.Clear();
                     images.AddRange(items.Select(d => d.Image));
                     try
                     {
-                        batching.EmbedBatch(images, vectors);
+                        _embedder.EmbedBatch(images, vectors);
                         batched = true;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)

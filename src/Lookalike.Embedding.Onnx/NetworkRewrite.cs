@@ -1,0 +1,31 @@
+using Lookalike.Core.Embedding;
+using Lookalike.Embedding.Onnx.Graphs;
+
+namespace Lookalike.Embedding.Onnx;
+
+/// <summary>Loads the network graph, rewritten in memory when the manifest pools itself or batching is on.</summary>
+internal static class NetworkRewrite
+{
+    /// <summary>
+    /// The network file rewritten in memory when needed: <paramref name="output"/> exposed when it is an intermediate
+    /// tensor (a feature map for GeM/max pooling), the batch axis made symbolic when batching. Null when the file
+    /// loads as is. The file itself, and with it the model id, is not changed.
+    /// </summary>
+    public static byte[]? Load(ModelManifest manifest, string path, string output, bool batchable)
+    {
+        // Only a manifest that pools itself names a tensor before the network's pooling; reading 61 MB for every
+        // plain model would be waste, and a missing output is reported by CheckChain with the names the graph has.
+        if (!batchable && manifest.Pooling.IsAverage) return null;
+        try
+        {
+            byte[] bytes = File.ReadAllBytes(path);
+            byte[]? exposed = manifest.Pooling.IsAverage ? null : OutputExposure.Expose(bytes, output);
+            if (batchable) return BatchRewrite.SymbolicBatch(exposed ?? bytes);
+            return exposed;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw OrtErrors.ModelUnavailable(path, $"Model file {path} could not be read for rewriting (batching or exposing '{output}'): {e.Message}", e);
+        }
+    }
+}
