@@ -1,3 +1,4 @@
+using Lookalike.Core.Embedding;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Lookalike.Embedding.Onnx;

@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Feedback;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting.Reliability;
@@ -9,13 +10,22 @@ using Lookalike.Storage.Sqlite;
 
 namespace Lookalike.Hosting;
 
-/// <summary>The one place that picks implementations for the core contracts.</summary>
+/// <summary>
+/// The one place that picks implementations for the core contracts: it hands out <see cref="ICatalogStore"/>,
+/// <see cref="IFeedbackStore"/>, <see cref="IImageDecoder"/> and <see cref="IImageEmbedder"/>, never the adapter types.
+/// </summary>
 public static class LookalikeComponents
 {
     /// <summary>The built-in model name used when none is given.</summary>
     public const string DefaultModel = "resnet18";
 
-    public static SqliteCatalogStore OpenStore(string directory, bool create) => SqliteCatalogStore.Open(directory, create);
+    /// <summary>Opens (or with <paramref name="create"/> creates) the catalog in <paramref name="directory"/>.</summary>
+    /// <exception cref="LookalikeException">NotFound, StoreCorrupt or StoreUnavailable, naming the folder.</exception>
+    public static ICatalogStore OpenStore(string directory, bool create) => SqliteCatalogStore.Open(directory, create);
+
+    /// <summary>Opens the feedback side of the store in <paramref name="directory"/> (the same database file).</summary>
+    /// <exception cref="LookalikeException">NotFound, StoreUnavailable (a read-only store without the feedback schema) or StoreCorrupt.</exception>
+    public static IFeedbackStore OpenFeedback(string directory) => SqliteFeedbackStore.Open(directory);
 
     /// <remarks>With a positive <see cref="ImageDecoderOptions.DecodeTimeout"/> (the default) every call is time-limited (<see cref="TimeLimitedImageDecoder"/>).</remarks>
     public static IImageDecoder CreateDecoder(ImageDecoderOptions? options = null)

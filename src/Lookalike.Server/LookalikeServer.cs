@@ -1,23 +1,17 @@
-using Lookalike.Core.Embedding;
-using Lookalike.Hosting;
-using Lookalike.Server.Endpoints;
-using Lookalike.Server.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Options;
-
 namespace Lookalike.Server;
 
 /// <summary>
-/// The server's table of contents: what is registered, which middleware runs in which order, which endpoints exist.
-/// <c>Program.cs</c> and <c>lookalike serve</c> both build the app here.
+/// The stand-alone server: <c>Program.cs</c> and <c>lookalike serve</c> both build the app here. What is registered, which
+/// middleware runs in which order and which endpoints exist is in <see cref="LookalikeServiceCollectionExtensions"/>, which an
+/// app of one's own uses the same way (<c>samples/HostedLookalike</c>).
 /// </summary>
 public static class LookalikeServer
 {
-    /// <summary>Builds the app; <paramref name="configure"/> runs after configuration binding (command-line options win).</summary>
+    /// <summary>
+    /// Builds the stand-alone app: <see cref="LookalikeServiceCollectionExtensions.AddLookalike"/>, loopback URLs and quiet request
+    /// logs, then <see cref="LookalikeServiceCollectionExtensions.MapLookalike"/>. <paramref name="configure"/> runs after
+    /// configuration binding (command-line options win).
+    /// </summary>
     /// <param name="args">Host arguments, e.g. <c>--urls http://127.0.0.1:5000</c>.</param>
     /// <param name="configure">Overrides of the bound options.</param>
     /// <param name="contentRoot">Content root; null: the current directory.</param>
@@ -26,47 +20,7 @@ public static class LookalikeServer
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var services = builder.Services;
 
-        // Options: section "Lookalike", then the caller's overrides, then range checks (a bad value stops the start).
-        services.AddOptions<LookalikeServerOptions>()
-            .Bind(builder.Configuration.GetSection(LookalikeServerOptions.Section))
-            .Configure(o => configure?.Invoke(o))
-            .Validate(o => { o.Validate(); return true; })
-            .ValidateOnStart();
-
-        // The one model session and the one loaded catalog of this process.
-        services.TryAddSingleton<IImageEmbedder>(sp => LookalikeComponents.CreateEmbedder(sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value.Model));
-        services.AddSingleton<ServerCatalog>();
-        services.AddHostedService<CatalogLoader>();
-
-        // Errors: one mapping (ErrorMapping), problem+json everywhere, binding failures as exceptions so they are named.
-        services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorMapping.AddDefaultDetail);
-        services.AddExceptionHandler<ProblemExceptionHandler>();
-        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-
-        // Limits: body size from MaxUploadBytes, small form fields, request time.
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LookalikeServerOptions>>((kestrel, o) =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = o.Value.MaxUploadBytes + ImageUpload.MultipartAllowance;
-        });
-        services.AddOptions<FormOptions>().Configure<IOptions<LookalikeServerOptions>>((form, o) =>
-        {
-            form.MultipartBodyLengthLimit = o.Value.MaxUploadBytes + ImageUpload.MultipartAllowance;
-            form.ValueLengthLimit = 64 * 1024;
-            form.ValueCountLimit = 64;
-        });
-        services.AddRequestTimeouts();
-        services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<LookalikeServerOptions>>((timeouts, o) =>
-        {
-            if (o.Value.RequestTimeoutSeconds > 0)
-                timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(o.Value.RequestTimeoutSeconds) };
-        });
-
-        // Per-client rate limits on uploads and look-alike queries; cross-origin reads only for listed origins.
-        services.AddClientRateLimits();
-        services.AddReadOnlyCors();
-
-        services.AddOpenApi();
+        services.AddLookalike(configure);
 
         // One log line per request would cost more than answering it; the "Logging" section can turn them back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
@@ -77,33 +31,7 @@ public static class LookalikeServer
 
         var app = builder.Build();
 
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.Use(SecurityHeaders);
-        app.UseRequestTimeouts();
-        app.UseReadOnlyCors();
-        app.UseSameOriginWrites();   // writes from other sites' pages: 403 unless they carry the API key
-        app.UseRateLimiter();
-        var page = new EmbeddedFileProvider(typeof(LookalikeServer).Assembly, "Lookalike.Server.wwwroot");
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = page });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = page });
-
-        app.MapOpenApi();            // /openapi/v1.json
-        app.MapHealthEndpoints();    // /health, /ready, /api/info
-        app.MapItemsEndpoints();     // /api/items... (…/also: bought together + looks like)
-        app.MapSearchEndpoints();    // /api/search
-        app.MapUsersEndpoints();     // /api/users/{user}/feedback|recommendations|pair
+        app.MapLookalike();
         return app;
-    }
-
-    /// <summary>Headers for every response: the page loads only its own files; nothing is sniffed or framed.</summary>
-    private static Task SecurityHeaders(HttpContext context, Func<Task> next)
-    {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-        return next();
     }
 }

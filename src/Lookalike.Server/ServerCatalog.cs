@@ -7,7 +7,6 @@ using Lookalike.Hosting;
 using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
-using Lookalike.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server;
@@ -25,11 +24,8 @@ public sealed class ServerCatalog : IDisposable
     private readonly ILogger<ServerCatalog> _logger;
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
-    private readonly Lock _recommendationsLock = new();
-    private (SqliteFeedbackStore Feedback, RecommendationService Service)? _recommendations;
-    private bool _disposed;
 
-    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
+    private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails);
 
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
@@ -54,9 +50,9 @@ public sealed class ServerCatalog : IDisposable
     public bool WritesNeedApiKey => !string.IsNullOrEmpty(_options.ApiKey);
 
     /// <summary>True once the store is open, its vectors are in the index and the model is loaded.</summary>
-    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Query.IsModelLoaded;
+    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Store.Query.IsModelLoaded;
 
-    public QueryService Query => _loaded.Value.Query;
+    public QueryService Query => _loaded.Value.Store.Query;
 
     public UploadedItems Uploads => _loaded.Value.Uploads;
 
@@ -67,7 +63,7 @@ public sealed class ServerCatalog : IDisposable
     /// event, which a server that only answers look-alikes need not pay for). A failed open is retried on the next call.
     /// </summary>
     /// <exception cref="LookalikeException">StoreUnavailable (e.g. a read-only store without the feedback schema) or StoreCorrupt.</exception>
-    public RecommendationService Recommendations => OpenRecommendations().Service;
+    public RecommendationService Recommendations => OpenRecommendations();
 
     /// <summary>
     /// Opens <see cref="Recommendations"/> on a pool thread, so the first person to ask does not wait for the engine to be
@@ -86,7 +82,14 @@ public sealed class ServerCatalog : IDisposable
     });
 
     /// <summary>The feedback side of the store (read a user's events); opened with <see cref="Recommendations"/>.</summary>
-    public Core.Feedback.IFeedbackStore Feedback => OpenRecommendations().Feedback;
+    public Core.Feedback.IFeedbackStore Feedback
+    {
+        get
+        {
+            _ = OpenRecommendations();
+            return _loaded.Value.Store.Feedback;
+        }
+    }
 
     /// <summary>Opens the store and loads the index and the model now; idempotent.</summary>
     /// <exception cref="LookalikeException">NotFound, StoreCorrupt, ModelUnavailable or ModelMismatch.</exception>
@@ -112,57 +115,42 @@ public sealed class ServerCatalog : IDisposable
 
     public void Dispose()
     {
-        lock (_recommendationsLock)
-        {
-            _disposed = true;
-            if (_recommendations is { } r)
-            {
-                r.Service.Dispose();
-                r.Feedback.Dispose();
-                _recommendations = null;
-            }
-        }
-        if (_loaded.IsValueCreated)
-        {
-            _loaded.Value.Query.Dispose();
-            _loaded.Value.Store.Dispose();
-        }
+        if (_loaded.IsValueCreated) _loaded.Value.Store.Dispose();
         _imageJobs.Dispose();
     }
 
-    private (SqliteFeedbackStore Feedback, RecommendationService Service) OpenRecommendations()
+    private RecommendationService OpenRecommendations()
     {
-        lock (_recommendationsLock)
-        {
-            if (_recommendations is { } open) return open;
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var loaded = _loaded.Value;
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            var feedback = SqliteFeedbackStore.Open(StorePath);
-            try
-            {
-                var service = RecommendationService.Open(loaded.Store, loaded.Query, feedback);
-                _logger.LogInformation("Loaded {Events} feedback events for recommendations in {Milliseconds} ms",
-                    service.Engine.Size.Events, clock.ElapsedMilliseconds);
-                _recommendations = (feedback, service);
-                return (feedback, service);
-            }
-            catch
-            {
-                feedback.Dispose();
-                throw;
-            }
-        }
+        var store = _loaded.Value.Store;
+        if (store.AreRecommendationsLoaded) return store.Recommendations;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var service = store.Recommendations;
+        _logger.LogInformation("Loaded {Events} feedback events for recommendations in {Milliseconds} ms",
+            service.Engine.Size.Events, clock.ElapsedMilliseconds);
+        return service;
     }
 
     private Loaded Load()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        string location = StorePath;
-        var store = LookalikeComponents.OpenStore(location, create: false);
+        // Uploads are hostile until proven otherwise: tighter limits than for indexing a folder one trusts.
+        var decodeTimeout = TimeSpan.FromSeconds(_options.DecodeTimeoutSeconds);
+        var uploadDecoder = _createDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels, DecodeTimeout = decodeTimeout });
+        var store = LookalikeStore.Open(new LookalikeStoreOptions
+        {
+            Store = _options.Store,
+            SharedEmbedder = _embedder,
+            Decoder = uploadDecoder,
+            Query = new QueryOptions
+            {
+                Index = string.IsNullOrWhiteSpace(_options.Index) ? IndexSpec.Auto : IndexSpec.Parse(_options.Index),
+                Log = message => _logger.LogInformation("{Message}", message),
+            },
+        });
         try
         {
-            if (store.Model is { } model && model != _embedder.Model)
+            string location = store.Location;
+            if (store.Catalog.Model is { } model && model != _embedder.Model)
             {
                 // A model we could compute is a misconfiguration; imported vectors are served by id without photo search.
                 if (LookalikeComponents.CanCompute(model))
@@ -172,35 +160,18 @@ public sealed class ServerCatalog : IDisposable
                 _logger.LogWarning("Store {Store} holds imported vectors of model '{Model}', which this server cannot compute: look-alikes by item id and recommendations work; photo search and uploads answer 409 (model mismatch).",
                     location, model);
             }
-            // Uploads are hostile until proven otherwise: tighter limits than for indexing a folder one trusts.
-            var decodeTimeout = TimeSpan.FromSeconds(_options.DecodeTimeoutSeconds);
-            var uploadDecoder = _createDecoder(new ImageDecoderOptions { MaxFileBytes = _options.MaxUploadBytes, MaxPixels = _options.MaxImagePixels, DecodeTimeout = decodeTimeout });
-            var indexSpec = string.IsNullOrWhiteSpace(_options.Index) ? IndexSpec.Auto : IndexSpec.Parse(_options.Index);
-            var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder),
-                new QueryOptions { Index = indexSpec, Log = message => _logger.LogInformation("{Message}", message) });
+            var query = store.Query;
             _ = query.QueryModel; // load the model session now, not on the first upload
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, query, new UploadedItems(query, location), thumbnails);
+            return new Loaded(store, new UploadedItems(query, location), thumbnails);
         }
         catch
         {
             store.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Lends the container's embedder to the query service without handing over its disposal.</summary>
-    private sealed class BorrowedEmbedder(IImageEmbedder inner) : IImageEmbedder
-    {
-        public ModelId Model => inner.Model;
-        public int Dimension => inner.Dimension;
-        public ImageTarget Target => inner.Target;
-        public int BatchSize => inner.BatchSize;
-        public void Embed(DecodedImage image, Span<float> destination) => inner.Embed(image, destination);
-        public void EmbedBatch(IReadOnlyList<DecodedImage> images, Span<float> destination) => inner.EmbedBatch(images, destination);
-        public void Dispose() { }
     }
 }
 

@@ -1,3 +1,4 @@
+using Lookalike.Core.Embedding;
 using System.Numerics.Tensors;
 using Lookalike.Core.Errors;
 using Lookalike.Embedding.Onnx.Graphs;

@@ -1,3 +1,4 @@
+using Lookalike.Core.Embedding;
 namespace Lookalike.Embedding.Onnx.Tests;
 
 /// <summary>Speed settings never change what is computed beyond float reassociation, nor the model id.</summary>

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
@@ -30,14 +31,14 @@ internal static class BenchEmbedCommand
         var images = new Option<string>("--images") { Description = "Folder of photos (searched recursively), e.g. ../shared/datasets/products/images.", Required = true };
         var model = CommonOptions.Model();
         var json = CommonOptions.Json();
-        var threads = IndexCommand.Threads();
-        var device = IndexCommand.Device();
+        var threads = CommonOptions.Threads();
+        var device = CommonOptions.Device();
         var seconds = new Option<double>("--seconds") { Description = "Seconds per raw-model configuration (default 10).", DefaultValueFactory = _ => 10 };
         var skipEndToEnd = new Option<bool>("--no-end-to-end") { Description = "Skip indexing the folder (raw model and reference only)." };
         var torch = new Option<string?>("--torch") { Description = "Path of torch_resnet18.py (default: ../shared/bench/ above the current folder or the program); 'none' skips the reference." };
         var torchBudget = new Option<double>("--torch-seconds") { Description = "Seconds per PyTorch configuration (default 5).", DefaultValueFactory = _ => 5 };
-        var precision = IndexCommand.Precision();
-        var batch = IndexCommand.Batch();
+        var precision = CommonOptions.Precision();
+        var batch = CommonOptions.Batch();
         var calibrate = new Option<string?>("--calibrate")
         {
             Description = "Instead of benchmarking: measure int8 activation ranges of the fp32 model on up to 256 photos of --images and write them to this file (how resnet18-int8.calibration.json is made).",
@@ -55,7 +56,7 @@ internal static class BenchEmbedCommand
             }
             var settings = new Settings(
                 Path.GetFullPath(parse.GetValue(images)!), parse.GetValue(model),
-                new IndexCommand.EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
+                new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
                 parse.GetValue(seconds), !parse.GetValue(skipEndToEnd), parse.GetValue(torch), parse.GetValue(torchBudget), parse.GetValue(json));
             if (!Directory.Exists(settings.Images)) throw LookalikeException.NotFound(settings.Images, $"Folder not found: {settings.Images}");
             if (settings.Seconds is <= 0 or > 3600) throw new LookalikeException(LookalikeErrorKind.InvalidArgument, "--seconds must be in (0, 3600].", "--seconds");
@@ -65,7 +66,7 @@ internal static class BenchEmbedCommand
         return command;
     }
 
-    private sealed record Settings(string Images, string? Model, IndexCommand.EmbedderChoice Choice, double Seconds, bool EndToEnd,
+    private sealed record Settings(string Images, string? Model, EmbedderChoice Choice, double Seconds, bool EndToEnd,
         string? Torch, double TorchSeconds, bool Json)
     {
         public int Threads => Choice.Threads > 0 ? Choice.Threads : Environment.ProcessorCount;
@@ -88,7 +89,7 @@ internal static class BenchEmbedCommand
 
         var decoder = LookalikeComponents.CreateDecoder();
         DecodedImage[] decoded;
-        using (var probe = s.Choice.Create(s.Model))
+        using (var probe = Create(s.Choice, s.Model))
             decoded = LoadImages(s.Images, decoder, probe.Target);
 
         Emit(DecodeOnly(s.Images, decoder, decoded[0].Width, decoded[0].Height, s.Seconds / 2, cancellationToken));
@@ -98,11 +99,11 @@ internal static class BenchEmbedCommand
             Emit(Raw("raw_latency", latency, decoded, callers: 1, s.Seconds, cancellationToken));
 
         // Throughput: one single-threaded call per core, one image per call, then batched (the indexing setting).
-        using (var throughput = (s.Choice with { BatchSize = 1 }).Create(s.Model))
+        using (var throughput = Create(s.Choice with { BatchSize = 1 }, s.Model))
             Emit(Raw("raw_throughput", throughput, decoded, callers: s.Threads, s.Seconds, cancellationToken));
         if (s.Choice.EffectiveBatch > 1)
         {
-            using var batched = s.Choice.Create(s.Model);
+            using var batched = Create(s.Choice, s.Model);
             Emit(Raw("raw_throughput", batched, decoded, callers: s.Threads, s.Seconds, cancellationToken));
         }
 
@@ -146,6 +147,11 @@ internal static class BenchEmbedCommand
         .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
         .Order(StringComparer.Ordinal);
 
+    /// <summary>The embedder an index run with <paramref name="choice"/> uses, as the ONNX type (the bench reads its options).</summary>
+    private static OnnxImageEmbedder Create(EmbedderChoice choice, string? model) =>
+        new(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, choice.Precision),
+            OnnxEmbeddingOptions.ForThroughput() with { Device = choice.Device, BatchSize = choice.EffectiveBatch });
+
     private static string ModelName(Settings s) => string.IsNullOrWhiteSpace(s.Model) ? LookalikeComponents.DefaultModel : s.Model;
 
     private static async Task<string> EndToEndAsync(Settings s, Action<JsonObject> emit, CancellationToken cancellationToken)
@@ -159,12 +165,12 @@ internal static class BenchEmbedCommand
             IngestSummary summary;
             string model;
             using (var store = LookalikeComponents.OpenStore(storeDirectory, create: true))
-            using (var embedder = s.Choice.Create(s.Model))
+            using (var embedder = s.Choice.Create(s.Model, out string described, out _))
             {
                 model = embedder.Model.Value;
                 var decoderOptions = new ImageDecoderOptions();
                 var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, s.Choice.IngestOptions(), decoderOptions);
-                Console.Error.WriteLine($"end to end: indexing {s.Images} with {s.Choice.Describe(embedder)} …");
+                Console.Error.WriteLine($"end to end: indexing {s.Images} with {described} …");
                 summary = await pipeline.RunAsync(new IngestRequest(s.Images), progress: null, cancellationToken);
             }
             double wall = clock.Elapsed.TotalSeconds;

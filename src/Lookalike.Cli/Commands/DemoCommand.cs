@@ -3,6 +3,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Ingest;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -29,25 +30,26 @@ internal static class DemoCommand
         {
             string folder = parse.GetValue(samples) ?? FindSamples();
             string labels = Path.Combine(folder, "labels.csv");
-            var summary = await IndexCommand.RunAsync(folder, parse.GetValue(store), null, File.Exists(labels) ? labels : null, prune: true, cancellationToken);
-            IndexCommand.PrintSummary(summary);
+            var job = new IndexJob { Store = parse.GetValue(store), Folder = folder, Labels = File.Exists(labels) ? labels : null, Prune = true };
+            var indexed = await IndexCommand.RunAsync(job, cancellationToken);
+            IndexCommand.PrintSummary(indexed.Ingest!);
 
-            using (var context = QueryContext.Open(parse.GetValue(store), null))
+            using (var opened = CliStore.Open(parse.GetValue(store)))
             {
                 // One query per class, the first item of each in id order: deterministic and covers the catalog.
-                var perClass = context.Store.ReadAll(withVectors: false)
+                var perClass = opened.Catalog.ReadAll(withVectors: false)
                     .GroupBy(i => i.Metadata.TryGetValue("class", out var c) ? c : "")
                     .OrderBy(g => g.Key, StringComparer.Ordinal)
                     .Select(g => g.First().Id)
                     .ToList();
-                var results = perClass.Select(id => context.Service.SimilarToItem(id, 5)).ToList();
+                var results = perClass.Select(id => opened.Query.SimilarToItem(id, 5)).ToList();
                 foreach (var result in results.Take(3))
                 {
                     ResultTable.Write(result);
                     Terminal.Out.WriteLine();
                 }
                 string report = Path.GetFullPath(parse.GetValue(output)!);
-                await ReportCommand.WriteAsync(report, results, context.Store.Location, cancellationToken);
+                await ReportCommand.WriteAsync(report, results, opened.Location, cancellationToken);
                 await Console.Error.WriteLineAsync($"wrote {report} ({results.Count} queries, one per class)");
             } // closed before serving: the server opens the store itself
             if (parse.GetValue(noServe)) return CommandRunner.Ok;

@@ -49,7 +49,8 @@ internal static class EvalCommand
                 Rerank = parse.GetValue(rerank) is { } spec ? KReciprocalSpec.Parse(spec) : null,
                 Rocchio = parse.GetValue(rocchio),
             };
-            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var catalog = opened.Catalog;
             Console.Error.WriteLine($"reading {catalog.Location}");
             var items = catalog.ReadAll(withVectors: true).ToList();
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");

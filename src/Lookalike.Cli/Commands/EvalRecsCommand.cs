@@ -4,7 +4,6 @@ using Lookalike.Cli.Output;
 using Lookalike.Core.Evaluation;
 using Lookalike.Core.Recommendations;
 using Lookalike.Hosting.Recommendations;
-using Lookalike.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -28,9 +27,8 @@ internal static class EvalRecsCommand
             var spec = SplitSpec.Parse(parse.GetValue(split));
             int cutoff = parse.GetValue(k);
             if (cutoff is < 1 or > 1000) throw Core.Errors.LookalikeException.InvalidArgument("k", $"k must be between 1 and 1000; got {cutoff}.");
-            using var context = QueryContext.Open(parse.GetValue(store), model: null);
-            using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            var report = RecommendationEvaluator.Run(context.Service.Index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), new SyncProgress(m => Console.Error.WriteLine(m)));
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var report = RecommendationEvaluator.Run(opened.Query.Index, opened.Feedback, spec, cutoff, Options(parse.GetValue(similarity)), new SyncProgress(m => Console.Error.WriteLine(m)));
             Console.Error.WriteLine(report.LeakageNote);
             if (parse.GetValue(json))
             {

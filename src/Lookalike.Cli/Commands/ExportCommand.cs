@@ -17,9 +17,9 @@ internal static class ExportCommand
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
-            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
+            using var opened = CliStore.Open(parse.GetValue(store));
             string path = Path.GetFullPath(parse.GetValue(output)!);
-            var (rows, dimension) = VectorExporter.Export(catalog, path);
+            var (rows, dimension) = VectorExporter.Export(opened.Catalog, path);
             await Console.Error.WriteLineAsync($"wrote {rows}×{dimension} float32 to {path} and ids to {VectorExporter.IdsPathFor(path)}");
             return CommandRunner.Ok;
         }));

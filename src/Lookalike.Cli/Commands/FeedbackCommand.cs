@@ -6,7 +6,6 @@ using Lookalike.Core.Evaluation;
 using Lookalike.Core.Feedback;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Recommendations;
-using Lookalike.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -66,11 +65,9 @@ internal static class FeedbackCommand
                 ContextColumn = parse.GetValue(context),
                 Items = new ItemMapping { Format = parse.GetValue(itemFormat), MetadataColumn = parse.GetValue(itemColumn) },
             };
-            string directory = StoreLocation.Resolve(parse.GetValue(store));
-            using var catalog = LookalikeComponents.OpenStore(directory, create: false);
-            using var feedback = SqliteFeedbackStore.Open(directory);
-            var resolver = new ItemResolver(catalog.ReadAll(withVectors: false), options.Items);
-            var result = FeedbackCsvImporter.Import(parse.GetValue(file)!, options, feedback, resolver, cancellationToken: cancellationToken);
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var resolver = new ItemResolver(opened.Catalog.ReadAll(withVectors: false), options.Items);
+            var result = FeedbackCsvImporter.Import(parse.GetValue(file)!, options, opened.Feedback, resolver, cancellationToken: cancellationToken);
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteLine(new
@@ -155,13 +152,11 @@ internal static class FeedbackCommand
             if (inputs.Count == 0)
                 throw LookalikeException.InvalidArgument("feedback", "Nothing to record: give --like, --dislike, --rate, --prefer/--over, --rank, --favorite, --purchase, --view or --search/--clicked.");
 
-            string directory = StoreLocation.Resolve(parse.GetValue(store));
-            using var catalog = LookalikeComponents.OpenStore(directory, create: false);
-            using var feedback = SqliteFeedbackStore.Open(directory);
-            var resolver = new ItemResolver(catalog.ReadAll(withVectors: false));
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var resolver = new ItemResolver(opened.Catalog.ReadAll(withVectors: false));
             var now = TimeProvider.System.GetUtcNow();
             var events = inputs.SelectMany(i => i.ToEvents(who, resolver, now)).ToList();
-            int stored = feedback.Add(events);
+            int stored = opened.Feedback.Add(events);
             if (parse.GetValue(json))
                 JsonOutput.WriteLine(new { user = who.Value, stored, events = events.Select(e => new { kind = FeedbackKinds.Name(e.Kind), item = e.Item.Value, other = e.Other?.Value, value = e.Value, context = e.Context, time = e.Time }) });
             else
@@ -178,8 +173,8 @@ internal static class FeedbackCommand
         var command = new Command("info", "Show how much feedback the store holds, and the hybrid weights.") { store, json };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
-            string directory = StoreLocation.Resolve(parse.GetValue(store));
-            using var feedback = SqliteFeedbackStore.Open(directory);
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var feedback = opened.Feedback;
             var stats = feedback.GetStats();
             var weights = feedback.LoadHybridWeights();
             if (parse.GetValue(json))
@@ -214,10 +209,8 @@ internal static class FeedbackCommand
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             var spec = SplitSpec.Parse(parse.GetValue(split));
-            using var context = QueryContext.Open(parse.GetValue(store), model: null);
-            using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            using var service = RecommendationService.Open(context.Store, context.Service, feedback);
-            var result = service.TuneWeights(spec, parse.GetValue(k));
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var result = opened.Recommendations.TuneWeights(spec, parse.GetValue(k));
             if (parse.GetValue(json))
                 JsonOutput.WriteLine(new { weights = result.Weights.ToString(), origin = result.Weights.Origin, ndcg = result.Ndcg, hit_rate = result.HitRate, users = result.Users, combinations = result.Combinations, resamples = result.Resamples });
             else

@@ -19,7 +19,8 @@ internal static class InfoCommand
         var command = new Command("info", "Show item count, model, dimension and size of a store.") { store, json };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
-            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
+            using var opened = CliStore.Open(parse.GetValue(store));
+            var catalog = opened.Catalog;
             var info = catalog.GetInfo();
             var cache = IndexCacheInfo.Read(catalog.Location);
             // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.

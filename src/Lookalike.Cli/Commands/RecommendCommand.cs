@@ -6,7 +6,6 @@ using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Recommendations;
-using Lookalike.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -54,9 +53,8 @@ internal static class RecommendCommand
                 DuplicateThreshold = parse.GetValue(collapse),
                 IncludeSeen = parse.GetValue(includeSeen),
             };
-            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
-            using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            using var service = RecommendationService.Open(context.Store, context.Service, feedback, EvalRecsCommand.Options(parse.GetValue(similarity)));
+            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), recommender: EvalRecsCommand.Options(parse.GetValue(similarity)));
+            var service = opened.Recommendations;
             if (page is not null)
             {
                 var also = service.Also(page, options.K, options.Where);

@@ -23,10 +23,10 @@ internal static class ReportCommand
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
-            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model));
-            var results = parse.GetValue(queries)!.Select(q => context.Service.Similar(q, parse.GetValue(k), filter)).ToList();
+            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model));
+            var results = parse.GetValue(queries)!.Select(q => opened.Query.Similar(q, parse.GetValue(k), filter)).ToList();
             string path = Path.GetFullPath(parse.GetValue(output)!);
-            await WriteAsync(path, results, context.Store.Location, cancellationToken);
+            await WriteAsync(path, results, opened.Location, cancellationToken);
             await Console.Error.WriteLineAsync($"wrote {path}");
             return CommandRunner.Ok;
         }));

@@ -41,7 +41,7 @@ internal static class ServeCommand
         {
             Description = "Let pages from this origin (e.g. https://shop.example) read the API with GET; repeatable. Default: no cross-origin access. Writes are never allowed cross-origin.",
         };
-        var decodeTimeout = DecodeTimeout();
+        var decodeTimeout = CommonOptions.DecodeTimeout();
         var index = CommonOptions.Index();
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
@@ -60,28 +60,13 @@ internal static class ServeCommand
         return command;
     }
 
-    /// <summary><c>--decode-timeout SECONDS</c>, shared with <c>index</c>.</summary>
-    public static Option<int?> DecodeTimeout() => new("--decode-timeout")
-    {
-        Description = "Longest time one image may take to decode, in seconds; longer is a per-file failure (index) or a 422 (serve). 0 disables (default 30).",
-    };
-
-    /// <summary>The decode limit <c>--decode-timeout</c> asks for; null: the default.</summary>
-    /// <exception cref="LookalikeException">InvalidArgument when negative or over a day.</exception>
-    public static TimeSpan? DecodeTimeoutOf(int? seconds) => seconds switch
-    {
-        null => null,
-        < 0 or > 86_400 => throw LookalikeException.InvalidArgument("--decode-timeout", $"--decode-timeout must be 0–86400 seconds (0 disables); got {seconds}."),
-        _ => TimeSpan.FromSeconds(seconds.Value),
-    };
-
     /// <summary>Checks the limit flags now (a bad value is a usage error naming the flag) and returns what they override.</summary>
     private static Action<LookalikeServerOptions> Limits(string? rateLimit, string? similarRateLimit, string[]? corsOrigins, int? decodeTimeout)
     {
         if (rateLimit is not null) _ = RateLimit.Parse(rateLimit, "--rate-limit");
         if (similarRateLimit is not null) _ = RateLimit.Parse(similarRateLimit, "--similar-rate-limit");
         foreach (string origin in corsOrigins ?? []) CorsPolicies.CheckOrigin(origin, "--cors-origin");
-        var timeout = DecodeTimeoutOf(decodeTimeout);
+        var timeout = CommonOptions.DecodeTimeoutOf(decodeTimeout);
         return o =>
         {
             // Given flags win; otherwise the Lookalike__* configuration (or the default) stays.

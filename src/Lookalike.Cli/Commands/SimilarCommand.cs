@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
+using Lookalike.Hosting;
 
 namespace Lookalike.Cli.Commands;
 
@@ -34,20 +35,20 @@ internal static class SimilarCommand
             if ((single is null) == (batchFile is null))
                 throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
-            using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index), parse.GetValue(rerank));
+            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index), parse.GetValue(rerank));
             if (single is not null)
             {
-                var result = context.Service.Similar(single, parse.GetValue(k), filter);
+                var result = opened.Query.Similar(single, parse.GetValue(k), filter);
                 if (parse.GetValue(json)) JsonOutput.WriteLine(result);
                 else ResultTable.Write(result);
                 return CommandRunner.Ok;
             }
-            return await RunBatchAsync(context, batchFile!, parse.GetValue(k), filter, parse.GetValue(json), cancellationToken);
+            return await RunBatchAsync(opened, batchFile!, parse.GetValue(k), filter, parse.GetValue(json), cancellationToken);
         }));
         return command;
     }
 
-    private static async Task<int> RunBatchAsync(QueryContext context, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunBatchAsync(LookalikeStore opened, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
     {
         if (!File.Exists(batchFile)) throw LookalikeException.NotFound(batchFile, $"Batch file not found: {batchFile}");
         var queries = new List<string>();
@@ -58,7 +59,7 @@ internal static class SimilarCommand
         }
         // All queries are searched together (one matrix–matrix product); a bad line gets an error line of its own.
         int failed = 0;
-        foreach (var answer in context.Service.SimilarBatch(queries, k, filter))
+        foreach (var answer in opened.Query.SimilarBatch(queries, k, filter))
         {
             if (answer.Result is { } result)
             {

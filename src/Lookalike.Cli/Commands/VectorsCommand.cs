@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Catalog;
 using Lookalike.Core.Search;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Catalog;
@@ -31,7 +32,8 @@ internal static class VectorsCommand
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
-            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: true);
+            using var opened = LookalikeStore.Open(new LookalikeStoreOptions { Store = parse.GetValue(store), Create = true });
+            var catalog = opened.Catalog;
             int rows = VectorImporter.Import(catalog, parse.GetValue(npy)!, parse.GetValue(ids)!, parse.GetValue(modelName)!, new BuildProgress("importing"));
             await Console.Error.WriteLineAsync($"imported {rows:N0} vectors into {catalog.Location} as model {catalog.Model}");
             BuildIndex(catalog, parse.GetValue(index));
@@ -54,7 +56,8 @@ internal static class VectorsCommand
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
-            using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: true);
+            using var opened = LookalikeStore.Open(new LookalikeStoreOptions { Store = parse.GetValue(store), Create = true });
+            var catalog = opened.Catalog;
             int rows = VectorImporter.Synthesize(catalog, parse.GetValue(n), parse.GetValue(dim), parse.GetValue(clusters), parse.GetValue(seed), new BuildProgress("generating"));
             await Console.Error.WriteLineAsync($"wrote {rows:N0} synthetic vectors into {catalog.Location}");
             BuildIndex(catalog, parse.GetValue(index));
@@ -64,12 +67,11 @@ internal static class VectorsCommand
     }
 
     /// <summary>Builds (and caches) the vector index now, with a progress bar, so the first query does not wait for it.</summary>
-    internal static void BuildIndex(Storage.Sqlite.SqliteCatalogStore catalog, string? indexSpec)
+    private static void BuildIndex(ICatalogStore catalog, string? indexSpec)
     {
         var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
-        var resolved = spec.Resolve(catalog.GetInfo().Items);
-        if (resolved.Kind != IndexKind.Hnsw) return; // the exact index is built in memory at query time
-        using var index = VectorIndexLoader.Load(catalog, resolved, message => Console.Error.WriteLine(message), new BuildProgress("building " + resolved));
-        Console.Error.WriteLine($"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory");
+        string label = "building " + spec.Resolve(catalog.GetInfo().Items);
+        if (VectorIndexLoader.Prebuild(catalog, spec, message => Console.Error.WriteLine(message), new BuildProgress(label)) is { } line)
+            Console.Error.WriteLine(line);
     }
 }

@@ -6,15 +6,15 @@ using Spectre.Console;
 namespace Lookalike.Cli.Output;
 
 /// <summary>
-/// Shows an index run's progress on stderr: a live bar (done/total, images/s, ETA) on a terminal, or a plain line
-/// every few seconds when stderr is redirected (CI logs, pipes).
+/// Shows an index run on stderr, ingest and the HNSW build in one display: live bars (done/total, images/s, ETA) on a
+/// terminal, or a plain line every few seconds when stderr is redirected (CI logs, pipes). Notes print above the bars.
 /// </summary>
 internal static class IndexProgressDisplay
 {
-    public static async Task<IngestSummary> RunAsync(Func<IProgress<IngestProgress>, Task<IngestSummary>> run)
+    public static async Task<T> RunAsync<T>(Func<IIndexObserver, Task<T>> run)
     {
         if (Console.IsErrorRedirected || !Terminal.Error.Profile.Capabilities.Interactive)
-            return await run(new PlainReporter());
+            return await run(new PlainObserver());
 
         return await Terminal.Error.Progress()
             .AutoClear(false)
@@ -22,38 +22,76 @@ internal static class IndexProgressDisplay
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("indexing", maxValue: 1);
-                var reporter = new BarReporter(task);
-                var summary = await run(reporter);
-                task.Value = task.MaxValue;
-                return summary;
+                var observer = new BarObserver(context);
+                var result = await run(observer);
+                observer.Finish();
+                return result;
             });
     }
 
     private static string Describe(IngestProgress p) => string.Create(CultureInfo.InvariantCulture,
         $"{p.Done}/{p.Total} files · {p.ImagesPerSecond:0.0} img/s{(p.Failed > 0 ? $" · {p.Failed} failed" : "")}");
 
-    private sealed class BarReporter(ProgressTask task) : IProgress<IngestProgress>
+    private sealed class BarObserver(ProgressContext context) : IIndexObserver, IProgress<IngestProgress>
     {
         private readonly Lock _lock = new();
+        private readonly List<ProgressTask> _tasks = [];
+        private ProgressTask? _ingest;
+
+        public IProgress<IngestProgress> Ingest => this;
+
+        public void Note(string line) => Terminal.Error.MarkupLine(Markup.Escape(line));
 
         public void Report(IngestProgress value)
         {
             lock (_lock)
             {
-                task.MaxValue = Math.Max(1, value.Total);
-                task.Value = Math.Max(task.Value, value.Done);
-                task.Description = Describe(value);
+                _ingest ??= Add("indexing");
+                _ingest.MaxValue = Math.Max(1, value.Total);
+                _ingest.Value = Math.Max(_ingest.Value, value.Done);
+                _ingest.Description = Describe(value);
             }
+        }
+
+        public IProgress<(int Done, int Total)> IndexBuild(string label)
+        {
+            ProgressTask? task = null;
+            return new Progress(value =>
+            {
+                lock (_lock)
+                {
+                    task ??= Add(label);
+                    task.MaxValue = Math.Max(1, value.Total);
+                    task.Value = value.Done;
+                }
+            });
+        }
+
+        public void Finish()
+        {
+            foreach (var task in _tasks) task.Value = task.MaxValue;
+        }
+
+        private ProgressTask Add(string description)
+        {
+            var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+            _tasks.Add(task);
+            return task;
         }
     }
 
-    private sealed class PlainReporter : IProgress<IngestProgress>
+    private sealed class PlainObserver : IIndexObserver, IProgress<IngestProgress>
     {
         private readonly Lock _lock = new();
         private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
         private bool _first = true;
         private bool _finished;
+
+        public IProgress<IngestProgress> Ingest => this;
+
+        public void Note(string line) => Console.Error.WriteLine(line);
+
+        public IProgress<(int Done, int Total)> IndexBuild(string label) => new BuildProgress(label);
 
         public void Report(IngestProgress value)
         {
@@ -71,5 +109,11 @@ internal static class IndexProgressDisplay
                 Console.Error.WriteLine($"indexing {percent}% · {Describe(value)}{eta}");
             }
         }
+    }
+
+    /// <summary>Reports synchronously on the caller's thread (System.Progress would post to the pool).</summary>
+    private sealed class Progress(Action<(int Done, int Total)> report) : IProgress<(int Done, int Total)>
+    {
+        public void Report((int Done, int Total) value) => report(value);
     }
 }

@@ -13,6 +13,21 @@ public static class VectorIndexLoader
     /// <summary>Items per batch while building HNSW (reads from SQLite overlap nothing; inserts use all cores).</summary>
     private const int BuildBatch = 4096;
 
+    /// <summary>
+    /// Builds (or refreshes) and caches the HNSW graph <paramref name="spec"/> resolves to, so the first query does not wait
+    /// for it; nothing for a store served by the exact index (built in memory at query time).
+    /// </summary>
+    /// <returns>A one-line description of the index (spec, items, bytes per item), or null when nothing was built.</returns>
+    public static string? Prebuild(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(spec);
+        var resolved = spec.Resolve(store.GetInfo().Items);
+        if (resolved.Kind != IndexKind.Hnsw) return null;
+        using var index = Load(store, resolved, log, progress);
+        return $"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory";
+    }
+
     /// <param name="store">The source of truth.</param>
     /// <param name="spec">Index to build; <see cref="IndexKind.Auto"/> picks by item count, and above the threshold reuses the
     /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it).</param>
