@@ -208,11 +208,12 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         ArgumentNullException.ThrowIfNull(request);
         CheckLength(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.K);
+        bool rerank = _spec.Rerank && _exactVectors is not null;
+        List<SearchHit> hits;
         _lock.EnterReadLock();
         try
         {
             if (request.Exact) return ScanAll(query, request);
-            bool rerank = _spec.Rerank && _exactVectors is not null;
             int wanted = rerank ? Math.Max(request.K * 4, request.K + 16) : request.K;
             wanted = Math.Min(wanted, Math.Max(_keys.Count, 1));
             var keys = new ulong[wanted];
@@ -240,18 +241,24 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 }
                 UsearchErrors.Check(error, "search");
             }
-            var hits = new List<SearchHit>(found);
+            hits = new List<SearchHit>(found);
             for (int i = 0; i < found; i++)
             {
                 if (!_ids.TryGetValue(keys[i], out var id)) continue;
-                float score = 1f - distances[i]; // inner-product distance is 1 − dot
-                if (rerank && _exactVectors!(id) is { } exact) score = VectorMath.Dot(query, exact);
-                hits.Add(new SearchHit(id, score));
+                hits.Add(new SearchHit(id, 1f - distances[i])); // inner-product distance is 1 − dot
             }
-            if (rerank) hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-            return hits.Count > request.K ? hits.GetRange(0, request.K) : hits;
         }
         finally { _lock.ExitReadLock(); }
+
+        if (rerank)
+        {
+            // Re-scored after the read lock is released: fetching the exact vectors (the store's rows) must not hold up
+            // writers, nor other searches queued behind a waiting writer.
+            for (int i = 0; i < hits.Count; i++)
+                if (_exactVectors!(hits[i].Id) is { } exact) hits[i] = new SearchHit(hits[i].Id, VectorMath.Dot(query, exact));
+            hits.Sort((a, b) => b.Score.CompareTo(a.Score));
+        }
+        return hits.Count > request.K ? hits.GetRange(0, request.K) : hits;
     }
 
     /// <summary>Many queries at once: independent graph walks spread over every core (searches share the read lock).</summary>

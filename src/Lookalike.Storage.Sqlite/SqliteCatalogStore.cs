@@ -82,13 +82,6 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         using var connection = Connect();
         int items = Convert.ToInt32(Scalar(connection, "SELECT COUNT(*) FROM items;"), CultureInfo.InvariantCulture);
-        var columns = new SortedSet<string>(StringComparer.Ordinal);
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "SELECT DISTINCT j.key FROM items, json_each(items.metadata) AS j;";
-            using var reader = command.ExecuteReader();
-            while (reader.Read()) columns.Add(reader.GetString(0));
-        }
         long bytes = 0;
         foreach (var file in Directory.EnumerateFiles(Location, StoreFiles.Database + "*")) bytes += new FileInfo(file).Length;
         string? model = GetMeta(connection, MetaModel);
@@ -102,8 +95,18 @@ public sealed class SqliteCatalogStore : ICatalogStore
             SchemaVersion = Migrator.GetVersion(connection),
             Generation = long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0,
             Root = GetMeta(connection, MetaRoot),
-            MetadataColumns = columns.ToList(),
         };
+    }
+
+    public IReadOnlyList<string> GetMetadataColumns()
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT j.key FROM items, json_each(items.metadata) AS j;";
+        using var reader = command.ExecuteReader();
+        var columns = new SortedSet<string>(StringComparer.Ordinal);
+        while (reader.Read()) columns.Add(reader.GetString(0));
+        return columns.ToList();
     }
 
     public void BindModel(ModelId model, int dimension)

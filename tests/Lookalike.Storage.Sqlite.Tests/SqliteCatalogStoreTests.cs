@@ -54,7 +54,7 @@ public class SqliteCatalogStoreTests
         Assert.Equal(2, info.Items);
         Assert.Equal(3, info.Dimension);
         Assert.Equal(Model, info.Model);
-        Assert.Equal(["class"], info.MetadataColumns);
+        Assert.Equal(["class"], reopened.GetMetadataColumns());
         Assert.True(info.StoreBytes > 0);
         Assert.Equal(2, info.SchemaVersion); // 001_initial + 002_feedback
     }

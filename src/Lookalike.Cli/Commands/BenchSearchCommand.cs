@@ -4,7 +4,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 using Lookalike.Core.Vectors;
 using Lookalike.Hosting;
-using Lookalike.Hosting.Benchmarks;
+using Lookalike.Bench;
 
 namespace Lookalike.Cli.Commands;
 

@@ -22,6 +22,7 @@ internal static class InfoCommand
             using var opened = CliStore.Open(parse.GetValue(store));
             var catalog = opened.Catalog;
             var info = catalog.GetInfo();
+            var columns = catalog.GetMetadataColumns();
             var cache = IndexCacheInfo.Read(catalog.Location);
             // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.
             var perItem = IndexChoices.Select(IndexSpec.Parse)
@@ -37,7 +38,7 @@ internal static class InfoCommand
                 generation = info.Generation,
                 location = info.Location,
                 root = info.Root,
-                metadata_columns = info.MetadataColumns,
+                metadata_columns = columns,
                 default_index = IndexSpec.Auto.Resolve(info.Items).ToString(),
                 index_bytes_per_item = perItem,
                 index_cache = cache,
@@ -54,7 +55,7 @@ internal static class InfoCommand
             grid.AddRow("dimension", $"{info.Dimension} (float32, {view.vector_bytes_per_item} bytes per vector)");
             grid.AddRow("store size", $"{info.StoreBytes / 1024.0 / 1024.0:0.0} MiB");
             grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));
-            grid.AddRow("metadata", Markup.Escape(info.MetadataColumns.Count == 0 ? "-" : string.Join(", ", info.MetadataColumns)));
+            grid.AddRow("metadata", Markup.Escape(columns.Count == 0 ? "-" : string.Join(", ", columns)));
             grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");
             grid.AddRow("index", Markup.Escape($"{view.default_index} by default; bytes per item: {string.Join(", ", perItem.Select(kv => $"{kv.Key} {kv.Value:N0}"))}"));
             grid.AddRow("index cache", Markup.Escape(cache is null ? "-" : $"{cache.Spec}, {cache.Count:N0} items, {cache.FileBytes / Math.Max(1, cache.Count):N0} bytes per item on disk, generation {cache.StoreGeneration}{(cache.StoreGeneration == info.Generation ? "" : " (stale: refreshed on next load)")}"));

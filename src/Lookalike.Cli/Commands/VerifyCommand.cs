@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Catalog;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Reliability;
 

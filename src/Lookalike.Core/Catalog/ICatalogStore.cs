@@ -9,7 +9,11 @@ public interface ICatalogStore : IDisposable
     /// <summary>Folder holding the store's files.</summary>
     string Location { get; }
 
+    /// <summary>Counts, model, generation and sizes; cheap (reads no item rows' metadata).</summary>
     StoreInfo GetInfo();
+
+    /// <summary>Metadata column names seen on items, sorted ordinally; reads every item's metadata.</summary>
+    IReadOnlyList<string> GetMetadataColumns();
 
     /// <summary>The model the store's vectors were made with; null while the store has never been bound.</summary>
     ModelId? Model { get; }

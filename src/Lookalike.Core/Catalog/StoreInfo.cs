@@ -14,6 +14,4 @@ public sealed record StoreInfo
     public required long Generation { get; init; }
     /// <summary>The folder last indexed into this store, if any.</summary>
     public string? Root { get; init; }
-    /// <summary>Metadata column names seen on items, sorted.</summary>
-    public IReadOnlyList<string> MetadataColumns { get; init; } = [];
 }

@@ -45,13 +45,15 @@ public sealed partial class QueryService : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         var info = store.GetInfo();
-        var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress);
+        // Each row is read once: vectors into the index, metadata into memory for filters and results (vectors live in
+        // the index only). A valid HNSW cache reads no vectors, so then the metadata is read on its own.
+        var collected = new Hosting.Search.ItemCollector(info.Items);
+        var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress, collected);
         try
         {
-            // Metadata stays in memory for filters and results; vectors live in the index only.
-            var items = new Dictionary<ItemId, CatalogItem>(info.Items);
-            foreach (var item in store.ReadAll(withVectors: false)) items[item.Id] = item;
-            return new QueryService(store, decoder, embedderFactory, index, items, info.Model, options.Rerank);
+            if (!collected.Complete)
+                foreach (var item in store.ReadAll(withVectors: false)) collected.Add(item);
+            return new QueryService(store, decoder, embedderFactory, index, collected.Items, info.Model, options.Rerank);
         }
         catch
         {

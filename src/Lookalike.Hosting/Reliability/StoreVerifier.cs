@@ -1,21 +1,9 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
-using System.Text.Json;
+using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
-using Lookalike.Hosting.Search;
-using Microsoft.Data.Sqlite;
+using Lookalike.Search.USearch;
+using Lookalike.Storage.Sqlite;
 
 namespace Lookalike.Hosting.Reliability;
-
-/// <summary>How bad a finding is: an <see cref="Error"/> makes the store unhealthy; a <see cref="Note"/> does not.</summary>
-public enum VerifySeverity
-{
-    Note,
-    Error,
-}
-
-/// <summary>One thing <see cref="StoreVerifier"/> found: what is wrong and how to repair it.</summary>
-public sealed record VerifyFinding(VerifySeverity Severity, string Check, string Problem, string Repair);
 
 /// <summary>The outcome of <see cref="StoreVerifier.Verify"/>; healthy when no finding is an error.</summary>
 public sealed record VerifyReport(string Location, int Items, long Generation, string? Model, int Dimension, IReadOnlyList<VerifyFinding> Findings)
@@ -32,10 +20,7 @@ public sealed record VerifyReport(string Location, int Items, long Generation, s
 public static class StoreVerifier
 {
     /// <summary>How far a stored vector's L2 norm may be from 1.</summary>
-    public const double NormTolerance = 1e-3;
-
-    /// <summary>At most this many findings of one check are listed; the rest are counted.</summary>
-    private const int FindingsPerCheck = 10;
+    public const double NormTolerance = SqliteStoreVerifier.NormTolerance;
 
     /// <exception cref="LookalikeException">NotFound when there is no store database in <paramref name="location"/>.</exception>
     public static VerifyReport Verify(string location)
@@ -47,177 +32,9 @@ public static class StoreVerifier
         var findings = new List<VerifyFinding>();
         string reindex = $"re-index: 'lookalike index <folder> --store {full}' (unchanged, healthy items are skipped)";
         string rebuild = $"move {full} aside and rebuild it with 'lookalike index <folder> --store {full}'";
-        string? model = null;
-        int dimension = 0, items = 0;
-        long generation = 0;
-        try
-        {
-            using var connection = OpenReadOnly(db);
-            var integrity = new List<string>();
-            using (var command = connection.CreateCommand())
-            {
-                command.CommandText = "PRAGMA integrity_check;";
-                using var reader = command.ExecuteReader();
-                while (reader.Read()) integrity.Add(reader.GetString(0));
-            }
-            if (integrity is not ["ok"])
-            {
-                foreach (string line in integrity.Take(FindingsPerCheck))
-                    findings.Add(new(VerifySeverity.Error, "sqlite", $"integrity_check: {line}",
-                        $"recover with 'sqlite3 {db} .recover | sqlite3 new.db', or {rebuild}"));
-            }
-            if (!TableExists(connection, "items") || !TableExists(connection, "store_meta"))
-            {
-                findings.Add(new(VerifySeverity.Error, "schema", "the items or store_meta table is missing: not a Lookalike store", rebuild));
-                return new VerifyReport(full, 0, 0, null, 0, findings);
-            }
-            model = Meta(connection, "model_id");
-            string? dimensionText = Meta(connection, "dimension");
-            generation = long.TryParse(Meta(connection, "generation"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
-            if (dimensionText is not null && (!int.TryParse(dimensionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out dimension) || dimension <= 0))
-                findings.Add(new(VerifySeverity.Error, "model", $"the store's dimension '{dimensionText}' is not a positive integer", rebuild));
-            CheckItems(connection, model, dimension, findings, reindex, ref items);
-        }
-        catch (SqliteException e)
-        {
-            findings.Add(new(VerifySeverity.Error, "sqlite", $"cannot read {db}: {e.Message}", rebuild));
-            return new VerifyReport(full, items, generation, model, dimension, findings);
-        }
-        CheckIndexCache(full, model, dimension, generation, findings);
+        var (items, generation, model, dimension, readable) = SqliteStoreVerifier.Check(db, findings, reindex, rebuild);
+        if (!readable) return new VerifyReport(full, items, generation, model, dimension, findings);
+        findings.AddRange(HnswIndexCache.Inspect(full, model, dimension, generation));
         return new VerifyReport(full, items, generation, model, dimension, findings);
-    }
-
-    private static void CheckItems(SqliteConnection connection, string? model, int dimension, List<VerifyFinding> findings, string reindex, ref int items)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, model_id, dimension, vector FROM items ORDER BY id;";
-        using var reader = command.ExecuteReader();
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        void Add(string check, string problem, string repair)
-        {
-            int n = counts[check] = counts.GetValueOrDefault(check) + 1;
-            if (n <= FindingsPerCheck) findings.Add(new(VerifySeverity.Error, check, problem, repair));
-        }
-        while (reader.Read())
-        {
-            items++;
-            string id = reader.GetString(0);
-            string repairItem = $"delete the item ('lookalike' API DELETE /api/items/{{id}}) or {reindex}";
-            if (!seen.Add(id)) Add("duplicates", $"item '{id}' is stored more than once", repairItem);
-            string itemModel = reader.IsDBNull(1) ? "" : reader.GetString(1);
-            if (model is null) Add("model", $"item '{id}' exists but the store has no model binding", $"move the store aside and {reindex}");
-            else if (itemModel != model) Add("model", $"item '{id}' was embedded with '{itemModel}', the store holds '{model}'", repairItem);
-            int itemDimension = reader.IsDBNull(2) ? 0 : reader.GetInt32(2);
-            if (dimension > 0 && itemDimension != dimension)
-                Add("dimension", $"item '{id}' has dimension {itemDimension}, the store {dimension}", repairItem);
-            byte[] blob = reader.IsDBNull(3) ? [] : (byte[])reader.GetValue(3);
-            if (blob.Length != itemDimension * sizeof(float) || blob.Length == 0)
-            {
-                Add("vectors", $"item '{id}' has a {blob.Length}-byte vector; {itemDimension} float32 need {itemDimension * sizeof(float)}", repairItem);
-                continue;
-            }
-            var vector = MemoryMarshal.Cast<byte, float>(blob.AsSpan());
-            double sum = 0;
-            bool finite = true;
-            foreach (float x in vector)
-            {
-                if (!float.IsFinite(x)) { finite = false; break; }
-                sum += (double)x * x;
-            }
-            if (!finite) Add("norms", $"item '{id}' has a NaN or infinite vector component", repairItem);
-            else if (Math.Abs(Math.Sqrt(sum) - 1) > NormTolerance)
-                Add("norms", string.Create(CultureInfo.InvariantCulture, $"item '{id}' has norm {Math.Sqrt(sum):0.######}, expected 1 (vectors are normalised at ingest)"), repairItem);
-        }
-        foreach (var (check, n) in counts.Where(kv => kv.Value > FindingsPerCheck))
-            findings.Add(new(VerifySeverity.Error, check, $"{n - FindingsPerCheck} more item(s) fail the {check} check", reindex));
-    }
-
-    private static void CheckIndexCache(string location, string? model, int dimension, long generation, List<VerifyFinding> findings)
-    {
-        string folder = HnswIndexCache.Folder(location);
-        string header = Path.Combine(folder, "hnsw.header.json");
-        string repair = $"none needed: the cache is rebuilt on the next load; to drop it now, delete {folder}";
-        if (!File.Exists(header))
-        {
-            if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "hnsw.*").Any())
-                findings.Add(new(VerifySeverity.Note, "index-cache", "index cache files without a header (an interrupted save)", repair));
-            return;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(header));
-            var root = document.RootElement;
-            int format = root.GetProperty("format_version").GetInt32();
-            string? cacheModel = root.GetProperty("model_id").GetString();
-            int cacheDimension = root.GetProperty("dimension").GetInt32();
-            long cacheGeneration = root.GetProperty("store_generation").GetInt64();
-            if (format != HnswIndexCache.FormatVersion)
-                findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache format {format}, this build reads {HnswIndexCache.FormatVersion}", repair));
-            if (cacheModel != model)
-                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache was built for model '{cacheModel}', the store holds '{model}'", $"delete {folder}; it is rebuilt on the next load"));
-            if (dimension > 0 && cacheDimension != dimension)
-                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache dimension {cacheDimension}, the store's {dimension}", $"delete {folder}; it is rebuilt on the next load"));
-            if (cacheGeneration > generation)
-                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache stamp (generation {cacheGeneration}) is newer than the store ({generation}): the store was replaced or rolled back", $"delete {folder}; it is rebuilt on the next load"));
-            else if (cacheGeneration < generation)
-                findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache is stale (generation {cacheGeneration}, store {generation})", repair));
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
-        {
-            findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache header is unreadable ({e.Message})", repair));
-        }
-    }
-
-    /// <summary>
-    /// Read-only: never creates, migrates or checkpoints anything; pooling off so the file is released at once. On a
-    /// read-only file system WAL cannot create its -shm file, so it falls back to opening the file as immutable.
-    /// </summary>
-    private static SqliteConnection OpenReadOnly(string db)
-    {
-        SqliteConnection Open(string source)
-        {
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30,
-            }.ToString());
-            try
-            {
-                connection.Open();
-                using var probe = connection.CreateCommand();
-                probe.CommandText = "SELECT COUNT(*) FROM sqlite_master;";
-                probe.ExecuteScalar();
-                return connection;
-            }
-            catch
-            {
-                connection.Dispose();
-                throw;
-            }
-        }
-        try
-        {
-            return Open(db);
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode is 14 /* CANTOPEN */ or 8 /* READONLY */)
-        {
-            return Open(new Uri(db).AbsoluteUri + "?immutable=1");
-        }
-    }
-
-    private static bool TableExists(SqliteConnection connection, string table)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
-        command.Parameters.AddWithValue("$name", table);
-        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
-    }
-
-    private static string? Meta(SqliteConnection connection, string key)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT value FROM store_meta WHERE key = $key;";
-        command.Parameters.AddWithValue("$key", key);
-        return command.ExecuteScalar() as string;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lookalike.Search.USearch;
 
 namespace Lookalike.Hosting.Search;
 

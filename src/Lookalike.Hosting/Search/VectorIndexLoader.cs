@@ -33,7 +33,12 @@ public static class VectorIndexLoader
     /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it).</param>
     /// <param name="log">Receives one-line messages (cache used, rebuilt and why).</param>
     /// <param name="progress">Receives (items done, total) while building.</param>
-    public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
+    public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null) =>
+        Load(store, spec, log, progress, items: null);
+
+    /// <param name="items">Receives every row read while loading (without its vector), so a caller that also wants the
+    /// items does not read the store twice; <see cref="ItemCollector.Complete"/> then says whether every row passed.</param>
+    internal static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log, IProgress<(int Done, int Total)>? progress, ItemCollector? items)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
@@ -50,9 +55,11 @@ public static class VectorIndexLoader
             foreach (var item in store.ReadAll(withVectors: true))
             {
                 exact.Upsert(item.Id, item.Vector.Span);
+                items?.Add(item);
                 if (++done % BuildBatch == 0) progress?.Report((done, info.Items));
             }
             progress?.Report((done, info.Items));
+            items?.Completed();
             return exact;
         }
 
@@ -64,7 +71,7 @@ public static class VectorIndexLoader
             string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, out header) : "the store has no model yet";
             if (reason is null)
             {
-                int changed = Refresh(store, hnsw, header!.StoreGeneration, info.Generation);
+                int changed = Refresh(store, hnsw, header!.StoreGeneration, info.Generation, items);
                 log?.Invoke(changed == 0 && header.StoreGeneration == info.Generation
                     ? $"index: {resolved} loaded from cache ({hnsw.Count:N0} items)"
                     : $"index: {resolved} loaded from cache and refreshed ({changed:N0} changes since generation {header.StoreGeneration})");
@@ -74,7 +81,7 @@ public static class VectorIndexLoader
             log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
             hnsw.Dispose();
             hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
-            Build(store, hnsw, info.Items, progress);
+            Build(store, hnsw, info.Items, progress, items);
             if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation);
             return hnsw;
         }
@@ -85,7 +92,7 @@ public static class VectorIndexLoader
         }
     }
 
-    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, int total, IProgress<(int Done, int Total)>? progress)
+    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, int total, IProgress<(int Done, int Total)>? progress, ItemCollector? items)
     {
         hnsw.Reserve(total);
         var ids = new List<ItemId>(BuildBatch);
@@ -95,9 +102,11 @@ public static class VectorIndexLoader
         {
             item.Vector.Span.CopyTo(vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
             ids.Add(item.Id);
+            items?.Add(item);
             if (ids.Count == BuildBatch) Flush();
         }
         Flush();
+        items?.Completed();
 
         void Flush()
         {
@@ -110,7 +119,7 @@ public static class VectorIndexLoader
     }
 
     /// <summary>Applies what changed in the store since the cache was written: upserts newer rows, drops vanished ids.</summary>
-    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, long cachedGeneration, long storeGeneration)
+    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, long cachedGeneration, long storeGeneration, ItemCollector? items)
     {
         if (cachedGeneration == storeGeneration) return 0;
         int changed = 0;
@@ -118,6 +127,7 @@ public static class VectorIndexLoader
         foreach (var item in store.ReadAll(withVectors: false))
         {
             present.Add(item.Id);
+            items?.Add(item);
             if (item.Generation > cachedGeneration || !hnsw.Contains(item.Id))
             {
                 var full = store.Find(item.Id);
@@ -130,6 +140,7 @@ public static class VectorIndexLoader
         {
             if (!present.Contains(id) && hnsw.Remove(id)) changed++;
         }
+        items?.Completed();
         return changed;
     }
 }

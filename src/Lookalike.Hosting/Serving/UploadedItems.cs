@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Imaging;
 using Lookalike.Hosting.Query;
 
 namespace Lookalike.Hosting.Serving;

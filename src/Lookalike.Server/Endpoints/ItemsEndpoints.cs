@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Imaging;
 using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;

@@ -5,7 +5,7 @@ using Lookalike.Core.Search;
 using Lookalike.Core.Vectors;
 using Lookalike.Search.USearch;
 
-namespace Lookalike.Hosting.Benchmarks;
+namespace Lookalike.Bench;
 
 /// <summary>One configuration's figures, printed as a JSON line by <c>lookalike bench search</c>.</summary>
 public sealed record SearchBenchmarkResult

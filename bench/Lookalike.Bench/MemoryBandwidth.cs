@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 
-namespace Lookalike.Hosting.Benchmarks;
+namespace Lookalike.Bench;
 
 /// <summary>
 /// A STREAM-like read test: sums a buffer far larger than the caches on every core, best of several passes.

@@ -5,7 +5,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Search;
 using Lookalike.Search.USearch;
 
-namespace Lookalike.Hosting.Benchmarks;
+namespace Lookalike.Bench;
 
 /// <summary>
 /// HNSW graphs built by <c>lookalike bench search --cache DIR</c>, one file per (data, m, efc, dtype): the name carries

@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Lookalike.Core.Catalog;
-using Lookalike.Search.USearch;
 
-namespace Lookalike.Hosting.Search;
+namespace Lookalike.Search.USearch;
 
 /// <summary>
 /// The HNSW graph persisted beside the store as a derived cache (<c>&lt;store&gt;/index/</c>): <c>hnsw.usearch</c> (the
@@ -12,7 +11,7 @@ namespace Lookalike.Hosting.Search;
 /// format version, model id, dimension, metric, spec, store generation and the SHA-256 of the other two files.
 /// Anything that does not match is reported as a reason and the caller rebuilds from SQLite: never a wrong answer.
 /// </summary>
-internal static class HnswIndexCache
+public static class HnswIndexCache
 {
     public const int FormatVersion = 1;
     public const string Metric = "ip";
@@ -147,5 +146,44 @@ internal static class HnswIndexCache
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The cache's header checked against the store (for <c>lookalike verify</c>): a stale or damaged cache is a note, since it is rebuilt on the next load.</summary>
+    public static IReadOnlyList<VerifyFinding> Inspect(string location, string? model, int dimension, long generation)
+    {
+        var findings = new List<VerifyFinding>();
+        string folder = Folder(location);
+        string header = Path.Combine(folder, "hnsw.header.json");
+        string repair = $"none needed: the cache is rebuilt on the next load; to drop it now, delete {folder}";
+        if (!File.Exists(header))
+        {
+            if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "hnsw.*").Any())
+                findings.Add(new(VerifySeverity.Note, "index-cache", "index cache files without a header (an interrupted save)", repair));
+            return findings;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(header));
+            var root = document.RootElement;
+            int format = root.GetProperty("format_version").GetInt32();
+            string? cacheModel = root.GetProperty("model_id").GetString();
+            int cacheDimension = root.GetProperty("dimension").GetInt32();
+            long cacheGeneration = root.GetProperty("store_generation").GetInt64();
+            if (format != FormatVersion)
+                findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache format {format}, this build reads {FormatVersion}", repair));
+            if (cacheModel != model)
+                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache was built for model '{cacheModel}', the store holds '{model}'", $"delete {folder}; it is rebuilt on the next load"));
+            if (dimension > 0 && cacheDimension != dimension)
+                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache dimension {cacheDimension}, the store's {dimension}", $"delete {folder}; it is rebuilt on the next load"));
+            if (cacheGeneration > generation)
+                findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache stamp (generation {cacheGeneration}) is newer than the store ({generation}): the store was replaced or rolled back", $"delete {folder}; it is rebuilt on the next load"));
+            else if (cacheGeneration < generation)
+                findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache is stale (generation {cacheGeneration}, store {generation})", repair));
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
+        {
+            findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache header is unreadable ({e.Message})", repair));
+        }
+        return findings;
     }
 }

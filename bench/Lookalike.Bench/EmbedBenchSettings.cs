@@ -1,0 +1,17 @@
+using Lookalike.Hosting.Ingest;
+
+namespace Lookalike.Bench;
+
+/// <summary>What <see cref="EmbedBenchmark.RunAsync"/> measures.</summary>
+/// <param name="Images">Folder of photos (searched recursively).</param>
+/// <param name="Model">Model name or manifest; null: resnet18.</param>
+/// <param name="Choice">Workers, device, precision and batch, as an index run would use them.</param>
+/// <param name="Seconds">Seconds per raw-model configuration, (0, 3600].</param>
+/// <param name="EndToEnd">Also index the folder into a throw-away store.</param>
+/// <param name="Torch">Path of torch_resnet18.py; null: searched; "none": skipped.</param>
+/// <param name="TorchSeconds">Seconds per PyTorch configuration.</param>
+public sealed record EmbedBenchSettings(string Images, string? Model, EmbedderChoice Choice, double Seconds, bool EndToEnd,
+    string? Torch, double TorchSeconds)
+{
+    public int Threads => Choice.Threads > 0 ? Choice.Threads : Environment.ProcessorCount;
+}
