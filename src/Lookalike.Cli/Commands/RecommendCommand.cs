@@ -5,6 +5,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
 using Lookalike.Core.Search;
+using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Spectre.Console;
 
@@ -89,7 +90,7 @@ internal static class RecommendCommand
         if (query.Note is { } note) Terminal.Out.MarkupLineInterpolated($"[grey]{note}[/]");
     }
 
-    private static void Table(string? title, IReadOnlyList<RecommendedItem> items)
+    private static void Table(string? title, IReadOnlyList<RankedItem> items)
     {
         if (title is not null) Terminal.Out.MarkupLineInterpolated($"[underline]{title}[/]");
         var table = new Table().Border(TableBorder.Simple).AddColumn("rank").AddColumn("id").AddColumn(new TableColumn("score").RightAligned()).AddColumn("metadata");

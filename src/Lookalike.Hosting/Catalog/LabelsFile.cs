@@ -35,17 +35,10 @@ public sealed class LabelsFile
     {
         string full = System.IO.Path.GetFullPath(path);
         if (!File.Exists(full)) throw LookalikeException.NotFound(full, $"Labels file not found: {full}");
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            DetectDelimiter = true,
-            TrimOptions = TrimOptions.Trim,
-            BadDataFound = null,
-            MissingFieldFound = null,
-        };
         try
         {
             using var reader = new StreamReader(full);
-            using var csv = new CsvReader(reader, config);
+            using var csv = new CsvReader(reader, CsvFiles.Lenient);
             if (!csv.Read() || !csv.ReadHeader())
                 throw LookalikeException.InvalidArgument(full, $"Labels file {full} is empty; expected a header row with a '{FileColumn}' column.");
             string[] header = csv.HeaderRecord ?? [];

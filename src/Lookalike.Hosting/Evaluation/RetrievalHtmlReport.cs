@@ -34,7 +34,7 @@ public static class RetrievalHtmlReport
             {
                 items.TryGetValue(hit.Id, out var item);
                 string label = item?.Metadata.GetValueOrDefault(report.LabelColumn) ?? "";
-                return new SimilarItem(i + 1, hit.Id.Value, item?.Path ?? "", hit.Score, new Dictionary<string, string>
+                return new RankedItem(i + 1, hit.Id.Value, item?.Path ?? "", hit.Score, new Dictionary<string, string>
                 {
                     [report.LabelColumn] = (label == outcome.Label ? "✓ " : "✗ ") + label,
                 });

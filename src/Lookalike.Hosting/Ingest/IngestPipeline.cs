@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Threading.Channels;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
@@ -163,7 +162,7 @@ public sealed class IngestPipeline
                         Fail(item.Path, e);
                         continue;
                     }
-                    string hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                    string hash = ContentHash.Of(bytes);
                     if (stored.TryGetValue(item.Id, out var existing) && existing.ContentHash == hash)
                     {
                         lock (failureLock)

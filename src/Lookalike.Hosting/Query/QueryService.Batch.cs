@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
@@ -50,27 +49,15 @@ public sealed partial class QueryService
     /// <summary>A query's vector: an item's own (excluded from its results) or an embedded outside photo.</summary>
     private (QueryDescription Description, float[] Vector, ItemId? Exclude) Resolve(string query)
     {
-        if (string.IsNullOrWhiteSpace(query)) throw LookalikeException.InvalidArgument("query", "Empty query.");
-        ItemId? id = null;
-        if (ItemId.TryParse(query, out var direct) && TryGetItem(direct, out _)) id = direct;
-        byte[]? bytes = null;
-        string path = Path.GetFullPath(query);
-        if (id is null)
-        {
-            if (!File.Exists(path)) throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
-            if (_store.Root is { } root && ItemId.FromPath(root, path) is { } fromRoot && TryGetItem(fromRoot, out _)) id = fromRoot;
-            else
-            {
-                bytes = ReadImageFile(path);
-                if (_store.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } same && TryGetItem(same, out _)) id = same;
-            }
-        }
-        if (id is { } itemId)
+        var resolved = ReferenceResolver.Resolve(query, _store,
+            byName: q => ItemId.TryParse(q, out var direct) && TryGetItem(direct, out _) ? direct : null,
+            contains: id => TryGetItem(id, out _));
+        if (resolved.Item is { } itemId)
         {
             TryGetItem(itemId, out var item);
             float[] vector = _index.GetVector(itemId) ?? throw LookalikeException.NotFound(itemId.Value, $"No item '{itemId}' in the store.");
             return (new QueryDescription { Kind = "item", Id = itemId.Value, Path = item.Path, Metadata = item.Metadata }, vector, itemId);
         }
-        return (new QueryDescription { Kind = "image", Path = path }, EmbedImage(bytes!, path), null);
+        return (new QueryDescription { Kind = "image", Path = resolved.Path }, EmbedImage(resolved.Bytes!, resolved.Path!), null);
     }
 }

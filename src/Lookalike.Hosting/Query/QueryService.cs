@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
@@ -126,7 +125,7 @@ public sealed partial class QueryService : IDisposable
         if (_embedder.IsValueCreated) _embedder.Value.Dispose();
     }
 
-    private List<SimilarItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
+    private List<RankedItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
     {
         var hits = _index.Search(vector, new SearchRequest(ShortlistK(CheckK(k)), Predicate(filter), exclude));
         return ToResults(Rerank(vector, hits, k));
@@ -155,26 +154,21 @@ public sealed partial class QueryService : IDisposable
         return id => TryGetItem(id, out var item) && filter.Matches(item.Metadata);
     }
 
-    private List<SimilarItem> ToResults(IReadOnlyList<SearchHit> hits)
+    private List<RankedItem> ToResults(IReadOnlyList<SearchHit> hits) => Rank(hits.Select(h => (h.Id, h.Score)));
+
+    /// <summary>
+    /// <paramref name="scored"/> in the given order as ranked items (1, 2, …) with their paths and metadata; an item no
+    /// longer in the catalog is skipped. The one place look-alikes and recommendations become answer rows.
+    /// </summary>
+    public List<RankedItem> Rank(IEnumerable<(ItemId Id, float Score)> scored)
     {
-        var results = new List<SimilarItem>(hits.Count);
-        foreach (var hit in hits)
+        ArgumentNullException.ThrowIfNull(scored);
+        var results = new List<RankedItem>();
+        foreach (var (id, score) in scored)
         {
-            if (!TryGetItem(hit.Id, out var item)) continue;
-            results.Add(new SimilarItem(results.Count + 1, hit.Id.Value, item.Path, hit.Score, item.Metadata));
+            if (!TryGetItem(id, out var item)) continue;
+            results.Add(new RankedItem(results.Count + 1, id.Value, item.Path, score, item.Metadata));
         }
         return results;
-    }
-
-    private static byte[] ReadImageFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
-        }
     }
 }

@@ -15,8 +15,5 @@ public sealed record QueryDescription
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
 }
 
-/// <summary>One look-alike, rank 1 first.</summary>
-public sealed record SimilarItem(int Rank, string Id, string Path, float Score, IReadOnlyDictionary<string, string> Metadata);
-
 /// <summary>The answer of <c>similar</c>: same shape on the CLI (<c>--json</c>) and over HTTP.</summary>
-public sealed record SimilarResult(QueryDescription Query, IReadOnlyList<SimilarItem> Results);
+public sealed record SimilarResult(QueryDescription Query, IReadOnlyList<RankedItem> Results);

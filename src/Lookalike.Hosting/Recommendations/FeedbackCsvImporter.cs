@@ -5,6 +5,8 @@ using CsvHelper.Configuration;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
 
+using Lookalike.Hosting.Catalog;
+
 namespace Lookalike.Hosting.Recommendations;
 
 /// <summary>Which CSV columns hold what (<c>lookalike feedback import</c>). Column names match case-insensitively.</summary>
@@ -93,17 +95,10 @@ public static class FeedbackCsvImporter
             batch.Clear();
         }
 
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            DetectDelimiter = true,
-            TrimOptions = TrimOptions.Trim,
-            BadDataFound = null,
-            MissingFieldFound = null,
-        };
         try
         {
             using var reader = new StreamReader(full);
-            using var csv = new CsvReader(reader, config);
+            using var csv = new CsvReader(reader, CsvFiles.Lenient);
             if (!csv.Read() || !csv.ReadHeader())
                 throw LookalikeException.InvalidArgument(full, $"Feedback file {full} is empty; expected a header row.");
             string[] header = csv.HeaderRecord ?? [];

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Lookalike.Hosting.Query;
 
 namespace Lookalike.Hosting.Recommendations;
 
@@ -28,14 +29,11 @@ public sealed record RecommendationQuery
     public string? Note { get; init; }
 }
 
-/// <summary>One recommended item, rank 1 first; score scale depends on the strategy (cosine for visual, blended 0…Σweights for hybrid).</summary>
-public sealed record RecommendedItem(int Rank, string Id, string Path, float Score, IReadOnlyDictionary<string, string> Metadata);
-
 /// <summary>The answer of <c>recommend</c>: same shape on the CLI (<c>--json</c>) and over HTTP.</summary>
-public sealed record RecommendationResult(RecommendationQuery Query, IReadOnlyList<RecommendedItem> Results);
+public sealed record RecommendationResult(RecommendationQuery Query, IReadOnlyList<RankedItem> Results);
 
 /// <summary>The answer for an item page: people also bought, looks like, and both blended.</summary>
-public sealed record AlsoResultView(RecommendationQuery Query, IReadOnlyList<RecommendedItem> BoughtTogether, IReadOnlyList<RecommendedItem> LooksLike, IReadOnlyList<RecommendedItem> Blended);
+public sealed record AlsoResultView(RecommendationQuery Query, IReadOnlyList<RankedItem> BoughtTogether, IReadOnlyList<RankedItem> LooksLike, IReadOnlyList<RankedItem> Blended);
 
 /// <summary>What storing feedback did.</summary>
 /// <param name="Stored">Events written (repeats of an already imported source are skipped).</param>

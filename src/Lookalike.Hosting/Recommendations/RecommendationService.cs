@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Evaluation;
@@ -215,7 +214,7 @@ public sealed class RecommendationService : IDisposable
     /// which direction their taste goes, where two near-twins or two unlikely items would say little. Null when fewer than
     /// two candidates exist.
     /// </summary>
-    public IReadOnlyList<RecommendedItem>? PairToCompare(UserId user, int pool = 20)
+    public IReadOnlyList<RankedItem>? PairToCompare(UserId user, int pool = 20)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pool, 2);
         Sync();
@@ -272,16 +271,7 @@ public sealed class RecommendationService : IDisposable
         }, View(candidates));
     }
 
-    private List<RecommendedItem> View(IReadOnlyList<Candidate> candidates)
-    {
-        var results = new List<RecommendedItem>(candidates.Count);
-        foreach (var c in candidates)
-        {
-            if (!_query.TryGetItem(c.Item, out var item)) continue;
-            results.Add(new RecommendedItem(results.Count + 1, c.Item.Value, item.Path, c.Score, item.Metadata));
-        }
-        return results;
-    }
+    private List<RankedItem> View(IReadOnlyList<Candidate> candidates) => _query.Rank(candidates.Select(c => (c.Item, c.Score)));
 
     private Func<ItemId, bool>? Predicate(ItemFilter? where)
     {
@@ -296,19 +286,10 @@ public sealed class RecommendationService : IDisposable
 
     private void Resolve(string reference, List<ItemId> items, List<ReadOnlyMemory<float>> vectors)
     {
-        if (Items.Resolve(reference, out _) is { } id) { items.Add(id); return; }
-        string path = Path.GetFullPath(reference);
-        if (!File.Exists(path))
-            throw LookalikeException.NotFound(reference, $"'{reference}' is neither an item in the store nor an image file.");
-        if (_catalog.Root is { } root && ItemId.FromPath(root, path) is { } inRoot && Items.Contains(inRoot)) { items.Add(inRoot); return; }
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
-        }
-        if (_catalog.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } same && Items.Contains(same)) { items.Add(same); return; }
-        vectors.Add(_query.EmbedImage(bytes, path));
+        var resolver = Items;
+        var resolved = ReferenceResolver.Resolve(reference, _catalog, byName: r => resolver.Resolve(r, out _), contains: resolver.Contains);
+        if (resolved.Item is { } id) items.Add(id);
+        else vectors.Add(_query.EmbedImage(resolved.Bytes!, resolved.Path!));
     }
 
     private void RequireItem(ItemId id)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
@@ -59,7 +58,7 @@ public sealed class UploadedItems
 
         // Decode and embed first: nothing is written for a photo that cannot be used.
         float[] vector = _service.EmbedImage(bytes, uploadName);
-        string hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        string hash = ContentHash.Of(bytes);
         string name = hash[..16] + format.Extension;
         var id = ItemId.Parse($"{Folder}/{name}");
         string path = Path.Combine(_folder, name);

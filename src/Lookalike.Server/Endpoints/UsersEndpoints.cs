@@ -1,6 +1,7 @@
 using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
+using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Server.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -76,7 +77,7 @@ public static class UsersEndpoints
 
     /// <param name="User">Who is asked.</param>
     /// <param name="Items">The two items, in no particular order.</param>
-    public sealed record PairResponse(string User, IReadOnlyList<RecommendedItem> Items);
+    public sealed record PairResponse(string User, IReadOnlyList<RankedItem> Items);
 
     internal static async Task<Results<Ok<FeedbackResponse>, ProblemHttpResult>> AddFeedback(
         HttpContext http, string user, ServerCatalog catalog, CancellationToken cancellationToken)
