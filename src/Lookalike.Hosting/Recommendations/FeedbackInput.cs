@@ -38,6 +38,8 @@ public sealed record FeedbackInput
         if (!FeedbackKinds.TryParse(Kind, out var kind))
             throw LookalikeException.InvalidArgument("kind", $"Unknown feedback kind '{Kind}': expected {string.Join(", ", FeedbackKinds.Names)}.");
         var time = Time ?? now;
+        if (FeedbackLimits.Default.CheckTime(time, now) is { } late)
+            throw LookalikeException.InvalidArgument("time", $"{char.ToUpperInvariant(late[0])}{late[1..]}; send the time the event happened, or none for now.");
         ItemId Need(string? reference, string field) =>
             string.IsNullOrWhiteSpace(reference)
                 ? throw LookalikeException.InvalidArgument(field, $"{FeedbackKinds.Name(kind)} feedback needs {field}.")
