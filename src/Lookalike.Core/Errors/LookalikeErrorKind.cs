@@ -43,4 +43,6 @@ public enum LookalikeErrorKind
     UnsupportedMediaType,
     /// <summary>The request took longer than allowed (client too slow to send, or the server's request time limit).</summary>
     Timeout,
+    /// <summary>A failure that is not the caller's: a bug or an unexpected exception. Details are logged, never sent.</summary>
+    Internal,
 }

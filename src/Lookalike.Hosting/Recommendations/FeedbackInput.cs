@@ -48,6 +48,9 @@ public sealed record FeedbackInput
         {
             case FeedbackKind.Ranking:
                 if (Items is not { Count: >= 2 } ranked) throw LookalikeException.InvalidArgument("items", "A ranking needs at least two items, most liked first.");
+                int most = FeedbackLimits.Default.MaxRankingItems;
+                if (ranked.Count > most) // before resolving: a long list of names costs nothing to refuse
+                    throw LookalikeException.InvalidArgument("items", $"A ranking lists at most {most} items; got {ranked.Count}. Send the top {most}, or several rankings.");
                 return FeedbackEvent.Ranking(user, ranked.Select(r => items.Resolve(r)).ToList(), time, Context);
             case FeedbackKind.Prefer:
                 return [FeedbackEvent.Prefer(user, Need(Item, "item"), Need(Other, "other"), time)];
