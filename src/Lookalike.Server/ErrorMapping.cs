@@ -97,9 +97,11 @@ public static partial class ErrorMapping
             }
             case BadHttpRequestException e:
             {
-                // Kestrel and parameter binding: too-large bodies (413), unbindable query values (400), slow clients (408).
+                // Kestrel and parameter binding: too-large bodies (413: the only large bodies are photos), unbindable
+                // query values (400), slow clients (408).
                 var (detail, subject) = Readable(e.Message);
-                return Problem(KindOf(e.StatusCode), detail, subject, TitleOf(e.StatusCode), e.StatusCode);
+                var kind = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? LookalikeErrorKind.ImageTooLarge : KindOf(e.StatusCode);
+                return Problem(kind, detail, subject, TitleOf(e.StatusCode), e.StatusCode);
             }
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return null;

@@ -43,6 +43,7 @@ public sealed record FeedbackLimits
     /// <summary>Why <paramref name="time"/> is refused (too far in the future), or null.</summary>
     public string? CheckTime(DateTimeOffset time, DateTimeOffset now) =>
         time > now + MaxFutureSkew
-            ? $"the time {time:yyyy-MM-dd'T'HH:mm:ssK} is more than {MaxFutureSkew.TotalHours:0} h in the future (now {now:yyyy-MM-dd'T'HH:mm:ssK})"
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the time {time:yyyy-MM-dd'T'HH:mm:ssK} is more than {MaxFutureSkew.TotalHours:0} h in the future (now {now:yyyy-MM-dd'T'HH:mm:ssK})")
             : null;
 }
