@@ -5,7 +5,7 @@
 #   bench/load_soak.sh [STORE] [SECONDS] [CONNECTIONS] [MORE LOADTEST OPTIONS…]
 # STORE defaults to a fresh store of samples/ (indexed first, under /tmp). Additions land in a copy of STORE, never in it.
 # E.g. the soak with the ranking attack of issue 13 mixed in (docs/reliability.md, "Hostile clients"):
-#   bench/load_soak.sh "" 120 32 --feedback-share 0.02 --recommend-share 0.10
+#   bench/load_soak.sh "" 240 16 --feedback-share 0.02 --recommend-share 0.10 --warmup 60
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_RUN=${2:-60}
