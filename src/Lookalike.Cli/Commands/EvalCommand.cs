@@ -28,10 +28,15 @@ internal static class EvalCommand
         var alpha = new Option<float>("--alpha") { Description = "Exponent α of the neighbour weights score^α in --dba and --aqe (default 3).", DefaultValueFactory = _ => 3f };
         var rerank = CommonOptions.Rerank();
         var rocchio = new Option<bool>("--rocchio") { Description = "Simulated relevance feedback: mark the first page by label, move the query (Rocchio), score the second page." };
+        var holdout = new Option<double?>("--holdout") { Description = "Learn a projection from the labels of part of the items and evaluate, raw and learned, on this held-out share (e.g. 0.5); --seed picks the split." };
+        var holdoutBy = new Option<HoldoutSplit>("--holdout-by") { Description = "item (default): held-out items of known classes; class: held-out classes the learning never saw.", DefaultValueFactory = _ => HoldoutSplit.Item };
+        var learn = LearnCommand.MethodOption();
+        var head = new LearnCommand.HeadOptions();
         var command = new Command("eval", "Leave-one-out retrieval quality: each labelled item queries the rest; P, R, mAP, nDCG @k overall and per class.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, holdout, holdoutBy, learn,
         };
+        head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             int whitened = parse.GetValue(pcaw), plainPca = parse.GetValue(pca);
@@ -53,6 +58,15 @@ internal static class EvalCommand
             Console.Error.WriteLine($"reading {catalog.Location}");
             var items = catalog.ReadAll(withVectors: true).ToList();
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");
+            if (parse.GetValue(holdout) is { } fraction)
+            {
+                var held = HoldoutEvaluator.Run(items, parse.GetValue(label)!, options,
+                    new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse)),
+                    new Progress(m => Console.Error.WriteLine(m)));
+                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(held));
+                else Write(held);
+                return Task.FromResult(CommandRunner.Ok);
+            }
             var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, options, new Progress(m => Console.Error.WriteLine(m)));
             if (parse.GetValue(html) is { } htmlPath)
             {
@@ -101,6 +115,51 @@ internal static class EvalCommand
                 ["results"] = w.Results.Select(h => h.Id.Value).ToList(),
             }).ToList(),
         };
+    }
+
+    private static Dictionary<string, object?> Json(HoldoutReport held)
+    {
+        var raw = Json(held.Raw);
+        var learned = Json(held.Learned);
+        raw.Remove("worst");
+        learned.Remove("worst");
+        return new Dictionary<string, object?>
+        {
+            ["holdout"] = new Dictionary<string, object?>
+            {
+                ["by"] = held.Options.By.ToString().ToLowerInvariant(),
+                ["fraction"] = held.Options.Fraction,
+                ["seed"] = held.Options.Seed,
+                ["method"] = held.Options.Method.ToString().ToLowerInvariant(),
+                ["learn_items"] = held.LearnItems,
+                ["learn_classes"] = held.LearnClasses,
+                ["held_out_items"] = held.HeldOutItems,
+                ["learn_seconds"] = Math.Round(held.LearnSeconds, 2),
+                ["notes"] = held.Notes,
+            },
+            ["raw"] = raw,
+            ["learned"] = learned,
+            ["map_gain"] = Round(held.Learned.Overall.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1),
+        };
+    }
+
+    private static void Write(HoldoutReport held)
+    {
+        var console = Terminal.Out;
+        string at = "@" + held.Raw.K.ToString(CultureInfo.InvariantCulture);
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold]holdout by {held.Options.By.ToString().ToLowerInvariant()}[/] ({held.Options.Fraction:0.##} held out, seed {held.Options.Seed}) · learned {held.Options.Method.ToString().ToLowerInvariant()} on {held.LearnItems:N0} items of {held.LearnClasses} classes in {held.LearnSeconds:0.0} s · {held.HeldOutItems:N0} held-out items are queries and gallery");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("space").AddColumn(new TableColumn("queries").RightAligned());
+        foreach (string column in (string[])["P" + at, "mAP" + at, "Δ mAP", "nDCG" + at, "dim", "ms/query"])
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var report in (RetrievalReport[])[held.Raw, held.Learned])
+        {
+            var o = report.Overall;
+            string gain = ReferenceEquals(report, held.Raw) ? "—" : (o.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture);
+            table.AddRow(Markup.Escape(report.Pipeline), o.Queries.ToString("N0", CultureInfo.InvariantCulture), F(o.Precision), F(o.Map), gain, F(o.Ndcg),
+                report.Dimension.ToString(CultureInfo.InvariantCulture), report.LatencyMs.ToString("0.000", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
     }
 
     private static double Round(double value) => Math.Round(value, 5);

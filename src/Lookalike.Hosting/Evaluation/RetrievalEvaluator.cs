@@ -37,8 +37,6 @@ public static class RetrievalEvaluator
         }
         int rawDimension = items[0].Vector.Length;
         if (rawDimension == 0) throw new ArgumentException("Items must be read with their vectors.", nameof(items));
-        if (options.PcaDimension > rawDimension)
-            throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {rawDimension}; got {options.PcaDimension}.");
 
         var ids = items.Select(i => i.Id).ToList();
         var raw = new float[ids.Count * rawDimension];
@@ -49,11 +47,19 @@ public static class RetrievalEvaluator
         PcaWhitening? pca = null;
         float[] vectors = raw;
         int dimension = rawDimension;
+        if (options.Projection is { } projection)
+        {
+            if (projection.InputDimension != rawDimension)
+                throw LookalikeException.InvalidArgument("projection", $"The projection takes {projection.InputDimension}-d vectors; the store's are {rawDimension}-d.");
+            vectors = projection.ApplyAll(raw, ids.Count);
+            dimension = projection.OutputDimension;
+        }
         if (options.PcaDimension > 0)
         {
-            progress?.Report($"learning {(options.Whiten ? "PCA-whitening" : "PCA")} {rawDimension} → {options.PcaDimension} on {ids.Count:N0} vectors");
-            pca = PcaWhitening.Fit(raw, ids.Count, rawDimension, options.PcaDimension, options.Whiten);
-            vectors = pca.TransformAll(raw, ids.Count);
+            if (options.PcaDimension > dimension) throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {dimension}; got {options.PcaDimension}.");
+            progress?.Report($"learning {(options.Whiten ? "PCA-whitening" : "PCA")} {dimension} → {options.PcaDimension} on {ids.Count:N0} vectors");
+            pca = PcaWhitening.Fit(vectors, ids.Count, dimension, options.PcaDimension, options.Whiten);
+            vectors = pca.TransformAll(vectors, ids.Count);
             dimension = pca.OutputDimension;
         }
         if (options.DbaNeighbours > 0)
@@ -164,15 +170,26 @@ public static class RetrievalEvaluator
         {
             if (queries.Count == 0) return 0;
             var transformed = new float[_dimension];
+            var projected = new float[options.Projection?.OutputDimension ?? 0];
             var expanded = new float[_dimension];
             var watch = Stopwatch.StartNew();
             foreach (var id in queries)
             {
                 ReadOnlySpan<float> query;
-                if (pca is not null)
+                if (pca is not null || options.Projection is not null)
                 {
-                    pca.Transform(items[rowOf[id]].Vector.Span, transformed);
-                    query = transformed;
+                    ReadOnlySpan<float> raw = items[rowOf[id]].Vector.Span;
+                    if (options.Projection is { } projection)
+                    {
+                        projection.Apply(raw, projected);
+                        raw = projected;
+                    }
+                    if (pca is not null)
+                    {
+                        pca.Transform(raw, transformed);
+                        raw = transformed;
+                    }
+                    query = raw;
                 }
                 else query = vectorOf(id).Span;
                 var hits = index.Search(query, new SearchRequest(FirstK, Exclude: id));
