@@ -37,6 +37,18 @@ public static class HoldoutEvaluator
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(holdout);
+        var learned = Learn(items, labelColumn, holdout, progress);
+        var raw = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options, progress);
+        var through = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options with { Projection = learned.Projection, ProjectionName = learned.Name }, progress);
+        return new HoldoutReport(holdout, learned.Set.Items, learned.Set.Classes, learned.HeldOut.Count, learned.Seconds, raw, through, learned.Set.Notes);
+    }
+
+    /// <summary>A projection learned on the learning part, and the held-out part to evaluate it on.</summary>
+    public sealed record Learned(Projection Projection, string Name, List<CatalogItem> HeldOut, LabelLearningSet.Result Set, double Seconds);
+
+    /// <summary>Splits, and learns on the learning part by the same code as <c>lookalike learn --label-column</c>.</summary>
+    public static Learned Learn(IReadOnlyList<CatalogItem> items, string labelColumn, HoldoutOptions holdout, IProgress<string>? progress = null)
+    {
         if (!(holdout.Fraction > 0 && holdout.Fraction < 1))
             throw LookalikeException.InvalidArgument("holdout", $"--holdout is the share of items held out for evaluation, strictly between 0 and 1; got {holdout.Fraction}.");
         var (learn, heldOut) = Split(items, labelColumn, holdout);
@@ -45,12 +57,10 @@ public static class HoldoutEvaluator
         foreach (var note in set.Notes) progress?.Report("note: " + note);
         var watch = Stopwatch.StartNew();
         var projection = ProjectionLearner.Fit(set.Set, holdout.Method, holdout.Head, progress);
-        double learnSeconds = watch.Elapsed.TotalSeconds;
-        progress?.Report($"learned {holdout.Method.ToString().ToLowerInvariant()} on {set.Items:N0} items of {set.Classes} classes in {learnSeconds:0.0} s");
-        var raw = RetrievalEvaluator.Run(heldOut, labelColumn, options, progress);
-        var learned = RetrievalEvaluator.Run(heldOut, labelColumn,
-            options with { Projection = projection, ProjectionName = $"learned({holdout.Method.ToString().ToLowerInvariant()})" }, progress);
-        return new HoldoutReport(holdout, set.Items, set.Classes, heldOut.Count, learnSeconds, raw, learned, set.Notes);
+        double seconds = watch.Elapsed.TotalSeconds;
+        string method = holdout.Method.ToString().ToLowerInvariant();
+        progress?.Report($"learned {method} on {set.Items:N0} items of {set.Classes} classes in {seconds:0.0} s");
+        return new Learned(projection, $"learned({method})", heldOut, set, seconds);
     }
 
     /// <summary>The learning part and the held-out part of the items that have a label, deterministic for a seed.</summary>

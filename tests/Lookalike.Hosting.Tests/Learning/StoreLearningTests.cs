@@ -80,7 +80,7 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         Assert.Equal("labels", stored.Descriptor.Source);
         Assert.Equal("class", stored.Descriptor.LabelColumn);
         Assert.Equal(4, stored.Descriptor.Classes);
-        Assert.Equal(100, stored.Descriptor.Items);
+        Assert.Equal(99, stored.Descriptor.Items); // 4 classes × 25, less the newcomer held back
         Assert.Equal(store.GetInfo().Generation, stored.Descriptor.FittedGeneration);
         Assert.Equal(512, stored.Descriptor.InputDimension);
         Assert.Equal(512, stored.Descriptor.OutputDimension);
@@ -105,7 +105,7 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
         VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
         Assert.Contains("loaded from cache", log[^1]);
-        StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Method = ProjectionMethod.Lda });
+        StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick with { Seed = 2 } });
         Assert.Equal(stored.Version + 1, store.GetProjection()!.Version);
         VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
         Assert.Contains("learned projection", log[^1]);
@@ -123,7 +123,7 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
     public void Learn_BadInputs_NameTheCause_AndKeepThePreviousProjection()
     {
         using var store = ImportedCopy();
-        var previous = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Method = ProjectionMethod.Lda }).Stored;
+        var previous = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick }).Stored;
 
         LookalikeException Fails(LearnRequest request, IFeedbackStore? feedback = null) =>
             Assert.Throws<LookalikeException>(() => StoreLearning.Learn(store, feedback, request));
@@ -164,7 +164,7 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
     {
         var lone = fixture.Store.ReadAll(withVectors: false).First(i => i.Metadata["class"] == "hat").Id;
         using var store = ImportedCopy(change: i => i.Id == lone ? i with { Metadata = new Dictionary<string, string> { ["class"] = "unicorn" } } : i);
-        var outcome = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Method = ProjectionMethod.Lda });
+        var outcome = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick });
         Assert.Contains(outcome.Notes, n => n.Contains("one item only", StringComparison.Ordinal) && n.Contains("unicorn", StringComparison.Ordinal));
         Assert.Equal(249, outcome.Stored.Descriptor.Items);
 
