@@ -37,7 +37,8 @@ internal static class EvalRecsCommand
             using var feedback = LookalikeComponents.OpenFeedback(context.Store.Location);
             var progress = new SyncProgress(m => Console.Error.WriteLine(m));
             var index = context.Service.Index;
-            using var raw = context.Service.LearnedProjection is { Descriptor.Source: "feedback" } stored ? LearnedIndex.Raw(context.Store) : null;
+            var stored = context.Service.LearnedProjection;
+            using var raw = stored is { Descriptor.Source: "feedback" } ? LearnedIndex.Raw(context.Store) : null;
             if (raw is not null)
             {
                 // A projection learned from feedback has seen the test period: evaluate raw (or learn again from training events).
