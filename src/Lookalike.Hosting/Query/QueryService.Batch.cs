@@ -58,6 +58,6 @@ public sealed partial class QueryService
             float[] vector = _index.GetVector(itemId) ?? throw LookalikeException.NotFound(itemId.Value, $"No item '{itemId}' in the store.");
             return (new QueryDescription { Kind = "item", Id = itemId.Value, Path = item.Path, Metadata = item.Metadata }, vector, itemId);
         }
-        return (new QueryDescription { Kind = "image", Path = resolved.Path }, EmbedImage(resolved.Bytes!, resolved.Path!), null);
+        return (new QueryDescription { Kind = "image", Path = resolved.Path }, _space.Map(EmbedImage(resolved.Bytes!, resolved.Path!)), null);
     }
 }

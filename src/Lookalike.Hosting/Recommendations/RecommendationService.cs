@@ -304,7 +304,7 @@ public sealed class RecommendationService : IDisposable
         var resolver = Items;
         var resolved = ReferenceResolver.Resolve(reference, _catalog, byName: r => resolver.Resolve(r, out _), contains: resolver.Contains);
         if (resolved.Item is { } id) items.Add(id);
-        else vectors.Add(_query.EmbedImage(resolved.Bytes!, resolved.Path!));
+        else vectors.Add(_query.Space.Map(_query.EmbedImage(resolved.Bytes!, resolved.Path!)));
     }
 
     private void RequireItem(ItemId id)
