@@ -27,9 +27,6 @@ public static class LookalikeComponents
     /// <exception cref="LookalikeException">NotFound, StoreUnavailable (a read-only store without the feedback schema) or StoreCorrupt.</exception>
     public static IFeedbackStore OpenFeedback(string directory) => SqliteFeedbackStore.Open(directory);
 
-    /// <summary>The feedback half of the store in <paramref name="directory"/>.</summary>
-    public static Core.Feedback.IFeedbackStore OpenFeedback(string directory) => SqliteFeedbackStore.Open(directory);
-
     /// <remarks>With a positive <see cref="ImageDecoderOptions.DecodeTimeout"/> (the default) every call is time-limited (<see cref="TimeLimitedImageDecoder"/>).</remarks>
     public static IImageDecoder CreateDecoder(ImageDecoderOptions? options = null)
     {
