@@ -36,6 +36,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     private readonly ConcurrentBag<RunBuffers> _buffers = [];
     private readonly ConcurrentBag<BatchBuffers> _batchBuffers = [];
     private bool _disposed;
+    private readonly bool _rawOutput;
 
     /// <summary>Loads the manifest's graphs.</summary>
     /// <param name="manifest">The model to run; graph files resolve against its <see cref="ModelManifest.BaseDirectory"/>.</param>
@@ -46,7 +47,17 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     /// types and shapes do not fit the manifest. Also for invalid manifest fields.
     /// </exception>
     public OnnxImageEmbedder(ModelManifest manifest, OnnxEmbeddingOptions? options = null)
+        : this(manifest, options, rawOutput: false)
     {
+    }
+
+    /// <param name="rawOutput">
+    /// True: the manifest's output is exposed even when it is an intermediate tensor and <see cref="ReadRawOutput"/>
+    /// returns it unpooled (<see cref="OnnxFeatureMapReader"/>); <see cref="Embed"/> must then not be called.
+    /// </param>
+    internal OnnxImageEmbedder(ModelManifest manifest, OnnxEmbeddingOptions? options, bool rawOutput)
+    {
+        _rawOutput = rawOutput;
         ArgumentNullException.ThrowIfNull(manifest);
         options ??= new OnnxEmbeddingOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
@@ -210,6 +221,20 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
         }
     }
 
+    /// <summary>The fixed shape of the last graph's output (e.g. <c>[1,512,7,7]</c>), null when the graph does not declare one.</summary>
+    internal IReadOnlyList<long>? OutputShape => _outputShape;
+
+    /// <summary>Runs the chain on <paramref name="image"/> (or its mirror) and copies the last output, unpooled, into <paramref name="destination"/>.</summary>
+    internal void ReadRawOutput(DecodedImage image, bool mirror, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_rawOutput) throw new InvalidOperationException("This embedder was not created for raw output.");
+        if (image.Width != Target.Width || image.Height != Target.Height)
+            throw new ArgumentException($"Image is {image.Width}x{image.Height}; model '{Manifest.Name}' needs {Target.Width}x{Target.Height}.", nameof(image));
+        EmbedView(image, mirror, destination);
+    }
+
     /// <summary>The graph file that receives the image tensor after folding (the network itself for resnet18).</summary>
     internal string NetworkFile => _stages[^1].File;
 
@@ -344,6 +369,13 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
 
     private void Readout(Stage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
     {
+        if (_rawOutput)
+        {
+            if (output.Length != destination.Length)
+                throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} has {output.Length} values, expected {destination.Length}.");
+            output.CopyTo(destination);
+            return;
+        }
         if (EmbeddingReadout.Write(output, shape, Dimension, destination, Manifest.Pooling) is { } problem)
             throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
     }
@@ -380,11 +412,11 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     {
         // Only a manifest that pools itself names a tensor before the network's pooling; reading 61 MB for every
         // plain model would be waste, and a missing output is reported by CheckChain with the names the graph has.
-        if (!batchable && Manifest.Pooling.IsAverage) return null;
+        if (!batchable && Manifest.Pooling.IsAverage && !_rawOutput) return null;
         try
         {
             byte[] bytes = File.ReadAllBytes(path);
-            byte[]? exposed = Manifest.Pooling.IsAverage ? null : OutputExposure.Expose(bytes, output);
+            byte[]? exposed = Manifest.Pooling.IsAverage && !_rawOutput ? null : OutputExposure.Expose(bytes, output);
             if (batchable) return BatchRewrite.SymbolicBatch(exposed ?? bytes);
             return exposed;
         }

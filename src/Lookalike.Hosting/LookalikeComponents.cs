@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting.Reliability;
@@ -41,6 +42,19 @@ public static class LookalikeComponents
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The feature-map reader for explaining vectors of <paramref name="model"/> (a built-in model or variant, or a
+    /// manifest at the recorded name): the model's graphs up to the map its pooling reads.
+    /// </summary>
+    /// <exception cref="LookalikeException">ModelUnavailable: the model cannot be computed here (imported vectors) or has no known feature map.</exception>
+    public static IFeatureMapReader CreateFeatureMapReader(ModelId model)
+    {
+        if (!CanCompute(model))
+            throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
+                $"Vectors of model '{model}' were not computed by a model this build can run (imported vectors), so they cannot be explained.", model.Value);
+        return new OnnxFeatureMapReader(BuiltInModels.Resolve(model.Value.Split('@')[0]));
     }
 
     /// <summary>Loads <c>resnet18</c> or a manifest.json path; throws ModelUnavailable naming the file when it cannot.</summary>

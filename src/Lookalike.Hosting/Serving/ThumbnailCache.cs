@@ -95,21 +95,7 @@ public sealed class ThumbnailCache
         }
     }
 
-    private static byte[] ReadPhoto(CatalogItem item)
-    {
-        try
-        {
-            return File.ReadAllBytes(item.Path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw LookalikeException.NotFound(item.Id.Value, $"The photo of item '{item.Id}' is no longer where it was indexed.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read the photo of item '{item.Id}'.", item.Id.Value, e);
-        }
-    }
+    private static byte[] ReadPhoto(CatalogItem item) => Query.ItemPhoto.Read(item);
 
     private static byte[]? TryRead(string path)
     {
