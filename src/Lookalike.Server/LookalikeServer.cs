@@ -92,6 +92,7 @@ public static class LookalikeServer
         app.MapHealthEndpoints();    // /health, /ready, /api/info
         app.MapItemsEndpoints();     // /api/items... (…/also: bought together + looks like)
         app.MapSearchEndpoints();    // /api/search
+        app.MapExplainEndpoints();   // /api/items/{a}/explain/{b}, /api/explain
         app.MapUsersEndpoints();     // /api/users/{user}/feedback|recommendations|pair
         return app;
     }

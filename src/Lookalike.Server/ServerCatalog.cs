@@ -4,6 +4,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Explain;
 using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
@@ -29,7 +30,7 @@ public sealed class ServerCatalog : IDisposable
     private (SqliteFeedbackStore Feedback, RecommendationService Service)? _recommendations;
     private bool _disposed;
 
-    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
+    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails, ExplainService Explain);
 
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
@@ -61,6 +62,9 @@ public sealed class ServerCatalog : IDisposable
     public UploadedItems Uploads => _loaded.Value.Uploads;
 
     public ThumbnailCache Thumbnails => _loaded.Value.Thumbnails;
+
+    /// <summary>Explanations of look-alikes; its feature-map session for the store's model is made on first use.</summary>
+    public ExplainService Explain => _loaded.Value.Explain;
 
     /// <summary>
     /// Feedback and recommendations over this catalog, opened on first use (building the engine reads every stored
@@ -124,6 +128,7 @@ public sealed class ServerCatalog : IDisposable
         }
         if (_loaded.IsValueCreated)
         {
+            _loaded.Value.Explain.Dispose();
             _loaded.Value.Query.Dispose();
             _loaded.Value.Store.Dispose();
         }
@@ -182,7 +187,7 @@ public sealed class ServerCatalog : IDisposable
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, query, new UploadedItems(query, location), thumbnails);
+            return new Loaded(store, query, new UploadedItems(query, location), thumbnails, new ExplainService(query, uploadDecoder));
         }
         catch
         {

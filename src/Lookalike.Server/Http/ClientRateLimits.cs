@@ -59,7 +59,7 @@ internal static class ClientRateLimits
     {
         var request = context.Request;
         string? name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
-        if (name is "SearchByImage" or "AddItem") return Uploads;
+        if (name is "SearchByImage" or "AddItem" or "ExplainImage" or "ExplainItems") return Uploads; // each decodes and runs the model
         if (name is "GetSimilarItems" or "GetAlsoItems" or "GetRecommendations" or "GetPreferencePair") return Similar;
         // Unencoded ids go to a catch-all route: /api/items/images/10017.jpg/similar (or /also).
         if (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/api/items")
