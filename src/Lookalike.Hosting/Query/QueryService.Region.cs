@@ -40,4 +40,19 @@ public sealed partial class QueryService
         embedder.Embed(image, vector);
         return vector;
     }
+
+    /// <summary>
+    /// Look-alikes of the part <paramref name="box"/> of <paramref name="query"/>: a catalog item's photo (the item
+    /// excluded) when the store has that id, otherwise an image file.
+    /// </summary>
+    /// <exception cref="LookalikeException">NotFound (neither an item nor a file), InvalidArgument naming the box, decode and model errors.</exception>
+    public SimilarResult SimilarRegion(string query, ImageBox box, int k, ItemFilter? filter = null)
+    {
+        ArgumentNullException.ThrowIfNull(box);
+        if (string.IsNullOrWhiteSpace(query)) throw LookalikeException.InvalidArgument("query", "Empty query.");
+        if (ItemId.TryParse(query, out var id) && TryGetItem(id, out _)) return SimilarToItemRegion(id, box, k, filter);
+        string path = Path.GetFullPath(query);
+        if (!File.Exists(path)) throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
+        return SimilarToImage(ReadImageFile(path), path, k, filter, box);
+    }
 }
