@@ -21,7 +21,7 @@ public sealed class ExplainCliTests(IndexedCatalogFixture fixture) : IClassFixtu
         }
         string html = File.ReadAllText(Path.Combine(fixture.WorkingDirectory, "x", "explain.html"));
         Assert.Equal(2, html.Split("class=\"heat\"").Length - 1);
-        Assert.Equal(2 * 49, html.Split("<div style=\"background:rgba(").Length - 1);
+        Assert.Equal(2 * 49, html.Split("<div style=\"background:hsla(").Length - 1);
         Assert.Equal(2, html.Split("data:image/jpeg;base64,").Length - 1);
     }
 

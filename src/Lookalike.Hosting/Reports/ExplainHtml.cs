@@ -9,7 +9,7 @@ namespace Lookalike.Hosting.Reports;
 
 /// <summary>
 /// An <see cref="Explanation"/> as static HTML: both photos with their heat-maps laid over the part of the photo the
-/// grid covers (warm = adds to the score, blue = takes away), the shared metadata and the colour swatches. No script.
+/// grid covers (red = drives the score most, blue = little, dark violet = takes away), the shared metadata and the colour swatches. No script.
 /// </summary>
 public sealed class ExplainHtml(IImageDecoder decoder, int photoWidth = 220)
 {
@@ -19,7 +19,6 @@ public sealed class ExplainHtml(IImageDecoder decoder, int photoWidth = 220)
         .explain .photo { position: relative; display: inline-block; overflow: hidden; border-radius: 4px; line-height: 0; }
         .explain .photo img { display: block; }
         .explain .heat { position: absolute; display: grid; }
-        .explain .heat div { mix-blend-mode: multiply; }
         .explain .facts { font-size: 13px; min-width: 200px; max-width: 320px; }
         .explain .swatches { display: flex; gap: 4px; margin: 4px 0 8px; }
         .explain .swatch { width: 28px; height: 28px; border-radius: 4px; border: 1px solid #ccc; font-size: 9px; line-height: 28px; text-align: center; }
@@ -84,13 +83,16 @@ public sealed class ExplainHtml(IImageDecoder decoder, int photoWidth = 220)
         html.Append(CultureInfo.InvariantCulture, $"</div></div><figcaption style=\"font-size:12px\">{label}{(side.Id is null ? "" : ": " + Encode(side.Id))}</figcaption></figure>");
     }
 
-    /// <summary>Warm for cells that add to the score, blue for cells that take from it; opacity by size relative to the largest cell.</summary>
+    /// <summary>
+    /// Heat-map colours as on the page: blue (adds little) through green and yellow to red (adds most), relative to the
+    /// largest cell; cells that take from the score are dark violet.
+    /// </summary>
     public static string HeatColour(float value, float scale)
     {
         double t = scale > 0 ? Math.Clamp(value / scale, -1, 1) : 0;
         return t >= 0
-            ? string.Create(CultureInfo.InvariantCulture, $"rgba(255,{(int)(200 - 150 * t)},0,{0.1 + 0.65 * t:0.###})")
-            : string.Create(CultureInfo.InvariantCulture, $"rgba(0,90,255,{0.1 - 0.65 * t:0.###})");
+            ? string.Create(CultureInfo.InvariantCulture, $"hsla({Math.Round(240 * (1 - t))},100%,50%,{0.3 + 0.25 * t:0.###})")
+            : string.Create(CultureInfo.InvariantCulture, $"hsla(270,80%,18%,{0.3 - 0.35 * t:0.###})");
     }
 
     private static void Swatches(StringBuilder html, string title, IReadOnlyList<ColourSwatch> colours)

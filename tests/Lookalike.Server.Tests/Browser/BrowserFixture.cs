@@ -54,12 +54,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// A fresh browser context and page on the served app at the given viewport. Console errors (failed loads, CSP
     /// violations, script errors; expected 4xx answers aside) and page errors are added to <paramref name="pageErrors"/>.
     /// </summary>
-    public async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width, int height, List<string> pageErrors)
+    /// <param name="touch">A phone-like context: touch events, mobile viewport (Chromium's emulation).</param>
+    public async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width, int height, List<string> pageErrors, bool touch = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            HasTouch = touch,
+            IsMobile = touch,
         });
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
