@@ -89,6 +89,19 @@ public sealed class ServerCatalog : IDisposable
         }
     });
 
+    /// <summary>Loads the explainer's feature-map session on a pool thread after start (see <see cref="ExplainService.Warm"/>).</summary>
+    internal void WarmExplainInBackground()
+    {
+        try
+        {
+            Explain.Warm();
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped before it finished
+        }
+    }
+
     /// <summary>The feedback side of the store (read a user's events); opened with <see cref="Recommendations"/>.</summary>
     public Core.Feedback.IFeedbackStore Feedback => OpenRecommendations().Feedback;
 
@@ -214,6 +227,7 @@ internal sealed class CatalogLoader(ServerCatalog catalog) : IHostedService
     {
         catalog.EnsureLoaded();
         catalog.WarmRecommendationsInBackground();
+        _ = Task.Run(catalog.WarmExplainInBackground, CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -49,6 +49,22 @@ public sealed class ExplainService : IDisposable
         return Explain(imageBytes, sourceName, null, box, resultItem);
     }
 
+    /// <summary>
+    /// Makes the feature-map session now (seconds: the network file is read, rewritten and loaded), so the first
+    /// explanation a person asks for does not wait for it. Failures are left for that first request to report.
+    /// </summary>
+    public void Warm()
+    {
+        try
+        {
+            _ = _reader.Value;
+        }
+        catch (LookalikeException)
+        {
+            // Imported vectors or a model without a known feature map: explaining answers the error itself.
+        }
+    }
+
     /// <summary>Checks that <paramref name="id"/> is in the catalog (cheap, before any photo is read).</summary>
     public CatalogItem Item(ItemId id) =>
         _query.TryGetItem(id, out var item) ? item : throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");

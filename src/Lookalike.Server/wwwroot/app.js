@@ -141,7 +141,8 @@
       why.dataset.testid = "why";
       why.title = "Why does it look alike?";
       why.setAttribute("aria-label", `Why does ${lastSegment(item.id)} look alike?`);
-      why.addEventListener("click", (e) => { e.preventDefault(); toggleWhy(li, result); });
+      // Shows, never toggles: a tap can also arrive as a hover first, and a toggle would undo it.
+      why.addEventListener("click", (e) => { e.preventDefault(); if (!li.querySelector(".heat")) showWhy(li, result); });
       actions.prepend(why);
       li.append(actions);
       // Hover with a mouse shows why; touch and pen use the ? button (a tap on the photo opens the item).
@@ -340,8 +341,6 @@
     li.querySelector(".heat")?.remove();
     $("query-heat").hidden = true;
   }
-
-  const toggleWhy = (li, result) => (li.classList.contains("explained") ? hideWhy(li) : showWhy(li, result));
 
   function searchBox(box) {
     clearError();

@@ -110,8 +110,18 @@ public sealed class ExplainPageTests(BrowserFixture fixture, ITestOutputHelper o
             Assert.DoesNotContain(id, after);
 
             // A tap on a result's ? shows why it looks like the boxed part.
+            // Centred first: at the top edge the sticky header would take the tap.
+            await page.GetByTestId("result").Nth(0).EvaluateAsync("card => card.scrollIntoView({ block: 'center' })");
             await page.GetByTestId("result").Nth(0).GetByTestId("why").TapAsync();
-            await Expect(page.GetByTestId("result").Nth(0).GetByTestId("result-heat")).ToBeVisibleAsync();
+            try
+            {
+                await Expect(page.GetByTestId("result").Nth(0).GetByTestId("result-heat")).ToBeVisibleAsync();
+            }
+            catch (PlaywrightException e)
+            {
+                string state = await page.EvaluateAsync<string>("() => location.hash + ' | ' + document.querySelector('[data-testid=result]').className + ' | error: ' + document.getElementById('error-text').textContent");
+                throw new InvalidOperationException("no heat-map after the tap; page: " + state, e);
+            }
             await Expect(page.GetByTestId("query-heat")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("why-panel")).ToContainTextAsync("Why #1 looks alike");
             Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways at 390 px");
@@ -123,7 +133,9 @@ public sealed class ExplainPageTests(BrowserFixture fixture, ITestOutputHelper o
             await page.GetByTestId("query-frame").ScrollIntoViewIfNeededAsync();
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(fixture.ScreenshotFolder, "phone-explain.png"), FullPage = true });
 
-            await page.GetByTestId("result").Nth(0).GetByTestId("why").TapAsync();
+            // Another result's ? moves the overlay there.
+            await page.GetByTestId("result").Nth(1).GetByTestId("why").TapAsync();
+            await Expect(page.GetByTestId("result").Nth(1).GetByTestId("result-heat")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("result").Nth(0).GetByTestId("result-heat")).ToHaveCountAsync(0);
         }
         finally
