@@ -14,7 +14,7 @@ public sealed partial class QueryService
     {
         if (box is null) return SimilarToImage(imageBytes, sourceName, k, filter);
         CheckK(k);
-        float[] vector = EmbedImage(imageBytes, sourceName, box);
+        float[] vector = _space.Map(EmbedImage(imageBytes, sourceName, box));
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName, Box = box.ToString() }, hits);
     }
@@ -26,12 +26,12 @@ public sealed partial class QueryService
         ArgumentNullException.ThrowIfNull(box);
         if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
         CheckK(k);
-        float[] vector = EmbedImage(ItemPhoto.Read(item), item.Path, box);
+        float[] vector = _space.Map(EmbedImage(ItemPhoto.Read(item), item.Path, box));
         var hits = Search(vector, k, filter, id);
         return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata, Box = box.ToString() }, hits);
     }
 
-    /// <summary>Decodes the part <paramref name="box"/> of a photo (the whole photo when null) and embeds it with the store's model.</summary>
+    /// <summary>Decodes the part <paramref name="box"/> of a photo (the whole photo when null) and embeds it with the store's model: a raw vector (map it with <see cref="Space"/> to search).</summary>
     public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName, ImageBox? box)
     {
         var embedder = CheckedEmbedder();
