@@ -74,15 +74,10 @@ public class RetrievalQualityTests(IndexedSamplesFixture fixture, ITestOutputHel
         Assert.All(result.Results, r => Assert.Equal("shoes", r.Metadata["class"]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Similar_ProductsSubset_PrecisionAt5ByArticleTypeFarAboveChance()
     {
-        string? products = RepositoryPaths.SharedDataset("products");
-        if (products is null)
-        {
-            output.WriteLine("SKIPPED: ../shared/datasets/products is absent");
-            return;
-        }
+        string products = Require.SharedDataset("products");
         // A fixed subset: every 12th labelled image (~800 of 9,583), indexed into a store of its own.
         using var dir = new TempDirectory();
         var labels = LabelsFile.Load(Path.Combine(products, "labels.csv"));

@@ -1,33 +1,26 @@
 using System.Diagnostics;
-using Xunit.Abstractions;
+using Lookalike.TestKit;
 
 namespace Lookalike.Reliability.Tests;
 
 /// <summary>
-/// A small tmpfs mounted for one test (needs root; otherwise <see cref="TryCreate"/> says why and returns null, and
-/// the test passes as skipped). It can be made read-only or resized, and is unmounted on dispose.
+/// A small tmpfs mounted for one test, so a full or read-only disk is real even for root. Needs root (CAP_SYS_ADMIN);
+/// without it <see cref="Create"/> skips the test (<see cref="Require"/>: a failure in CI). It can be made read-only
+/// or resized, and is unmounted on dispose.
 /// </summary>
-internal sealed class ReadOnlyMount : IDisposable
+internal sealed class TmpfsMount : IDisposable
 {
-    private ReadOnlyMount(string path) => Path = path;
+    private TmpfsMount(string path) => Path = path;
 
     public string Path { get; }
 
-    public static ReadOnlyMount? TryCreate(string path, ITestOutputHelper output, string size = "16m")
+    public static TmpfsMount Create(string path, string size = "16m")
     {
-        if (!OperatingSystem.IsLinux() || Environment.UserName != "root")
-        {
-            output.WriteLine($"SKIPPED: mounting a tmpfs needs root on Linux (user {Environment.UserName})");
-            return null;
-        }
+        Require.Root("mounting a tmpfs");
         Directory.CreateDirectory(path);
         var (code, message) = Mount("-t", "tmpfs", "-o", $"size={size}", "tmpfs", path);
-        if (code != 0)
-        {
-            output.WriteLine($"SKIPPED: cannot mount a tmpfs at {path}: {message}");
-            return null;
-        }
-        return new ReadOnlyMount(path);
+        Require.That(code == 0, $"cannot mount a tmpfs at {path}: {message}");
+        return new TmpfsMount(path);
     }
 
     public void MakeReadOnly() => Check(Mount("-o", "remount,ro", Path));
