@@ -1,4 +1,5 @@
 using Lookalike.Imaging.Skia.Tests.Support;
+using Lookalike.TestKit.Imaging;
 using SkiaSharp;
 using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
+using Lookalike.TestKit.Imaging;
 using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
 
 namespace Lookalike.Imaging.Skia.Tests;

@@ -4,6 +4,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
 using Lookalike.TestKit;
+using Lookalike.TestKit.Imaging;
 using Xunit.Abstractions;
 
 namespace Lookalike.Reliability.Tests;

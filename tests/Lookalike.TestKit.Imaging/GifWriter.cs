@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using SkiaSharp;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>
 /// A minimal GIF89a writer (Skia cannot encode GIF). Uses "uncompressed" LZW: 7-bit minimum code size, so every
 /// code is one byte, with a clear code every 100 pixels so the code size never grows.
 /// </summary>
-internal static class GifWriter
+public static class GifWriter
 {
     private const int ClearCode = 128, EndCode = 129;
 

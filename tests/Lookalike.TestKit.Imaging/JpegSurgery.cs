@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>Byte-level JPEG edits: EXIF orientation, SOF size, and a hand-built Adobe CMYK JPEG.</summary>
-internal static class JpegSurgery
+public static class JpegSurgery
 {
     /// <summary>Inserts an APP1 Exif segment with only tag 0x0112 (Orientation = <paramref name="orientation"/>) right after SOI.</summary>
     public static byte[] WithExifOrientation(byte[] jpeg, ushort orientation)

@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using SkiaSharp;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>A minimal 24-bit bottom-up BMP writer (Skia cannot encode BMP).</summary>
-internal static class BmpWriter
+public static class BmpWriter
 {
     public static byte[] Write(SKBitmap bitmap)
     {

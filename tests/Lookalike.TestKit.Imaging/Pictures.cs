@@ -1,10 +1,10 @@
 using Lookalike.Core.Imaging;
 using SkiaSharp;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>Builds small test pictures with SkiaSharp and encodes them in the formats Skia can write (PNG, JPEG, WebP).</summary>
-internal static class Pictures
+public static class Pictures
 {
     public static readonly SKColor Red = new(255, 0, 0);
     public static readonly SKColor Green = new(0, 255, 0);

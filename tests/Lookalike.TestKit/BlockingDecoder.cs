@@ -1,6 +1,6 @@
 using Lookalike.Core.Imaging;
 
-namespace Lookalike.Reliability.Tests;
+namespace Lookalike.TestKit;
 
 /// <summary>
 /// A test double for the one thing no real file does to Skia: a decode that never returns. Files whose name contains

@@ -1,11 +1,10 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using Lookalike.Imaging.Skia.Tests.Support;
 using Lookalike.TestKit;
 using SkiaSharp;
 
-namespace Lookalike.Reliability.Tests;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>
 /// A seeded corpus of hostile and odd image files (≥ 300): truncations at many offsets, bit flips, zero bytes,
@@ -13,7 +12,7 @@ namespace Lookalike.Reliability.Tests;
 /// palette and interlaced PNGs, animated GIFs, giant EXIF blocks, HTML/SVG/ZIP/PDF polyglots, wrong extensions.
 /// Each file has a unique name; <see cref="ValidImages"/> names those that are real images in their own right.
 /// </summary>
-internal sealed class HostileCorpus
+public sealed class HostileCorpus
 {
     public List<(string Name, byte[] Data)> Files { get; } = [];
 
@@ -34,19 +33,19 @@ internal sealed class HostileCorpus
         byte[] gif = AnimatedGif(frames: 1);
         var bases = new (string Ext, byte[] Data)[] { (".jpg", jpeg), (".jpg", jpeg2), (".png", png), (".webp", webp), (".bmp", bmp), (".gif", gif) };
 
-        // Valid but unusual images (must decode).
+        // Valid but unusual images (must decode): odd formats, CMYK and YCCK JPEGs, a giant EXIF block, wrong extensions.
         corpus.Valid("animated.gif", AnimatedGif(frames: 4));
         corpus.Valid("palette.png", PalettePng());
         corpus.Valid("gray16.png", Gray16Png());
         corpus.Valid("interlaced.png", InterlacedPng(small));
-        corpus.Add("cmyk.jpg", JpegSurgery.AdobeCmyk([0, 255, 255, 0]));
+        corpus.Valid("cmyk.jpg", JpegSurgery.AdobeCmyk([0, 255, 255, 0]));
         byte[] ycck = JpegSurgery.AdobeCmyk([255, 0, 255, 0]);
         ycck[17] = 2; // Adobe APP14 transform 2: YCCK
-        corpus.Add("ycck.jpg", ycck);
-        corpus.Add("giant-exif.jpg", WithGiantExif(jpeg, segments: 40));
-        corpus.Add("png-named.jpg", png);
-        corpus.Add("jpeg-named.gif", jpeg);
-        corpus.Add("webp-named.png", webp);
+        corpus.Valid("ycck.jpg", ycck);
+        corpus.Valid("giant-exif.jpg", WithGiantExif(jpeg, segments: 40));
+        corpus.Valid("png-named.jpg", png);
+        corpus.Valid("jpeg-named.gif", jpeg);
+        corpus.Valid("webp-named.png", webp);
 
         // Truncations at 24 offsets of every base (early header bytes and spread over the body).
         foreach (var (ext, data) in bases)

@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>
 /// A minimal PNG writer for the variants Skia's encoder does not produce (palette, grayscale, 16-bit) and for
 /// hostile files (a header that claims a huge size).
 /// </summary>
-internal static class PngWriter
+public static class PngWriter
 {
     public const byte Gray = 0, Rgb = 2, Palette = 3, GrayAlpha = 4, Rgba = 6;
 

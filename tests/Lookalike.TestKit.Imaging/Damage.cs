@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 
-namespace Lookalike.Imaging.Skia.Tests.Support;
+namespace Lookalike.TestKit.Imaging;
 
 /// <summary>Ways to break a file: truncation, bit flips, other containers.</summary>
-internal static class Damage
+public static class Damage
 {
     public static byte[] Truncate(byte[] data, int length) => data.AsSpan(0, length).ToArray();
 
