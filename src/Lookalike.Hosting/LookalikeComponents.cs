@@ -43,6 +43,27 @@ public static class LookalikeComponents
         }
     }
 
+    /// <summary>
+    /// The embedder for photo queries against a store whose vectors are of <paramref name="storeModel"/>:
+    /// <paramref name="model"/> when given (a different model is refused later, as ModelMismatch), else the built-in
+    /// model or variant named by the store's recorded id (<c>resnet18+gem3@…</c> → <c>resnet18+gem3</c>), so
+    /// <c>--model</c> never has to be repeated.
+    /// </summary>
+    /// <exception cref="LookalikeException">ModelUnavailable naming the store's model when it is not built in (a manifest
+    /// or imported vectors) and no <paramref name="model"/> is given.</exception>
+    public static IImageEmbedder CreateEmbedderFor(ModelId? storeModel, string? model)
+    {
+        if (!string.IsNullOrWhiteSpace(model) || storeModel is null) return CreateEmbedder(model);
+        if (!CanCompute(storeModel.Value))
+            throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
+                $"The store's vectors are of model '{storeModel}', which is not built in; give --model with the path of its manifest.json.",
+                storeModel.Value.Value);
+        return CreateEmbedder(storeModel.Value.Value.Split('@')[0]);
+    }
+
+    /// <summary>Re-shoots catalog photos as synthetic shopper photos, for the cross-domain evaluation protocol.</summary>
+    public static IShopperPhotoSynthesizer CreateShopperPhotoSynthesizer() => new SkiaShopperPhotoSynthesizer();
+
     /// <summary>Loads <c>resnet18</c> or a manifest.json path; throws ModelUnavailable naming the file when it cannot.</summary>
     public static IImageEmbedder CreateEmbedder(string? model) =>
         new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? DefaultModel : model));

@@ -162,6 +162,31 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
     }
 
     [Fact]
+    public void Eval_ShopperProtocol_JsonFiguresSavedPhotos_MissingBackgroundsIsUsageError()
+    {
+        string backgrounds = Path.Combine(fixture.WorkingDirectory, "shopper-backgrounds");
+        Directory.CreateDirectory(backgrounds);
+        foreach (string photo in RepositoryPaths.SampleImages().TakeLast(3)) File.Copy(photo, Path.Combine(backgrounds, Path.GetFileName(photo)), overwrite: true);
+        string saved = Path.Combine(fixture.WorkingDirectory, "shopper-photos");
+
+        var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--protocol", "shopper", "--queries", "4", "--seed", "1",
+            "--backgrounds", backgrounds, "--save-queries", saved, "--json");
+
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal("shopper", report.GetProperty("protocol").GetString());
+        Assert.StartsWith("resnet18@", report.GetProperty("model").GetString()); // the store's model, no --model given
+        Assert.Equal(4, report.GetProperty("queries").GetInt32());
+        Assert.InRange(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble(), 0, 1);
+        Assert.InRange(report.GetProperty("class").GetProperty("map_at_10").GetDouble(), 0, 1);
+        Assert.Equal(4, Directory.GetFiles(saved, "*.jpg").Length);
+
+        var missing = fixture.Run("eval", "--store", "store", "--label-column", "class", "--protocol", "shopper");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("--backgrounds", missing.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Similar_PhotoWithFlipModelOnPlainStore_IsModelMismatch()
     {
         string photo = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First();

@@ -9,7 +9,10 @@ using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary><c>lookalike eval</c>: leave-one-out retrieval quality of the store against a label column.</summary>
+/// <summary>
+/// <c>lookalike eval</c>: retrieval quality of the store against a label column, leave-one-out (<c>--protocol in-domain</c>)
+/// or with synthetic shopper photos of catalog items as queries (<c>--protocol shopper</c>, cross-domain).
+/// </summary>
 internal static class EvalCommand
 {
     public static Command Create()
@@ -18,7 +21,7 @@ internal static class EvalCommand
         var label = new Option<string>("--label-column") { Description = "Metadata column whose value defines relevance (a result is relevant when it shares the query's value).", Required = true };
         var k = new Option<int>("-k", "--k") { Description = "Cut-off of every metric, 1–1000 (default 10).", DefaultValueFactory = _ => 10 };
         var queries = new Option<int?>("--queries") { Description = "Evaluate a seeded random sample of this many labelled items (default: all)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of the --queries sample (default 42).", DefaultValueFactory = _ => 42 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the --queries sample and, with --protocol shopper, of every synthetic photo (default 42).", DefaultValueFactory = _ => 42 };
         var json = CommonOptions.Json();
         var html = new Option<string?>("--html") { Description = "Write an HTML page of the worst queries as image strips." };
         var pcaw = new Option<int>("--pcaw") { Description = "PCA-whitening learned on the catalog, to this many dimensions (0: off)." };
@@ -28,9 +31,18 @@ internal static class EvalCommand
         var alpha = new Option<float>("--alpha") { Description = "Exponent α of the neighbour weights score^α in --dba and --aqe (default 3).", DefaultValueFactory = _ => 3f };
         var rerank = CommonOptions.Rerank();
         var rocchio = new Option<bool>("--rocchio") { Description = "Simulated relevance feedback: mark the first page by label, move the query (Rocchio), score the second page." };
-        var command = new Command("eval", "Leave-one-out retrieval quality: each labelled item queries the rest; P, R, mAP, nDCG @k overall and per class.")
+        var protocol = new Option<string>("--protocol")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio,
+            Description = "in-domain (default): leave-one-out, each labelled item queries the rest. shopper: each sampled item is re-shot as a synthetic shopper photo (cut out, zoomed, off centre, rotated, perspective, colour cast, exposure, blur, noise, JPEG 30, over a --backgrounds photo) and searched against the clean catalog; instance R@1, R@k and class mAP@k.",
+            DefaultValueFactory = _ => InDomain,
+        };
+        protocol.AcceptOnlyFromAmong(InDomain, Shopper);
+        var backgrounds = new Option<string?>("--backgrounds") { Description = "With --protocol shopper: folder of photos from another dataset pasted behind the products (required)." };
+        var saveQueries = new Option<string?>("--save-queries") { Description = "With --protocol shopper: also write every synthetic query photo to this folder." };
+        var model = new Option<string?>("--model") { Description = "With --protocol shopper: the model that embeds the query photos (default: the store's own, from its recorded id; needed only for manifest models)." };
+        var command = new Command("eval", "Retrieval quality against a label column: leave-one-out (in-domain) or synthetic shopper photos (--protocol shopper); P, R, mAP, nDCG @k.")
+        {
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -49,10 +61,27 @@ internal static class EvalCommand
                 Rerank = parse.GetValue(rerank) is { } spec ? KReciprocalSpec.Parse(spec) : null,
                 Rocchio = parse.GetValue(rocchio),
             };
+            bool shopper = parse.GetValue(protocol) == Shopper;
+            if (!shopper && (parse.GetValue(backgrounds) ?? parse.GetValue(saveQueries) ?? parse.GetValue(model)) is not null)
+                throw LookalikeException.InvalidArgument("protocol", "--backgrounds, --save-queries and --model belong to --protocol shopper.");
+            if (shopper && parse.GetValue(html) is not null)
+                throw LookalikeException.InvalidArgument("html", "--html draws the worst leave-one-out queries; it works with --protocol in-domain only.");
+            if (shopper && parse.GetValue(backgrounds) is null)
+                throw LookalikeException.InvalidArgument("backgrounds", "--protocol shopper needs --backgrounds DIR: photos from another dataset to paste behind the products.");
             using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
             Console.Error.WriteLine($"reading {catalog.Location}");
             var items = catalog.ReadAll(withVectors: true).ToList();
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");
+            if (shopper)
+            {
+                var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
+                using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
+                var shopperReport = ShopperPhotoEvaluator.Run(items, parse.GetValue(label)!, options, shopperOptions,
+                    LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
+                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
+                else Write(shopperReport);
+                return Task.FromResult(CommandRunner.Ok);
+            }
             var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, options, new Progress(m => Console.Error.WriteLine(m)));
             if (parse.GetValue(html) is { } htmlPath)
             {
@@ -65,6 +94,57 @@ internal static class EvalCommand
             return Task.FromResult(CommandRunner.Ok);
         }));
         return command;
+    }
+
+    private const string InDomain = "in-domain";
+    private const string Shopper = "shopper";
+
+    private static Dictionary<string, object?> Json(ShopperPhotoReport report)
+    {
+        string at = "_at_" + report.K.ToString(CultureInfo.InvariantCulture);
+        var c = report.Class;
+        return new Dictionary<string, object?>
+        {
+            ["protocol"] = Shopper,
+            ["pipeline"] = report.Pipeline,
+            ["model"] = report.Model,
+            ["label_column"] = report.LabelColumn,
+            ["k"] = report.K,
+            ["seed"] = report.Seed,
+            ["queries"] = report.Queries,
+            ["items"] = report.Items,
+            ["dimension"] = report.Dimension,
+            ["backgrounds"] = report.Backgrounds,
+            ["instance"] = new Dictionary<string, object?>
+            {
+                ["recall_at_1"] = Round(report.InstanceRecallAt1),
+                ["recall" + at] = Round(report.InstanceRecallAtK),
+                ["mrr" + at] = Round(report.InstanceMrr),
+            },
+            ["class"] = new Dictionary<string, object?>
+            {
+                ["precision" + at] = Round(c.Precision),
+                ["map" + at] = Round(c.Map),
+                ["ndcg" + at] = Round(c.Ndcg),
+            },
+            ["embed_ms"] = Math.Round(report.EmbedMs, 1),
+            ["prepare_seconds"] = Math.Round(report.PrepareSeconds, 2),
+            ["seconds"] = Math.Round(report.Seconds, 2),
+        };
+    }
+
+    private static void Write(ShopperPhotoReport report)
+    {
+        var console = Terminal.Out;
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold]shopper photos · {report.Pipeline}[/] · model {report.Model} · label {report.LabelColumn} · {report.Queries:N0} queries (seed {report.Seed}, {report.Backgrounds:N0} backgrounds) over {report.Items:N0} items · {report.Dimension}-d · {report.EmbedMs:0.0} ms/photo · {report.Seconds:0.0} s");
+        string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (string column in (string[])["instance R@1", "instance R" + at, "instance MRR" + at, "class P" + at, "class mAP" + at, "class nDCG" + at])
+            table.AddColumn(new TableColumn(column).RightAligned());
+        var c = report.Class;
+        table.AddRow(F(report.InstanceRecallAt1), F(report.InstanceRecallAtK), F(report.InstanceMrr), F(c.Precision), F(c.Map), F(c.Ndcg));
+        console.Write(table);
     }
 
     private static Dictionary<string, object?> Json(RetrievalReport report)
@@ -82,6 +162,7 @@ internal static class EvalCommand
         };
         return new Dictionary<string, object?>
         {
+            ["protocol"] = InDomain,
             ["pipeline"] = report.Pipeline,
             ["label_column"] = report.LabelColumn,
             ["k"] = report.K,

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using System.Text;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Evaluation;
+using Lookalike.Core.Imaging;
+
+namespace Lookalike.Hosting.Evaluation;
+
+/// <summary>
+/// The cross-domain ("shopper photo") protocol: a seeded sample of labelled catalog items is re-shot synthetically
+/// (<see cref="IShopperPhotoSynthesizer"/>: cut out, zoomed, off centre, rotated, in perspective, colour cast,
+/// exposure, blur, noise, JPEG 30, over a photo from another dataset), each shopper photo is embedded with the store's
+/// model and searched against the clean catalog (nothing excluded). Relevant: the same item (instance R@1, R@k, MRR)
+/// and the same label (class P, R, mAP, nDCG @k). The search-time improvements of <see cref="RetrievalOptions"/> apply
+/// as in the leave-one-out protocol (<see cref="RetrievalEvaluator"/>), learned on the catalog only.
+/// </summary>
+/// <remarks>
+/// Deterministic: each query's photo depends only on the seed and its item id (not on the sample size or thread
+/// timing), so <c>--queries 600 --seed 1</c> gives the same photos, vectors and figures on every run of one build.
+/// </remarks>
+public static class ShopperPhotoEvaluator
+{
+    private static readonly HashSet<string> ImageExtensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif" };
+
+    /// <summary>Evaluates <paramref name="items"/> (read with their vectors, all made by <paramref name="embedder"/>'s model).</summary>
+    /// <exception cref="LookalikeException">
+    /// InvalidArgument: no label in <paramref name="labelColumn"/>, an option out of range, a backgrounds folder without
+    /// photos; NotFound: the backgrounds folder is missing; ModelMismatch: the items were not made by the embedder's model;
+    /// IoFailure or an image error naming the file: a catalog photo or background cannot be read.
+    /// </exception>
+    public static ShopperPhotoReport Run(
+        IReadOnlyList<CatalogItem> items, string labelColumn, RetrievalOptions options, ShopperPhotoOptions shopper,
+        IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumn);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shopper);
+        ArgumentNullException.ThrowIfNull(decoder);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(synthesizer);
+        RetrievalEvaluator.Validate(options);
+        if (shopper.Threads < 1) throw LookalikeException.InvalidArgument("threads", $"threads must be 1 or more; got {shopper.Threads}.");
+        var total = Stopwatch.StartNew();
+        var labels = RetrievalEvaluator.Labels(items, labelColumn);
+        int rawDimension = items[0].Vector.Length;
+        if (rawDimension == 0) throw new ArgumentException("Items must be read with their vectors.", nameof(items));
+        if (items.FirstOrDefault(i => i.Model != embedder.Model) is { } other)
+            throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                $"Item '{other.Id}' holds a vector of model '{other.Model}', but the query photos would be embedded with '{embedder.Model}'.", other.Id.Value);
+        if (options.PcaDimension > rawDimension)
+            throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {rawDimension}; got {options.PcaDimension}.");
+        var backgrounds = BackgroundFiles(shopper.BackgroundsFolder);
+
+        var ids = items.Select(i => i.Id).ToList();
+        var raw = new float[ids.Count * rawDimension];
+        for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(raw.AsSpan(i * rawDimension, rawDimension));
+        using var pipeline = RetrievalPipeline.Prepare(ids, raw, rawDimension, options, id => labels.GetValueOrDefault(id), progress);
+
+        var byId = items.ToDictionary(i => i.Id);
+        var queries = labels.Keys.Order(ItemId.Ordinal).ToList();
+        if (options.Queries is { } sample && sample < queries.Count)
+        {
+            var random = new Random(options.Seed);
+            queries = queries.OrderBy(_ => random.Next()).Take(sample).Order(ItemId.Ordinal).ToList();
+        }
+        progress?.Report($"synthesising and embedding {queries.Count:N0} shopper photos (seed {options.Seed}, {backgrounds.Count:N0} backgrounds, model {embedder.Model})");
+        if (shopper.SaveQueriesFolder is { } saveTo) Directory.CreateDirectory(saveTo);
+
+        var embed = Stopwatch.StartNew();
+        var queryVectors = new float[queries.Count * rawDimension];
+        int done = 0;
+        Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = shopper.Threads }, q =>
+        {
+            var item = byId[queries[q]];
+            byte[] photo = Synthesize(item, backgrounds, options.Seed, decoder, synthesizer);
+            if (shopper.SaveQueriesFolder is { } folder)
+                File.WriteAllBytes(Path.Combine(folder, $"{q:D4}-{SafeFileName(item.Id.Value)}.jpg"), photo);
+            var image = decoder.Decode(photo, $"shopper photo of {item.Id}", embedder.Target);
+            embedder.Embed(image, queryVectors.AsSpan(q * rawDimension, rawDimension));
+            int count = Interlocked.Increment(ref done);
+            if (count % 100 == 0) progress?.Report($"  {count:N0}/{queries.Count:N0} shopper photos");
+        });
+        embed.Stop();
+
+        var matrix = pipeline.TransformQueries(queryVectors, queries.Count);
+        var rankings = pipeline.SearchBatch(matrix, queries.Count, new ItemId?[queries.Count], queries.Select(id => (string?)labels[id]).ToList());
+
+        var classMembers = labels.GroupBy(kv => kv.Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).ToHashSet(), StringComparer.Ordinal);
+        var byClass = new RankingMetricsAccumulator(options.K);
+        var byInstance = new RankingMetricsAccumulator(options.K);
+        var outcomes = new List<ShopperQueryOutcome>(queries.Count);
+        for (int q = 0; q < queries.Count; q++)
+        {
+            var ranked = rankings[q].Select(h => h.Id).ToList();
+            var sameClass = classMembers[labels[queries[q]]];
+            byClass.Add(ranked, sameClass);
+            byInstance.Add(ranked, new HashSet<ItemId> { queries[q] });
+            outcomes.Add(new ShopperQueryOutcome(queries[q], labels[queries[q]], ranked.IndexOf(queries[q]) + 1, RankingMetrics.AveragePrecision(ranked, sameClass, options.K)));
+        }
+        int top1 = outcomes.Count(o => o.Rank == 1);
+        return new ShopperPhotoReport(
+            options.Pipeline, embedder.Model.Value, labelColumn, options.K, options.Seed, queries.Count, ids.Count, pipeline.Dimension, backgrounds.Count,
+            queries.Count == 0 ? 0 : top1 / (double)queries.Count,
+            byInstance.HitRate,
+            byInstance.MeanReciprocalRank,
+            RetrievalEvaluator.Score("(all)", byClass),
+            outcomes,
+            queries.Count == 0 ? 0 : embed.Elapsed.TotalMilliseconds / queries.Count,
+            pipeline.PrepareSeconds,
+            total.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The shopper photo of <paramref name="item"/> for <paramref name="seed"/>: its background and every random choice
+    /// come from a seed mixed from <paramref name="seed"/> and the item id (FNV-1a, stable across processes).
+    /// </summary>
+    public static byte[] Synthesize(CatalogItem item, IReadOnlyList<string> backgrounds, int seed, IImageDecoder decoder, IShopperPhotoSynthesizer synthesizer)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(backgrounds);
+        if (backgrounds.Count == 0) throw new ArgumentException("At least one background is needed.", nameof(backgrounds));
+        var random = new Random(PhotoSeed(seed, item.Id));
+        string backgroundPath = backgrounds[random.Next(backgrounds.Count)];
+        var product = decoder.Decode(ReadFile(item.Path), item.Path);
+        var background = decoder.Decode(ReadFile(backgroundPath), backgroundPath);
+        return synthesizer.Synthesize(product, background, random.Next());
+    }
+
+    /// <summary>Image files under <paramref name="folder"/>, recursively, in ordinal order (so a seed picks the same one everywhere).</summary>
+    /// <exception cref="LookalikeException">NotFound: no such folder; InvalidArgument: it holds no images.</exception>
+    public static IReadOnlyList<string> BackgroundFiles(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        if (!Directory.Exists(folder)) throw LookalikeException.NotFound(folder, $"Backgrounds folder {folder} does not exist.");
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f)))
+            .Select(Path.GetFullPath)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0)
+            throw LookalikeException.InvalidArgument("backgrounds", $"Backgrounds folder {folder} holds no photos ({string.Join(", ", ImageExtensions.Order(StringComparer.Ordinal))}).");
+        return files;
+    }
+
+    private static int PhotoSeed(int seed, ItemId id)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in Encoding.UTF8.GetBytes(id.Value))
+        {
+            hash ^= b;
+            hash *= 16777619;
+        }
+        return (int)(hash ^ (uint)seed * 2654435761u);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
+        }
+    }
+
+    private static string SafeFileName(string id)
+    {
+        var chars = id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        var name = new string(chars);
+        return name.Length <= 80 ? name : name[^80..];
+    }
+}
