@@ -55,8 +55,9 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
         }
         double recall = found / (double)(queries * k);
         output.WriteLine($"cached hnsw recall@10 against exact over {queries} queries: {recall:0.0000}");
-        // Measured RECALL_MEASURED for hnsw(m=16,efc=64,ef=64) on this seeded store; hnswlib's bar is 0.95.
-        Assert.True(recall >= 0.95, $"recall@10 of the cached index against exact: {recall:0.000}");
+        // Measured 0.9995 for hnsw(m=16,efc=64,ef=64) on this seeded store (the build is multi-threaded, so not bit-stable).
+        // Floor = measured − 0.02.
+        Assert.True(recall >= 0.98, $"recall@10 of the cached index against exact: {recall:0.000}");
     }
 
     [Fact]

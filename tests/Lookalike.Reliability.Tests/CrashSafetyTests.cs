@@ -16,6 +16,10 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
 {
     private const string Spec = "hnsw(m=8,efc=32,ef=32)";
     private const int AttemptsPerPhase = 6;
+
+    // The refresh of a 60-item graph takes milliseconds, so a kill on its first line can arrive after it: more tries.
+    // IndexRefresh_KilledWhileBuildingHnsw_RebuildsAndVerifies kills a build that lasts seconds.
+    private const int AttemptsForRefresh = 12;
     private static readonly TimeSpan RunLimit = TimeSpan.FromMinutes(8);
     private readonly TempDirectory _dir = new();
 
@@ -41,7 +45,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         foreach (var (phase, number) in plan.Select((p, i) => (p, i + 1)))
         {
             bool landed = false;
-            for (int attempt = 1; attempt <= AttemptsPerPhase && !landed; attempt++)
+            int attempts = phase == Phase.HnswRefresh ? AttemptsForRefresh : AttemptsPerPhase;
+            for (int attempt = 1; attempt <= attempts && !landed; attempt++)
             {
                 int target = lastCount + Math.Max(1, (int)((images - lastCount) * (0.05 + rng.NextDouble() * 0.35)));
                 using var run = phase switch
@@ -98,7 +103,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
                     Assert.True(health.Healthy, string.Join("\n", health.Findings));
                 }
             }
-            Assert.True(landed, $"no kill landed in phase {phase} in {AttemptsPerPhase} attempts");
+            Assert.True(landed, $"no kill landed in phase {phase} in {attempts} attempts");
         }
 
         var resumed = CliProcess.Run(_dir.Path, RunLimit, Index("crashed"));
@@ -110,6 +115,36 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(images, System.Text.Json.JsonDocument.Parse(info.Stdout).RootElement.GetProperty("index_cache").GetProperty("count").GetInt32());
 
         AssertSameAsClean(crashed, images);
+    }
+
+    [Fact]
+    public void IndexRefresh_KilledWhileBuildingHnsw_RebuildsAndVerifies()
+    {
+        // 40,000 vectors stay below the auto threshold, so synth builds no graph; the explicit index run builds one for
+        // seconds and is killed on the line that announces the build.
+        const int n = 40_000;
+        const string spec = "hnsw(m=16,efc=128,ef=64)";
+        var synth = CliProcess.Run(_dir.Path, RunLimit, "vectors", "synth", "--n", n.ToString(System.Globalization.CultureInfo.InvariantCulture), "--dim", "48", "--seed", "3", "--store", "big");
+        Assert.True(synth.ExitCode == 0, synth.Stderr);
+        using (var run = CliProcess.Start(_dir.Path, line => line.StartsWith("index: building", StringComparison.Ordinal), "index", "--store", "big", "--index", spec))
+        {
+            Assert.True(run.Process.WaitForExit(RunLimit), "index did not finish");
+            run.Process.WaitForExit();
+            Assert.True(run.KilledOnLine is not null && run.Process.ExitCode != 0, $"the build was not killed: exit {run.Process.ExitCode}\n{run.Stderr}");
+        }
+        // The header is written last: a killed build never leaves a cache that looks valid.
+        Assert.False(File.Exists(Path.Combine(_dir.Combine("big"), "index", "hnsw.header.json")), "a killed build left a cache header");
+        var verify = CliProcess.Run(_dir.Path, RunLimit, "verify", "--store", "big");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+
+        var rebuilt = CliProcess.Run(_dir.Path, RunLimit, "index", "--store", "big", "--index", spec);
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        Assert.Contains("index: building", rebuilt.Stderr, StringComparison.Ordinal);
+        var info = CliProcess.Run(_dir.Path, RunLimit, "info", "--json", "--store", "big");
+        Assert.Equal(n, System.Text.Json.JsonDocument.Parse(info.Stdout).RootElement.GetProperty("index_cache").GetProperty("count").GetInt32());
+        var similar = CliProcess.Run(_dir.Path, RunLimit, "similar", "synthetic/0000042", "-k", "5", "--store", "big", "--index", spec);
+        Assert.True(similar.ExitCode == 0, similar.Stderr);
+        Assert.Contains("loaded from cache", similar.Stderr, StringComparison.Ordinal);
     }
 
     /// <summary>Same items, no duplicates, no losses, same vectors as the clean run.</summary>

@@ -5,26 +5,13 @@ using Lookalike.Core.Recommendations;
 using Lookalike.Storage.Sqlite;
 using Lookalike.TestKit;
 using Microsoft.Data.Sqlite;
+using static Lookalike.TestKit.FeedbackData;
 
 namespace Lookalike.Storage.Sqlite.Tests;
 
 /// <summary>The feedback table in a real SQLite file in a temp folder.</summary>
 public class SqliteFeedbackStoreTests
 {
-    private static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-    private static ItemId I(string id) => ItemId.Parse(id);
-
-    private static ItemId I(int n) => ItemId.Parse($"i{n:D3}.jpg");
-
-    private static UserId U(string id) => UserId.Parse(id);
-
-    private static UserId U(int n) => UserId.Parse($"u{n:D3}");
-
-    private static DateTimeOffset Day(double d) => T0.AddDays(d);
-
-    private static FeedbackEvent Buy(int user, int item, double day) => FeedbackEvent.Purchase(U(user), I(item), Day(day));
-
     private static SqliteFeedbackStore Create(TempDirectory dir)
     {
         SqliteCatalogStore.Open(dir.Path, create: true).Dispose();

@@ -1,3 +1,4 @@
+using Xunit;
 using System.Buffers.Binary;
 
 namespace Lookalike.TestKit.Imaging;

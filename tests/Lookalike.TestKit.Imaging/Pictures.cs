@@ -1,3 +1,4 @@
+using Xunit;
 using Lookalike.Core.Imaging;
 using SkiaSharp;
 

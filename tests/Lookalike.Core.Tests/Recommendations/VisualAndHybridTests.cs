@@ -1,9 +1,9 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Recommendations;
+namespace Lookalike.Core.Tests.Recommendations;
 
 public class VisualAndHybridTests
 {

@@ -1,6 +1,6 @@
 using Lookalike.Core.Evaluation;
 
-namespace Lookalike.Recommendations.Tests.Evaluation;
+namespace Lookalike.Core.Tests.Evaluation;
 
 /// <summary>Every metric against values computed by hand.</summary>
 public class RankingMetricsTests

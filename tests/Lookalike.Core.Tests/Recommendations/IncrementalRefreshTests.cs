@@ -1,8 +1,8 @@
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Recommendations;
+namespace Lookalike.Core.Tests.Recommendations;
 
 /// <summary>Neighbour lists refreshed batch by batch equal lists rebuilt from scratch.</summary>
 public class IncrementalRefreshTests

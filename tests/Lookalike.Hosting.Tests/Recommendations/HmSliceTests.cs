@@ -3,9 +3,9 @@ using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.TestKit;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Hosting;
+namespace Lookalike.Hosting.Tests.Recommendations;
 
 /// <summary>
 /// The first 3,000 rows of the real H&amp;M transactions against a catalog of their articles (seeded synthetic vectors: the

@@ -1,8 +1,8 @@
 using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Feedback;
+namespace Lookalike.Core.Tests.Feedback;
 
 public class UserHistoryTests
 {

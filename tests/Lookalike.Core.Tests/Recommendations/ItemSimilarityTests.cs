@@ -1,9 +1,9 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Recommendations;
+namespace Lookalike.Core.Tests.Recommendations;
 
 /// <summary>Item-item similarities against hand-computed values and a naive O(n²) dense reference.</summary>
 public class ItemSimilarityTests

@@ -2,10 +2,10 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Search;
 
-namespace Lookalike.Recommendations.Tests;
+namespace Lookalike.TestKit;
 
-/// <summary>Small builders shared by the tests: ids, times, seeded unit vectors, an exact index.</summary>
-internal static class Support
+/// <summary>Small builders for feedback and recommendation tests: ids, times, seeded unit vectors, an exact index.</summary>
+public static class FeedbackData
 {
     public static readonly DateTimeOffset T0 = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

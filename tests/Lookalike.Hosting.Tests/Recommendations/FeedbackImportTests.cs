@@ -1,9 +1,9 @@
 using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
 using Lookalike.Hosting.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Hosting;
+namespace Lookalike.Hosting.Tests.Recommendations;
 
 public class FeedbackImportTests
 {

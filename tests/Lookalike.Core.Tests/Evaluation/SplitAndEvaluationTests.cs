@@ -2,9 +2,9 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Evaluation;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Evaluation;
+namespace Lookalike.Core.Tests.Evaluation;
 
 public class SplitAndEvaluationTests
 {

@@ -5,7 +5,7 @@ using Lookalike.Hosting.Recommendations;
 using Lookalike.Storage.Sqlite;
 using Lookalike.TestKit;
 
-namespace Lookalike.Recommendations.Tests.Hosting;
+namespace Lookalike.Hosting.Tests.Recommendations;
 
 /// <summary>A real store in a temp folder holding items with seeded synthetic vectors (no model needed), opened like the CLI opens it.</summary>
 internal sealed class SyntheticStore : IDisposable

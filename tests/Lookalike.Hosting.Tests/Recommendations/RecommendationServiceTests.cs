@@ -4,9 +4,9 @@ using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Recommendations;
-using static Lookalike.Recommendations.Tests.Support;
+using static Lookalike.TestKit.FeedbackData;
 
-namespace Lookalike.Recommendations.Tests.Hosting;
+namespace Lookalike.Hosting.Tests.Recommendations;
 
 public class RecommendationServiceTests
 {
