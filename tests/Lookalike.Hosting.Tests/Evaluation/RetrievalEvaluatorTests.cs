@@ -88,13 +88,13 @@ public class RetrievalEvaluatorSamplesTests(IndexedSamplesFixture fixture, ITest
         Assert.Equal(250, plain.Overall.Queries);
         Assert.Equal(10, plain.Classes.Count);
         Assert.All(plain.Classes, c => Assert.Equal(25, c.Queries));
-        // Calibrated floors: measured on the 250 samples (P@10 0.501 / mAP@10 0.393 plain, mAP@10 IMPROVED_MEASURED improved,
+        // Calibrated floors: measured on the 250 samples (P@10 0.501 / mAP@10 0.393 plain, mAP@10 0.453 improved,
         // 0.574 rocchio) minus 0.03; chance is P@10 = 24/249 = 0.096.
         Assert.True(plain.Overall.Precision >= 0.47, $"plain P@10 {plain.Overall.Precision:0.000}");
         Assert.True(plain.Overall.Map >= 0.36, $"plain mAP@10 {plain.Overall.Map:0.000}");
         Assert.Equal(128, improved.Dimension);
         Assert.True(improved.BytesPerItem < plain.BytesPerItem);
-        Assert.True(improved.Overall.Map >= 0.0, $"improved mAP@10 {improved.Overall.Map:0.000}");
+        Assert.True(improved.Overall.Map >= 0.42, $"improved mAP@10 {improved.Overall.Map:0.000}");
         // An improved pipeline earns its name: at least the plain page's mAP.
         Assert.True(improved.Overall.Map >= plain.Overall.Map, $"{improved.Pipeline}: mAP@10 {improved.Overall.Map:0.000} < plain {plain.Overall.Map:0.000}");
         // Simulated feedback uses the labels of the first page, so it must not do worse than the plain page.
