@@ -1,3 +1,4 @@
+using Lookalike.Core.Errors;
 using Lookalike.Hosting.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -48,7 +49,7 @@ public static class HealthEndpoints
     internal static Results<Ok<ReadyResponse>, ProblemHttpResult> Ready(ServerCatalog catalog)
     {
         if (!catalog.IsReady)
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The catalog or the model is still loading.");
+            return ErrorMapping.Result(LookalikeErrorKind.NotReady, "The catalog or the model is still loading.");
         return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.Query.QueryModel.Value, catalog.Query.Index.Spec));
     }
 
