@@ -170,11 +170,15 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         string saved = Path.Combine(fixture.WorkingDirectory, "shopper-photos");
 
         var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--protocol", "shopper", "--queries", "4", "--seed", "1",
-            "--backgrounds", backgrounds, "--save-queries", saved, "--json");
+            "--backgrounds", backgrounds, "--save-queries", saved, "--pipeline", "plain", "--pipeline", "aqe(2)", "--json");
 
         Assert.True(eval.ExitCode == 0, eval.Stderr);
-        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        var lines = eval.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // one JSON line per pipeline, over the same photos
+        Assert.Equal("aqe(2,α=3)", JsonDocument.Parse(lines[1]).RootElement.GetProperty("pipeline").GetString());
+        var report = JsonDocument.Parse(lines[0]).RootElement;
         Assert.Equal("shopper", report.GetProperty("protocol").GetString());
+        Assert.Equal("plain", report.GetProperty("pipeline").GetString());
         Assert.StartsWith("resnet18+gem3@", report.GetProperty("model").GetString()); // the store's model, no --model given
         Assert.Equal(4, report.GetProperty("queries").GetInt32());
         Assert.InRange(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble(), 0, 1);
