@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 
 namespace Lookalike.LoadTest;
 
@@ -13,9 +14,11 @@ namespace Lookalike.LoadTest;
 /// <param name="ApiKey">Sent as X-Api-Key with every add; null when writes are open.</param>
 /// <param name="Seed">Seeds every connection's sequence of requests.</param>
 /// <param name="MemoryProbe">Reads the server's resident memory in bytes; sampled once a second.</param>
+/// <param name="FeedbackShare">Share that post a ranking payload to one of a few users: half the attack of issue 13 (100 rankings × 250 items, answered 400), half the largest allowed (100 × 100).</param>
+/// <param name="RecommendShare">Share that read those users' recommendations or preference pair.</param>
 public sealed record MixedLoadOptions(
     int Connections, TimeSpan Duration, double SearchShare = 0.15, double AddShare = 0.05, int K = 10, string? ApiKey = null, int Seed = 42,
-    Func<long>? MemoryProbe = null);
+    Func<long>? MemoryProbe = null, double FeedbackShare = 0, double RecommendShare = 0);
 
 /// <summary>
 /// Mixed loopback traffic on a running server: look-alikes of catalog items (GET), searches by uploaded photo and
@@ -28,6 +31,14 @@ public static class MixedLoad
     public const string Similar = "similar";
     public const string Search = "search";
     public const string Add = "add";
+    public const string Feedback = "feedback";
+    public const string Recommend = "recommend";
+
+    /// <summary>Users the ranking payloads go to (so each grows to the model's per-user bounds).</summary>
+    public const int FeedbackUsers = 4;
+
+    /// <summary>The attack's ranking length (over the server's limit of 100, so refused) and the largest allowed.</summary>
+    public const int AttackRankingItems = 250, AllowedRankingItems = 100, RankingsPerPayload = 100;
 
     public static async Task<MixedLoadResult> RunAsync(HttpClient http, IReadOnlyList<string> ids, IReadOnlyList<byte[]> photos, MixedLoadOptions options,
         CancellationToken cancellationToken = default)
@@ -56,11 +67,20 @@ public static class MixedLoad
             while (!stop.IsCancellationRequested)
             {
                 double draw = random.NextDouble();
-                string kind = draw < options.AddShare ? Add : draw < options.AddShare + options.SearchShare ? Search : Similar;
+                string kind = draw < options.AddShare ? Add
+                    : (draw -= options.AddShare) < options.SearchShare ? Search
+                    : (draw -= options.SearchShare) < options.FeedbackShare ? Feedback
+                    : draw - options.FeedbackShare < options.RecommendShare ? Recommend
+                    : Similar;
+                string user = $"soak-{random.Next(FeedbackUsers)}";
+                int length = random.Next(2) == 0 ? AttackRankingItems : AllowedRankingItems;
+                if (kind == Feedback && Math.Min(length, ids.Count) > AllowedRankingItems) kind = FeedbackAttack;
                 using var request = kind switch
                 {
                     Similar => new HttpRequestMessage(HttpMethod.Get, $"/api/items/{Uri.EscapeDataString(ids[random.Next(ids.Count)])}/similar?k={options.K}"),
                     Search => Upload("/api/search", photos[random.Next(photos.Count)], null, options.K),
+                    Feedback or FeedbackAttack => Rankings(user, ids, length, random, options.ApiKey),
+                    Recommend => new HttpRequestMessage(HttpMethod.Get, random.Next(2) == 0 ? $"/api/users/{user}/recommendations?k={options.K}" : $"/api/users/{user}/pair"),
                     _ => Upload("/api/items", Unique(photos[random.Next(photos.Count)], Interlocked.Increment(ref added)), options.ApiKey, null),
                 };
                 long start = Stopwatch.GetTimestamp();
@@ -85,6 +105,27 @@ public static class MixedLoad
         await stop.CancelAsync();
         await sampler;
         return result;
+    }
+
+    /// <summary>The refused variant of <see cref="Feedback"/>, counted apart: 400 is its right answer.</summary>
+    public const string FeedbackAttack = "feedback-attack";
+
+    /// <summary>One ranking event as the API reads it.</summary>
+    public sealed record RankingBody(string Kind, string Ranking, string[] Items);
+
+    /// <summary><see cref="RankingsPerPayload"/> rankings of <paramref name="length"/> distinct random items (fewer when the catalog is smaller).</summary>
+    public static HttpRequestMessage Rankings(string user, IReadOnlyList<string> ids, int length, Random random, string? apiKey)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(random);
+        var payload = Enumerable.Range(0, RankingsPerPayload).Select(r => (object)new RankingBody("ranking", $"r{random.Next(1000)}",
+            ids.OrderBy(_ => random.Next()).Take(Math.Min(length, ids.Count)).ToArray())).ToArray();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/users/{user}/feedback")
+        {
+            Content = JsonContent.Create(payload, options: new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web)),
+        };
+        if (apiKey is not null) request.Headers.Add("X-Api-Key", apiKey);
+        return request;
     }
 
     private static HttpRequestMessage Upload(string path, byte[] photo, string? apiKey, int? k)
@@ -148,8 +189,8 @@ public sealed class MixedLoadResult
     /// <summary>Answers with status 500–599.</summary>
     public int ServerErrors => _statuses.Where(s => s.Key.Status >= 500).Sum(s => s.Value);
 
-    /// <summary>Answers with a status outside 200–299 (server errors included).</summary>
-    public int NotSuccess => _statuses.Where(s => s.Key.Status is < 200 or > 299).Sum(s => s.Value);
+    /// <summary>Answers with a status outside 200–299 (server errors included), except the 400 that refuses the ranking attack.</summary>
+    public int NotSuccess => _statuses.Where(s => s.Key.Status is < 200 or > 299 && !(s.Key.Kind == MixedLoad.FeedbackAttack && s.Key.Status == 400)).Sum(s => s.Value);
 
     public IReadOnlyList<string> TransportErrors => _transportErrors;
 
@@ -190,8 +231,9 @@ public sealed class MixedLoadResult
             string.Create(c, $"{Requests} requests in {Elapsed.TotalSeconds:0.0} s: {RequestsPerSecond:0.0} req/s; p50 {Percentile(0.5):0.0} ms, p99 {Percentile(0.99):0.0} ms; " +
                              $"server errors (5xx) {ServerErrors}, other non-2xx {NotSuccess - ServerErrors}, transport errors {_transportErrors.Count}"),
         };
-        foreach (string kind in new[] { MixedLoad.Similar, MixedLoad.Search, MixedLoad.Add })
+        foreach (string kind in new[] { MixedLoad.Similar, MixedLoad.Search, MixedLoad.Add, MixedLoad.Feedback, MixedLoad.FeedbackAttack, MixedLoad.Recommend })
         {
+            if (Count(kind) == 0 && kind is MixedLoad.Feedback or MixedLoad.FeedbackAttack or MixedLoad.Recommend) continue;
             string statuses = string.Join(", ", _statuses.Where(s => s.Key.Kind == kind).OrderBy(s => s.Key.Status).Select(s => $"{s.Key.Status}×{s.Value}"));
             lines.Add(string.Create(c, $"  {kind,-7} {Count(kind),7} requests, p50 {Percentile(0.5, kind):0.0} ms, p99 {Percentile(0.99, kind):0.0} ms ({statuses})"));
         }

@@ -61,6 +61,7 @@ Console.Error.WriteLine($"{ids.Count} items, index {info.GetProperty("index").Ge
 long next = -1;
 var results = new LoadResult();
 if (options.Mix == "mixed") return await RunMixedAsync();
+if (options.Mix == "ranking") return await RunRankingAttackAsync();
 
 await RunAsync(TimeSpan.FromSeconds(options.Warmup), record: false);
 var clock = Stopwatch.StartNew();
@@ -121,8 +122,8 @@ async Task<int> RunMixedAsync()
     if (photos.Count == 0) throw new ArgumentException($"--photos {options.Photos}: no .jpg files");
     Func<long>? probe = options.ServerPid is { } pid ? () => ResidentBytes(pid) : null;
     var mixed = new Lookalike.LoadTest.MixedLoadOptions(options.Connections, TimeSpan.FromSeconds(options.Duration), options.SearchShare, options.AddShare,
-        options.K, options.ApiKey, options.Seed, probe);
-    Console.Error.WriteLine($"mixed: {options.SearchShare:P0} search by upload, {options.AddShare:P0} add, rest similar; {photos.Count} photos from {options.Photos}" +
+        options.K, options.ApiKey, options.Seed, probe, options.FeedbackShare, options.RecommendShare);
+    Console.Error.WriteLine($"mixed: {options.SearchShare:P0} search by upload, {options.AddShare:P0} add, {options.FeedbackShare:P0} ranking payloads, {options.RecommendShare:P0} recommendations, rest similar; {photos.Count} photos from {options.Photos}" +
                             (probe is null ? "; no --server-pid, so no memory samples" : $"; memory of PID {options.ServerPid}"));
     if (options.Warmup > 0)
         await Lookalike.LoadTest.MixedLoad.RunAsync(http, ids, photos, mixed with { Duration = TimeSpan.FromSeconds(options.Warmup), MemoryProbe = null, Seed = options.Seed + 1 });
@@ -136,12 +137,53 @@ async Task<int> RunMixedAsync()
             mix = "mixed", connections = options.Connections, seconds = Math.Round(result.Elapsed.TotalSeconds, 1), requests = result.Requests,
             requests_per_second = Math.Round(result.RequestsPerSecond, 1), p50_ms = Math.Round(result.Percentile(0.5), 1), p99_ms = Math.Round(result.Percentile(0.99), 1),
             similar = result.Count(Lookalike.LoadTest.MixedLoad.Similar), search = result.Count(Lookalike.LoadTest.MixedLoad.Search), add = result.Count(Lookalike.LoadTest.MixedLoad.Add),
+            feedback = result.Count(Lookalike.LoadTest.MixedLoad.Feedback), feedback_attack = result.Count(Lookalike.LoadTest.MixedLoad.FeedbackAttack),
+            recommend = result.Count(Lookalike.LoadTest.MixedLoad.Recommend),
             server_errors = result.ServerErrors, not_2xx = result.NotSuccess, transport_errors = result.TransportErrors.Count,
             rss_first_mib = result.Memory.Count > 0 ? result.Memory[0].Bytes >> 20 : 0, rss_peak_mib = result.PeakMemory >> 20,
             rss_last_mib = result.Memory.Count > 0 ? result.Memory[^1].Bytes >> 20 : 0, rss_growth = Math.Round(result.MemoryGrowth, 3),
         }));
     }
     return result.NotSuccess == 0 && result.TransportErrors.Count == 0 ? 0 : 2;
+}
+
+// The memory attack of issue 13: one POST of 100 rankings × 250 items, then 20 reads of that user's recommendations and
+// preference pair, timing each and sampling the server's RSS; then the same with the largest payload the server
+// accepts (100 × 100). Exit 2 when a read fails or any 5xx comes back.
+async Task<int> RunRankingAttackAsync()
+{
+    if (options.ServerPid is not { } pid) throw new ArgumentException("--mix ranking needs --server-pid");
+    var random = new Random(options.Seed);
+    long start = ResidentBytes(pid);
+    bool failed = false;
+    Console.WriteLine($"{ids.Count} items; server RSS at start {start >> 20} MiB");
+    foreach (int length in new[] { Lookalike.LoadTest.MixedLoad.AttackRankingItems, Lookalike.LoadTest.MixedLoad.AllowedRankingItems })
+    {
+        string user = $"attack-{length}";
+        using var post = Lookalike.LoadTest.MixedLoad.Rankings(user, ids, length, random, options.ApiKey);
+        long bytes = (await post.Content!.ReadAsByteArrayAsync()).Length;
+        var posted = Stopwatch.StartNew();
+        using var answer = await http.SendAsync(post);
+        string body = await answer.Content.ReadAsStringAsync();
+        posted.Stop();
+        Console.WriteLine($"POST {Lookalike.LoadTest.MixedLoad.RankingsPerPayload} rankings × {Math.Min(length, ids.Count)} items ({bytes / 1024.0:0} KiB): {(int)answer.StatusCode} in {posted.ElapsedMilliseconds} ms" +
+                          ((int)answer.StatusCode >= 400 ? $" — {body[..Math.Min(body.Length, 160)]}" : ""));
+        failed |= (int)answer.StatusCode >= 500;
+        var reads = new List<double>();
+        for (int i = 0; i < 20; i++)
+        {
+            string url = i % 2 == 0 ? $"/api/users/{user}/recommendations?k={options.K}" : $"/api/users/{user}/pair";
+            var read = Stopwatch.StartNew();
+            using var response = await http.GetAsync(url);
+            await response.Content.ReadAsByteArrayAsync();
+            reads.Add(read.Elapsed.TotalMilliseconds);
+            failed |= !response.IsSuccessStatusCode;
+        }
+        long after = ResidentBytes(pid);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  20 reads: max {reads.Max():0.0} ms, median {reads.Order().ElementAt(10):0.0} ms; server RSS {after >> 20} MiB ({(after - start) / 1048576.0:+0;-0} MiB from start)"));
+    }
+    return failed ? 2 : 0;
 }
 
 static long ResidentBytes(int pid)
@@ -156,7 +198,8 @@ static bool IsLoopback(Uri uri) =>
     uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
 internal sealed record LoadOptions(string Url, int Connections, int Duration, int Warmup, int K, long MaxRequests, int Seed, bool Json, string? PathsOut,
-    string Mix = "similar", double SearchShare = 0.15, double AddShare = 0.05, string? ApiKey = null, string Photos = "samples/images", int? ServerPid = null)
+    string Mix = "similar", double SearchShare = 0.15, double AddShare = 0.05, string? ApiKey = null, string Photos = "samples/images", int? ServerPid = null,
+    double FeedbackShare = 0, double RecommendShare = 0)
 {
     public static LoadOptions Parse(string[] args)
     {
@@ -180,10 +223,13 @@ internal sealed record LoadOptions(string Url, int Connections, int Duration, in
             values.TryGetValue("add-share", out var ad) ? double.Parse(ad, CultureInfo.InvariantCulture) : 0.05,
             values.GetValueOrDefault("api-key"),
             values.GetValueOrDefault("photos", "samples/images"),
-            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
-        if (options.Mix is not ("similar" or "mixed")) throw new ArgumentException("--mix must be similar or mixed");
-        if (options.SearchShare is < 0 or > 1 || options.AddShare is < 0 or > 1 || options.SearchShare + options.AddShare > 1)
-            throw new ArgumentException("--search-share and --add-share must be 0–1 and sum to at most 1");
+            values.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null,
+            values.TryGetValue("feedback-share", out var fs) ? double.Parse(fs, CultureInfo.InvariantCulture) : 0,
+            values.TryGetValue("recommend-share", out var rs) ? double.Parse(rs, CultureInfo.InvariantCulture) : 0);
+        if (options.Mix is not ("similar" or "mixed" or "ranking")) throw new ArgumentException("--mix must be similar, mixed or ranking");
+        if (options.SearchShare is < 0 or > 1 || options.AddShare is < 0 or > 1 || options.FeedbackShare is < 0 or > 1 || options.RecommendShare is < 0 or > 1
+            || options.SearchShare + options.AddShare + options.FeedbackShare + options.RecommendShare > 1)
+            throw new ArgumentException("--search-share, --add-share, --feedback-share and --recommend-share must be 0–1 and sum to at most 1");
         if (options.Connections is < 1 or > 256) throw new ArgumentException("--connections must be 1–256");
         if (options.Duration is < 1 or > 600) throw new ArgumentException("--duration must be 1–600 seconds");
         if (options.Warmup is < 0 or > 60) throw new ArgumentException("--warmup must be 0–60 seconds");

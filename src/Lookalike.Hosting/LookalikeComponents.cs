@@ -51,6 +51,9 @@ public static class LookalikeComponents
 
     public static SqliteCatalogStore OpenStore(string directory, bool create) => SqliteCatalogStore.Open(directory, create);
 
+    /// <summary>The feedback half of the store in <paramref name="directory"/>.</summary>
+    public static Core.Feedback.IFeedbackStore OpenFeedback(string directory) => SqliteFeedbackStore.Open(directory);
+
     /// <remarks>With a positive <see cref="ImageDecoderOptions.DecodeTimeout"/> (the default) every call is time-limited (<see cref="TimeLimitedImageDecoder"/>).</remarks>
     public static IImageDecoder CreateDecoder(ImageDecoderOptions? options = null)
     {

@@ -53,12 +53,15 @@ public static class LookalikeServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = o.Value.MaxUploadBytes + ImageUpload.MultipartAllowance;
+            // Above RequestShape's limits, so an over-long URL or header block gets a problem body from the app.
+            kestrel.Limits.MaxRequestLineSize = RequestShape.MaxTargetBytes * RequestShape.KestrelFactor;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestShape.MaxHeaderBytes * RequestShape.KestrelFactor;
         });
         services.AddOptions<FormOptions>().Configure<IOptions<LookalikeServerOptions>>((form, o) =>
         {
             form.MultipartBodyLengthLimit = o.Value.MaxUploadBytes + ImageUpload.MultipartAllowance;
             form.ValueLengthLimit = 64 * 1024;
-            form.ValueCountLimit = 64;
+            form.ValueCountLimit = ImageUpload.MaxFormFields;
         });
         services.AddRequestTimeouts();
         services.AddOptions<RequestTimeoutOptions>().Configure<IOptions<LookalikeServerOptions>>((timeouts, o) =>
@@ -67,9 +70,13 @@ public static class LookalikeServer
                 timeouts.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(o.Value.RequestTimeoutSeconds) };
         });
 
-        // Per-client rate limits on uploads and look-alike queries; cross-origin reads only for listed origins.
+        // Only this server's host names (DNS rebinding); per-client rate limits on uploads, look-alike queries and
+        // thumbnail renders; cross-origin reads only for listed origins; no server paths in JSON.
+        services.AddHostAllowList();
         services.AddClientRateLimits();
+        services.AddSingleton<ThumbnailRenders>();
         services.AddReadOnlyCors();
+        services.AddServerJson();
 
         services.AddOpenApi();
 
@@ -82,9 +89,12 @@ public static class LookalikeServer
 
         var app = builder.Build();
 
+        app.Use(SecurityHeaders);    // first: every answer carries them, errors included
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(SecurityHeaders);
+        app.UseHostAllowList();      // a Host this server does not answer for: 421, nothing else runs
+        app.UseRequestShape();       // 414/431 as problems; HEAD runs as GET without a body
+        app.UseRouting();            // after HEAD became GET, so GET endpoints match it
         app.UseRequestTimeouts();
         app.UseReadOnlyCors();
         app.UseSameOriginWrites();   // writes from other sites' pages: 403 unless they carry the API key
@@ -102,13 +112,18 @@ public static class LookalikeServer
     }
 
     /// <summary>Headers for every response: the page loads only its own files; nothing is sniffed or framed.</summary>
+    /// <remarks>Set as the response starts, so answers the exception handler rewrites (it clears headers) carry them too.</remarks>
     private static Task SecurityHeaders(HttpContext context, Func<Task> next)
     {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers.XFrameOptions = "DENY";
-        headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+        context.Response.OnStarting(static state =>
+        {
+            var headers = ((HttpResponse)state).Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            headers.XFrameOptions = "DENY";
+            headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+            return Task.CompletedTask;
+        }, context.Response);
         return next();
     }
 }

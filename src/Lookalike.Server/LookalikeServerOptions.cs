@@ -78,6 +78,19 @@ public sealed class LookalikeServerOptions
     public string SimilarRateLimit { get; set; } = "100/s";
 
     /// <summary>
+    /// Uncached thumbnail renders per client, same syntax; cached thumbnails are never limited. Default <c>600/min</c>
+    /// (a cold page of 24 cards needs 24).
+    /// </summary>
+    public string ThumbnailRateLimit { get; set; } = "600/min";
+
+    /// <summary>
+    /// Host names this server answers for besides <c>localhost</c>, the loopback addresses, its own IP addresses and the
+    /// hosts of <c>--urls</c> (e.g. <c>shop.example</c>, <c>*.shop.example</c> for subdomains, <c>*</c> for any name —
+    /// which gives up the protection). A request for any other Host gets 421: this is what stops DNS rebinding.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
+    /// <summary>
     /// Origins (e.g. <c>https://shop.example</c>) whose pages may read the API with GET. Empty (the default): no
     /// cross-origin access at all. Writes are never allowed cross-origin.
     /// </summary>
@@ -108,5 +121,13 @@ public sealed class LookalikeServerOptions
         _ = Http.RateLimit.Parse(UploadRateLimit, nameof(UploadRateLimit));
         _ = Http.RateLimit.Parse(SimilarRateLimit, nameof(SimilarRateLimit));
         foreach (string origin in CorsOrigins) Http.CorsPolicies.CheckOrigin(origin, nameof(CorsOrigins));
+        _ = Http.RateLimit.Parse(ThumbnailRateLimit, nameof(ThumbnailRateLimit));
+        foreach (string host in AllowedHosts)
+        {
+            if (string.IsNullOrWhiteSpace(host) || host.Contains("://", StringComparison.Ordinal) || host.Contains('/', StringComparison.Ordinal)
+                || (host != "*" && host.LastIndexOf('*') > 0) || (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[')))
+                throw Core.Errors.LookalikeException.InvalidArgument(nameof(AllowedHosts),
+                    $"{nameof(AllowedHosts)}: '{host}' is not a host name; give a name such as shop.example or *.shop.example (no scheme, no port).");
+        }
     }
 }

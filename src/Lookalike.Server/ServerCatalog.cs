@@ -29,7 +29,7 @@ public sealed class ServerCatalog : IDisposable
     private (SqliteFeedbackStore Feedback, RecommendationService Service)? _recommendations;
     private bool _disposed;
 
-    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails);
+    private sealed record Loaded(ICatalogStore Store, QueryService Query, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos);
 
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
@@ -61,6 +61,9 @@ public sealed class ServerCatalog : IDisposable
     public UploadedItems Uploads => _loaded.Value.Uploads;
 
     public ThumbnailCache Thumbnails => _loaded.Value.Thumbnails;
+
+    /// <summary>Which photo files may be served: real paths under the indexed folder or the uploads folder.</summary>
+    public PhotoFiles Photos => _loaded.Value.Photos;
 
     /// <summary>
     /// Feedback and recommendations over this catalog, opened on first use (building the engine reads every stored
@@ -179,10 +182,11 @@ public sealed class ServerCatalog : IDisposable
             var query = QueryService.Open(store, uploadDecoder, () => new BorrowedEmbedder(_embedder),
                 new QueryOptions { Index = indexSpec, Log = message => _logger.LogInformation("{Message}", message) });
             _ = query.QueryModel; // load the model session now, not on the first upload
-            var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes);
+            var photos = new PhotoFiles(store.Root, Path.Combine(location, UploadedItems.Folder));
+            var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, query, new UploadedItems(query, location), thumbnails);
+            return new Loaded(store, query, new UploadedItems(query, location), thumbnails, photos);
         }
         catch
         {

@@ -124,6 +124,25 @@ public sealed class SqliteFeedbackStore : IFeedbackStore
         return events;
     }
 
+    public (IReadOnlyList<FeedbackEvent> Events, int Total) ReadUserNewest(UserId user, int newest)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(newest);
+        using var connection = Connect();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM feedback WHERE user_id = $user;";
+        count.Parameters.AddWithValue("$user", user.Value);
+        int total = Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM feedback WHERE user_id = $user ORDER BY seq DESC LIMIT $newest;";
+        command.Parameters.AddWithValue("$user", user.Value);
+        command.Parameters.AddWithValue("$newest", newest);
+        using var reader = command.ExecuteReader();
+        var events = new List<FeedbackEvent>(Math.Min(newest, total));
+        while (reader.Read()) events.Add(ReadEvent(reader));
+        events.Reverse();
+        return (events, total);
+    }
+
     public long LastSequence
     {
         get

@@ -64,7 +64,7 @@ public sealed class CorsTests(HardenedServerFixture fixture)
             using var noKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
             noKey.Headers.Add("Origin", origin);
             using var refused = await client.SendAsync(noKey);
-            var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "CrossSiteWrite");
+            var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "Forbidden");
             Assert.Contains(origin, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
         }
@@ -84,14 +84,14 @@ public sealed class CorsTests(HardenedServerFixture fixture)
         {
             wrongKey.Headers.Add("Origin", Allowed);
             wrongKey.Headers.Add("X-Api-Key", "not-the-key");
-            await Problems.AssertAsync(await client.SendAsync(wrongKey), HttpStatusCode.Forbidden, "CrossSiteWrite");
+            await Problems.AssertAsync(await client.SendAsync(wrongKey), HttpStatusCode.Forbidden, "Forbidden");
         }
 
         // A multipart search needs no preflight either; its answer could not be read cross-origin, so it is refused too.
         using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = TestImages.Form(photo, "x.jpg") };
         search.Headers.Add("Origin", Allowed);
         using var found = await client.SendAsync(search);
-        await Problems.AssertAsync(found, HttpStatusCode.Forbidden, "CrossSiteWrite");
+        await Problems.AssertAsync(found, HttpStatusCode.Forbidden, "Forbidden");
         Assert.False(found.Headers.Contains("Access-Control-Allow-Origin"));
     }
 

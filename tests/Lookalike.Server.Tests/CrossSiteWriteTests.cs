@@ -37,15 +37,15 @@ public sealed class CrossSiteWriteTests(OpenServerFixture fixture)
             using (var add = Request(HttpMethod.Post, "/api/items", header, value, TestImages.Form(photo, "x.jpg")))
             using (var refused = await client.SendAsync(add))
             {
-                var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "CrossSiteWrite");
+                var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "Forbidden");
                 Assert.Contains(named, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
             }
             using (var like = Request(HttpMethod.Post, "/api/users/cross-victim/feedback", header, value, JsonContent.Create(new { kind = "like", item = target })))
-                await Problems.AssertAsync(await client.SendAsync(like), HttpStatusCode.Forbidden, "CrossSiteWrite");
+                await Problems.AssertAsync(await client.SendAsync(like), HttpStatusCode.Forbidden, "Forbidden");
             using (var delete = Request(HttpMethod.Delete, ItemPath(target), header, value))
-                await Problems.AssertAsync(await client.SendAsync(delete), HttpStatusCode.Forbidden, "CrossSiteWrite");
+                await Problems.AssertAsync(await client.SendAsync(delete), HttpStatusCode.Forbidden, "Forbidden");
             using (var search = Request(HttpMethod.Post, "/api/search", header, value, TestImages.Form(photo, "x.jpg")))
-                await Problems.AssertAsync(await client.SendAsync(search), HttpStatusCode.Forbidden, "CrossSiteWrite");
+                await Problems.AssertAsync(await client.SendAsync(search), HttpStatusCode.Forbidden, "Forbidden");
         }
 
         Assert.Equal(items, await ItemCountAsync(client));

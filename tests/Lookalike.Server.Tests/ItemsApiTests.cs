@@ -220,7 +220,7 @@ public sealed class ItemsApiTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Similar_HasCliJsonShape_BestFirst_SelfExcluded()
+    public async Task Similar_HasCliJsonShapeWithoutServerPaths_BestFirst_SelfExcluded()
     {
         var (id, label) = _catalog.Items[5];
         using var response = await _client.GetAsync(ItemPath(id) + "/similar?k=5");
@@ -233,7 +233,7 @@ public sealed class ItemsApiTests(ApiFixture fixture)
         Assert.Equal(label, query.GetProperty("metadata").GetProperty("class").GetString());
         var results = root.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(5, results.Count);
-        Assert.All(results, r => Assert.Equal(["rank", "id", "path", "score", "metadata"], r.EnumerateObject().Select(p => p.Name)));
+        Assert.All(results, r => Assert.Equal(["rank", "id", "score", "metadata"], r.EnumerateObject().Select(p => p.Name)));
         Assert.Equal([1, 2, 3, 4, 5], results.Select(r => r.GetProperty("rank").GetInt32()));
         var scores = results.Select(r => r.GetProperty("score").GetSingle()).ToList();
         Assert.Equal(scores.OrderByDescending(s => s), scores);

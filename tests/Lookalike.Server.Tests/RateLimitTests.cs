@@ -102,8 +102,11 @@ public sealed class RateLimitTests(HardenedServerFixture fixture)
             Assert.True(refused.Headers.RetryAfter is not null, $"{path}: no Retry-After");
             Assert.Contains("recommendation", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         }
-        using var feedbackList = await client.GetAsync("/api/users/rl-user/feedback");
-        Assert.Equal(HttpStatusCode.OK, feedbackList.StatusCode);
+        // A user's stored feedback is not rate-limited (it needs the key on this server, issue 13).
+        using var feedbackList = new HttpRequestMessage(HttpMethod.Get, "/api/users/rl-user/feedback");
+        feedbackList.Headers.Add("X-Api-Key", HardenedServerFixture.ApiKey);
+        using var listed = await client.SendAsync(feedbackList);
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
     }
 
     [Fact]

@@ -2,13 +2,22 @@ using Lookalike.Core.Errors;
 
 namespace Lookalike.Cli.Commands;
 
-/// <summary>Runs a verb and turns typed errors into exit codes, in one place: 0 ok, 1 usage, 2 bad input, 70 internal.</summary>
+/// <summary>
+/// Runs a verb and turns typed errors into exit codes, in one place: 0 ok, 1 usage, 2 bad input, 70 internal error
+/// (sysexits' EX_SOFTWARE), 130 cancelled by Ctrl+C (128 + SIGINT, as shells report it). README.md lists them.
+/// </summary>
 internal static class CommandRunner
 {
+    /// <summary>The verb did what was asked.</summary>
     public const int Ok = 0;
+    /// <summary>A bad option or value: the command line needs fixing.</summary>
     public const int Usage = 1;
+    /// <summary>The input is missing or unusable (file, store, image, model).</summary>
     public const int BadInput = 2;
+    /// <summary>A bug: an exception that is not a <see cref="LookalikeException"/>.</summary>
     public const int Internal = 70;
+    /// <summary>Cancelled (Ctrl+C / SIGINT).</summary>
+    public const int Cancelled = 130;
 
     public static async Task<int> RunAsync(Func<Task<int>> action)
     {
@@ -24,7 +33,7 @@ internal static class CommandRunner
         catch (OperationCanceledException)
         {
             await Console.Error.WriteLineAsync("cancelled");
-            return 130;
+            return Cancelled;
         }
         catch (Exception e)
         {
@@ -46,6 +55,7 @@ internal static class CommandRunner
             or LookalikeErrorKind.StoreCorrupt
             or LookalikeErrorKind.StoreUnavailable
             or LookalikeErrorKind.IoFailure => BadInput,
+        // The HTTP-only kinds (Unauthorized … Timeout) are never thrown by a verb; if one were, it is a bug.
         _ => Internal,
     };
 }

@@ -76,7 +76,7 @@ internal static class FeedbackCommand
                 JsonOutput.WriteLine(new
                 {
                     file = result.File, rows = result.Rows, imported = result.Imported, already_imported = result.AlreadyImported,
-                    failed = result.Failures.Count, seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
+                    failed = result.Failed, seconds = Math.Round(result.Elapsed.TotalSeconds, 3),
                     failures = result.Failures.Select(f => new { line = f.Line, message = f.Message }),
                 });
             }
@@ -84,12 +84,12 @@ internal static class FeedbackCommand
             {
                 var console = Terminal.Error;
                 console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[green]imported[/] {result.Imported:N0} of {result.Rows:N0} rows · [grey]already there[/] {result.AlreadyImported:N0} · [red]failed[/] {result.Failures.Count:N0} · {result.Elapsed.TotalSeconds:0.0} s"));
+                    $"[green]imported[/] {result.Imported:N0} of {result.Rows:N0} rows · [grey]already there[/] {result.AlreadyImported:N0} · [red]failed[/] {result.Failed:N0} · {result.Elapsed.TotalSeconds:0.0} s"));
                 foreach (var f in result.Failures.Take(50)) console.MarkupLineInterpolated($"  [red]✗[/] line {f.Line}: {f.Message}");
-                if (result.Failures.Count > 50) console.MarkupLine($"  … and {result.Failures.Count - 50} more (use --json for all)");
+                if (result.Failed > 50) console.MarkupLine($"  … and {result.Failed - 50} more (--json lists the first {FeedbackCsvImporter.MaxReportedFailures})");
             }
             await Task.CompletedTask;
-            return result.Failures.Count > 0 ? CommandRunner.BadInput : CommandRunner.Ok;
+            return result.Failed > 0 ? CommandRunner.BadInput : CommandRunner.Ok;
         }));
         return command;
     }

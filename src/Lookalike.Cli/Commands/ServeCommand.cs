@@ -27,7 +27,7 @@ internal static class ServeCommand
         var urls = Urls();
         var apiKey = new Option<string?>("--api-key")
         {
-            Description = $"Require this key in the X-Api-Key header to add or remove items (default: ${ApiKeyVariable}, else writes are open).",
+            Description = $"Require this key in the X-Api-Key header to add or remove items, record feedback and read a user's feedback (default: ${ApiKeyVariable}; without a key, writes are accepted from this machine only).",
         };
         var rateLimit = new Option<string?>("--rate-limit")
         {
@@ -41,15 +41,34 @@ internal static class ServeCommand
         {
             Description = "Let pages from this origin (e.g. https://shop.example) read the API with GET; repeatable. Default: no cross-origin access. Writes are never allowed cross-origin.",
         };
+        var thumbnailRateLimit = new Option<string?>("--thumbnail-rate-limit")
+        {
+            Description = "Thumbnails not cached yet (each a full decode) per client IP, same syntax (default 600/min); cached thumbnails are never limited.",
+        };
+        var allowedHosts = new Option<string[]>("--allowed-hosts")
+        {
+            Description = "Host names this server answers for besides localhost, its IP addresses and the --urls hosts (e.g. shop.example, *.shop.example); repeatable. Other Host headers get 421 (stops DNS rebinding).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var decodeTimeout = DecodeTimeout();
         var index = CommonOptions.Index();
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
-            store, urls, model, index, apiKey, rateLimit, similarRateLimit, corsOrigins, decodeTimeout,
+            store, urls, model, index, apiKey, rateLimit, similarRateLimit, thumbnailRateLimit, corsOrigins, allowedHosts, decodeTimeout,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
             var limits = Limits(parse.GetValue(rateLimit), parse.GetValue(similarRateLimit), parse.GetValue(corsOrigins), parse.GetValue(decodeTimeout));
+            if (parse.GetValue(thumbnailRateLimit) is { } thumbnails)
+            {
+                _ = RateLimit.Parse(thumbnails, "--thumbnail-rate-limit");
+                limits += o => o.ThumbnailRateLimit = thumbnails;
+            }
+            if (parse.GetValue(allowedHosts) is { Length: > 0 } hosts)
+            {
+                new LookalikeServerOptions { AllowedHosts = hosts }.Validate(); // a bad name is a usage error now
+                limits += o => o.AllowedHosts = hosts;
+            }
             if (parse.GetValue(index) is { } spec)
             {
                 _ = IndexSpec.Parse(spec); // a bad spec is a usage error now, not a failed start
@@ -100,7 +119,8 @@ internal static class ServeCommand
     };
 
     private static string DescribeLimits(LookalikeServerOptions o) =>
-        $"per-client limits: uploads {RateLimit.Parse(o.UploadRateLimit, "")}, similar {RateLimit.Parse(o.SimilarRateLimit, "")}; " +
+        $"per-client limits: uploads {RateLimit.Parse(o.UploadRateLimit, "")}, similar {RateLimit.Parse(o.SimilarRateLimit, "")}, new thumbnails {RateLimit.Parse(o.ThumbnailRateLimit, "")}; " +
+        (o.AllowedHosts.Length == 0 ? "" : $"also answers for {string.Join(", ", o.AllowedHosts)}; ") +
         (o.CorsOrigins.Length == 0 ? "cross-origin access off" : $"cross-origin GET for {string.Join(", ", o.CorsOrigins)}");
 
     /// <summary>Serves until Ctrl+C (or <paramref name="cancellationToken"/>); a store that cannot be served fails before listening.</summary>

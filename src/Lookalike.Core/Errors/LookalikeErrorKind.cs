@@ -25,4 +25,24 @@ public enum LookalikeErrorKind
     StoreUnavailable,
     /// <summary>Reading a file failed for a reason outside our control (permissions, I/O).</summary>
     IoFailure,
+    /// <summary>The request needs a credential it did not carry, or carried a wrong one (HTTP: the API key).</summary>
+    Unauthorized,
+    /// <summary>The request is understood but refused for who sent it or from where (a cross-site or remote keyless write).</summary>
+    Forbidden,
+    /// <summary>The client sent more requests of this kind than its budget allows; retry later.</summary>
+    RateLimited,
+    /// <summary>The service is still starting (catalog, index or model loading); retry later.</summary>
+    NotReady,
+    /// <summary>The request names a host this server does not answer for (HTTP Host header; DNS rebinding).</summary>
+    MisdirectedRequest,
+    /// <summary>No such operation: a path with no endpoint, or a method the path does not accept.</summary>
+    MethodNotAllowed,
+    /// <summary>The request (body, target or headers) is larger than the server accepts; not an image limit.</summary>
+    RequestTooLarge,
+    /// <summary>The body is in a format the endpoint does not read (wrong Content-Type).</summary>
+    UnsupportedMediaType,
+    /// <summary>The request took longer than allowed (client too slow to send, or the server's request time limit).</summary>
+    Timeout,
+    /// <summary>A failure that is not the caller's: a bug or an unexpected exception. Details are logged, never sent.</summary>
+    Internal,
 }

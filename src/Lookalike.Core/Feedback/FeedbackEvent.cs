@@ -56,6 +56,8 @@ public sealed record FeedbackEvent
             case FeedbackKind.Ranking:
                 if (Value is not { } position || position < 1 || position != Math.Floor(position) || position > int.MaxValue)
                     return $"a ranking position must be a whole number ≥ 1; got {Show(Value)}";
+                if (position > FeedbackLimits.Default.MaxRankingItems)
+                    return $"a ranking lists at most {FeedbackLimits.Default.MaxRankingItems} items; got position {Show(Value)}";
                 if (string.IsNullOrEmpty(Context)) return "a ranking place needs the ranking's id";
                 break;
             case FeedbackKind.Favorite:
@@ -99,12 +101,15 @@ public sealed record FeedbackEvent
         new FeedbackEvent { User = user, Kind = FeedbackKind.Prefer, Item = better, Other = worse, Time = time }.Checked();
 
     /// <summary>An ordered list, most liked first: one <see cref="FeedbackKind.Ranking"/> event per place, sharing <paramref name="rankingId"/>.</summary>
-    /// <exception cref="LookalikeException">InvalidArgument when fewer than two items or an item repeats.</exception>
+    /// <exception cref="LookalikeException">InvalidArgument when fewer than two items, more than <see cref="FeedbackLimits.MaxRankingItems"/>, or an item repeats.</exception>
     public static IReadOnlyList<FeedbackEvent> Ranking(UserId user, IReadOnlyList<ItemId> mostLikedFirst, DateTimeOffset time, string? rankingId = null)
     {
         ArgumentNullException.ThrowIfNull(mostLikedFirst);
         if (mostLikedFirst.Count < 2) throw LookalikeException.InvalidArgument("ranking", "A ranking needs at least two items.");
         if (mostLikedFirst.Distinct().Count() != mostLikedFirst.Count) throw LookalikeException.InvalidArgument("ranking", "A ranking lists each item once.");
+        int most = FeedbackLimits.Default.MaxRankingItems;
+        if (mostLikedFirst.Count > most)
+            throw LookalikeException.InvalidArgument("ranking", $"A ranking lists at most {most} items; got {mostLikedFirst.Count}. Send the top {most}, or several rankings.");
         string id = rankingId ?? "ranking@" + time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
         return mostLikedFirst.Select((item, i) => new FeedbackEvent
         {

@@ -20,6 +20,12 @@ public interface IFeedbackStore : IDisposable
     /// <summary>One user's events in sequence order.</summary>
     IReadOnlyList<FeedbackEvent> ReadUser(UserId user);
 
+    /// <summary>
+    /// The newest <paramref name="newest"/> events of one user in sequence order, and how many the user has in all;
+    /// reads only those rows, so a user with a million events costs what <paramref name="newest"/> costs.
+    /// </summary>
+    (IReadOnlyList<FeedbackEvent> Events, int Total) ReadUserNewest(UserId user, int newest);
+
     /// <summary>The sequence of the newest event; 0 when there is none. Stamps derived models (neighbour tables).</summary>
     long LastSequence { get; }
 

@@ -11,9 +11,12 @@ public readonly record struct Preference(ItemId Better, ItemId Worse, DateTimeOf
 /// <summary>
 /// What one person's events say, ready for recommenders: a net signal per item and the pairwise preferences.
 /// Rules: the latest rating counts; the latest of like/dislike counts; the latest event per (item, list) decides
-/// favourite membership; implicit events (purchase, view, search click) add up with saturation
-/// <c>weight × log2(1 + count)</c>; each ranking (latest version per ranking id) expands into all its pairs, and each
-/// item's share of a ranking's pairs is scaled by 1/(n−1) so a long list weighs like one choice per item.
+/// favourite membership, and a list keeps its newest <see cref="FeedbackLimits.MaxListItems"/> members; implicit
+/// events (purchase, view, search click) add up with saturation <c>weight × log2(1 + count)</c>; each ranking (latest
+/// version per ranking id, its first <see cref="FeedbackLimits.MaxRankingItems"/> places) counts as if every pair of its
+/// places were a preference — an item with b places below it and w above gets <c>(b·better + w·worse)/(n−1)</c>, so a
+/// long list weighs like one choice per item — but only its n−1 adjacent pairs are kept as <see cref="Preferences"/>
+/// (they imply the rest by transitivity), so a ranking costs O(n), never O(n²).
 /// </summary>
 public sealed class UserHistory
 {
@@ -45,10 +48,12 @@ public sealed class UserHistory
     public DateTimeOffset? LastTime => Items.Count == 0 ? null : Items.Max(i => i.LastTime);
 
     /// <summary>Sums up one person's events (any order).</summary>
-    public static UserHistory From(IEnumerable<FeedbackEvent> events, SignalWeights? weights = null, UserId? user = null)
+    /// <param name="limits">Bounds on rankings and lists; null: <see cref="FeedbackLimits.Default"/>.</param>
+    public static UserHistory From(IEnumerable<FeedbackEvent> events, SignalWeights? weights = null, UserId? user = null, FeedbackLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(events);
         weights ??= SignalWeights.Default;
+        limits ??= FeedbackLimits.Default;
         // Stable order: time, then arrival; "latest" means last in this order.
         var ordered = events.Select((e, i) => (e, i)).OrderBy(x => x.e.Time).ThenBy(x => x.e.Sequence).ThenBy(x => x.i).Select(x => x.e).ToList();
         user ??= ordered.Count > 0 ? ordered[0].User : null;
@@ -56,7 +61,7 @@ public sealed class UserHistory
         var seen = new HashSet<ItemId>();
         var rating = new Dictionary<ItemId, double>();
         var thumbs = new Dictionary<ItemId, double>();
-        var favorites = new Dictionary<(ItemId, string), bool>();
+        var favorites = new Dictionary<(ItemId Item, string List), (bool Member, int Order)>();
         var implicitCounts = new Dictionary<(ItemId, FeedbackKind), int>();
         var preferenceSignal = new Dictionary<ItemId, double>();
         var lastTime = new Dictionary<ItemId, DateTimeOffset>();
@@ -71,8 +76,9 @@ public sealed class UserHistory
             eventCounts[item] = eventCounts.GetValueOrDefault(item) + 1;
         }
 
-        foreach (var e in ordered)
+        for (int order = 0; order < ordered.Count; order++)
         {
+            var e = ordered[order];
             Touch(e.Item, e.Time);
             switch (e.Kind)
             {
@@ -86,7 +92,7 @@ public sealed class UserHistory
                     thumbs[e.Item] = weights.Dislike;
                     break;
                 case FeedbackKind.Favorite:
-                    favorites[(e.Item, e.Context ?? FeedbackEvent.DefaultList)] = e.Value is not 0;
+                    favorites[(e.Item, e.Context ?? FeedbackEvent.DefaultList)] = (e.Value is not 0, order);
                     break;
                 case FeedbackKind.Purchase or FeedbackKind.View or FeedbackKind.Search:
                     implicitCounts[(e.Item, e.Kind)] = implicitCounts.GetValueOrDefault((e.Item, e.Kind)) + 1;
@@ -110,24 +116,28 @@ public sealed class UserHistory
             // A ranking id re-sent later replaces the earlier version.
             var latest = places.Max(p => p.Time);
             var list = places.Where(p => p.Time == latest).GroupBy(p => p.Item).Select(g => g.Last())
-                .OrderBy(p => p.Value).ThenBy(p => p.Item, ItemId.Ordinal).ToList();
+                .OrderBy(p => p.Value).ThenBy(p => p.Item, ItemId.Ordinal).Take(limits.MaxRankingItems).ToList();
             if (list.Count < 2) continue;
-            double share = 1.0 / (list.Count - 1);
-            for (int a = 0; a < list.Count; a++)
+            int n = list.Count;
+            for (int place = 0; place < n; place++)
             {
-                for (int b = a + 1; b < list.Count; b++)
-                {
-                    preferences.Add(new Preference(list[a].Item, list[b].Item, latest));
-                    preferenceSignal[list[a].Item] = preferenceSignal.GetValueOrDefault(list[a].Item) + weights.PreferBetter * share;
-                    preferenceSignal[list[b].Item] = preferenceSignal.GetValueOrDefault(list[b].Item) + weights.PreferWorse * share;
-                }
+                // The all-pairs signal in closed form: n−1−place items below this one, place items above it.
+                var item = list[place].Item;
+                double signal = (weights.PreferBetter * (n - 1 - place) + weights.PreferWorse * place) / (n - 1);
+                preferenceSignal[item] = preferenceSignal.GetValueOrDefault(item) + signal;
+                if (place + 1 < n) preferences.Add(new Preference(item, list[place + 1].Item, latest));
             }
         }
 
         var net = new Dictionary<ItemId, double>();
         foreach (var (item, v) in rating) net[item] = net.GetValueOrDefault(item) + v;
         foreach (var (item, v) in thumbs) net[item] = net.GetValueOrDefault(item) + v;
-        foreach (var ((item, _), member) in favorites) if (member) net[item] = net.GetValueOrDefault(item) + weights.Favorite;
+        // Each list keeps its newest members; an older one beyond the bound no longer counts.
+        foreach (var list in favorites.Where(f => f.Value.Member).GroupBy(f => f.Key.List))
+        {
+            foreach (var ((item, _), _) in list.OrderByDescending(f => f.Value.Order).Take(limits.MaxListItems))
+                net[item] = net.GetValueOrDefault(item) + weights.Favorite;
+        }
         foreach (var ((item, kind), count) in implicitCounts)
         {
             double w = kind switch { FeedbackKind.Purchase => weights.Purchase, FeedbackKind.View => weights.View, _ => weights.SearchClick };

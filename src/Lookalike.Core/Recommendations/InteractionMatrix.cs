@@ -7,12 +7,16 @@ namespace Lookalike.Core.Recommendations;
 /// The sparse user×item matrix collaborative filtering works on: one value per (user, item), the net signal of the
 /// user's events on the item (<see cref="UserHistory"/>); zero cells are not stored. Grows incrementally:
 /// <see cref="Apply"/> adds events and reports which item columns changed, so neighbour tables refresh only those.
-/// Keeps each user's events in memory (a user's row is recomputed from all of them: latest rating wins, and so on).
-/// Not thread-safe; <see cref="RecommendationEngine"/> guards it.
+/// Keeps each user's events in memory (a user's row is recomputed from them: latest rating wins, and so on), at most
+/// <see cref="FeedbackLimits.MaxEventsPerUser"/> of them and <see cref="FeedbackLimits.MaxBytesPerUser"/> estimated
+/// bytes: beyond that the oldest are forgotten (they stay in the store), so one user's memory and the cost of
+/// recomputing their row are bounded whatever they send. Not thread-safe; <see cref="RecommendationEngine"/> guards it.
 /// </summary>
 public sealed class InteractionMatrix
 {
     private readonly SignalWeights _weights;
+    private readonly FeedbackLimits _limits;
+    private readonly List<long> _userBytes = [];
     private readonly Dictionary<UserId, int> _userIndex = [];
     private readonly List<UserId> _users = [];
     private readonly List<List<FeedbackEvent>> _userEvents = [];
@@ -24,7 +28,14 @@ public sealed class InteractionMatrix
     private readonly List<Dictionary<int, double>> _columns = [];
     private readonly List<double> _columnSquares = [];
 
-    public InteractionMatrix(SignalWeights? weights = null) => _weights = weights ?? SignalWeights.Default;
+    public InteractionMatrix(SignalWeights? weights = null, FeedbackLimits? limits = null)
+    {
+        _weights = weights ?? SignalWeights.Default;
+        _limits = limits ?? FeedbackLimits.Default;
+    }
+
+    /// <summary>Events of <paramref name="user"/> the model holds now (at most <see cref="FeedbackLimits.MaxEventsPerUser"/>).</summary>
+    public int KeptEvents(UserId user) => _userIndex.TryGetValue(user, out int u) ? _userEvents[u].Count : 0;
 
     public SignalWeights Weights => _weights;
 
@@ -58,6 +69,7 @@ public sealed class InteractionMatrix
                 _userIndex[group.Key] = u;
                 _users.Add(group.Key);
                 _userEvents.Add([]);
+                _userBytes.Add(0);
                 _histories.Add(UserHistory.Empty);
                 _rows.Add([]);
                 _rowSquares.Add(0);
@@ -66,10 +78,12 @@ public sealed class InteractionMatrix
             foreach (var e in group)
             {
                 list.Add(e);
+                _userBytes[u] += FeedbackLimits.EstimatedBytes(e);
                 EventCount++;
                 if (e.Sequence > LastSequence) LastSequence = e.Sequence;
             }
-            var history = UserHistory.From(list, _weights, group.Key);
+            if (list.Count > _limits.MaxEventsPerUser || _userBytes[u] > _limits.MaxBytesPerUser) list = KeepNewest(u);
+            var history = UserHistory.From(list, _weights, group.Key, _limits);
             _histories[u] = history;
             var row = _rows[u];
             var fresh = new Dictionary<int, double>(history.Items.Count);
@@ -106,6 +120,26 @@ public sealed class InteractionMatrix
     internal double RowNorm(int user) => Math.Sqrt(Math.Max(_rowSquares[user], 0));
 
     internal double ColumnNorm(int item) => Math.Sqrt(Math.Max(_columnSquares[item], 0));
+
+    /// <summary>Forgets the user's oldest events (time, then arrival) until both bounds hold.</summary>
+    private List<FeedbackEvent> KeepNewest(int u)
+    {
+        var list = _userEvents[u];
+        var newestFirst = list.Select((e, i) => (e, i)).OrderByDescending(x => x.e.Time).ThenByDescending(x => x.e.Sequence).ThenByDescending(x => x.i).ToList();
+        var kept = new List<FeedbackEvent>(Math.Min(list.Count, _limits.MaxEventsPerUser));
+        long bytes = 0;
+        foreach (var (e, _) in newestFirst)
+        {
+            long size = FeedbackLimits.EstimatedBytes(e);
+            if (kept.Count == _limits.MaxEventsPerUser || bytes + size > _limits.MaxBytesPerUser) break;
+            kept.Add(e);
+            bytes += size;
+        }
+        kept.Reverse(); // oldest first again, as they arrived
+        _userEvents[u] = kept;
+        _userBytes[u] = bytes;
+        return kept;
+    }
 
     private int ItemIndexOrAdd(ItemId item)
     {

@@ -51,7 +51,7 @@ public sealed class RecommendationEngine : IDisposable
         Options = options ?? new RecommenderOptions();
         _index = index;
         _weights = weights ?? HybridWeights.Default;
-        _matrix = new InteractionMatrix(Options.Signals);
+        _matrix = new InteractionMatrix(Options.Signals, Options.Limits);
         _neighbours = new ItemNeighbours(_matrix, Options.ItemKnn);
         _popular = new PopularityRecommender(Options.PopularityHalfLife, Options.Signals);
         _itemKnn = new ItemKnnRecommender(_neighbours, Options.HistoryHalfLife);

@@ -43,6 +43,9 @@ public static class RecommendationStrategies
 public sealed record RecommenderOptions
 {
     public Feedback.SignalWeights Signals { get; init; } = Feedback.SignalWeights.Default;
+
+    /// <summary>What the model keeps of one user (events, bytes, ranking places, list members); the newest win.</summary>
+    public Feedback.FeedbackLimits Limits { get; init; } = Feedback.FeedbackLimits.Default;
     public ItemKnnOptions ItemKnn { get; init; } = new();
     public UserKnnOptions UserKnn { get; init; } = new();
     public VisualProfileOptions Visual { get; init; } = new();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 
 namespace Lookalike.Hosting.Evaluation;
@@ -18,6 +19,15 @@ public sealed partial record RetrievalOptions
     public int? Queries { get; init; }
 
     public int Seed { get; init; } = 42;
+
+    /// <summary>
+    /// A learned projection (<c>lookalike learn</c>) applied to every stored vector before the rest of the pipeline, and
+    /// timed on every query's raw vector (as a photo query pays it); null: the raw space.
+    /// </summary>
+    public Projection? Projection { get; init; }
+
+    /// <summary>Printable name of <see cref="Projection"/>, e.g. <c>learned(head)</c>.</summary>
+    public string? ProjectionName { get; init; }
 
     /// <summary>PCA learned on the catalog to this many dimensions (0: off).</summary>
     public int PcaDimension { get; init; }
@@ -117,6 +127,7 @@ public sealed partial record RetrievalOptions
         get
         {
             var parts = new List<string>();
+            if (Projection is not null) parts.Add(ProjectionName ?? "learned");
             if (PcaDimension > 0) parts.Add((Whiten ? "pcaw(" : "pca(") + PcaDimension.ToString(CultureInfo.InvariantCulture) + ")");
             if (DbaNeighbours > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"dba({DbaNeighbours},α={Alpha:0.##})"));
             if (QeNeighbours > 0) parts.Add(string.Create(CultureInfo.InvariantCulture, $"aqe({QeNeighbours},α={Alpha:0.##})"));

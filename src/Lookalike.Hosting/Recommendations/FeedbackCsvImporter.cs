@@ -53,6 +53,9 @@ public sealed record FeedbackImportResult
     public required int Imported { get; init; }
     /// <summary>Rows already imported by an earlier run of the same file (same file name and line).</summary>
     public required int AlreadyImported { get; init; }
+    /// <summary>Rows not imported (bad or unknown); only the first <see cref="FeedbackCsvImporter.MaxReportedFailures"/> are in <see cref="Failures"/>.</summary>
+    public required int Failed { get; init; }
+    /// <summary>The first rows that were not imported, with why.</summary>
     public required IReadOnlyList<ImportFailure> Failures { get; init; }
     public required TimeSpan Elapsed { get; init; }
 }
@@ -65,6 +68,9 @@ public sealed record FeedbackImportResult
 /// </summary>
 public static class FeedbackCsvImporter
 {
+    /// <summary>Failed rows listed in the result (the rest are only counted), so a file of bad rows cannot fill memory.</summary>
+    public const int MaxReportedFailures = 1000;
+
     /// <exception cref="LookalikeException">NotFound (no file); InvalidArgument (missing columns, bad options, not CSV).</exception>
     public static FeedbackImportResult Import(string path, FeedbackImportOptions options, IFeedbackStore store, ItemResolver items, TimeProvider? time = null,
         CancellationToken cancellationToken = default)
@@ -83,7 +89,7 @@ public static class FeedbackCsvImporter
         var importTime = time.GetUtcNow();
         var failures = new List<ImportFailure>();
         var batch = new List<FeedbackEvent>(options.BatchSize);
-        int rows = 0, imported = 0, offered = 0;
+        int rows = 0, imported = 0, offered = 0, failed = 0;
 
         void Flush()
         {
@@ -131,7 +137,7 @@ public static class FeedbackCsvImporter
                     timeAt >= 0 ? Field(timeAt) : null, timeAt >= 0, options, items, importTime, ref error);
                 if (e is null)
                 {
-                    failures.Add(new ImportFailure(line, error!));
+                    if (++failed <= MaxReportedFailures) failures.Add(new ImportFailure(line, error!));
                     continue;
                 }
                 batch.Add(e with { Source = $"{sourceName}:{line.ToString(CultureInfo.InvariantCulture)}" });
@@ -150,6 +156,7 @@ public static class FeedbackCsvImporter
             Rows = rows,
             Imported = imported,
             AlreadyImported = offered - imported,
+            Failed = failed,
             Failures = failures,
             Elapsed = Stopwatch.GetElapsedTime(started),
         };
@@ -186,6 +193,11 @@ public static class FeedbackCsvImporter
         if (hasTime && !TryParseTime(timeText, options.TimeFormat, out when))
         {
             error = $"bad time '{timeText}'{(options.TimeFormat is null ? " (expected ISO 8601 such as 2020-09-22 or Unix seconds)" : $" (expected {options.TimeFormat})")}";
+            return null;
+        }
+        if (FeedbackLimits.Default.CheckTime(when, importTime) is { } late)
+        {
+            error = $"bad time '{timeText}': {late}";
             return null;
         }
         var e = new FeedbackEvent

@@ -38,6 +38,8 @@ public sealed record FeedbackInput
         if (!FeedbackKinds.TryParse(Kind, out var kind))
             throw LookalikeException.InvalidArgument("kind", $"Unknown feedback kind '{Kind}': expected {string.Join(", ", FeedbackKinds.Names)}.");
         var time = Time ?? now;
+        if (FeedbackLimits.Default.CheckTime(time, now) is { } late)
+            throw LookalikeException.InvalidArgument("time", $"{char.ToUpperInvariant(late[0])}{late[1..]}; send the time the event happened, or none for now.");
         ItemId Need(string? reference, string field) =>
             string.IsNullOrWhiteSpace(reference)
                 ? throw LookalikeException.InvalidArgument(field, $"{FeedbackKinds.Name(kind)} feedback needs {field}.")
@@ -46,6 +48,9 @@ public sealed record FeedbackInput
         {
             case FeedbackKind.Ranking:
                 if (Items is not { Count: >= 2 } ranked) throw LookalikeException.InvalidArgument("items", "A ranking needs at least two items, most liked first.");
+                int most = FeedbackLimits.Default.MaxRankingItems;
+                if (ranked.Count > most) // before resolving: a long list of names costs nothing to refuse
+                    throw LookalikeException.InvalidArgument("items", $"A ranking lists at most {most} items; got {ranked.Count}. Send the top {most}, or several rankings.");
                 return FeedbackEvent.Ranking(user, ranked.Select(r => items.Resolve(r)).ToList(), time, Context);
             case FeedbackKind.Prefer:
                 return [FeedbackEvent.Prefer(user, Need(Item, "item"), Need(Other, "other"), time)];

@@ -79,14 +79,21 @@ public sealed class RecommendationService : IDisposable
 
     public TimeProvider Time => _time;
 
+    /// <summary>Events folded into the engine at a time, so loading a large store never holds it all in memory at once.</summary>
+    private const int SyncChunk = 50_000;
+
     /// <summary>Folds in events other processes stored since the last sync (e.g. a CLI import while the server runs); returns how many.</summary>
     public int Sync()
     {
         lock (_syncLock)
         {
-            var fresh = _feedback.Read(_engine.Size.LastSequence).ToList();
-            if (fresh.Count > 0) _engine.Add(fresh);
-            return fresh.Count;
+            int count = 0;
+            foreach (var chunk in _feedback.Read(_engine.Size.LastSequence).Chunk(SyncChunk))
+            {
+                _engine.Add(chunk);
+                count += chunk.Length;
+            }
+            return count;
         }
     }
 
@@ -95,17 +102,25 @@ public sealed class RecommendationService : IDisposable
     public FeedbackReceipt AddFeedback(IReadOnlyList<FeedbackEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
+        var now = _time.GetUtcNow();
         foreach (var e in events)
         {
             e.Checked();
+            if (_engine.Options.Limits.CheckTime(e.Time, now) is { } late)
+                throw LookalikeException.InvalidArgument("time", $"Invalid {FeedbackKinds.Name(e.Kind)} feedback on '{e.Item}': {late}.");
             RequireItem(e.Item);
             if (e.Kind == FeedbackKind.Prefer && e.Other is { } other) RequireItem(other);
         }
         lock (_syncLock)
         {
             int stored = _feedback.Add(events);
-            var fresh = _feedback.Read(_engine.Size.LastSequence).ToList();
-            var (changed, recomputed) = fresh.Count > 0 ? _engine.Add(fresh) : (0, 0);
+            int changed = 0, recomputed = 0;
+            foreach (var chunk in _feedback.Read(_engine.Size.LastSequence).Chunk(SyncChunk))
+            {
+                var (c, r) = _engine.Add(chunk);
+                changed += c;
+                recomputed += r;
+            }
             return new FeedbackReceipt(stored, changed, recomputed);
         }
     }
@@ -308,7 +323,7 @@ public sealed class RecommendationService : IDisposable
             throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
         }
         if (_catalog.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } same && Items.Contains(same)) { items.Add(same); return; }
-        vectors.Add(_query.EmbedImage(bytes, path));
+        vectors.Add(_query.Space.Map(_query.EmbedImage(bytes, path)));
     }
 
     private void RequireItem(ItemId id)

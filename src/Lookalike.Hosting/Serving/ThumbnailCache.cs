@@ -13,9 +13,10 @@ namespace Lookalike.Hosting.Serving;
 public sealed class ThumbnailCache
 {
     /// <summary>Sizes (longest side, pixels) that are also cached on disk.</summary>
-    public static IReadOnlySet<int> DiskSizes { get; } = new HashSet<int> { 64, 128, 256, 512 };
+    public static IReadOnlySet<int> DiskSizes { get; } = new HashSet<int> { 64, 128, 256, 512, 1024 };
 
     private readonly IImageDecoder _decoder;
+    private readonly PhotoFiles? _photos;
     private readonly string? _diskFolder;
     private readonly long _memoryBudget;
     private readonly Lock _lock = new();
@@ -29,8 +30,10 @@ public sealed class ThumbnailCache
     /// <param name="decoder">Makes the thumbnails (its limits apply to the source photos).</param>
     /// <param name="diskFolder">Folder of the disk cache, or null for memory only.</param>
     /// <param name="memoryBudgetBytes">Most bytes of thumbnails kept in memory; 0 disables the memory level.</param>
-    public ThumbnailCache(IImageDecoder decoder, string? diskFolder, long memoryBudgetBytes)
+    /// <param name="photos">Which photo files may be read (real path inside the catalog); null: the item's path as stored.</param>
+    public ThumbnailCache(IImageDecoder decoder, string? diskFolder, long memoryBudgetBytes, PhotoFiles? photos = null)
     {
+        _photos = photos;
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
         _decoder = decoder;
@@ -43,7 +46,10 @@ public sealed class ThumbnailCache
 
     /// <summary>The JPEG thumbnail of <paramref name="item"/>'s photo, longest side at most <paramref name="maxSide"/>.</summary>
     /// <exception cref="LookalikeException">NotFound when the photo file is gone; the decoder's kinds when it cannot be read.</exception>
-    public byte[] Get(CatalogItem item, int maxSide)
+    public byte[] Get(CatalogItem item, int maxSide) => TryGetCached(item, maxSide, out var jpeg) ? jpeg : Make(item, maxSide);
+
+    /// <summary>The thumbnail when it is in memory or on disk (no decode); false when it would have to be made.</summary>
+    public bool TryGetCached(CatalogItem item, int maxSide, out byte[] jpeg)
     {
         ArgumentNullException.ThrowIfNull(item);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
@@ -55,27 +61,38 @@ public sealed class ThumbnailCache
                 _recency.Remove(node);
                 _recency.AddFirst(node);
                 Interlocked.Increment(ref _memoryHits);
-                return node.Value.Jpeg;
+                jpeg = node.Value.Jpeg;
+                return true;
             }
         }
-
-        string? diskPath = _diskFolder is not null && DiskSizes.Contains(maxSide) && item.ContentHash.Length >= 8
-            ? Path.Combine(_diskFolder, maxSide.ToString(System.Globalization.CultureInfo.InvariantCulture), item.ContentHash[..2], item.ContentHash + ".jpg")
-            : null;
-        byte[]? jpeg = diskPath is null ? null : TryRead(diskPath);
-        if (jpeg is not null)
+        if (DiskPath(item, maxSide) is { } diskPath && TryRead(diskPath) is { } stored)
         {
             Interlocked.Increment(ref _diskHits);
+            Remember(key, stored);
+            jpeg = stored;
+            return true;
         }
-        else
-        {
-            jpeg = _decoder.EncodeThumbnail(ReadPhoto(item), item.Id.Value, maxSide);
-            Interlocked.Increment(ref _made);
-            if (diskPath is not null) TryWrite(diskPath, jpeg);
-        }
-        Remember(key, jpeg);
+        jpeg = [];
+        return false;
+    }
+
+    /// <summary>Decodes the photo and makes the thumbnail (the costly part), then caches it.</summary>
+    /// <exception cref="LookalikeException">NotFound when the photo file is gone; the decoder's kinds when it cannot be read.</exception>
+    public byte[] Make(CatalogItem item, int maxSide)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSide);
+        byte[] jpeg = _decoder.EncodeThumbnail(ReadPhoto(item), item.Id.Value, maxSide);
+        Interlocked.Increment(ref _made);
+        if (DiskPath(item, maxSide) is { } diskPath) TryWrite(diskPath, jpeg);
+        Remember((item.ContentHash, maxSide), jpeg);
         return jpeg;
     }
+
+    private string? DiskPath(CatalogItem item, int maxSide) =>
+        _diskFolder is not null && DiskSizes.Contains(maxSide) && item.ContentHash.Length >= 8
+            ? Path.Combine(_diskFolder, maxSide.ToString(System.Globalization.CultureInfo.InvariantCulture), item.ContentHash[..2], item.ContentHash + ".jpg")
+            : null;
 
     private void Remember((string, int) key, byte[] jpeg)
     {
@@ -95,11 +112,11 @@ public sealed class ThumbnailCache
         }
     }
 
-    private static byte[] ReadPhoto(CatalogItem item)
+    private byte[] ReadPhoto(CatalogItem item)
     {
         try
         {
-            return File.ReadAllBytes(item.Path);
+            return File.ReadAllBytes(_photos?.Resolve(item) ?? item.Path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

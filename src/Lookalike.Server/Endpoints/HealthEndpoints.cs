@@ -1,3 +1,4 @@
+using Lookalike.Core.Errors;
 using Lookalike.Hosting.Serving;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -35,7 +36,8 @@ public static class HealthEndpoints
     /// <param name="Index">The index descriptor, e.g. <c>exact</c>.</param>
     /// <param name="Columns">Metadata columns; <c>values</c> (most frequent first) when at most 100 distinct, for category filters.</param>
     /// <param name="Limits">The server's limits on requests.</param>
-    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits);
+    /// <param name="Learned">How the search space was learned (<c>lookalike learn</c>), e.g. "learned from labels 'class' (head, …)"; null: raw vectors.</param>
+    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits, string? Learned = null);
 
     /// <param name="MaxUploadBytes">Largest accepted upload (413 above).</param>
     /// <param name="MaxImagePixels">Largest accepted width×height of an upload (413 above).</param>
@@ -48,7 +50,7 @@ public static class HealthEndpoints
     internal static Results<Ok<ReadyResponse>, ProblemHttpResult> Ready(ServerCatalog catalog)
     {
         if (!catalog.IsReady)
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "The catalog or the model is still loading.");
+            return ErrorMapping.Result(LookalikeErrorKind.NotReady, "The catalog or the model is still loading.");
         return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.Query.QueryModel.Value, catalog.Query.Index.Spec));
     }
 
@@ -62,6 +64,7 @@ public static class HealthEndpoints
             query.Index.Dimension,
             query.Index.Spec,
             query.Facets(MaxFacetValues),
-            new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey))));
+            new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey)),
+            query.LearnedProjection?.Descriptor.Summary));
     }
 }

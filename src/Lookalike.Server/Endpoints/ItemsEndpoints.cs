@@ -32,7 +32,7 @@ public static class ItemsEndpoints
 
         group.MapGet("/{id}", GetItem)
             .WithName("GetItem")
-            .WithSummary("One item: path, content hash, metadata")
+            .WithSummary("One item: id, content hash, metadata")
             .WithDescription("The id is one percent-encoded path segment, e.g. /api/items/images%2F10017.jpg.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -45,22 +45,24 @@ public static class ItemsEndpoints
 
         group.MapGet("/{id}/thumbnail", GetThumbnail)
             .WithName("GetItemThumbnail")
-            .WithSummary("A cached JPEG thumbnail whose longest side is at most size pixels (default 256)")
+            .WithSummary("A cached JPEG thumbnail whose longest side is at most size pixels (default 256), size rounded up to 64, 128, 256, 512 or 1024")
+            .WithDescription("Thumbnails not made yet count against a per-client budget (429 with Retry-After over it); cached ones never do.")
             .Produces(StatusCodes.Status200OK, contentType: "image/jpeg")
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         group.MapGet("/{id}/similar", GetSimilar)
             .WithName("GetSimilarItems")
             .WithSummary("The k items that look most like this one (itself excluded), best first")
-            .WithDescription("Same shape as `lookalike similar --json`: {query:{kind,id,path,metadata}, results:[{rank,id,path,score,metadata}]}.")
+            .WithDescription("Same shape as `lookalike similar --json`, without server file paths: {query:{kind,id,metadata}, results:[{rank,id,score,metadata}]}.")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/also", GetAlso)
             .WithName("GetAlsoItems")
             .WithSummary("For an item page: people also bought (item-kNN over feedback), looks like (visual), and both blended")
-            .WithDescription("{query:{kind:item,item,strategy:also,historyItems,note,weights}, boughtTogether:[…], looksLike:[…], blended:[…]}, each list [{rank,id,path,score,metadata}]. An item nobody bought with another gets look-alikes only (query.note says so).")
+            .WithDescription("{query:{kind:item,item,strategy:also,historyItems,note,weights}, boughtTogether:[…], looksLike:[…], blended:[…]}, each list [{rank,id,score,metadata}]. An item nobody bought with another gets look-alikes only (query.note says so).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -85,11 +87,14 @@ public static class ItemsEndpoints
 
         // Unencoded ids ('/' kept): /api/items/images/10017.jpg[/image|/thumbnail|/similar|/also]. Not in the OpenAPI document.
         // A catch-all ranks below every route above, so there is no ambiguity at run time (the analyzer cannot see that).
-        group.MapGet("/{**path}", GetByUnencodedId).ExcludeFromDescription();
+        group.MapGet("/{**path}", GetByUnencodedId).WithName(UnencodedIdRoute).ExcludeFromDescription();
         group.MapDelete("/{**path}", DeleteByUnencodedId).ExcludeFromDescription().AddEndpointFilter<ApiKeyFilter>();
         return group;
     }
 #pragma warning restore ASP0022
+
+    /// <summary>Name of the catch-all GET route of unencoded ids (the rate limiter reads its sub-resource).</summary>
+    public const string UnencodedIdRoute = "GetItemByUnencodedId";
 
     /// <summary>Documents the multipart body of <c>POST /api/items</c> for OpenAPI.</summary>
     public sealed record AddItemForm(IFormFile Image, string? Metadata);
@@ -107,7 +112,7 @@ public static class ItemsEndpoints
     internal static PhysicalFileHttpResult GetImage(HttpContext http, string id, ServerCatalog catalog) =>
         Image(ItemRoute.FromSegment(http, id, 1), catalog);
 
-    internal static FileContentHttpResult GetThumbnail(HttpContext http, string id, int? size, string? v, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
+    internal static Task<IResult> GetThumbnail(HttpContext http, string id, int? size, string? v, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
         Thumbnail(http, ItemRoute.FromSegment(http, id, 1), size, v, catalog, options.Value);
 
     internal static Ok<SimilarResult> GetSimilar(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
@@ -130,14 +135,14 @@ public static class ItemsEndpoints
     internal static NoContent DeleteItem(HttpContext http, string id, ServerCatalog catalog) =>
         Delete(ItemRoute.FromSegment(http, id, 0), catalog);
 
-    internal static IResult GetByUnencodedId(HttpContext http, string path, int? k, int? size, string? v, [FromQuery] string[]? where,
+    internal static async Task<IResult> GetByUnencodedId(HttpContext http, string path, int? k, int? size, string? v, [FromQuery] string[]? where,
         ServerCatalog catalog, IOptions<LookalikeServerOptions> options)
     {
         var (id, sub) = ItemRoute.FromCatchAll(http, path, i => catalog.Query.TryGetItem(i, out _));
         return sub switch
         {
             "image" => Image(id, catalog),
-            "thumbnail" => Thumbnail(http, id, size, v, catalog, options.Value),
+            "thumbnail" => await Thumbnail(http, id, size, v, catalog, options.Value),
             "similar" => Similar(id, k, where, catalog, options.Value),
             "also" => Also(id, k, where, catalog, options.Value),
             _ => Item(id, catalog),
@@ -153,21 +158,27 @@ public static class ItemsEndpoints
 
     private static Ok<CatalogEntry> Item(ItemId id, ServerCatalog catalog) => TypedResults.Ok(catalog.Query.GetEntry(id));
 
+    /// <summary>The photo as stored: a regular file inside the catalog (<see cref="PhotoFiles"/>) that is an image by its bytes; else 404.</summary>
     private static PhysicalFileHttpResult Image(ItemId id, ServerCatalog catalog)
     {
-        var entry = catalog.Query.GetEntry(id);
-        if (!File.Exists(entry.Path))
-            throw LookalikeException.NotFound(id.Value, $"The photo of item '{id}' is no longer where it was indexed.");
-        var format = ImageFormat.SniffFile(entry.Path);
-        return TypedResults.PhysicalFile(entry.Path, format?.MediaType ?? "application/octet-stream",
-            lastModified: entry.ModifiedUtc, entityTag: ETag(entry.ContentHash, "full"), enableRangeProcessing: true);
+        if (!catalog.Query.TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        string path = catalog.Photos.Resolve(item);
+        var format = ImageFormat.SniffFile(path)
+            ?? throw LookalikeException.NotFound(id.Value, $"The photo of item '{id}' is no longer an image where it was indexed.");
+        return TypedResults.PhysicalFile(path, format.MediaType,
+            lastModified: item.ModifiedUtc, entityTag: ETag(item.ContentHash, "full"), enableRangeProcessing: true);
     }
 
-    private static FileContentHttpResult Thumbnail(HttpContext http, ItemId id, int? size, string? version, ServerCatalog catalog, LookalikeServerOptions options)
+    /// <summary>A thumbnail at the size's step; a render that misses the cache counts against the client's thumbnail budget.</summary>
+    private static async Task<IResult> Thumbnail(HttpContext http, ItemId id, int? size, string? version, ServerCatalog catalog, LookalikeServerOptions options)
     {
-        int side = QueryArguments.ThumbnailSize(size, options);
+        int side = ThumbnailRenders.Quantise(QueryArguments.ThumbnailSize(size, options), options.MaxThumbnailSize);
         if (!catalog.Query.TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
-        byte[] jpeg = catalog.Thumbnails.Get(item, side);
+        if (!catalog.Thumbnails.TryGetCached(item, side, out byte[] jpeg))
+        {
+            if (http.RequestServices.GetRequiredService<ThumbnailRenders>().TryAcquire(http) is { } refused) return refused;
+            jpeg = await catalog.RunImageJobAsync(() => catalog.Thumbnails.Make(item, side), http.RequestAborted);
+        }
         // A URL that names the content (?v=<hash prefix>, as the page builds them) never changes meaning: cache it for good.
         bool pinned = version is { Length: >= 8 } && item.ContentHash.StartsWith(version, StringComparison.Ordinal);
         http.Response.Headers.CacheControl = pinned ? "public, max-age=31536000, immutable" : "no-cache";
@@ -206,6 +217,10 @@ public static class ItemsEndpoints
             catch (JsonException e)
             {
                 throw LookalikeException.InvalidArgument("metadata", $"The 'metadata' field must be a JSON object of strings, e.g. {{\"class\":\"shoes\"}}: {e.Message}");
+            }
+            catch (InvalidOperationException)
+            {
+                throw LookalikeException.InvalidArgument("metadata", "The 'metadata' field holds a lone surrogate (e.g. \\ud800), which is no text; send valid UTF-16 escapes.");
             }
         }
         foreach (var (column, values) in form)

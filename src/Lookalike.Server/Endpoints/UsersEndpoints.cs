@@ -38,8 +38,10 @@ public static class UsersEndpoints
 
         group.MapGet("/feedback", GetFeedback)
             .WithName("GetFeedback")
-            .WithSummary("The user's newest stored events, oldest of them first (limit, default 100)")
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .WithSummary("The user's newest stored events, oldest of them first (limit, default 100); needs the API key when one is set")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .AddEndpointFilter<ApiKeyFilter>();
 
         group.MapGet("/recommendations", GetRecommendations)
             .WithName("GetRecommendations")
@@ -110,12 +112,12 @@ public static class UsersEndpoints
         {
             invalid.Sort((a, b) => a.Index.CompareTo(b.Index));
             var first = invalid[0];
-            return RowProblem(StatusCodes.Status400BadRequest, "Invalid request", LookalikeErrorKind.InvalidArgument, invalid,
+            return RowProblem(LookalikeErrorKind.InvalidArgument, invalid,
                 $"{invalid.Count} of {received} event(s) invalid, nothing stored. Event [{first.Index}]{(first.Field is null ? "" : $" {first.Field}")}: {first.Message}");
         }
         if (events.Count == 0)
         {
-            return RowProblem(StatusCodes.Status404NotFound, "Not found", LookalikeErrorKind.NotFound, unknown,
+            return RowProblem(LookalikeErrorKind.NotFound, unknown,
                 $"No event stored: {(unknown.Count == 1 ? unknown[0].Message : $"all {unknown.Count} events name unknown items; event [0]: {unknown[0].Message}")}");
         }
         var receipt = service.AddFeedback(events);
@@ -128,11 +130,11 @@ public static class UsersEndpoints
         int count = limit ?? 100;
         if (count < 1 || count > MaxFeedbackLimit)
             throw LookalikeException.InvalidArgument("limit", $"limit must be between 1 and {MaxFeedbackLimit}; got {count}.");
-        var events = catalog.Feedback.ReadUser(who);
-        var newest = events.Skip(Math.Max(0, events.Count - count))
+        var (events, total) = catalog.Feedback.ReadUserNewest(who, count);
+        var newest = events
             .Select(e => new FeedbackEventView(e.Sequence, FeedbackKinds.Name(e.Kind), e.Item.Value, e.Other?.Value, e.Value, e.Context, e.Time))
             .ToList();
-        return TypedResults.Ok(new UserFeedbackResponse(who.Value, events.Count, newest));
+        return TypedResults.Ok(new UserFeedbackResponse(who.Value, total, newest));
     }
 
     internal static Ok<RecommendationResult> GetRecommendations(HttpContext http, string user, int? k, string? strategy,
@@ -188,11 +190,6 @@ public static class UsersEndpoints
         return body.Items?.Contains(value) == true ? "items" : "item";
     }
 
-    private static ProblemHttpResult RowProblem(int status, string title, LookalikeErrorKind kind, List<FeedbackRowError> errors, string detail) =>
-        TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: new Dictionary<string, object?>
-        {
-            ["kind"] = kind.ToString(),
-            ["subject"] = errors[0].Field,
-            ["errors"] = errors,
-        });
+    private static ProblemHttpResult RowProblem(LookalikeErrorKind kind, List<FeedbackRowError> errors, string detail) =>
+        ErrorMapping.Result(kind, detail, errors[0].Field, extensions: [new("errors", errors)]);
 }

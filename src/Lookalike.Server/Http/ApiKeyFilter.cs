@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Lookalike.Core.Errors;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server.Http;
 
 /// <summary>
-/// Guards write endpoints (adding and removing items, recording feedback): when <see cref="LookalikeServerOptions.ApiKey"/> is set, the request must carry it in the
+/// Guards write endpoints (adding and removing items, recording feedback) and reads of a user's feedback: when <see cref="LookalikeServerOptions.ApiKey"/> is set, the request must carry it in the
 /// <c>X-Api-Key</c> header (401 otherwise). Both sides are hashed before a constant-time comparison, so neither the
 /// content nor the length of the key leaks through timing.
 /// </summary>
@@ -21,11 +22,9 @@ internal sealed class ApiKeyFilter(IOptions<LookalikeServerOptions> options) : I
         if (string.IsNullOrEmpty(expected)) return await next(context);
 
         if (Matches(context.HttpContext.Request, expected)) return await next(context);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "API key required",
-            detail: $"Changing the catalog or recording feedback needs this server's API key in the {Header} header.",
-            extensions: new Dictionary<string, object?> { ["kind"] = "Unauthorized" });
+        return ErrorMapping.Result(LookalikeErrorKind.Unauthorized,
+            $"Changing the catalog, recording feedback and reading a user's feedback need this server's API key in the {Header} header.",
+            Header);
     }
 
     /// <summary>Whether <paramref name="request"/> carries <paramref name="expected"/> in <see cref="Header"/> (constant time).</summary>

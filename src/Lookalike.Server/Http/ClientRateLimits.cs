@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
+using Lookalike.Core.Errors;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +41,7 @@ internal static class ClientRateLimits
                     _ => ("", RateLimit.Off),
                 };
                 if (limit.IsOff) return RateLimitPartition.GetNoLimiter((policy, ""));
-                string client = context.Connection.RemoteIpAddress is { } ip ? Normalize(ip) : "unknown";
+                string client = ClientOf(context);
                 return RateLimitPartition.GetFixedWindowLimiter((policy, client), _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.Permits,
@@ -54,19 +55,26 @@ internal static class ClientRateLimits
         return services;
     }
 
-    /// <summary>Which limit a request counts against, from its endpoint; null: none.</summary>
+    /// <summary>
+    /// Which limit a request counts against, from the endpoint routing resolved (never from the raw path, so
+    /// <c>…/similar/</c> and <c>…/similar//</c> count like <c>…/similar</c>); null: none.
+    /// </summary>
     internal static string? PolicyOf(HttpContext context)
     {
-        var request = context.Request;
         string? name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
         if (name is "SearchByImage" or "AddItem") return Uploads;
         if (name is "GetSimilarItems" or "GetAlsoItems" or "GetRecommendations" or "GetPreferencePair") return Similar;
-        // Unencoded ids go to a catch-all route: /api/items/images/10017.jpg/similar (or /also).
-        if (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/api/items")
-            && (request.Path.Value!.EndsWith("/similar", StringComparison.Ordinal) || request.Path.Value.EndsWith("/also", StringComparison.Ordinal)))
+        // Unencoded ids go to the catch-all route (/api/items/images/10017.jpg/similar): its last segment names the
+        // sub-resource as the handler will read it (an item whose own id ends in /similar counts as a query too).
+        if (name is Endpoints.ItemsEndpoints.UnencodedIdRoute && context.Request.RouteValues["path"] is string path
+            && ItemRoute.LastSegment(path) is "similar" or "also")
             return Similar;
         return null;
     }
+
+    /// <summary>The client a limit is kept for: the TCP peer address (IPv4-mapped IPv6 counts as IPv4).</summary>
+    internal static string ClientOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } ip ? Normalize(ip) : "unknown";
 
     private static async ValueTask RejectAsync(OnRejectedContext rejected, RateLimit uploads, RateLimit similar, CancellationToken cancellationToken)
     {
@@ -77,9 +85,9 @@ internal static class ClientRateLimits
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : Math.Max(1, (int)Math.Ceiling(limit.Window.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        await ErrorMapping.WriteProblemAsync(http, StatusCodes.Status429TooManyRequests, "Too many requests",
+        await ErrorMapping.WriteProblemAsync(http, LookalikeErrorKind.RateLimited,
             $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike and recommendation queries")}; try again in {seconds} s.",
-            "RateLimited", ("retryAfterSeconds", seconds));
+            extensions: ("retryAfterSeconds", seconds));
     }
 
     /// <summary>IPv4-mapped IPv6 addresses count as their IPv4 address.</summary>

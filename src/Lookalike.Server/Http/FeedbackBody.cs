@@ -120,7 +120,8 @@ internal static class FeedbackBody
         DateTimeOffset? time = null;
         foreach (var property in element.EnumerateObject())
         {
-            string? field = Fields.FirstOrDefault(f => string.Equals(f, property.Name, StringComparison.OrdinalIgnoreCase));
+            string name = Decoded(() => property.Name, "body", "a field name");
+            string? field = Fields.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase));
             var v = property.Value;
             switch (field)
             {
@@ -141,7 +142,7 @@ internal static class FeedbackBody
                     if (v.ValueKind == JsonValueKind.Null) break;
                     if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.String))
                         throw LookalikeException.InvalidArgument(field, "'items' must be a list of item ids, most liked first.");
-                    items = v.EnumerateArray().Select(x => x.GetString()!).ToList();
+                    items = v.EnumerateArray().Select(x => Decoded(() => x.GetString()!, field, "an item of 'items'")).ToList();
                     break;
                 case "time":
                     if (Text(v, field) is not { } t) break;
@@ -150,7 +151,7 @@ internal static class FeedbackBody
                     time = parsed;
                     break;
                 default:
-                    throw LookalikeException.InvalidArgument(property.Name, $"Unknown field '{Printable(property.Name)}'; an event has {string.Join(", ", Fields)}.");
+                    throw LookalikeException.InvalidArgument(name, $"Unknown field '{Printable(name)}'; an event has {string.Join(", ", Fields)}.");
             }
         }
         if (string.IsNullOrWhiteSpace(kind))
@@ -160,10 +161,26 @@ internal static class FeedbackBody
 
     private static string? Text(JsonElement value, string field) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Decoded(() => value.GetString()!, field, $"'{field}'"),
         JsonValueKind.Null => null,
         _ => throw LookalikeException.InvalidArgument(field, $"'{field}' must be a string; got {Describe(value.ValueKind)}."),
     };
+
+    /// <summary>
+    /// A JSON string as .NET text; bytes that are not UTF-8, or an escaped lone surrogate (<c>\ud800</c>), are no
+    /// text at all: 400 naming the field, not a 500 from the transcoder.
+    /// </summary>
+    private static string Decoded(Func<string> read, string field, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw LookalikeException.InvalidArgument(field, $"{char.ToUpperInvariant(what[0])}{what[1..]} is not valid text: invalid UTF-8 or a lone surrogate. Send UTF-8 JSON.");
+        }
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

@@ -13,6 +13,11 @@ internal sealed record ImageUpload(byte[] Bytes, string FileName, IFormCollectio
 {
     public const string ImageField = "image";
 
+    /// <summary>Most form fields (files and values) one upload may have.</summary>
+    public const int MaxFormFields = 64;
+
+    private const int UploadedItemsColumns = Hosting.Serving.UploadedItems.MaxColumns;
+
     /// <summary>Room for multipart boundaries, headers and the small fields beside the file.</summary>
     public const long MultipartAllowance = 1024 * 1024;
 
@@ -49,10 +54,19 @@ internal sealed record ImageUpload(byte[] Bytes, string FileName, IFormCollectio
         {
             form = await request.ReadFormAsync(cancellationToken);
         }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        catch (InvalidDataException e) when (e.Message.Contains("Multipart body length limit", StringComparison.OrdinalIgnoreCase))
         {
             throw new LookalikeException(LookalikeErrorKind.ImageTooLarge,
                 $"The upload is over the limit of {Describe(options.MaxUploadBytes)}: {e.Message}", ImageField, e);
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("value count limit", StringComparison.OrdinalIgnoreCase))
+        {
+            throw LookalikeException.InvalidArgument("form", $"The form has more than {MaxFormFields} fields; send the photo, k, where and at most {UploadedItemsColumns} metadata columns.");
+        }
+        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
+        {
+            // Key, value, header or line length: a field, not the photo, is too big.
+            throw new LookalikeException(LookalikeErrorKind.RequestTooLarge, $"A form field is over a limit of this server: {e.Message}", "form", e);
         }
         catch (Exception e) when (e is InvalidDataException or IOException && !cancellationToken.IsCancellationRequested && e is not BadHttpRequestException)
         {

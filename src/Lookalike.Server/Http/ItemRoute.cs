@@ -59,6 +59,14 @@ internal static class ItemRoute
         return (ItemId.Parse(whole), null);
     }
 
+    /// <summary>The last non-empty segment of a catch-all route value (trailing slashes ignored, as the handler ignores them).</summary>
+    public static string LastSegment(string routeValue)
+    {
+        ArgumentNullException.ThrowIfNull(routeValue);
+        string trimmed = routeValue.TrimEnd('/');
+        return trimmed[(trimmed.LastIndexOf('/') + 1)..];
+    }
+
     /// <summary>The canonical path of an item: <c>/api/items/{encoded id}</c>.</summary>
     public static string PathOf(ItemId id) => "/api/items/" + Uri.EscapeDataString(id.Value);
 

@@ -1,10 +1,12 @@
+using System.Net;
+using Lookalike.Core.Errors;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server.Http;
 
 /// <summary>
 /// Refuses cross-site writes (every method but GET, HEAD and OPTIONS) with 403 problem+json naming the origin, unless
-/// the request carries this server's API key. A form or <c>fetch</c> POST with a simple content type (multipart, form,
+/// the request carries this server's API key; and, on a server without a key, writes from other machines. A form or <c>fetch</c> POST with a simple content type (multipart, form,
 /// text) needs no CORS preflight, so without this any page a visitor opens could add items or feedback to a server
 /// running without an API key; CORS only keeps such a page from reading the answer.
 /// </summary>
@@ -17,7 +19,9 @@ namespace Lookalike.Server.Http;
 /// frames, file pages) is refused. Requests with neither header — curl, scripts, the CLI — pass as before: they are
 /// not made by a browser on someone else's behalf. The <c>--cors-origin</c> allow-list grants reads only; it never
 /// grants writes. Behind a proxy that rewrites Host or the scheme, browsers still send Sec-Fetch-Site, so the page
-/// keeps working there.
+/// keeps working there. The Origin must name a host this server answers for (<see cref="HostAllowList"/>).
+/// Without a configured API key, writes are accepted from this machine only (loopback clients): an open server is a
+/// local tool; to take changes over the network, set a key (then every write needs it).
 /// </remarks>
 internal static class SameOriginWrites
 {
@@ -45,40 +49,48 @@ internal static class SameOriginWrites
 
     private static async Task CheckAsync(HttpContext context, Func<Task> next)
     {
-        if (CrossSiteSource(context.Request) is not { } source)
-        {
-            await next();
-            return;
-        }
+        var request = context.Request;
         string? key = context.RequestServices.GetRequiredService<IOptions<LookalikeServerOptions>>().Value.ApiKey;
-        if (!string.IsNullOrEmpty(key) && ApiKeyFilter.Matches(context.Request, key))
+        bool hasKey = !string.IsNullOrEmpty(key) && ApiKeyFilter.Matches(request, key);
+        if (CrossSiteSource(request) is { } source && !hasKey)
         {
-            await next();
+            string shown = ErrorMapping.Printable(source);
+            await ErrorMapping.WriteProblemAsync(context, LookalikeErrorKind.Forbidden,
+                $"This server accepts {request.Method} requests from its own page ({request.Scheme}://{ErrorMapping.Printable(request.Host.Value)}), from tools that send no Origin, " +
+                $"or with its API key in {ApiKeyFilter.Header}; this one came from {shown}.",
+                shown, "Cross-site write refused");
             return;
         }
-        string shown = Shown(source);
-        string own = $"{context.Request.Scheme}://{context.Request.Host}";
-        await ErrorMapping.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Cross-site write refused",
-            $"This server accepts {context.Request.Method} requests from its own page ({own}), from tools that send no Origin, " +
-            $"or with its API key in {ApiKeyFilter.Header}; this one came from {shown}.",
-            "CrossSiteWrite", ("subject", shown));
+        if (string.IsNullOrEmpty(key) && IsWrite(request) && !IsLocal(context.Connection.RemoteIpAddress))
+        {
+            await ErrorMapping.WriteProblemAsync(context, LookalikeErrorKind.Forbidden,
+                $"This server has no API key, so it accepts changes only from this machine; {request.Method} came from " +
+                $"{context.Connection.RemoteIpAddress}. Start it with --api-key to accept changes from other machines.",
+                "X-Api-Key", "Remote write refused");
+            return;
+        }
+        await next();
     }
 
+    private static bool IsWrite(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
+
+    /// <summary>Loopback, or no IP address at all (a Unix socket, an in-process test server): the same machine.</summary>
+    private static bool IsLocal(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote);
+
+    /// <summary>
+    /// An origin is this server's own when its host is one this server answers for (<see cref="HostAllowList"/>, never
+    /// just whatever Host the request claims) and scheme, host and port equal the request's.
+    /// </summary>
     private static bool IsOwnOrigin(string origin, HttpRequest request)
     {
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return false;
         var host = request.Host;
         if (!host.HasValue) return false;
+        if (!request.HttpContext.RequestServices.GetRequiredService<HostAllowList>().Allows(uri.Host, request.HttpContext.Connection.LocalIpAddress)) return false;
         int ownPort = host.Port ?? (string.Equals(request.Scheme, "https", StringComparison.OrdinalIgnoreCase) ? 443 : 80);
         return string.Equals(uri.Scheme, request.Scheme, StringComparison.OrdinalIgnoreCase)
                && string.Equals(uri.Host, host.Host, StringComparison.OrdinalIgnoreCase)
                && uri.Port == ownPort;
-    }
-
-    /// <summary>The origin as echoed back: printable characters only, at most 200 of them.</summary>
-    private static string Shown(string value)
-    {
-        var printable = new string(value.Where(c => !char.IsControl(c)).Take(200).ToArray());
-        return printable.Length == 0 ? "(empty)" : printable;
     }
 }

@@ -39,14 +39,53 @@ public class UserHistoryTests
     }
 
     [Fact]
-    public void Ranking_ExpandsIntoAllPairs_WithSharedWeight()
+    public void Ranking_KeepsAdjacentPairs_WithTheAllPairsSignal()
     {
         var h = UserHistory.From(FeedbackEvent.Ranking(Ann, [I("a"), I("b"), I("c")], Day(0), "r1"));
-        Assert.Equal([(I("a"), I("b")), (I("a"), I("c")), (I("b"), I("c"))], h.Preferences.Select(p => (p.Better, p.Worse)));
-        // Each item's pairs share ±0.5 in total: a wins 2 of 2 → +0.5, b one each → 0, c loses both → −0.5.
+        Assert.Equal([(I("a"), I("b")), (I("b"), I("c"))], h.Preferences.Select(p => (p.Better, p.Worse)));
+        // Signal as if all pairs counted, each item's share ±0.5 in total: a wins 2 of 2 → +0.5, b one each → 0, c loses both → −0.5.
         Assert.Equal(0.5, Signal(h, "a"), 1e-12);
         Assert.Equal(0.0, Signal(h, "b"), 1e-12);
         Assert.Equal(-0.5, Signal(h, "c"), 1e-12);
+    }
+
+    [Fact]
+    public void LongRanking_SignalEqualsTheAllPairsReference_PairsLinear()
+    {
+        var items = Enumerable.Range(0, 100).Select(i => I($"i{i:000}")).ToList();
+        var h = UserHistory.From(FeedbackEvent.Ranking(Ann, items, Day(0), "long"));
+        Assert.Equal(99, h.Preferences.Count);
+        var weights = SignalWeights.Default;
+        for (int place = 0; place < items.Count; place++)
+        {
+            // O(n²) reference: every pair (a above b) adds better/(n−1) to a and worse/(n−1) to b.
+            double reference = 0;
+            for (int a = 0; a < items.Count; a++)
+                for (int b = a + 1; b < items.Count; b++)
+                {
+                    if (a == place) reference += weights.PreferBetter / (items.Count - 1.0);
+                    if (b == place) reference += weights.PreferWorse / (items.Count - 1.0);
+                }
+            Assert.Equal(reference, h.Items.SingleOrDefault(s => s.Item == items[place]).Weight, 1e-9);
+        }
+    }
+
+    [Fact]
+    public void Ranking_OverTheItemLimit_IsRefused()
+    {
+        var items = Enumerable.Range(0, FeedbackLimits.Default.MaxRankingItems + 1).Select(i => I($"i{i}")).ToList();
+        var e = Assert.Throws<LookalikeException>(() => FeedbackEvent.Ranking(Ann, items, Day(0)));
+        Assert.Equal(LookalikeErrorKind.InvalidArgument, e.Kind);
+        Assert.NotNull(new FeedbackEvent { User = Ann, Kind = FeedbackKind.Ranking, Item = I("a"), Value = 101, Context = "r", Time = Day(0) }.Validate());
+    }
+
+    [Fact]
+    public void FavouritesList_KeepsItsNewestMembers()
+    {
+        var limits = new FeedbackLimits { MaxListItems = 3 };
+        var events = Enumerable.Range(0, 5).Select(i => FeedbackEvent.Favorite(Ann, I($"f{i}"), Day(i), "summer")).ToList();
+        var h = UserHistory.From(events, limits: limits);
+        Assert.Equal(["f2", "f3", "f4"], h.Items.Select(s => s.Item.Value).Order(StringComparer.Ordinal));
     }
 
     [Fact]

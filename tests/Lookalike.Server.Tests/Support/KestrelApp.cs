@@ -24,10 +24,11 @@ public sealed class KestrelApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the app as <c>lookalike serve</c> does, over <paramref name="store"/>, and starts it.</summary>
-    public static async Task<KestrelApp> StartAsync(string store, Action<LookalikeServerOptions>? configure = null)
+    /// <param name="args">More host arguments, after the defaults (so <c>--urls</c> here wins), e.g. <c>--Lookalike:AllowedHosts:0=shop.example</c>.</param>
+    public static async Task<KestrelApp> StartAsync(string store, Action<LookalikeServerOptions>? configure = null, params string[] args)
     {
         var app = LookalikeServer.Build(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"],
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. args],
             o =>
             {
                 o.Store = store;
