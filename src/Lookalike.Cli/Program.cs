@@ -16,6 +16,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     RecommendCommand.Create(),
     EvalRecsCommand.Create(),
     EvalCommand.Create(),
+    LearnCommand.Create(),
     VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Learning;
 using Microsoft.Data.Sqlite;
 
 namespace Lookalike.Storage.Sqlite;
@@ -16,6 +17,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaDimension = "dimension";
     private const string MetaRoot = "root";
     private const string MetaGeneration = "generation";
+    private const string MetaProjectionVersion = "projection_version";
 
     private readonly StoreDatabase _database;
 
@@ -266,6 +268,60 @@ public sealed class SqliteCatalogStore : ICatalogStore
         command.CommandText = "SELECT id FROM items WHERE content_hash = $hash ORDER BY id LIMIT 1;";
         command.Parameters.AddWithValue("$hash", contentHash);
         return command.ExecuteScalar() is string id ? ItemId.Parse(id) : null;
+    }
+
+    public StoredProjection? GetProjection()
+    {
+        using var connection = Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, descriptor, weights FROM projection WHERE slot = 1;";
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return null;
+        try
+        {
+            var descriptor = ProjectionJson.Deserialize(reader.GetString(1));
+            var projection = Projection.FromBytes((byte[])reader.GetValue(2));
+            return new StoredProjection(reader.GetInt64(0), descriptor, projection);
+        }
+        catch (Exception e) when (e is FormatException or System.Text.Json.JsonException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                $"Store {Location} holds a learned projection that cannot be read ({e.Message}). Run 'lookalike learn --drop' and learn again.", Location, e);
+        }
+    }
+
+    public StoredProjection SetProjection(ProjectionDescriptor descriptor, Projection projection)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(projection);
+        long version = 0;
+        Write(connection =>
+        {
+            version = (long.TryParse(GetMeta(connection, MetaProjectionVersion), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v : 0) + 1;
+            SetMeta(connection, MetaProjectionVersion, version.ToString(CultureInfo.InvariantCulture));
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO projection (slot, version, descriptor, weights) VALUES (1, $version, $descriptor, $weights)
+                ON CONFLICT (slot) DO UPDATE SET version = excluded.version, descriptor = excluded.descriptor, weights = excluded.weights;
+                """;
+            command.Parameters.AddWithValue("$version", version);
+            command.Parameters.AddWithValue("$descriptor", ProjectionJson.Serialize(descriptor));
+            command.Parameters.Add("$weights", SqliteType.Blob).Value = projection.ToBytes();
+            command.ExecuteNonQuery();
+        });
+        return new StoredProjection(version, descriptor, projection);
+    }
+
+    public bool DropProjection()
+    {
+        int removed = 0;
+        Write(connection =>
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM projection WHERE slot = 1;";
+            removed = command.ExecuteNonQuery();
+        });
+        return removed > 0;
     }
 
     public void Dispose() => _database.ClearPool();

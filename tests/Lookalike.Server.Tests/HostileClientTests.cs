@@ -308,6 +308,30 @@ public sealed class HostileClientTests(HostileServerFixture fixture)
     }
 
     [Fact]
+    public async Task EveryProblem_CarriesAKindFromTheOneEnum_FrameworkAnswersIncluded()
+    {
+        using var client = fixture.Server.Client("127.0.1.22");
+        var misdirected = new HttpRequestMessage(HttpMethod.Get, "/health");
+        misdirected.Headers.Host = "elsewhere.example";
+        var answers = new[]
+        {
+            (await client.GetAsync("/no/such/route"), HttpStatusCode.NotFound),
+            (await client.DeleteAsync("/api/search"), HttpStatusCode.MethodNotAllowed),
+            (await client.SendAsync(misdirected), HttpStatusCode.MisdirectedRequest),
+            (await client.GetAsync(ItemPath(fixture.Catalog.Items[2].Id) + "/similar?k=0"), HttpStatusCode.BadRequest),
+        };
+        foreach (var (response, status) in answers)
+        {
+            using (response)
+            {
+                var problem = await Problems.AssertAsync(response, status);
+                string kind = problem.GetProperty("kind").GetString()!;
+                Assert.True(Enum.TryParse<Core.Errors.LookalikeErrorKind>(kind, out _), $"{(int)status}: kind '{kind}' is not a LookalikeErrorKind");
+            }
+        }
+    }
+
+    [Fact]
     public async Task KeylessWriteFromAnotherMachine_403_ReadsStillAnswered()
     {
         var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()

@@ -31,6 +31,10 @@ internal static class EvalCommand
         var alpha = new Option<float>("--alpha") { Description = "Exponent α of the neighbour weights score^α in --dba and --aqe (default 3).", DefaultValueFactory = _ => 3f };
         var rerank = CommonOptions.Rerank();
         var rocchio = new Option<bool>("--rocchio") { Description = "Simulated relevance feedback: mark the first page by label, move the query (Rocchio), score the second page." };
+        var holdout = new Option<double?>("--holdout") { Description = "Learn a projection from the labels of part of the items and evaluate, raw and learned, on this held-out share (e.g. 0.5); --seed picks the split." };
+        var holdoutBy = new Option<HoldoutSplit>("--holdout-by") { Description = "item (default): held-out items of known classes; class: held-out classes the learning never saw.", DefaultValueFactory = _ => HoldoutSplit.Item };
+        var learn = LearnCommand.MethodOption();
+        var head = new LearnCommand.HeadOptions();
         var protocol = new Option<string>("--protocol")
         {
             Description = "in-domain (default): leave-one-out, each labelled item queries the rest. shopper: each sampled item is re-shot as a synthetic shopper photo (cut out, zoomed, off centre, rotated, perspective, colour cast, exposure, blur, noise, JPEG 30, over a --backgrounds photo) and searched against the clean catalog; instance R@1, R@k and class mAP@k.",
@@ -40,10 +44,15 @@ internal static class EvalCommand
         var backgrounds = new Option<string?>("--backgrounds") { Description = "With --protocol shopper: folder of photos from another dataset pasted behind the products (required)." };
         var saveQueries = new Option<string?>("--save-queries") { Description = "With --protocol shopper: also write every synthetic query photo to this folder." };
         var model = new Option<string?>("--model") { Description = "With --protocol shopper: the model that embeds the query photos (default: the store's own, from its recorded id; needed only for manifest models)." };
+        var pipelines = new Option<string[]>("--pipeline")
+        {
+            Description = "A search pipeline to evaluate, as printed in reports: plain, kr, pca(256)+dba(3)+aqe(3), pcaw(128)+kr(shortlist=50), … Repeat to compare several in one run (shopper photos are embedded once); instead of --pca/--pcaw/--dba/--aqe/--rerank/--rocchio.",
+        };
         var command = new Command("eval", "Retrieval quality against a label column: leave-one-out (in-domain) or synthetic shopper photos (--protocol shopper); P, R, mAP, nDCG @k.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, pipelines,
         };
+        head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             int whitened = parse.GetValue(pcaw), plainPca = parse.GetValue(pca);
@@ -61,6 +70,15 @@ internal static class EvalCommand
                 Rerank = parse.GetValue(rerank) is { } spec ? KReciprocalSpec.Parse(spec) : null,
                 Rocchio = parse.GetValue(rocchio),
             };
+            var specs = parse.GetValue(pipelines) ?? [];
+            if (specs.Length > 0 && (options.Pipeline != "plain" || parse.GetValue(alpha) != 3f))
+                throw LookalikeException.InvalidArgument("pipeline", "Give --pipeline, or --pca/--pcaw/--dba/--aqe/--alpha/--rerank/--rocchio, not both.");
+            var all = specs.Length == 0 ? [options] : specs.Select(options.WithPipeline).ToList();
+            if (all.Count > 1 && parse.GetValue(html) is not null)
+                throw LookalikeException.InvalidArgument("html", "--html draws one pipeline's worst queries; give one --pipeline.");
+            if (all.Count > 1 && parse.GetValue(holdout) is not null)
+                throw LookalikeException.InvalidArgument("pipeline", "--holdout evaluates one pipeline (raw and learned); give one --pipeline.");
+            options = all[0];
             bool shopper = parse.GetValue(protocol) == Shopper;
             if (!shopper && (parse.GetValue(backgrounds) ?? parse.GetValue(saveQueries) ?? parse.GetValue(model)) is not null)
                 throw LookalikeException.InvalidArgument("protocol", "--backgrounds, --save-queries and --model belong to --protocol shopper.");
@@ -72,25 +90,54 @@ internal static class EvalCommand
             Console.Error.WriteLine($"reading {catalog.Location}");
             var items = catalog.ReadAll(withVectors: true).ToList();
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");
+            if (parse.GetValue(holdout) is { } fraction)
+            {
+                var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse));
+                if (shopper)
+                {
+                    // Learn on one part, then shopper photos of the held-out part searched raw and through the projection.
+                    var learned = HoldoutEvaluator.Learn(items, parse.GetValue(label)!, holdoutOptions, new Progress(m => Console.Error.WriteLine(m)));
+                    var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
+                    using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
+                    foreach (var space in (RetrievalOptions[])[options, options with { Projection = learned.Projection, ProjectionName = learned.Name }])
+                    {
+                        var shopperReport = ShopperPhotoEvaluator.Run(learned.HeldOut, parse.GetValue(label)!, space, shopperOptions,
+                            LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
+                        if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
+                        else Write(shopperReport);
+                    }
+                    return Task.FromResult(CommandRunner.Ok);
+                }
+                var held = HoldoutEvaluator.Run(items, parse.GetValue(label)!, options, holdoutOptions, new Progress(m => Console.Error.WriteLine(m)));
+                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(held));
+                else Write(held);
+                return Task.FromResult(CommandRunner.Ok);
+            }
             if (shopper)
             {
                 var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
                 using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
-                var shopperReport = ShopperPhotoEvaluator.Run(items, parse.GetValue(label)!, options, shopperOptions,
+                var shopperReports = ShopperPhotoEvaluator.RunMany(items, parse.GetValue(label)!, all, shopperOptions,
                     LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
-                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
-                else Write(shopperReport);
+                foreach (var shopperReport in shopperReports)
+                {
+                    if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
+                    else Write(shopperReport);
+                }
                 return Task.FromResult(CommandRunner.Ok);
             }
-            var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, options, new Progress(m => Console.Error.WriteLine(m)));
-            if (parse.GetValue(html) is { } htmlPath)
+            foreach (var pipelineOptions in all)
             {
-                var byId = items.ToDictionary(i => i.Id);
-                File.WriteAllText(htmlPath, RetrievalHtmlReport.Render(report, byId, LookalikeComponents.CreateDecoder()));
-                Console.Error.WriteLine($"wrote {htmlPath}");
+                var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, pipelineOptions, new Progress(m => Console.Error.WriteLine(m)));
+                if (parse.GetValue(html) is { } htmlPath)
+                {
+                    var byId = items.ToDictionary(i => i.Id);
+                    File.WriteAllText(htmlPath, RetrievalHtmlReport.Render(report, byId, LookalikeComponents.CreateDecoder()));
+                    Console.Error.WriteLine($"wrote {htmlPath}");
+                }
+                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(report));
+                else Write(report);
             }
-            if (parse.GetValue(json)) JsonOutput.WriteLine(Json(report));
-            else Write(report);
             return Task.FromResult(CommandRunner.Ok);
         }));
         return command;
@@ -182,6 +229,51 @@ internal static class EvalCommand
                 ["results"] = w.Results.Select(h => h.Id.Value).ToList(),
             }).ToList(),
         };
+    }
+
+    private static Dictionary<string, object?> Json(HoldoutReport held)
+    {
+        var raw = Json(held.Raw);
+        var learned = Json(held.Learned);
+        raw.Remove("worst");
+        learned.Remove("worst");
+        return new Dictionary<string, object?>
+        {
+            ["holdout"] = new Dictionary<string, object?>
+            {
+                ["by"] = held.Options.By.ToString().ToLowerInvariant(),
+                ["fraction"] = held.Options.Fraction,
+                ["seed"] = held.Options.Seed,
+                ["method"] = held.Options.Method.ToString().ToLowerInvariant(),
+                ["learn_items"] = held.LearnItems,
+                ["learn_classes"] = held.LearnClasses,
+                ["held_out_items"] = held.HeldOutItems,
+                ["learn_seconds"] = Math.Round(held.LearnSeconds, 2),
+                ["notes"] = held.Notes,
+            },
+            ["raw"] = raw,
+            ["learned"] = learned,
+            ["map_gain"] = Round(held.Learned.Overall.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1),
+        };
+    }
+
+    private static void Write(HoldoutReport held)
+    {
+        var console = Terminal.Out;
+        string at = "@" + held.Raw.K.ToString(CultureInfo.InvariantCulture);
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"[bold]holdout by {held.Options.By.ToString().ToLowerInvariant()}[/] ({held.Options.Fraction:0.##} held out, seed {held.Options.Seed}) · learned {held.Options.Method.ToString().ToLowerInvariant()} on {held.LearnItems:N0} items of {held.LearnClasses} classes in {held.LearnSeconds:0.0} s · {held.HeldOutItems:N0} held-out items are queries and gallery");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("space").AddColumn(new TableColumn("queries").RightAligned());
+        foreach (string column in (string[])["P" + at, "mAP" + at, "Δ mAP", "nDCG" + at, "dim", "ms/query"])
+            table.AddColumn(new TableColumn(column).RightAligned());
+        foreach (var report in (RetrievalReport[])[held.Raw, held.Learned])
+        {
+            var o = report.Overall;
+            string gain = ReferenceEquals(report, held.Raw) ? "—" : (o.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture);
+            table.AddRow(Markup.Escape(report.Pipeline), o.Queries.ToString("N0", CultureInfo.InvariantCulture), F(o.Precision), F(o.Map), gain, F(o.Ndcg),
+                report.Dimension.ToString(CultureInfo.InvariantCulture), report.LatencyMs.ToString("0.000", CultureInfo.InvariantCulture));
+        }
+        console.Write(table);
     }
 
     private static double Round(double value) => Math.Round(value, 5);

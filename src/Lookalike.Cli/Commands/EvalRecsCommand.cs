@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Evaluation;
+using Lookalike.Core.Learning;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Learning;
 using Lookalike.Core.Recommendations;
 using Lookalike.Hosting.Recommendations;
-using Lookalike.Storage.Sqlite;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -19,18 +21,43 @@ internal static class EvalRecsCommand
         var similarity = new Option<string>("--similarity") { Description = "CF similarity: cosine (default; purchases, likes) or pearson (ratings).", DefaultValueFactory = _ => "cosine" };
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
+        var learn = new Option<ProjectionMethod?>("--learn") { Description = "Learn the look-alike space from the training events only (head or lw, as 'learn --feedback' does) and evaluate every strategy in it." };
+        var head = new LearnCommand.HeadOptions();
         var command = new Command("eval-recs", "Evaluate every recommendation strategy on a split of the stored feedback: HR, nDCG, MAP, recall @k, coverage, cold-start.")
         {
-            split, k, similarity, store, json,
+            split, k, similarity, store, json, learn,
         };
+        head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             var spec = SplitSpec.Parse(parse.GetValue(split));
             int cutoff = parse.GetValue(k);
             if (cutoff is < 1 or > 1000) throw Core.Errors.LookalikeException.InvalidArgument("k", $"k must be between 1 and 1000; got {cutoff}.");
             using var context = QueryContext.Open(parse.GetValue(store), model: null);
-            using var feedback = SqliteFeedbackStore.Open(context.Store.Location);
-            var report = RecommendationEvaluator.Run(context.Service.Index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), new SyncProgress(m => Console.Error.WriteLine(m)));
+            using var feedback = LookalikeComponents.OpenFeedback(context.Store.Location);
+            var progress = new SyncProgress(m => Console.Error.WriteLine(m));
+            var index = context.Service.Index;
+            var stored = context.Service.LearnedProjection;
+            using var raw = stored is { Descriptor.Source: "feedback" } ? LearnedIndex.Raw(context.Store) : null;
+            if (raw is not null)
+            {
+                // A projection learned from feedback has seen the test period: evaluate raw (or learn again from training events).
+                Console.Error.WriteLine($"note: the store's space was {stored!.Descriptor.Summary}, which may include the test period; eval-recs uses the raw vectors{(parse.GetValue(learn) is null ? " (--learn learns from the training events only)" : "")}");
+                index = raw;
+            }
+            Func<IReadOnlyList<Core.Feedback.FeedbackEvent>, Core.Search.IVectorIndex>? learnFromTraining = null;
+            if (parse.GetValue(learn) is { } method)
+            {
+                var options = head.Read(parse);
+                learnFromTraining = train =>
+                {
+                    var items = context.Store.ReadAll(withVectors: true).ToList();
+                    var learned = LearnedIndex.FromFeedback(items, train, method, options, progress);
+                    progress.Report($"learned {method.ToString().ToLowerInvariant()} from {learned.Set.Pairs:N0} training pairs of {learned.Set.Items:N0} items");
+                    return learned.Index;
+                };
+            }
+            var report = RecommendationEvaluator.Run(index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), progress, learnFromTraining: learnFromTraining);
             Console.Error.WriteLine(report.LeakageNote);
             if (parse.GetValue(json))
             {

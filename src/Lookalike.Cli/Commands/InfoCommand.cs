@@ -3,6 +3,7 @@ using Lookalike.Cli.Output;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Search;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Learning;
 using Spectre.Console;
 
 namespace Lookalike.Cli.Commands;
@@ -22,6 +23,7 @@ internal static class InfoCommand
             using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: false);
             var info = catalog.GetInfo();
             var cache = IndexCacheInfo.Read(catalog.Location);
+            var projection = catalog.GetProjection();
             // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.
             var perItem = IndexChoices.Select(IndexSpec.Parse)
                 .ToDictionary(spec => spec.ToString(), spec => spec.EstimatedBytesPerItem(Math.Max(info.Dimension, 1)));
@@ -40,6 +42,7 @@ internal static class InfoCommand
                 default_index = IndexSpec.Auto.Resolve(info.Items).ToString(),
                 index_bytes_per_item = perItem,
                 index_cache = cache,
+                projection = projection is null ? null : ProjectionJsonView.Of(projection),
             };
             if (parse.GetValue(json))
             {
@@ -56,6 +59,8 @@ internal static class InfoCommand
             grid.AddRow("metadata", Markup.Escape(info.MetadataColumns.Count == 0 ? "-" : string.Join(", ", info.MetadataColumns)));
             grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");
             grid.AddRow("index", Markup.Escape($"{view.default_index} by default; bytes per item: {string.Join(", ", perItem.Select(kv => $"{kv.Key} {kv.Value:N0}"))}"));
+            grid.AddRow("learned space", Markup.Escape(projection is null ? "- (raw vectors; see 'lookalike learn')" :
+                $"{projection.Descriptor.Summary}, {projection.Descriptor.InputDimension}→{projection.Descriptor.OutputDimension}-d, version {projection.Version}, fitted at generation {projection.Descriptor.FittedGeneration}"));
             grid.AddRow("index cache", Markup.Escape(cache is null ? "-" : $"{cache.Spec}, {cache.Count:N0} items, {cache.FileBytes / Math.Max(1, cache.Count):N0} bytes per item on disk, generation {cache.StoreGeneration}{(cache.StoreGeneration == info.Generation ? "" : " (stale: refreshed on next load)")}"));
             Terminal.Out.Write(grid);
             return Task.FromResult(CommandRunner.Ok);

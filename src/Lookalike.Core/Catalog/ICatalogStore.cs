@@ -42,4 +42,14 @@ public interface ICatalogStore : IDisposable
 
     /// <summary>An item whose file had these bytes, if any.</summary>
     ItemId? FindByContentHash(string contentHash);
+
+    /// <summary>The learned projection the store's vectors are searched through, or null (the raw space).</summary>
+    /// <exception cref="Errors.LookalikeException">StoreCorrupt when the stored projection cannot be read.</exception>
+    Learning.StoredProjection? GetProjection();
+
+    /// <summary>Replaces the projection in one transaction (a failure leaves the previous one); returns it with its new version.</summary>
+    Learning.StoredProjection SetProjection(Learning.ProjectionDescriptor descriptor, Learning.Projection projection);
+
+    /// <summary>Returns the store to the raw space; false when it had no projection.</summary>
+    bool DropProjection();
 }

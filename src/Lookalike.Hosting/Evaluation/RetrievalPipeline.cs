@@ -49,11 +49,19 @@ internal sealed class RetrievalPipeline : IDisposable
         PcaWhitening? pca = null;
         float[] vectors = raw;
         int dimension = rawDimension;
+        if (options.Projection is { } projection)
+        {
+            if (projection.InputDimension != rawDimension)
+                throw Core.Errors.LookalikeException.InvalidArgument("projection", $"The projection takes {projection.InputDimension}-d vectors; the store's are {rawDimension}-d.");
+            vectors = projection.ApplyAll(raw, ids.Count);
+            dimension = projection.OutputDimension;
+        }
         if (options.PcaDimension > 0)
         {
-            progress?.Report($"learning {(options.Whiten ? "PCA-whitening" : "PCA")} {rawDimension} → {options.PcaDimension} on {ids.Count:N0} vectors");
-            pca = PcaWhitening.Fit(raw, ids.Count, rawDimension, options.PcaDimension, options.Whiten);
-            vectors = pca.TransformAll(raw, ids.Count);
+            if (options.PcaDimension > dimension) throw Core.Errors.LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {dimension}; got {options.PcaDimension}.");
+            progress?.Report($"learning {(options.Whiten ? "PCA-whitening" : "PCA")} {dimension} → {options.PcaDimension} on {ids.Count:N0} vectors");
+            pca = PcaWhitening.Fit(vectors, ids.Count, dimension, options.PcaDimension, options.Whiten);
+            vectors = pca.TransformAll(vectors, ids.Count);
             dimension = pca.OutputDimension;
         }
         if (options.DbaNeighbours > 0)
@@ -76,8 +84,12 @@ internal sealed class RetrievalPipeline : IDisposable
     /// <summary>The prepared (transformed, augmented) catalog vector of <paramref name="id"/>.</summary>
     public ReadOnlyMemory<float> VectorOf(ItemId id) => _vectors.AsMemory(_rowOf[id] * Dimension, Dimension);
 
-    /// <summary>Raw query vectors (row-major, the catalog's raw dimension) into the searched space: the PCA, if any.</summary>
-    public float[] TransformQueries(float[] raw, int count) => Pca is null ? raw : Pca.TransformAll(raw, count);
+    /// <summary>Raw query vectors (row-major, the catalog's raw dimension) into the searched space: the learned projection, then the PCA, if any.</summary>
+    public float[] TransformQueries(float[] raw, int count)
+    {
+        var projected = _options.Projection is { } projection ? projection.ApplyAll(raw, count) : raw;
+        return Pca is null ? projected : Pca.TransformAll(projected, count);
+    }
 
     /// <summary>
     /// The top <see cref="RetrievalOptions.K"/> of each query of <paramref name="matrix"/> (already in the searched
@@ -115,15 +127,26 @@ internal sealed class RetrievalPipeline : IDisposable
         if (queries.Count == 0) return 0;
         int dimension = Dimension;
         var transformed = new float[dimension];
+        var projected = new float[_options.Projection?.OutputDimension ?? 0];
         var expanded = new float[dimension];
         var watch = Stopwatch.StartNew();
         foreach (var id in queries)
         {
             ReadOnlySpan<float> query;
-            if (Pca is not null)
+            if (Pca is not null || _options.Projection is not null)
             {
-                Pca.Transform(rawVectorOf(id).Span, transformed);
-                query = transformed;
+                // The whole path a photo query pays: its raw vector through the projection and the PCA.
+                query = rawVectorOf(id).Span;
+                if (_options.Projection is { } projection)
+                {
+                    projection.Apply(query, projected);
+                    query = projected;
+                }
+                if (Pca is not null)
+                {
+                    Pca.Transform(query, transformed);
+                    query = transformed;
+                }
             }
             else query = VectorOf(id).Span;
             var hits = _index.Search(query, new SearchRequest(FirstK, Exclude: id));

@@ -71,6 +71,6 @@ public sealed partial class QueryService
             float[] vector = _index.GetVector(itemId) ?? throw LookalikeException.NotFound(itemId.Value, $"No item '{itemId}' in the store.");
             return (new QueryDescription { Kind = "item", Id = itemId.Value, Path = item.Path, Metadata = item.Metadata }, vector, itemId);
         }
-        return (new QueryDescription { Kind = "image", Path = path }, EmbedImage(bytes!, path), null);
+        return (new QueryDescription { Kind = "image", Path = path }, _space.Map(EmbedImage(bytes!, path)), null);
     }
 }

@@ -129,9 +129,10 @@ public sealed partial class QueryService
             if (_model is { } model && model != item.Model)
                 throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
                     $"Store {_store.Location} holds vectors of model '{model}', not '{item.Model}'.", _store.Location);
-            if (item.Vector.Length != _index.Dimension)
+            int rawDimension = _space.Projection?.InputDimension ?? _index.Dimension;
+            if (item.Vector.Length != rawDimension)
                 throw LookalikeException.InvalidArgument("vector",
-                    $"The item's vector has {item.Vector.Length} dimensions; the index has {_index.Dimension}.");
+                    $"The item's vector has {item.Vector.Length} dimensions; the store's have {rawDimension}.");
             if (_model is null) _store.BindModel(item.Model, item.Vector.Length);
             _store.Upsert([item]);
             // Items before the index: a search hit must always find its item.
@@ -140,7 +141,8 @@ public sealed partial class QueryService
                 _items[item.Id] = item with { Vector = ReadOnlyMemory<float>.Empty };
                 Changed();
             }
-            _index.Upsert(item.Id, item.Vector.Span);
+            // The store keeps the raw vector (the truth); the index holds it in the learned space.
+            _index.Upsert(item.Id, _space.Map(item.Vector.Span));
         }
     }
 

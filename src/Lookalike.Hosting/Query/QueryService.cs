@@ -3,6 +3,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
 
@@ -23,9 +24,13 @@ public sealed partial class QueryService : IDisposable
     private HashSet<string>? _columns;
     private readonly ModelId? _model;
     private readonly KReciprocalSpec? _rerank;
+    private readonly LearnedSpace _space;
 
-    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model, KReciprocalSpec? rerank)
+    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model, KReciprocalSpec? rerank,
+        StoredProjection? projection)
     {
+        LearnedProjection = projection;
+        _space = new LearnedSpace(projection?.Projection);
         _rerank = rerank;
         _store = store;
         _decoder = decoder;
@@ -45,13 +50,14 @@ public sealed partial class QueryService : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         var info = store.GetInfo();
+        var projection = store.GetProjection();
         var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress);
         try
         {
             // Metadata stays in memory for filters and results; vectors live in the index only.
             var items = new Dictionary<ItemId, CatalogItem>(info.Items);
             foreach (var item in store.ReadAll(withVectors: false)) items[item.Id] = item;
-            return new QueryService(store, decoder, embedderFactory, index, items, info.Model, options.Rerank);
+            return new QueryService(store, decoder, embedderFactory, index, items, info.Model, options.Rerank, projection);
         }
         catch
         {
@@ -62,7 +68,14 @@ public sealed partial class QueryService : IDisposable
 
     public int Count => _index.Count;
 
+    /// <summary>The index, holding every item's vector in the search space (<see cref="Space"/>).</summary>
     public IVectorIndex Index => _index;
+
+    /// <summary>The learned projection the store is searched through (<c>lookalike learn</c>), or null: raw vectors.</summary>
+    public StoredProjection? LearnedProjection { get; }
+
+    /// <summary>Maps raw (embedded, stored) vectors into the space the index holds.</summary>
+    public LearnedSpace Space => _space;
 
     /// <summary>
     /// Look-alikes of <paramref name="query"/>: an item id when the store has it, otherwise an image file path
@@ -86,12 +99,12 @@ public sealed partial class QueryService : IDisposable
     /// <summary>Look-alikes of an outside photo (encoded bytes).</summary>
     public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter = null)
     {
-        float[] vector = EmbedImage(imageBytes, sourceName);
+        float[] vector = _space.Map(EmbedImage(imageBytes, sourceName));
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName }, hits);
     }
 
-    /// <summary>Decodes and embeds an outside photo with the store's model.</summary>
+    /// <summary>Decodes and embeds an outside photo with the store's model: a raw vector (map it with <see cref="Space"/> to search).</summary>
     public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName)
     {
         var embedder = _embedder.Value;

@@ -64,8 +64,10 @@ public static class RecommendationEvaluator
         }
     }
 
+    /// <param name="learnFromTraining">When given, builds the index every strategy uses from the split's training events
+    /// (e.g. a feedback-learned projection), so that learning never sees the test period.</param>
     public static EvaluationReport Run(IVectorIndex index, IFeedbackStore feedback, SplitSpec split, int k, RecommenderOptions? options = null,
-        IProgress<string>? progress = null, double tuningStep = 0.1, int validationFolds = 3)
+        IProgress<string>? progress = null, double tuningStep = 0.1, int validationFolds = 3, Func<IReadOnlyList<FeedbackEvent>, IVectorIndex>? learnFromTraining = null)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(feedback);
@@ -77,6 +79,8 @@ public static class RecommendationEvaluator
         var applied = split.Apply(events);
         var cases = RecommenderEvaluation.Cases(applied, index.Contains, options.Signals);
         progress?.Report($"split {split}: {applied.Train.Count:N0} training events, {applied.Test.Count:N0} test events, {cases.Count:N0} test users");
+        using var learned = learnFromTraining?.Invoke(applied.Train);
+        if (learned is not null) index = learned;
 
         var folds = split.ValidationFolds(applied, events, validationFolds);
         string origin = applied.Cutoff is { } before ? $"tuned before {before:yyyy-MM-dd}" : "tuned on leave-last-out folds of the training events";

@@ -323,7 +323,7 @@ public sealed class RecommendationService : IDisposable
             throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
         }
         if (_catalog.FindByContentHash(Convert.ToHexStringLower(SHA256.HashData(bytes))) is { } same && Items.Contains(same)) { items.Add(same); return; }
-        vectors.Add(_query.EmbedImage(bytes, path));
+        vectors.Add(_query.Space.Map(_query.EmbedImage(bytes, path)));
     }
 
     private void RequireItem(ItemId id)

@@ -9,7 +9,7 @@ namespace Lookalike.Hosting.Search;
 /// <summary>
 /// The HNSW graph persisted beside the store as a derived cache (<c>&lt;store&gt;/index/</c>): <c>hnsw.usearch</c> (the
 /// native graph), <c>hnsw.ids.tsv</c> (key → item id) and <c>hnsw.header.json</c>, a self-describing header with the
-/// format version, model id, dimension, metric, spec, store generation and the SHA-256 of the other two files.
+/// format version, model id, learned projection, dimension, metric, spec, store generation and the SHA-256 of the other two files.
 /// Anything that does not match is reported as a reason and the caller rebuilds from SQLite: never a wrong answer.
 /// </summary>
 internal static class HnswIndexCache
@@ -28,6 +28,8 @@ internal static class HnswIndexCache
         public required int Count { get; init; }
         public required string GraphSha256 { get; init; }
         public required string IdsSha256 { get; init; }
+        /// <summary>The learned projection the vectors went through (<c>StoredProjection.Key</c>); null: raw vectors.</summary>
+        public string? Projection { get; init; }
     }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -41,7 +43,7 @@ internal static class HnswIndexCache
     private static string HeaderPath(string folder) => Path.Combine(folder, "hnsw.header.json");
 
     /// <summary>Writes the cache; files are written to temporaries and renamed, the header last, so a crash leaves no valid-looking half.</summary>
-    public static void Save(string storeLocation, HnswVectorIndex index, ModelId model, long generation)
+    public static void Save(string storeLocation, HnswVectorIndex index, ModelId model, long generation, string? projection)
     {
         string folder = Folder(storeLocation);
         Directory.CreateDirectory(folder);
@@ -67,6 +69,7 @@ internal static class HnswIndexCache
             Count = map.Count,
             GraphSha256 = Sha256(GraphPath(folder)),
             IdsSha256 = Sha256(IdsPath(folder)),
+            Projection = projection,
         };
         string headerTemp = HeaderPath(folder) + ".tmp";
         File.WriteAllText(headerTemp, JsonSerializer.Serialize(header, Json));
@@ -90,7 +93,7 @@ internal static class HnswIndexCache
     }
 
     /// <summary>Loads the cache into <paramref name="index"/>; returns null on success, else why it cannot be used.</summary>
-    public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, out Header? header)
+    public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, string? projection, out Header? header)
     {
         header = null;
         string folder = Folder(storeLocation);
@@ -106,6 +109,8 @@ internal static class HnswIndexCache
         if (header is null) return "index cache header is empty";
         if (header.FormatVersion != FormatVersion) return $"index cache format {header.FormatVersion}, this build writes {FormatVersion}";
         if (header.ModelId != model.Value) return $"index cache was built for model {header.ModelId}, the store holds {model}";
+        if (header.Projection != projection)
+            return $"index cache was built {(header.Projection is null ? "on raw vectors" : $"through learned projection {header.Projection}")}, the store {(projection is null ? "searches raw vectors" : $"uses learned projection {projection}")}";
         if (header.Dimension != index.Dimension) return $"index cache dimension {header.Dimension} differs from the store's {index.Dimension}";
         if (header.Metric != Metric) return $"index cache metric {header.Metric} is not {Metric}";
         if (!IndexSpecMatches(header.Spec, index)) return $"index cache was built as {header.Spec}, asked for {index.Spec}";

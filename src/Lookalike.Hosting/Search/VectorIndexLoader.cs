@@ -1,4 +1,5 @@
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Search;
 using Lookalike.Search.USearch;
 
@@ -7,6 +8,8 @@ namespace Lookalike.Hosting.Search;
 /// <summary>
 /// Builds the in-memory <see cref="IVectorIndex"/> for a store: exact from the store's vectors, or HNSW from its
 /// cache (refreshed incrementally by store generation) or rebuilt from SQLite when the cache is stale, missing or corrupt.
+/// When the store has a learned projection (<c>lookalike learn</c>), the index holds every raw vector mapped through it,
+/// and the HNSW cache is keyed by it, so a new or dropped projection rebuilds the graph.
 /// </summary>
 public static class VectorIndexLoader
 {
@@ -23,7 +26,13 @@ public static class VectorIndexLoader
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
         var info = store.GetInfo();
-        int dimension = Math.Max(info.Dimension, 1);
+        var projection = store.GetProjection();
+        if (projection is not null && info.Dimension > 0 && projection.Projection.InputDimension != info.Dimension)
+            throw new Core.Errors.LookalikeException(Core.Errors.LookalikeErrorKind.StoreCorrupt,
+                $"Store {store.Location} holds {info.Dimension}-d vectors but its learned projection takes {projection.Projection.InputDimension}-d. Run 'lookalike learn --drop', then learn again.", store.Location);
+        var space = new LearnedSpace(projection?.Projection);
+        int dimension = projection?.Projection.OutputDimension ?? Math.Max(info.Dimension, 1);
+        string? projectionKey = projection?.Key;
         var resolved = spec.Resolve(info.Items);
         // Auto over a large store means "the HNSW it was indexed with" (index --index …), not a rebuild to the default.
         if (spec.Kind == IndexKind.Auto && resolved.Kind == IndexKind.Hnsw && HnswIndexCache.CachedSpec(store.Location) is { Kind: IndexKind.Hnsw } cached)
@@ -34,33 +43,33 @@ public static class VectorIndexLoader
             int done = 0;
             foreach (var item in store.ReadAll(withVectors: true))
             {
-                exact.Upsert(item.Id, item.Vector.Span);
+                exact.Upsert(item.Id, space.Map(item.Vector.Span));
                 if (++done % BuildBatch == 0) progress?.Report((done, info.Items));
             }
             progress?.Report((done, info.Items));
             return exact;
         }
 
-        Func<ItemId, float[]?>? exactVectors = resolved.Rerank ? id => store.Find(id)?.Vector.ToArray() : null;
+        Func<ItemId, float[]?>? exactVectors = resolved.Rerank ? id => store.Find(id) is { } found ? space.Map(found.Vector.Span) : null : null;
         var hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
         try
         {
             HnswIndexCache.Header? header = null;
-            string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, out header) : "the store has no model yet";
+            string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, projectionKey, out header) : "the store has no model yet";
             if (reason is null)
             {
-                int changed = Refresh(store, hnsw, header!.StoreGeneration, info.Generation);
+                int changed = Refresh(store, hnsw, space, header!.StoreGeneration, info.Generation);
                 log?.Invoke(changed == 0 && header.StoreGeneration == info.Generation
                     ? $"index: {resolved} loaded from cache ({hnsw.Count:N0} items)"
                     : $"index: {resolved} loaded from cache and refreshed ({changed:N0} changes since generation {header.StoreGeneration})");
-                if (header.StoreGeneration != info.Generation) HnswIndexCache.Save(store.Location, hnsw, info.Model!.Value, info.Generation);
+                if (header.StoreGeneration != info.Generation) HnswIndexCache.Save(store.Location, hnsw, info.Model!.Value, info.Generation, projectionKey);
                 return hnsw;
             }
             log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
             hnsw.Dispose();
             hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
-            Build(store, hnsw, info.Items, progress);
-            if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation);
+            Build(store, hnsw, space, info.Items, progress);
+            if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation, projectionKey);
             return hnsw;
         }
         catch
@@ -70,7 +79,7 @@ public static class VectorIndexLoader
         }
     }
 
-    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, int total, IProgress<(int Done, int Total)>? progress)
+    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, int total, IProgress<(int Done, int Total)>? progress)
     {
         hnsw.Reserve(total);
         var ids = new List<ItemId>(BuildBatch);
@@ -78,7 +87,7 @@ public static class VectorIndexLoader
         int done = 0;
         foreach (var item in store.ReadAll(withVectors: true))
         {
-            item.Vector.Span.CopyTo(vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
+            space.Map(item.Vector.Span, vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
             ids.Add(item.Id);
             if (ids.Count == BuildBatch) Flush();
         }
@@ -95,7 +104,7 @@ public static class VectorIndexLoader
     }
 
     /// <summary>Applies what changed in the store since the cache was written: upserts newer rows, drops vanished ids.</summary>
-    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, long cachedGeneration, long storeGeneration)
+    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, long cachedGeneration, long storeGeneration)
     {
         if (cachedGeneration == storeGeneration) return 0;
         int changed = 0;
@@ -107,7 +116,7 @@ public static class VectorIndexLoader
             {
                 var full = store.Find(item.Id);
                 if (full is null) continue;
-                hnsw.Upsert(item.Id, full.Vector.Span);
+                hnsw.Upsert(item.Id, space.Map(full.Vector.Span));
                 changed++;
             }
         }

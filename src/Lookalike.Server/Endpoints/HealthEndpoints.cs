@@ -36,7 +36,8 @@ public static class HealthEndpoints
     /// <param name="Index">The index descriptor, e.g. <c>exact</c>.</param>
     /// <param name="Columns">Metadata columns; <c>values</c> (most frequent first) when at most 100 distinct, for category filters.</param>
     /// <param name="Limits">The server's limits on requests.</param>
-    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits);
+    /// <param name="Learned">How the search space was learned (<c>lookalike learn</c>), e.g. "learned from labels 'class' (head, …)"; null: raw vectors.</param>
+    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits, string? Learned = null);
 
     /// <param name="MaxUploadBytes">Largest accepted upload (413 above).</param>
     /// <param name="MaxImagePixels">Largest accepted width×height of an upload (413 above).</param>
@@ -63,6 +64,7 @@ public static class HealthEndpoints
             query.Index.Dimension,
             query.Index.Spec,
             query.Facets(MaxFacetValues),
-            new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey))));
+            new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey)),
+            query.LearnedProjection?.Descriptor.Summary));
     }
 }

@@ -531,6 +531,10 @@
       state.info = await api("/api/info");
       state.primary = choosePrimary(state.info.columns);
       $("catalog-count").textContent = `${state.info.items.toLocaleString("en")} items · ${state.info.model.split("@")[0]} · ${state.info.index}`;
+      if (state.info.learned) {
+        $("learned-note").textContent = `· ${state.info.learned}`;
+        $("learned-note").hidden = false;
+      }
     } catch (error) {
       showError(error.message);
     }

@@ -44,6 +44,30 @@ public class RetrievalEvaluatorTests
         Assert.Equal(2, report.Dimension);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("kr(k1=20,k2=6,lambda=0.3,shortlist=100)")]
+    [InlineData("pca(256)+dba(3,α=3)+aqe(3,α=3)")]
+    [InlineData("pcaw(128)+aqe(2,α=1.5)+kr(k1=5,k2=6,lambda=0.3,shortlist=50)+rocchio")]
+    public void WithPipeline_PrintedPipeline_RoundTrips(string spec)
+    {
+        var options = new RetrievalOptions { K = 7, Queries = 9, Seed = 3, DbaNeighbours = 4 }.WithPipeline(spec);
+        Assert.Equal(spec, options.Pipeline);
+        Assert.Equal((7, 9, 3), (options.K, options.Queries, options.Seed));
+    }
+
+    [Fact]
+    public void WithPipeline_ShortFormsAndBadSpecs()
+    {
+        var kr = new RetrievalOptions().WithPipeline("PCA(64) + dba(2, alpha=2) + kr");
+        Assert.Equal("pca(64)+dba(2,α=2)+kr(k1=20,k2=6,lambda=0.3,shortlist=100)", kr.Pipeline);
+        foreach (string bad in (string[])["pca", "pca(0)", "dba(2)+dba(3)", "dba(2,α=1)+aqe(2,α=3)", "whiten(3)", "pca(3,α=2)", "kr(k9=1)"])
+        {
+            var e = Assert.Throws<LookalikeException>(() => new RetrievalOptions().WithPipeline(bad));
+            Assert.Equal(LookalikeErrorKind.InvalidArgument, e.Kind);
+        }
+    }
+
     [Fact]
     public void Run_QuerySample_IsSeededAndSized()
     {

@@ -1,0 +1,61 @@
+namespace Lookalike.Core.Learning;
+
+/// <summary>
+/// What a projection learns from: <see cref="Count"/> row-major unit vectors, and either a class per row (items with
+/// the same class look alike) or a list of positive pairs (items people chose together). Rows without a class are -1.
+/// </summary>
+public sealed class LearningSet
+{
+    private LearningSet(float[] vectors, int count, int dimension, int[]? classes, int classCount, IReadOnlyList<(int A, int B)> pairs)
+    {
+        Vectors = vectors;
+        Count = count;
+        Dimension = dimension;
+        Classes = classes;
+        ClassCount = classCount;
+        Pairs = pairs;
+    }
+
+    public float[] Vectors { get; }
+
+    public int Count { get; }
+
+    public int Dimension { get; }
+
+    /// <summary>Class index 0..<see cref="ClassCount"/>-1 per row; null for a set of pairs.</summary>
+    public int[]? Classes { get; }
+
+    public int ClassCount { get; }
+
+    /// <summary>Positive pairs (row indices); empty for a set of classes.</summary>
+    public IReadOnlyList<(int A, int B)> Pairs { get; }
+
+    public ReadOnlySpan<float> Row(int row) => Vectors.AsSpan(row * Dimension, Dimension);
+
+    /// <exception cref="ArgumentException">Shapes disagree, a class index out of range, or fewer than 2 classes.</exception>
+    public static LearningSet FromClasses(float[] vectors, int dimension, int[] classes)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(classes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (vectors.Length != (long)classes.Length * dimension) throw new ArgumentException($"Expected {classes.Length}×{dimension} values, got {vectors.Length}.", nameof(vectors));
+        int classCount = classes.Length == 0 ? 0 : classes.Max() + 1;
+        if (classes.Any(c => c < 0)) throw new ArgumentException("Every row needs a class.", nameof(classes));
+        if (classCount < 2) throw new ArgumentException("Learning from classes needs at least 2 classes.", nameof(classes));
+        return new LearningSet(vectors, classes.Length, dimension, classes, classCount, []);
+    }
+
+    /// <exception cref="ArgumentException">Shapes disagree, a pair index out of range, or no pairs.</exception>
+    public static LearningSet FromPairs(float[] vectors, int dimension, IReadOnlyList<(int A, int B)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(vectors);
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        if (vectors.Length % dimension != 0) throw new ArgumentException($"{vectors.Length} values are not rows of {dimension}.", nameof(vectors));
+        int count = vectors.Length / dimension;
+        if (pairs.Count == 0) throw new ArgumentException("Learning from pairs needs at least one pair.", nameof(pairs));
+        if (pairs.Any(p => (uint)p.A >= (uint)count || (uint)p.B >= (uint)count || p.A == p.B))
+            throw new ArgumentException("A pair names a row out of range, or the same row twice.", nameof(pairs));
+        return new LearningSet(vectors, count, dimension, null, 0, pairs);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Learning;
+using Lookalike.Core.Search;
+using Lookalike.Hosting.Learning;
+
+namespace Lookalike.Hosting.Evaluation;
+
+/// <summary>How <see cref="HoldoutEvaluator"/> splits the labelled items.</summary>
+public enum HoldoutSplit
+{
+    /// <summary>Items at random: the held-out part has the same categories, never the same items.</summary>
+    Item,
+    /// <summary>Whole classes at random: the held-out part holds only categories the learning never saw.</summary>
+    Class,
+}
+
+/// <summary>What <see cref="HoldoutEvaluator"/> splits off and learns.</summary>
+/// <param name="Fraction">Share of the labelled items held out for evaluation, strictly between 0 and 1.</param>
+public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, ProjectionMethod Method, MetricHeadOptions? Head = null);
+
+/// <summary>Raw and learned scores on the same held-out items.</summary>
+public sealed record HoldoutReport(HoldoutOptions Options, int LearnItems, int LearnClasses, int HeldOutItems, double LearnSeconds,
+    RetrievalReport Raw, RetrievalReport Learned, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Held-out evaluation of a learned projection: the labelled items are split (seeded) into a part that learns — by the
+/// same code as <c>lookalike learn</c> — and a held-out part that is both the queries and the gallery, evaluated raw
+/// and through the projection in the same run.
+/// </summary>
+public static class HoldoutEvaluator
+{
+    /// <exception cref="LookalikeException">InvalidArgument for a fraction outside (0, 1), no label column, or a learning part that cannot learn.</exception>
+    public static HoldoutReport Run(IReadOnlyList<CatalogItem> items, string labelColumn, RetrievalOptions options, HoldoutOptions holdout, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(holdout);
+        var learned = Learn(items, labelColumn, holdout, progress);
+        var raw = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options, progress);
+        var through = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options with { Projection = learned.Projection, ProjectionName = learned.Name }, progress);
+        return new HoldoutReport(holdout, learned.Set.Items, learned.Set.Classes, learned.HeldOut.Count, learned.Seconds, raw, through, learned.Set.Notes);
+    }
+
+    /// <summary>A projection learned on the learning part, and the held-out part to evaluate it on.</summary>
+    public sealed record Learned(Projection Projection, string Name, List<CatalogItem> HeldOut, LabelLearningSet.Result Set, double Seconds);
+
+    /// <summary>Splits, and learns on the learning part by the same code as <c>lookalike learn --label-column</c>.</summary>
+    public static Learned Learn(IReadOnlyList<CatalogItem> items, string labelColumn, HoldoutOptions holdout, IProgress<string>? progress = null)
+    {
+        if (!(holdout.Fraction > 0 && holdout.Fraction < 1))
+            throw LookalikeException.InvalidArgument("holdout", $"--holdout is the share of items held out for evaluation, strictly between 0 and 1; got {holdout.Fraction}.");
+        var (learn, heldOut) = Split(items, labelColumn, holdout);
+        progress?.Report($"holdout by {holdout.By.ToString().ToLowerInvariant()} (seed {holdout.Seed}): {learn.Count:N0} items learn, {heldOut.Count:N0} held out");
+        var set = LabelLearningSet.Build(learn, labelColumn, ItemFilter.None);
+        foreach (var note in set.Notes) progress?.Report("note: " + note);
+        var watch = Stopwatch.StartNew();
+        var projection = ProjectionLearner.Fit(set.Set, holdout.Method, holdout.Head, progress);
+        double seconds = watch.Elapsed.TotalSeconds;
+        string method = holdout.Method.ToString().ToLowerInvariant();
+        progress?.Report($"learned {method} on {set.Items:N0} items of {set.Classes} classes in {seconds:0.0} s");
+        return new Learned(projection, $"learned({method})", heldOut, set, seconds);
+    }
+
+    /// <summary>The learning part and the held-out part of the items that have a label, deterministic for a seed.</summary>
+    public static (List<CatalogItem> Learn, List<CatalogItem> HeldOut) Split(IReadOnlyList<CatalogItem> items, string labelColumn, HoldoutOptions holdout)
+    {
+        var labelled = items
+            .Where(i => i.Metadata.TryGetValue(labelColumn, out string? v) && !string.IsNullOrWhiteSpace(v))
+            .OrderBy(i => i.Id.Value, StringComparer.Ordinal)
+            .ToList();
+        if (labelled.Count == 0)
+        {
+            var known = items.SelectMany(i => i.Metadata.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            throw LookalikeException.InvalidArgument("label-column",
+                $"No item has a value in column '{labelColumn}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known))}.");
+        }
+        var random = new Random(holdout.Seed);
+        var heldOut = new HashSet<ItemId>();
+        if (holdout.By == HoldoutSplit.Item)
+        {
+            var shuffled = labelled.ToArray();
+            random.Shuffle(shuffled);
+            foreach (var item in shuffled.Take((int)Math.Round(shuffled.Length * holdout.Fraction))) heldOut.Add(item.Id);
+        }
+        else
+        {
+            var classes = labelled.GroupBy(i => i.Metadata[labelColumn], StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToArray();
+            random.Shuffle(classes);
+            int target = (int)Math.Round(labelled.Count * holdout.Fraction);
+            foreach (var group in classes)
+            {
+                if (heldOut.Count >= target) break;
+                foreach (var item in group) heldOut.Add(item.Id);
+            }
+        }
+        return (labelled.Where(i => !heldOut.Contains(i.Id)).ToList(), labelled.Where(i => heldOut.Contains(i.Id)).ToList());
+    }
+}

@@ -1,0 +1,80 @@
+using Lookalike.Core.Learning;
+
+namespace Lookalike.Core.Tests.Learning;
+
+public class ProjectionTests
+{
+    private static Projection TwoLayer(int seed, int d = 7, int h = 5)
+    {
+        var random = new Random(seed);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        return new Projection([new ProjectionLayer(d, h, Values(d * h), Values(h), Relu: true), new ProjectionLayer(h, d, Values(h * d), Values(d), Relu: false)], residual: true);
+    }
+
+    /// <summary>Scalar double-precision reference of y = normalise(W₂ relu(W₁x + b₁) + b₂ + x).</summary>
+    private static double[] Reference(Projection p, float[] x)
+    {
+        double[] current = x.Select(v => (double)v).ToArray();
+        foreach (var layer in p.Layers)
+        {
+            var next = new double[layer.Outputs];
+            for (int o = 0; o < layer.Outputs; o++)
+            {
+                double sum = layer.Bias[o];
+                for (int i = 0; i < layer.Inputs; i++) sum += layer.Weights[o * layer.Inputs + i] * current[i];
+                next[o] = layer.Relu ? Math.Max(sum, 0) : sum;
+            }
+            current = next;
+        }
+        if (p.Residual) for (int i = 0; i < x.Length; i++) current[i] += x[i];
+        double norm = Math.Sqrt(current.Sum(v => v * v));
+        return current.Select(v => v / norm).ToArray();
+    }
+
+    [Fact]
+    public void Apply_TwoLayerResidual_MatchesScalarReference()
+    {
+        var p = TwoLayer(3);
+        var random = new Random(4);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var x = Enumerable.Range(0, 7).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var y = new float[7];
+            p.Apply(x, y);
+            var expected = Reference(p, x);
+            for (int i = 0; i < 7; i++) Assert.Equal(expected[i], y[i], 5);
+        }
+    }
+
+    [Fact]
+    public void ToBytes_FromBytes_RoundTripsExactly()
+    {
+        var p = TwoLayer(5);
+        var back = Projection.FromBytes(p.ToBytes());
+        Assert.Equal(p.ToBytes(), back.ToBytes());
+        Assert.Equal(p.Fingerprint(), back.Fingerprint());
+        Assert.True(back.Residual);
+        Assert.Equal(7, back.InputDimension);
+        Assert.Equal(7, back.OutputDimension);
+    }
+
+    [Fact]
+    public void FromBytes_DamagedOrForeign_ThrowsFormatException()
+    {
+        var bytes = TwoLayer(6).ToBytes();
+        Assert.Throws<FormatException>(() => Projection.FromBytes(bytes.AsSpan(0, bytes.Length - 3)));
+        Assert.Throws<FormatException>(() => Projection.FromBytes("not a projection at all"u8));
+        var otherVersion = (byte[])bytes.Clone();
+        otherVersion[8] = 99;
+        Assert.Contains("version", Assert.Throws<FormatException>(() => Projection.FromBytes(otherVersion)).Message);
+    }
+
+    [Fact]
+    public void Constructor_LayersThatDoNotChain_Throws()
+    {
+        var a = new ProjectionLayer(4, 3, new float[12], new float[3], false);
+        var b = new ProjectionLayer(2, 4, new float[8], new float[4], false);
+        Assert.Throws<ArgumentException>(() => new Projection([a, b], residual: false));
+        Assert.Throws<ArgumentException>(() => new Projection([a], residual: true));
+    }
+}

@@ -1,0 +1,175 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
+using Lookalike.Core.Feedback;
+using Lookalike.Core.Learning;
+using Lookalike.Core.Search;
+using Lookalike.Hosting.Evaluation;
+using Lookalike.Hosting.Learning;
+using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Search;
+using Lookalike.Storage.Sqlite;
+using Lookalike.TestKit;
+using Xunit.Abstractions;
+
+namespace Lookalike.Hosting.Tests.Learning;
+
+/// <summary>
+/// <c>lookalike learn</c> on the real sample catalog (250 photos, 10 classes, embedded by the real model): learning on
+/// half improves the other half; the projection is stored, applied to items added later, keyed into the HNSW cache,
+/// and dropped; every unusable input names its cause and leaves the previous state.
+/// </summary>
+[Collection(IndexedSamplesCollection.Name)]
+public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    /// <summary>A store of imported vectors (no image files) holding the samples' vectors and labels.</summary>
+    private SqliteCatalogStore ImportedCopy(Func<CatalogItem, bool>? keep = null, Func<CatalogItem, CatalogItem>? change = null)
+    {
+        var store = SqliteCatalogStore.Open(_dir.Combine("store-" + Guid.NewGuid().ToString("N")[..8]), create: true);
+        var items = fixture.Store.ReadAll(withVectors: true).Where(keep ?? (_ => true)).Select(i => (change ?? (x => x))(i with { Path = "" })).ToList();
+        store.BindModel(items[0].Model, items[0].Vector.Length);
+        store.Upsert(items);
+        return store;
+    }
+
+    private static MetricHeadOptions Quick => new() { Epochs = 10, BatchSize = 32, Hidden = 256 };
+
+    [Theory]
+    [InlineData(ProjectionMethod.Head)]
+    [InlineData(ProjectionMethod.Lda)]
+    public void Holdout_LearnOnHalfOfSamples_HeldOutMapImproves(ProjectionMethod method)
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var report = HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, method, Quick));
+        output.WriteLine($"{method}: raw mAP@10 {report.Raw.Overall.Map:0.0000} → learned {report.Learned.Overall.Map:0.0000} ({report.LearnItems} learn, {report.HeldOutItems} held out)");
+        Assert.Equal(125, report.HeldOutItems);
+        Assert.Equal(125, report.LearnItems);
+        Assert.Equal(report.Raw.Overall.Queries, report.Learned.Overall.Queries);
+        Assert.True(report.Learned.Overall.Map > report.Raw.Overall.Map, $"learned {report.Learned.Overall.Map} ≤ raw {report.Raw.Overall.Map}");
+    }
+
+    [Fact]
+    public void Holdout_ByClass_HeldOutClassesNeverLearn()
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var options = new HoldoutOptions(0.5, 1, HoldoutSplit.Class, ProjectionMethod.Head, Quick);
+        var (learn, heldOut) = HoldoutEvaluator.Split(items, "class", options);
+        Assert.Empty(learn.Select(i => i.Metadata["class"]).Intersect(heldOut.Select(i => i.Metadata["class"])));
+        Assert.Equal(250, learn.Count + heldOut.Count);
+        var again = HoldoutEvaluator.Split(items, "class", options);
+        Assert.Equal(heldOut.Select(i => i.Id), again.HeldOut.Select(i => i.Id));
+    }
+
+    [Fact]
+    public void Learn_ImportedVectors_StoredAppliedToNewItemKeyedIntoCacheAndDropped()
+    {
+        var newcomer = fixture.Store.ReadAll(withVectors: true).First(i => i.Metadata["class"] == "shoes");
+        using var store = ImportedCopy(keep: i => i.Id != newcomer.Id);
+        var outcome = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Filter = ItemFilter.Parse(["class=shoes", "class=dress", "class=pants", "class=hat"]), Head = Quick });
+        var stored = store.GetProjection();
+        Assert.NotNull(stored);
+        Assert.Equal(outcome.Stored.Key, stored.Key);
+        Assert.Equal("head", stored.Descriptor.Method);
+        Assert.Equal("labels", stored.Descriptor.Source);
+        Assert.Equal("class", stored.Descriptor.LabelColumn);
+        Assert.Equal(4, stored.Descriptor.Classes);
+        Assert.Equal(99, stored.Descriptor.Items); // 4 classes × 25, less the newcomer held back
+        Assert.Equal(store.GetInfo().Generation, stored.Descriptor.FittedGeneration);
+        Assert.Equal(512, stored.Descriptor.InputDimension);
+        Assert.Equal(512, stored.Descriptor.OutputDimension);
+        Assert.Contains("learned from labels 'class'", stored.Descriptor.Summary);
+
+        // Open: the index holds projected vectors; an item added later goes through the same projection; the store keeps it raw.
+        using (var query = QueryService.Open(store, fixture.Decoder, () => throw new InvalidOperationException("no photo queries here")))
+        {
+            Assert.Equal(stored.Key, query.LearnedProjection!.Key);
+            var some = store.ReadAll(withVectors: true).First();
+            Assert.Equal(stored.Projection.ApplyAll(some.Vector.ToArray(), 1), query.Index.GetVector(some.Id));
+            query.AddItem(newcomer);
+            Assert.Equal(stored.Projection.ApplyAll(newcomer.Vector.ToArray(), 1), query.Index.GetVector(newcomer.Id));
+            Assert.Equal(newcomer.Vector.ToArray(), store.Find(newcomer.Id)!.Vector.ToArray());
+            var hits = query.SimilarToItem(newcomer.Id, 5);
+            Assert.Equal(5, hits.Results.Count);
+        }
+
+        // The HNSW cache is keyed by the projection: learning again rebuilds it, and so does dropping.
+        var hnsw = IndexSpec.Parse("hnsw(m=16,efc=64,ef=64)");
+        var log = new List<string>();
+        VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
+        VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
+        Assert.Contains("loaded from cache", log[^1]);
+        StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick with { Seed = 2 } });
+        Assert.Equal(stored.Version + 1, store.GetProjection()!.Version);
+        VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
+        Assert.Contains("learned projection", log[^1]);
+
+        Assert.True(store.DropProjection());
+        Assert.Null(store.GetProjection());
+        Assert.False(store.DropProjection());
+        using var raw = VectorIndexLoader.Load(store, IndexSpec.Exact);
+        Assert.Equal(newcomer.Vector.ToArray(), raw.GetVector(newcomer.Id));
+        VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
+        Assert.Contains("raw vectors", log[^1]);
+    }
+
+    [Fact]
+    public void Learn_BadInputs_NameTheCause_AndKeepThePreviousProjection()
+    {
+        using var store = ImportedCopy();
+        var previous = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick }).Stored;
+
+        LookalikeException Fails(LearnRequest request, IFeedbackStore? feedback = null) =>
+            Assert.Throws<LookalikeException>(() => StoreLearning.Learn(store, feedback, request));
+
+        var oneClass = Fails(new LearnRequest { LabelColumn = "class", Filter = ItemFilter.Parse(["class=shoes"]) });
+        Assert.Contains("single class ('shoes')", oneClass.Message);
+        var noColumn = Fails(new LearnRequest { LabelColumn = "colour" });
+        Assert.Contains("No item has a value in column 'colour'", noColumn.Message);
+        Assert.Contains("class", noColumn.Message);
+        var nothing = Fails(new LearnRequest { LabelColumn = "class", Filter = ItemFilter.Parse(["class=spaceship"]) });
+        Assert.Equal("where", nothing.Subject);
+        Assert.Contains("selects none", nothing.Message);
+        var noFeedback = Fails(new LearnRequest { Method = ProjectionMethod.Head });
+        Assert.Contains("no feedback", noFeedback.Message);
+
+        using (var feedback = SqliteFeedbackStore.Open(store.Location))
+        {
+            var items = store.ReadAll(withVectors: false).Select(i => i.Id).Take(6).ToList();
+            var t = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+            feedback.Add([FeedbackEvent.Purchase(UserId.Parse("u1"), items[0], t), FeedbackEvent.Purchase(UserId.Parse("u1"), items[1], t.AddDays(1)),
+                FeedbackEvent.Like(UserId.Parse("u2"), items[2], t), FeedbackEvent.Like(UserId.Parse("u2"), items[3], t.AddDays(100))]);
+            var fewPairs = Fails(new LearnRequest(), feedback);
+            Assert.Contains("1 positive pair(s)", fewPairs.Message);
+            Assert.Contains("at least 20", fewPairs.Message);
+            var before = Fails(new LearnRequest { Before = t.AddDays(-1) }, feedback);
+            Assert.Contains("no feedback before 2023-12-31", before.Message);
+        }
+        var ldaOnPairs = Assert.Throws<ArgumentException>(() => DiscriminantWhitening.Fit(LearningSet.FromPairs(new float[8], 2, [(0, 1)]), ProjectionMethod.Lda));
+        Assert.Contains("LDA needs classes", ldaOnPairs.Message);
+
+        var after = store.GetProjection();
+        Assert.Equal(previous.Version, after!.Version);
+        Assert.Equal(previous.Projection.ToBytes(), after.Projection.ToBytes());
+    }
+
+    [Fact]
+    public void Learn_ClassWithOneItem_LeftOutWithANote_AndAllSinglesFail()
+    {
+        var lone = fixture.Store.ReadAll(withVectors: false).First(i => i.Metadata["class"] == "hat").Id;
+        using var store = ImportedCopy(change: i => i.Id == lone ? i with { Metadata = new Dictionary<string, string> { ["class"] = "unicorn" } } : i);
+        var outcome = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick });
+        Assert.Contains(outcome.Notes, n => n.Contains("one item only", StringComparison.Ordinal) && n.Contains("unicorn", StringComparison.Ordinal));
+        Assert.Equal(249, outcome.Stored.Descriptor.Items);
+
+        using var singles = ImportedCopy(keep: i => i.Metadata["class"] is "hat" or "shoes", change: i => i with { Metadata = new Dictionary<string, string> { ["class"] = i.Id.Value } });
+        var e = Assert.Throws<LookalikeException>(() => StoreLearning.Learn(singles, null, new LearnRequest { LabelColumn = "class" }));
+        Assert.Contains("with 2 or more items", e.Message);
+    }
+}
