@@ -34,7 +34,12 @@ public static class LookalikeServer
             .ValidateOnStart();
 
         // The one model session and the one loaded catalog of this process.
-        services.TryAddSingleton<IImageEmbedder>(sp => LookalikeComponents.CreateEmbedder(sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value.Model));
+        // Without --model: the model the store's vectors were made with, from its recorded id.
+        services.TryAddSingleton<IImageEmbedder>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value;
+            return LookalikeComponents.CreateEmbedderFor(LookalikeComponents.RecordedModel(StoreLocation.Resolve(options.Store)), options.Model);
+        });
         services.AddSingleton<ServerCatalog>();
         services.AddHostedService<CatalogLoader>();
 

@@ -1,5 +1,6 @@
 using Lookalike.LoadTest;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 using Xunit.Abstractions;
 
 namespace Lookalike.Server.Tests;
@@ -33,6 +34,7 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         var ids = _catalog.Items.Select(i => i.Id).ToList();
         var photos = _catalog.Outside.Select(o => File.ReadAllBytes(o.Path)).ToList();
 
+        Assert.True(PeakMemory.Reset(Environment.ProcessId), "cannot reset VmHWM through /proc/self/clear_refs");
         var result = await MixedLoad.RunAsync(client, ids, photos, new MixedLoadOptions(
             connections, TimeSpan.FromSeconds(seconds), ApiKey: Key, MemoryProbe: () => Environment.WorkingSet));
 
@@ -43,6 +45,11 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, result.NotSuccess);
         Assert.True(result.Count(MixedLoad.Similar) > 0 && result.Count(MixedLoad.Search) > 0 && result.Count(MixedLoad.Add) > 0,
             "every kind of request was sent");
+        // One sample a second: with fewer than 3 MemoryGrowth has nothing to compare and would read as flat.
+        Assert.True(result.Memory.Count >= Math.Min(3, seconds), $"only {result.Memory.Count} memory samples");
+        long peak = PeakMemory.Read(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read VmHWM of the test process");
+        output.WriteLine($"peak RSS of the test process during the run: {peak / 1048576} MiB");
+        Assert.True(peak < 3L * 1024 * 1024 * 1024, $"peak RSS {peak / 1048576} MiB (server, client and test host together)");
         // Generous: the first samples include warm-up (JIT, first thumbnails and model buffers); unbounded growth would not level off.
         Assert.True(result.MemoryGrowth < 2.0, $"working set grew by {result.MemoryGrowth:0.00}× from the first third of the run to the last");
 

@@ -1,5 +1,6 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
+using Lookalike.TestKit;
 using Microsoft.Data.Sqlite;
 
 namespace Lookalike.Storage.Sqlite.Tests;

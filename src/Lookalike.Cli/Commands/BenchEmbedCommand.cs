@@ -133,7 +133,7 @@ internal static class BenchEmbedCommand
 
     private static void Calibrate(string folder, string? model, string path)
     {
-        using var fp32 = new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model));
+        using var fp32 = new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.PlainModel : model)); // int8 quantises the plain network
         var decoder = LookalikeComponents.CreateDecoder();
         var files = ImageFiles(folder).Take(256).ToList();
         Console.Error.WriteLine($"calibrating {fp32.Model} on {files.Count} photos of {folder} …");
@@ -146,7 +146,7 @@ internal static class BenchEmbedCommand
         .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".jpg" or ".jpeg" or ".png" or ".webp")
         .Order(StringComparer.Ordinal);
 
-    private static string ModelName(Settings s) => string.IsNullOrWhiteSpace(s.Model) ? LookalikeComponents.DefaultModel : s.Model;
+    private static string ModelName(Settings s) => LookalikeComponents.ModelFor(null, s.Model, s.Choice.Precision);
 
     private static async Task<string> EndToEndAsync(Settings s, Action<JsonObject> emit, CancellationToken cancellationToken)
     {

@@ -71,7 +71,8 @@ internal static class IndexCommand
         // One bulk writer per store: a second index fails at once with "store is locked by PID …" (docs/reliability.md).
         using var writerLock = StoreWriterLock.Acquire(storeDirectory);
         using var store = LookalikeComponents.OpenStore(storeDirectory, create: true);
-        using var embedder = choice.Create(model);
+        // An existing store keeps its model without --model; a new one gets the default recipe.
+        using var embedder = choice.Create(LookalikeComponents.ModelFor(store.Model, model, choice.Precision));
         var decoderOptions = new ImageDecoderOptions();
         if (decodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
         var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, choice.IngestOptions(), decoderOptions);
@@ -114,7 +115,7 @@ internal static class IndexCommand
     /// <summary><c>--precision fp32|int8</c>.</summary>
     public static Option<EmbeddingPrecision> Precision() => new("--precision")
     {
-        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, query it with --model resnet18-int8.",
+        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, and queries take it from the store.",
         DefaultValueFactory = _ => EmbeddingPrecision.Fp32,
     };
 
@@ -134,7 +135,7 @@ internal static class IndexCommand
             if (BatchSize is < 0 or > 256)
                 throw new LookalikeException(LookalikeErrorKind.InvalidArgument, $"--batch must be 1–256 (got {BatchSize}).", "--batch");
             var options = OnnxEmbeddingOptions.ForThroughput() with { Device = Device, BatchSize = EffectiveBatch };
-            return new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, Precision), options);
+            return new OnnxImageEmbedder(BuiltInModels.Resolve(LookalikeComponents.ModelFor(null, model, Precision), Precision), options);
         }
 
         /// <summary>Measured on 2 cores (1,000 products photos): int8 batch 8 used ~10% less CPU than batch 1; fp32 the same CPU and +200 MB.</summary>

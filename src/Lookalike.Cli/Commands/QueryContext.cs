@@ -34,7 +34,7 @@ internal sealed class QueryContext : IDisposable
                 Log = message => Console.Error.WriteLine(message),
                 Progress = new BuildProgress("building index"),
             };
-            var service = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => LookalikeComponents.CreateEmbedder(model), options);
+            var service = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => LookalikeComponents.CreateEmbedderFor(store.Model, model), options);
             return new QueryContext(store, service);
         }
         catch
