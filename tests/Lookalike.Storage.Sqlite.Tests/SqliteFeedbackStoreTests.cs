@@ -113,18 +113,18 @@ public class SqliteFeedbackStoreTests
                 Model = new ModelId("m@00000000"), Vector = new float[] { 1, 0 },
             }]);
         }
-        // Turn it back into a v1 store: drop the v2 tables and the version.
+        // Turn it back into a v1 store: drop the tables of later versions and the version.
         using (var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, "catalog.db")};Pooling=False"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE feedback; DROP TABLE recommender_state; PRAGMA user_version = 1;";
+            command.CommandText = "DROP TABLE feedback; DROP TABLE recommender_state; DROP TABLE projection; PRAGMA user_version = 1;";
             command.ExecuteNonQuery();
         }
         using var store = SqliteFeedbackStore.Open(dir.Path);
         Assert.Equal(1, store.Add([FeedbackEvent.Like(U("ann"), I("a.jpg"), Day(0))]));
         using var reopened = SqliteCatalogStore.Open(dir.Path, create: false);
-        Assert.Equal(2, reopened.GetInfo().SchemaVersion);
+        Assert.Equal(3, reopened.GetInfo().SchemaVersion); // every migration ran again: 002_feedback, 003_projection
         Assert.NotNull(reopened.Find(I("a.jpg")));
     }
 
