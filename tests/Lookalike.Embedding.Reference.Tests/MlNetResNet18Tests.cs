@@ -72,7 +72,7 @@ public sealed class MlNetResNet18Tests(ITestOutputHelper output)
         {
             Directory.CreateDirectory(Path.Combine(dir, "photos"));
             foreach (string p in paths) File.Copy(p, Path.Combine(dir, "photos", Path.GetFileName(p)));
-            Lookalike(dir, "index", "photos", "--store", "store");
+            Lookalike(dir, "index", "photos", "--store", "store", "--model", "resnet18"); // the plain recipe ML.NET computes
             Lookalike(dir, "export", "--out", "v.npy", "--store", "store");
             string[] ids = File.ReadAllLines(Path.Combine(dir, "v.ids.txt"));
             (int rows, int dimension, float[] vectors) = Core.Vectors.NpyFormat.Read(File.OpenRead(Path.Combine(dir, "v.npy")), "v.npy");

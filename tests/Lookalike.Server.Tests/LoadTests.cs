@@ -34,7 +34,10 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         var ids = _catalog.Items.Select(i => i.Id).ToList();
         var photos = _catalog.Outside.Select(o => File.ReadAllBytes(o.Path)).ToList();
 
+        // The server runs in the test host beside other test classes, so the bound is on what the run adds to the
+        // resident set it started from, not on the host's absolute size.
         Assert.True(PeakMemory.Reset(Environment.ProcessId), "cannot reset VmHWM through /proc/self/clear_refs");
+        long start = Environment.WorkingSet;
         var result = await MixedLoad.RunAsync(client, ids, photos, new MixedLoadOptions(
             connections, TimeSpan.FromSeconds(seconds), ApiKey: Key, MemoryProbe: () => Environment.WorkingSet));
 
@@ -48,8 +51,10 @@ public sealed class LoadTests(ITestOutputHelper output) : IDisposable
         // One sample a second: with fewer than 3 MemoryGrowth has nothing to compare and would read as flat.
         Assert.True(result.Memory.Count >= Math.Min(3, seconds), $"only {result.Memory.Count} memory samples");
         long peak = PeakMemory.Read(Environment.ProcessId) ?? throw new InvalidOperationException("cannot read VmHWM of the test process");
-        output.WriteLine($"peak RSS of the test process during the run: {peak / 1048576} MiB");
-        Assert.True(peak < 3L * 1024 * 1024 * 1024, $"peak RSS {peak / 1048576} MiB (server, client and test host together)");
+        output.WriteLine($"peak RSS of the test process during the run: {peak / 1048576} MiB, {(peak - start) / 1048576} MiB above its start");
+        // Measured: 1,155 MiB above the start when this class runs alone (the model, JIT and first uploads load during the
+        // run), 480 MiB in the full suite; the bound leaves 30% over the larger.
+        Assert.True(peak - start < 1536L * 1024 * 1024, $"peak RSS {peak / 1048576} MiB, {(peak - start) / 1048576} MiB above the {start / 1048576} MiB the run started from (server, client and test host together)");
         // Generous: the first samples include warm-up (JIT, first thumbnails and model buffers); unbounded growth would not level off.
         Assert.True(result.MemoryGrowth < 2.0, $"working set grew by {result.MemoryGrowth:0.00}× from the first third of the run to the last");
 

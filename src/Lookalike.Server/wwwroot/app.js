@@ -143,6 +143,8 @@
       why.setAttribute("aria-label", `Why does ${lastSegment(item.id)} look alike?`);
       // Shows, never toggles: a tap can also arrive as a hover first, and a toggle would undo it.
       why.addEventListener("click", (e) => { e.preventDefault(); if (!li.querySelector(".heat")) showWhy(li, result); });
+      // A tap whose touch the box-drawing gesture consumed never becomes a click: the lifted finger shows it too.
+      why.addEventListener("pointerup", (e) => { if (e.pointerType !== "mouse" && !li.querySelector(".heat")) showWhy(li, result); });
       actions.prepend(why);
       li.append(actions);
       // Hover with a mouse shows why; touch and pen use the ? button (a tap on the photo opens the item).

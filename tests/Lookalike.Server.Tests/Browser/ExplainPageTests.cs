@@ -120,7 +120,8 @@ public sealed class ExplainPageTests(BrowserFixture fixture, ITestOutputHelper o
             catch (PlaywrightException e)
             {
                 string state = await page.EvaluateAsync<string>("() => location.hash + ' | ' + document.querySelector('[data-testid=result]').className + ' | error: ' + document.getElementById('error-text').textContent");
-                throw new InvalidOperationException("no heat-map after the tap; page: " + state, e);
+                int explained = await page.EvaluateAsync<int>("() => document.querySelectorAll('.card.explained').length");
+                throw new InvalidOperationException($"no heat-map after the tap; page: {state}; explained cards {explained}; page errors: {string.Join(" | ", _pageErrors)}", e);
             }
             await Expect(page.GetByTestId("query-heat")).ToBeVisibleAsync();
             await Expect(page.GetByTestId("why-panel")).ToContainTextAsync("Why #1 looks alike");
