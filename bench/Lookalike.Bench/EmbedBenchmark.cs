@@ -93,10 +93,10 @@ public static class EmbedBenchmark
 
     /// <summary>The embedder an index run with <paramref name="choice"/> uses, as the ONNX type (the bench reads its options).</summary>
     private static OnnxImageEmbedder Create(EmbedderChoice choice, string? model) =>
-        new(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, choice.Precision),
+        new(BuiltInModels.Resolve(LookalikeComponents.ModelFor(null, model, choice.Precision), choice.Precision),
             OnnxEmbeddingOptions.ForThroughput() with { Device = choice.Device, BatchSize = choice.EffectiveBatch });
 
-    private static string ModelName(EmbedBenchSettings s) => string.IsNullOrWhiteSpace(s.Model) ? LookalikeComponents.DefaultModel : s.Model;
+    private static string ModelName(EmbedBenchSettings s) => LookalikeComponents.ModelFor(null, s.Model, s.Choice.Precision);
 
     private static async Task<string> EndToEndAsync(EmbedBenchSettings s, Action<JsonObject> emit, CancellationToken cancellationToken)
     {

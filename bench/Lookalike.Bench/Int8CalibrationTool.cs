@@ -13,7 +13,7 @@ public static class Int8CalibrationTool
     /// </summary>
     public static void Run(string folder, string? model, string path)
     {
-        using var fp32 = new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model));
+        using var fp32 = new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.PlainModel : model)); // int8 quantises the plain network
         var decoder = LookalikeComponents.CreateDecoder();
         var files = EmbedBenchmark.ImageFiles(folder).Take(256).ToList();
         Console.Error.WriteLine($"calibrating {fp32.Model} on {files.Count} photos of {folder} …");

@@ -8,6 +8,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     SimilarCommand.Create(),
     ServeCommand.Create(),
     ReportCommand.Create(),
+    ExplainCommand.Create(),
     ExportCommand.Create(),
     InfoCommand.Create(),
     BenchCommand.Create(),

@@ -106,6 +106,16 @@ public static class BuiltInModels
         return manifest;
     }
 
+    /// <summary>
+    /// The manifest with its last graph ending at the feature map its pooling reads: unchanged when it pools a map
+    /// itself, ResNet18's <see cref="ResNet18FeatureMap"/> instead of its own average pooling (the built-in model and
+    /// its int8 copy), else unchanged (a manifest naming a pooled output is refused by the reader).
+    /// </summary>
+    internal static ModelManifest WithFeatureMapOutput(ModelManifest manifest) =>
+        manifest.Graphs[^1].Output == ResNet18PooledOutput
+            ? manifest with { Graphs = [.. manifest.Graphs.Take(manifest.Graphs.Count - 1), manifest.Graphs[^1] with { Output = ResNet18FeatureMap }] }
+            : manifest;
+
     /// <summary>ResNet18's global-average-pooled output, [1,512,1,1].</summary>
     private const string ResNet18PooledOutput = "Pooling395_Output_0";
 

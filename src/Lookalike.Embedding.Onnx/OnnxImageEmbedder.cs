@@ -36,6 +36,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     private readonly ConcurrentBag<RunBuffers> _buffers = [];
     private readonly ConcurrentBag<BatchBuffers> _batchBuffers = [];
     private bool _disposed;
+    private readonly bool _rawOutput;
 
     /// <summary>Loads the manifest's graphs.</summary>
     /// <param name="manifest">The model to run; graph files resolve against its <see cref="ModelManifest.BaseDirectory"/>.</param>
@@ -46,7 +47,17 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
     /// types and shapes do not fit the manifest. Also for invalid manifest fields.
     /// </exception>
     public OnnxImageEmbedder(ModelManifest manifest, OnnxEmbeddingOptions? options = null)
+        : this(manifest, options, rawOutput: false)
     {
+    }
+
+    /// <param name="rawOutput">
+    /// True: the manifest's output is exposed even when it is an intermediate tensor and <see cref="ReadRawOutput"/>
+    /// returns it unpooled (<see cref="OnnxFeatureMapReader"/>); <see cref="Embed"/> must then not be called.
+    /// </param>
+    internal OnnxImageEmbedder(ModelManifest manifest, OnnxEmbeddingOptions? options, bool rawOutput)
+    {
+        _rawOutput = rawOutput;
         ArgumentNullException.ThrowIfNull(manifest);
         options ??= new OnnxEmbeddingOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.IntraOpThreads, 1, nameof(options));
@@ -83,7 +94,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
-                byte[]? rewritten = i == stages.Length - 1 ? NetworkRewrite.Load(manifest, path, graph.Output, batchable) : null;
+                byte[]? rewritten = i == stages.Length - 1 ? NetworkRewrite.Load(manifest, path, graph.Output, batchable, exposeOutput: !manifest.Pooling.IsAverage || rawOutput) : null;
                 InferenceSession session = rewritten is not null
                     ? OrtErrors.Call(path, "load", () => new InferenceSession(rewritten, sessionOptions))
                     : OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
@@ -208,6 +219,20 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             if (_disposed) buffers.Dispose();
             else _buffers.Add(buffers);
         }
+    }
+
+    /// <summary>The fixed shape of the last graph's output (e.g. <c>[1,512,7,7]</c>), null when the graph does not declare one.</summary>
+    internal IReadOnlyList<long>? OutputShape => _outputShape;
+
+    /// <summary>Runs the chain on <paramref name="image"/> (or its mirror) and copies the last output, unpooled, into <paramref name="destination"/>.</summary>
+    internal void ReadRawOutput(DecodedImage image, bool mirror, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_rawOutput) throw new InvalidOperationException("This embedder was not created for raw output.");
+        if (image.Width != Target.Width || image.Height != Target.Height)
+            throw new ArgumentException($"Image is {image.Width}x{image.Height}; model '{Manifest.Name}' needs {Target.Width}x{Target.Height}.", nameof(image));
+        EmbedView(image, mirror, destination);
     }
 
     /// <summary>The graph file that receives the image tensor after folding (the network itself for resnet18).</summary>
@@ -344,6 +369,13 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
 
     private void Readout(GraphStage last, ReadOnlySpan<float> output, ReadOnlySpan<long> shape, Span<float> destination)
     {
+        if (_rawOutput)
+        {
+            if (output.Length != destination.Length)
+                throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} has {output.Length} values, expected {destination.Length}.");
+            output.CopyTo(destination);
+            return;
+        }
         if (EmbeddingReadout.Write(output, shape, Dimension, destination, Manifest.Pooling) is { } problem)
             throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
     }

@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Explain;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
@@ -16,8 +17,42 @@ namespace Lookalike.Hosting;
 /// </summary>
 public static class LookalikeComponents
 {
-    /// <summary>The built-in model name used when none is given.</summary>
-    public const string DefaultModel = "resnet18";
+    /// <summary>
+    /// The model of a new store when <c>index</c> is given no <c>--model</c>: the best zero-shot recipe measured on both
+    /// evaluation protocols and two datasets (docs/evaluation.md, "Zero-shot default"). An existing store keeps its own.
+    /// </summary>
+    public const string DefaultModel = "resnet18+gem3";
+
+    /// <summary>The plain recipe: ResNet18's own average pooling, bit-identical to ML.NET's featurizer.</summary>
+    public const string PlainModel = "resnet18";
+
+    /// <summary>
+    /// The model name to embed with: <paramref name="requested"/> when given; else the built-in model or variant the
+    /// store's vectors were made with (its recorded id without the fingerprint, <c>resnet18+gem3@…</c> →
+    /// <c>resnet18+gem3</c>), so an existing store keeps its model without <c>--model</c>; else (a new store, or one of
+    /// imported or manifest vectors this build cannot name) <see cref="DefaultModel"/> — <see cref="PlainModel"/> at
+    /// int8 precision, the only int8 model.
+    /// </summary>
+    public static string ModelFor(ModelId? storeModel, string? requested, EmbeddingPrecision precision = EmbeddingPrecision.Fp32)
+    {
+        if (!string.IsNullOrWhiteSpace(requested)) return requested;
+        if (storeModel is { } recorded && CanCompute(recorded)) return recorded.Value.Split('@')[0];
+        return precision == EmbeddingPrecision.Int8 ? PlainModel : DefaultModel;
+    }
+
+    /// <summary>The model recorded by the store in <paramref name="directory"/>; null when there is no store there yet or it holds no vectors.</summary>
+    public static ModelId? RecordedModel(string directory)
+    {
+        try
+        {
+            using var store = OpenStore(directory, create: false);
+            return store.Model;
+        }
+        catch (LookalikeException e) when (e.Kind == LookalikeErrorKind.NotFound)
+        {
+            return null; // the server reports the missing store itself, with its own message
+        }
+    }
 
     /// <summary>Opens (or with <paramref name="create"/> creates) the catalog in <paramref name="directory"/>.</summary>
     /// <exception cref="LookalikeException">NotFound, StoreCorrupt or StoreUnavailable, naming the folder.</exception>
@@ -54,22 +89,25 @@ public static class LookalikeComponents
     }
 
     /// <summary>
-    /// The embedder for photo queries against a store whose vectors are of <paramref name="storeModel"/>:
-    /// <paramref name="model"/> when given (a different model is refused later, as ModelMismatch), else the built-in
-    /// model or variant named by the store's recorded id (<c>resnet18+gem3@…</c> → <c>resnet18+gem3</c>), so
-    /// <c>--model</c> never has to be repeated.
+    /// The feature-map reader for explaining vectors of <paramref name="model"/> (a built-in model or variant, or a
+    /// manifest at the recorded name): the model's graphs up to the map its pooling reads.
     /// </summary>
-    /// <exception cref="LookalikeException">ModelUnavailable naming the store's model when it is not built in (a manifest
-    /// or imported vectors) and no <paramref name="model"/> is given.</exception>
-    public static IImageEmbedder CreateEmbedderFor(ModelId? storeModel, string? model)
+    /// <exception cref="LookalikeException">ModelUnavailable: the model cannot be computed here (imported vectors) or has no known feature map.</exception>
+    public static IFeatureMapReader CreateFeatureMapReader(ModelId model)
     {
-        if (!string.IsNullOrWhiteSpace(model) || storeModel is null) return CreateEmbedder(model);
-        if (!CanCompute(storeModel.Value))
+        if (!CanCompute(model))
             throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
-                $"The store's vectors are of model '{storeModel}', which is not built in; give --model with the path of its manifest.json.",
-                storeModel.Value.Value);
-        return CreateEmbedder(storeModel.Value.Value.Split('@')[0]);
+                $"Vectors of model '{model}' were not computed by a model this build can run (imported vectors), so they cannot be explained.", model.Value);
+        return new OnnxFeatureMapReader(BuiltInModels.Resolve(model.Value.Split('@')[0]));
     }
+
+    /// <summary>
+    /// The embedder for photo queries against a store whose vectors are of <paramref name="storeModel"/>: the model
+    /// <see cref="ModelFor"/> names, so <c>--model</c> never has to be repeated; a different <paramref name="model"/>
+    /// is refused when it is used (ModelMismatch).
+    /// </summary>
+    /// <exception cref="LookalikeException">ModelUnavailable when the model's files are missing or invalid.</exception>
+    public static IImageEmbedder CreateEmbedderFor(ModelId? storeModel, string? model) => CreateEmbedder(ModelFor(storeModel, model));
 
     /// <summary>Re-shoots catalog photos as synthetic shopper photos, for the cross-domain evaluation protocol.</summary>
     public static IShopperPhotoSynthesizer CreateShopperPhotoSynthesizer() => new SkiaShopperPhotoSynthesizer();

@@ -54,7 +54,7 @@ public sealed class LookalikeStore : IDisposable
         var decoder = _options.Decoder ?? LookalikeComponents.CreateDecoder();
         Func<IImageEmbedder> embedder = _options.SharedEmbedder is { } shared
             ? () => new SharedEmbedder(shared)
-            : () => LookalikeComponents.CreateEmbedder(_options.Model);
+            : () => LookalikeComponents.CreateEmbedderFor(Catalog.Model, _options.Model);
         return QueryService.Open(Catalog, decoder, embedder, _options.Query);
     });
 

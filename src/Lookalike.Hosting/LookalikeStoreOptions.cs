@@ -14,7 +14,10 @@ public sealed class LookalikeStoreOptions
     /// <summary>Create the store when it does not exist (index, import); false (default): a missing store is NotFound.</summary>
     public bool Create { get; init; }
 
-    /// <summary>Model for outside photos: <c>resnet18</c> (default) or a manifest path; loaded on the first photo query.</summary>
+    /// <summary>
+    /// Model for outside photos: a built-in model or a manifest path; null: the model the store's vectors were made with
+    /// (<see cref="LookalikeComponents.ModelFor"/>). Loaded on the first photo query; a different model is refused then (ModelMismatch).
+    /// </summary>
     public string? Model { get; init; }
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace Lookalike.Imaging.Skia;
 /// <see cref="ResizeMode.CenterCrop"/> (the overflow is cut) and is smaller than the canvas for
 /// <see cref="ResizeMode.Pad"/> (the rest stays white).
 /// </param>
-internal readonly record struct FitLayout(SKSizeI Canvas, SKRect Destination)
+/// <param name="Clip">Canvas rectangle outside which nothing is drawn (a box fitted with <see cref="ResizeMode.Pad"/>); null for the whole canvas.</param>
+internal readonly record struct FitLayout(SKSizeI Canvas, SKRect Destination, SKRect? Clip = null)
 {
     /// <summary>
     /// The smallest source size that still makes the final resampling a reduction (or identity) on both axes:
@@ -28,10 +29,28 @@ internal static class ImageFitting
     public static FitLayout FullSize(SKSizeI source) => new(source, SKRect.Create(source.Width, source.Height));
 
     /// <summary>Fits an oriented <paramref name="source"/> into <paramref name="target"/>; the canvas is always exactly the target size.</summary>
+    /// <remarks>
+    /// With <see cref="ImageTarget.Box"/> the box is fitted as if it were the whole image, and the whole image is placed
+    /// around it (so resampling at the box edge sees the real neighbouring pixels); a clip keeps the rest off the canvas.
+    /// </remarks>
+    /// <exception cref="Core.Errors.LookalikeException">InvalidArgument naming the box: outside the image, empty or tiny.</exception>
     public static FitLayout Fit(SKSizeI source, ImageTarget target)
     {
+        if (target.Box is null) return Fit(source.Width, source.Height, target);
+        var (bx, by, bw, bh) = target.Box.Resolve(source.Width, source.Height);
+        var boxLayout = Fit(bw, bh, target);
+        SKRect d = boxLayout.Destination;
+        double sx = d.Width / bw, sy = d.Height / bh;
+        var whole = SKRect.Create((float)(d.Left - bx * sx), (float)(d.Top - by * sy), (float)(source.Width * sx), (float)(source.Height * sy));
+        var clip = SKRect.Intersect(d, SKRect.Create(target.Width, target.Height));
+        return new FitLayout(boxLayout.Canvas, whole, clip);
+    }
+
+    private static FitLayout Fit(double sourceWidth, double sourceHeight, ImageTarget target)
+    {
+        var source = (Width: sourceWidth, Height: sourceHeight);
         int tw = target.Width, th = target.Height;
-        double sx = (double)tw / source.Width, sy = (double)th / source.Height;
+        double sx = tw / source.Width, sy = th / source.Height;
         var canvas = new SKSizeI(tw, th);
         switch (target.Mode)
         {

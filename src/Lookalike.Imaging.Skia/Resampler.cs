@@ -30,10 +30,10 @@ internal static class Resampler
 
     /// <summary>
     /// Returns a new opaque RGBA8888 bitmap of size <paramref name="canvasSize"/>: white, with <paramref name="source"/>
-    /// drawn source-over through <paramref name="transform"/>. The caller owns (disposes) the result.
+    /// drawn source-over through <paramref name="transform"/>, only inside <paramref name="clip"/> when given. The caller owns (disposes) the result.
     /// </summary>
     /// <returns>null when the output pixels cannot be allocated.</returns>
-    public static SKBitmap? Render(SKBitmap source, SKMatrix transform, SKSizeI canvasSize)
+    public static SKBitmap? Render(SKBitmap source, SKMatrix transform, SKSizeI canvasSize, SKRect? clip = null)
     {
         var output = new SKBitmap();
         var info = new SKImageInfo(canvasSize.Width, canvasSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
@@ -56,6 +56,7 @@ internal static class Resampler
         using (var paint = new SKPaint { IsAntialias = false, BlendMode = SKBlendMode.SrcOver })
         {
             canvas.Clear(SKColors.White);
+            if (clip is { } c) canvas.ClipRect(c); // in canvas pixels: set before the transform
             canvas.SetMatrix(transform);
             // The whole image is drawn, not a source sub-rectangle: the canvas clips CenterCrop's overflow, and
             // resampling at the crop edge sees the real neighbouring pixels instead of a clamped edge.

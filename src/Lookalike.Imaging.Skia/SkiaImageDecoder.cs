@@ -75,12 +75,13 @@ public sealed class SkiaImageDecoder : IImageDecoder
             using var decoded = image.DecodePremul(image.ChooseDecodeSize(layout.MinimumSourceSize));
             var transform = Transform(layout, decoded.Info.Size, image.Origin);
 
-            if (transform.IsIdentity && layout.Canvas == decoded.Info.Size)
-                return ToDecodedImage(decoded); // nothing to resample: composite over white while converting
+            var displayed = image.DisplayedSize;
+            if (transform.IsIdentity && layout.Canvas == decoded.Info.Size && layout.Clip is null)
+                return ToDecodedImage(decoded, displayed); // nothing to resample: composite over white while converting
 
-            using var rendered = Resampler.Render(decoded, transform, layout.Canvas)
+            using var rendered = Resampler.Render(decoded, transform, layout.Canvas, layout.Clip)
                 ?? throw ImageErrors.TooLarge(sourceName, $"not enough memory for a {layout.Canvas.Width}x{layout.Canvas.Height} output");
-            return ToDecodedImage(rendered);
+            return ToDecodedImage(rendered, displayed);
         }
         catch (Exception ex) when (ex is not LookalikeException)
         {
@@ -125,10 +126,10 @@ public sealed class SkiaImageDecoder : IImageDecoder
         }
     }
 
-    private static DecodedImage ToDecodedImage(SKBitmap bitmap)
+    private static DecodedImage ToDecodedImage(SKBitmap bitmap, SKSizeI displayed)
     {
         using var pixmap = bitmap.PeekPixels();
-        return new DecodedImage(pixmap.Width, pixmap.Height, Rgb24.FromPremulRgba(pixmap));
+        return new DecodedImage(pixmap.Width, pixmap.Height, Rgb24.FromPremulRgba(pixmap)) { SourceWidth = displayed.Width, SourceHeight = displayed.Height };
     }
 
     /// <summary>Stored decoded pixels → canvas: orientation first, then scale into the layout's destination rectangle.</summary>

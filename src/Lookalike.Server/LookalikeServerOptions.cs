@@ -14,7 +14,7 @@ public sealed class LookalikeServerOptions
     /// <summary>Store folder; null: <c>$LOOKALIKE_STORE</c>, else <c>./.lookalike</c>.</summary>
     public string? Store { get; set; }
 
-    /// <summary>Model for outside photos: <c>resnet18</c> or a manifest.json path; must match the store's.</summary>
+    /// <summary>Model for outside photos: <c>resnet18</c> (+variants) or a manifest.json path; must match the store's. Null: the store's own, from its recorded id.</summary>
     public string? Model { get; set; }
 
     /// <summary>Largest accepted image upload, in bytes (larger: 413). Default 20 MiB.</summary>

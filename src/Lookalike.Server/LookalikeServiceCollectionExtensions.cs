@@ -35,7 +35,12 @@ public static class LookalikeServiceCollectionExtensions
             .ValidateOnStart();
 
         // The one model session and the one loaded catalog of this process.
-        services.TryAddSingleton<IImageEmbedder>(sp => LookalikeComponents.CreateEmbedder(sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value.Model));
+        // Without a model option: the model the store's vectors were made with, from its recorded id.
+        services.TryAddSingleton<IImageEmbedder>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value;
+            return LookalikeComponents.CreateEmbedderFor(LookalikeComponents.RecordedModel(StoreLocation.Resolve(options.Store)), options.Model);
+        });
         services.AddSingleton<ServerCatalog>();
         services.AddHostedService<CatalogLoader>();
 
@@ -103,6 +108,7 @@ public static class LookalikeServiceCollectionExtensions
         app.MapHealthEndpoints();    // /health, /ready, /api/info
         app.MapItemsEndpoints();     // /api/items... (…/also: bought together + looks like)
         app.MapSearchEndpoints();    // /api/search
+        app.MapExplainEndpoints();   // /api/items/{a}/explain/{b}, /api/explain
         app.MapUsersEndpoints();     // /api/users/{user}/feedback|recommendations|pair
         return app;
     }

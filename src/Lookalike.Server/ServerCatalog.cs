@@ -4,6 +4,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Explain;
 using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
@@ -25,7 +26,7 @@ public sealed class ServerCatalog : IDisposable
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
 
-    private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos);
+    private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos, ExplainService Explain);
 
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
@@ -61,6 +62,9 @@ public sealed class ServerCatalog : IDisposable
     /// <summary>Which photo files may be served: real paths under the indexed folder or the uploads folder.</summary>
     public PhotoFiles Photos => _loaded.Value.Photos;
 
+    /// <summary>Explanations of look-alikes; its feature-map session for the store's model is made on first use.</summary>
+    public ExplainService Explain => _loaded.Value.Explain;
+
     /// <summary>
     /// Feedback and recommendations over this catalog, opened on first use (building the engine reads every stored
     /// event, which a server that only answers look-alikes need not pay for). A failed open is retried on the next call.
@@ -83,6 +87,19 @@ public sealed class ServerCatalog : IDisposable
             _logger.LogWarning("Recommendations not loaded at start ({Message}); retried on first use.", e.Message);
         }
     });
+
+    /// <summary>Loads the explainer's feature-map session on a pool thread after start (see <see cref="ExplainService.Warm"/>).</summary>
+    internal void WarmExplainInBackground()
+    {
+        try
+        {
+            Explain.Warm();
+        }
+        catch (ObjectDisposedException)
+        {
+            // stopped before it finished
+        }
+    }
 
     /// <summary>The feedback side of the store (read a user's events); opened with <see cref="Recommendations"/>.</summary>
     public Core.Feedback.IFeedbackStore Feedback
@@ -118,7 +135,11 @@ public sealed class ServerCatalog : IDisposable
 
     public void Dispose()
     {
-        if (_loaded.IsValueCreated) _loaded.Value.Store.Dispose();
+        if (_loaded.IsValueCreated)
+        {
+            _loaded.Value.Explain.Dispose();
+            _loaded.Value.Store.Dispose();
+        }
         _imageJobs.Dispose();
     }
 
@@ -169,7 +190,7 @@ public sealed class ServerCatalog : IDisposable
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, new UploadedItems(query, location), thumbnails, photos);
+            return new Loaded(store, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder));
         }
         catch
         {
@@ -186,6 +207,7 @@ internal sealed class CatalogLoader(ServerCatalog catalog) : IHostedService
     {
         catalog.EnsureLoaded();
         catalog.WarmRecommendationsInBackground();
+        _ = Task.Run(catalog.WarmExplainInBackground, CancellationToken.None);
         return Task.CompletedTask;
     }
 

@@ -45,6 +45,14 @@ public static class SqliteStoreVerifier
                     findings.Add(new(VerifySeverity.Error, "sqlite", $"integrity_check: {line}",
                         $"recover with 'sqlite3 {db} .recover | sqlite3 new.db', or {rebuild}"));
             }
+            if (IsBlank(connection))
+            {
+                // SQLite creates the file before the first migration's transaction commits: a run killed in between
+                // leaves a database with no schema at all, which the next index turns into the store. Nothing is lost.
+                findings.Add(new(VerifySeverity.Note, "schema", "an empty database: the store's creation was interrupted before its schema was written",
+                    "nothing to repair: the next 'lookalike index' creates the store"));
+                return (0, 0, null, 0, false);
+            }
             if (!TableExists(connection, "items") || !TableExists(connection, "store_meta"))
             {
                 findings.Add(new(VerifySeverity.Error, "schema", "the items or store_meta table is missing: not a Lookalike store", rebuild));
@@ -145,6 +153,14 @@ public static class SqliteStoreVerifier
         {
             return Open(new Uri(db).AbsoluteUri + "?immutable=1");
         }
+    }
+
+    /// <summary>True for a database with no schema object and schema version 0: a creation that never committed.</summary>
+    private static bool IsBlank(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM sqlite_master) + (SELECT user_version FROM pragma_user_version);";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0;
     }
 
     private static bool TableExists(SqliteConnection connection, string table)

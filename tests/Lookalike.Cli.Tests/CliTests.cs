@@ -22,7 +22,7 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.Equal(0, result.ExitCode);
         var info = JsonDocument.Parse(result.Stdout).RootElement;
         Assert.Equal(30, info.GetProperty("items").GetInt32());
-        Assert.StartsWith("resnet18@", info.GetProperty("model").GetString());
+        Assert.StartsWith("resnet18+gem3@", info.GetProperty("model").GetString()); // the default recipe of a new store
         Assert.Equal(512, info.GetProperty("dimension").GetInt32());
         Assert.True(info.GetProperty("store_bytes").GetInt64() > 30 * 2048);
     }
@@ -170,12 +170,16 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         string saved = Path.Combine(fixture.WorkingDirectory, "shopper-photos");
 
         var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--protocol", "shopper", "--queries", "4", "--seed", "1",
-            "--backgrounds", backgrounds, "--save-queries", saved, "--json");
+            "--backgrounds", backgrounds, "--save-queries", saved, "--pipeline", "plain", "--pipeline", "aqe(2)", "--json");
 
         Assert.True(eval.ExitCode == 0, eval.Stderr);
-        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        var lines = eval.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length); // one JSON line per pipeline, over the same photos
+        Assert.Equal("aqe(2,α=3)", JsonDocument.Parse(lines[1]).RootElement.GetProperty("pipeline").GetString());
+        var report = JsonDocument.Parse(lines[0]).RootElement;
         Assert.Equal("shopper", report.GetProperty("protocol").GetString());
-        Assert.StartsWith("resnet18@", report.GetProperty("model").GetString()); // the store's model, no --model given
+        Assert.Equal("plain", report.GetProperty("pipeline").GetString());
+        Assert.StartsWith("resnet18+gem3@", report.GetProperty("model").GetString()); // the store's model, no --model given
         Assert.Equal(4, report.GetProperty("queries").GetInt32());
         Assert.InRange(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble(), 0, 1);
         Assert.InRange(report.GetProperty("class").GetProperty("map_at_10").GetDouble(), 0, 1);
@@ -187,7 +191,45 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
     }
 
     [Fact]
-    public void Similar_PhotoWithFlipModelOnPlainStore_IsModelMismatch()
+    public void QueryCommands_TakeTheStoresModel_AnotherModelIsMismatch_ReindexKeepsIt()
+    {
+        string photo = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First();
+        string outside = Path.Combine(fixture.WorkingDirectory, "outside-default.jpg");
+        File.WriteAllBytes(outside, [.. File.ReadAllBytes(photo), 0, 0]); // not resolved to the catalog item: embedded
+
+        // The default store (resnet18+gem3) answers photo queries without --model, from its recorded id …
+        var similar = fixture.Run("similar", outside, "-k", "3", "--store", "store", "--json");
+        Assert.True(similar.ExitCode == 0, similar.Stderr);
+        Assert.Equal("images/" + Path.GetFileName(photo), JsonDocument.Parse(similar.Stdout).RootElement.GetProperty("results")[0].GetProperty("id").GetString());
+        var recommend = fixture.Run("recommend", "--like", outside, "-k", "3", "--store", "store", "--json");
+        Assert.True(recommend.ExitCode == 0, recommend.Stderr);
+        // … and refuses the plain recipe, naming both models.
+        var plain = fixture.Run("similar", outside, "--model", "resnet18", "--store", "store");
+        Assert.Equal(2, plain.ExitCode);
+        Assert.Contains("resnet18+gem3@", plain.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'resnet18@", plain.Stderr, StringComparison.Ordinal);
+        // Re-indexing without --model keeps the store's model (nothing re-embedded, no mismatch).
+        var again = fixture.Run("index", "catalog", "--labels", "catalog/labels.csv", "--store", "store", "--json");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(0, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("added").GetInt32());
+    }
+
+    [Fact]
+    public void PlainStore_IndexedWithResnet18_KeepsPlainRecipe_QueriedWithoutModel()
+    {
+        var index = fixture.Run("index", "catalog", "--store", "plain", "--model", "resnet18", "--json");
+        Assert.True(index.ExitCode == 0, index.Stderr);
+        var info = fixture.Run("info", "--store", "plain", "--json");
+        Assert.StartsWith("resnet18@", JsonDocument.Parse(info.Stdout).RootElement.GetProperty("model").GetString());
+        string outside = RepositoryPaths.SampleImages()[^2]; // not among the 30 indexed
+        var similar = fixture.Run("similar", outside, "-k", "2", "--store", "plain", "--json");
+        Assert.True(similar.ExitCode == 0, similar.Stderr);
+        var gem = fixture.Run("similar", outside, "--model", "resnet18+gem3", "--store", "plain");
+        Assert.Equal(2, gem.ExitCode);
+    }
+
+    [Fact]
+    public void Similar_PhotoWithFlipModelOnDefaultStore_IsModelMismatch()
     {
         string photo = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First();
         string outside = Path.Combine(fixture.WorkingDirectory, "outside-flip.jpg");

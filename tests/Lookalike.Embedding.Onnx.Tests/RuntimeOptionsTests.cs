@@ -27,18 +27,29 @@ public sealed class RuntimeOptionsTests(ResNet18Fixture fixture)
         Assert.Equal(fixture.Embed(image), vector, (a, b) => Math.Abs(a - b) < 1e-5f);
     }
 
+    /// <summary>
+    /// Either branch asserts: a CPU build (CI) falls back with its reason and computes the CPU's vectors; a GPU build on
+    /// a GPU machine is compared with the CPU. cuDNN may pick TF32 convolutions, so the CUDA bound is looser than
+    /// float reassociation (not yet measured on a GPU: the bound is TF32's ~1e-3 relative error on unit vectors).
+    /// </summary>
     [Fact]
-    public void Device_CudaWithoutGpuBuild_FallsBackToCpuWithReason()
+    public void Device_Cuda_SameVectorsAsCpuOrFallsBackWithReason()
     {
         using var embedder = new OnnxImageEmbedder(BuiltInModels.Resolve(BuiltInModels.ResNet18), new OnnxEmbeddingOptions { Device = EmbeddingDevice.Cuda });
-        if (embedder.Device == EmbeddingDevice.Cuda) return; // a GPU build on a GPU machine: nothing to fall back from
-        Assert.Equal(EmbeddingDevice.Cpu, embedder.Device);
-        Assert.Contains("CUDA", embedder.DeviceNote);
-        Assert.Contains("CPU", embedder.DeviceNote);
         var image = fixture.Load(SampleImages.Paths(1)[0]);
         float[] vector = new float[512];
         embedder.Embed(image, vector);
-        Assert.Equal(fixture.Embed(image), vector, (a, b) => Math.Abs(a - b) < 1e-5f);
+        float[] cpu = fixture.Embed(image);
+        if (embedder.Device == EmbeddingDevice.Cuda)
+        {
+            Assert.True(System.Numerics.Tensors.TensorPrimitives.Dot<float>(cpu, vector) >= 0.9999f, "CUDA and CPU vectors differ beyond TF32 rounding");
+            Assert.Equal(cpu, vector, (a, b) => Math.Abs(a - b) < 2e-3f);
+            return;
+        }
+        Assert.Equal(EmbeddingDevice.Cpu, embedder.Device);
+        Assert.Contains("CUDA", embedder.DeviceNote);
+        Assert.Contains("CPU", embedder.DeviceNote);
+        Assert.Equal(cpu, vector, (a, b) => Math.Abs(a - b) < 1e-5f);
     }
 
     [Fact]

@@ -74,15 +74,10 @@ public class RetrievalQualityTests(IndexedSamplesFixture fixture, ITestOutputHel
         Assert.All(result.Results, r => Assert.Equal("shoes", r.Metadata["class"]));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Similar_ProductsSubset_PrecisionAt5ByArticleTypeFarAboveChance()
     {
-        string? products = RepositoryPaths.SharedDataset("products");
-        if (products is null)
-        {
-            output.WriteLine("SKIPPED: ../shared/datasets/products is absent");
-            return;
-        }
+        string products = Require.SharedDataset("products");
         // A fixed subset: every 12th labelled image (~800 of 9,583), indexed into a store of its own.
         using var dir = new TempDirectory();
         var labels = LabelsFile.Load(Path.Combine(products, "labels.csv"));
@@ -105,6 +100,7 @@ public class RetrievalQualityTests(IndexedSamplesFixture fixture, ITestOutputHel
         // Chance: the probability that a random other item shares the query's articleType.
         double chance = items.GroupBy(i => i.Metadata["articleType"]).Sum(g => (double)g.Count() * (g.Count() - 1)) / ((double)items.Count * (items.Count - 1));
         output.WriteLine($"products subset ({items.Count} items): precision@5 by articleType = {precision:0.000} (chance {chance:0.000}); indexed at {summary.ImagesPerSecond:0.0} img/s");
-        Assert.True(precision > 0.5 && precision > 5 * chance, $"precision@5 {precision:0.000}, chance {chance:0.000}");
+        // Measured 0.640 (chance 0.066) on this fixed subset; floor = measured − 0.04.
+        Assert.True(precision >= 0.60, $"precision@5 {precision:0.000}, chance {chance:0.000}");
     }
 }

@@ -1,7 +1,7 @@
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
 using SkiaSharp;
-using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
+using static Lookalike.TestKit.Imaging.Pictures;
 
 namespace Lookalike.Imaging.Skia.Tests;
 

@@ -2,8 +2,9 @@ using System.Text;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
+using Lookalike.TestKit.Imaging;
 using SkiaSharp;
-using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
+using static Lookalike.TestKit.Imaging.Pictures;
 
 namespace Lookalike.Imaging.Skia.Tests;
 

@@ -1,6 +1,7 @@
 using Lookalike.Imaging.Skia.Tests.Support;
+using Lookalike.TestKit.Imaging;
 using SkiaSharp;
-using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
+using static Lookalike.TestKit.Imaging.Pictures;
 
 namespace Lookalike.Imaging.Skia.Tests;
 

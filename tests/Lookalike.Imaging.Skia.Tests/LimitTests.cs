@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
-using static Lookalike.Imaging.Skia.Tests.Support.Pictures;
+using Lookalike.TestKit.Imaging;
+using static Lookalike.TestKit.Imaging.Pictures;
 
 namespace Lookalike.Imaging.Skia.Tests;
 

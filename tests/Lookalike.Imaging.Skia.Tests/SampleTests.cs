@@ -1,5 +1,6 @@
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
+using Lookalike.TestKit.Imaging;
 using SkiaSharp;
 
 namespace Lookalike.Imaging.Skia.Tests;

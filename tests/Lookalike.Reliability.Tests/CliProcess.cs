@@ -16,11 +16,20 @@ public sealed class CliProcess : IDisposable
 
     public Process Process { get; }
 
+    /// <summary>The stderr line that triggered the kill of <see cref="Start(string, Func{string, bool}?, string[])"/>, if one did.</summary>
+    public string? KilledOnLine { get; private set; }
+
     public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    public static CliProcess Start(string workingDirectory, params string[] args)
+    public static CliProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, killOnStderr: null, args);
+
+    /// <summary>
+    /// Starts the program and SIGKILLs it the moment it writes a stderr line for which <paramref name="killOnStderr"/>
+    /// is true (from the reader's event, not a poll), so a kill lands inside the phase that line announces.
+    /// </summary>
+    public static CliProcess Start(string workingDirectory, Func<string, bool>? killOnStderr, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -35,7 +44,16 @@ public sealed class CliProcess : IDisposable
         var process = new Process { StartInfo = start };
         var cli = new CliProcess(process);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (cli._stdout) cli._stdout.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (cli._stderr) cli._stderr.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (cli._stderr) cli._stderr.AppendLine(e.Data);
+            if (killOnStderr is not null && cli.KilledOnLine is null && killOnStderr(e.Data))
+            {
+                cli.KilledOnLine = e.Data;
+                try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            }
+        };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -11,8 +11,11 @@ internal static class SoakSettings
     /// <summary>Images the crash test indexes (<c>LOOKALIKE_CRASH_IMAGES</c>, default 60; beyond 250 the samples are copied under other names).</summary>
     public static int CrashImages => Read("LOOKALIKE_CRASH_IMAGES", 60);
 
-    /// <summary>SIGKILLs the crash test delivers (<c>LOOKALIKE_CRASH_KILLS</c>, default 3).</summary>
-    public static int CrashKills => Read("LOOKALIKE_CRASH_KILLS", 3);
+    /// <summary>
+    /// SIGKILLs the crash test delivers (<c>LOOKALIKE_CRASH_KILLS</c>, default 4): one during start-up, one before the
+    /// first commit, one during the HNSW refresh, and the rest (at least one) mid-batch.
+    /// </summary>
+    public static int CrashKills => Read("LOOKALIKE_CRASH_KILLS", 4);
 
     /// <summary>Seed of the kill moments (<c>LOOKALIKE_CRASH_SEED</c>, default 7).</summary>
     public static int CrashSeed => Read("LOOKALIKE_CRASH_SEED", 7);

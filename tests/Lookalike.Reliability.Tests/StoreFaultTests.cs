@@ -72,7 +72,8 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
         var report = StoreVerifier.Verify(store);
         output.WriteLine(string.Join("\n", report.Findings.Take(5)));
         Assert.False(report.Healthy);
-        Assert.Contains(report.Findings, f => f.Check is "sqlite" or "vectors" or "norms" or "model" or "dimension");
+        // Whatever else it notices, verify must say that SQLite's own integrity check failed.
+        Assert.Contains(report.Findings, f => f.Check == "sqlite");
     }
 
     [Fact]
@@ -112,11 +113,10 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
         using (StoreWriterLock.Acquire(store)) { } // released on dispose
     }
 
-    [Fact]
+    [SkippableFact]
     public void ReadOnlyStore_QueriesWork_WritesFailClearly()
     {
-        using var mount = ReadOnlyMount.TryCreate(_dir.Combine("ro"), output);
-        if (mount is null) return;
+        using var mount = TmpfsMount.Create(_dir.Combine("ro"));
         string store = Path.Combine(mount.Path, "store");
         MakeStoreAt(store, 10);
         SqliteConnection.ClearAllPools();

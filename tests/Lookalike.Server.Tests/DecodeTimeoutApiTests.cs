@@ -1,8 +1,8 @@
 using System.Net;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting;
-using Lookalike.Reliability.Tests;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Lookalike.Server.Tests;

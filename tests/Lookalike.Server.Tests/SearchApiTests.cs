@@ -33,7 +33,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
         var (id, _) = _catalog.Items[7];
         var decoder = Lookalike.Hosting.LookalikeComponents.CreateDecoder();
         var image = decoder.Decode(await File.ReadAllBytesAsync(Path.Combine(_catalog.Folder, id)), id);
-        byte[] png = EncodePng(image);
+        byte[] png = TestImages.Png(image);
         using var response = await _client.PostAsync("/api/search", TestImages.Form(png, "same.png", ("k", "3")));
         var top = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
         Assert.Equal(id, top.GetProperty("id").GetString());
@@ -152,52 +152,5 @@ public sealed class SearchApiTests(ApiFixture fixture)
             await _client.PostAsync("/api/search", TestImages.Form(await File.ReadAllBytesAsync(_catalog.Outside[0].Path), "x.jpg", ("where", where))),
             HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("where", problem.GetProperty("subject").GetString());
-    }
-
-    private static byte[] EncodePng(Lookalike.Core.Imaging.DecodedImage image)
-    {
-        // A minimal PNG (RGB, no filter, stored with zlib) so the test needs no imaging library.
-        using var raw = new MemoryStream();
-        for (int y = 0; y < image.Height; y++)
-        {
-            raw.WriteByte(0);
-            raw.Write(image.Pixels, y * image.Width * 3, image.Width * 3);
-        }
-        using var compressed = new MemoryStream();
-        using (var zlib = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
-            raw.WriteTo(zlib);
-        using var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, image.Width);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), image.Height);
-        header[8] = 8;
-        header[9] = 2;
-        Chunk(png, "IHDR", header);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
-
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        var buffer = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
-        output.Write(buffer);
-        byte[] typed = [.. type.Select(c => (byte)c), .. data];
-        output.Write(typed);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(buffer, Crc32(typed));
-        output.Write(buffer);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int i = 0; i < 8; i++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }

@@ -1,5 +1,6 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
+using Lookalike.TestKit;
 using Microsoft.Data.Sqlite;
 
 namespace Lookalike.Storage.Sqlite.Tests;
@@ -56,7 +57,7 @@ public class SqliteCatalogStoreTests
         Assert.Equal(Model, info.Model);
         Assert.Equal(["class"], reopened.GetMetadataColumns());
         Assert.True(info.StoreBytes > 0);
-        Assert.Equal(2, info.SchemaVersion); // 001_initial + 002_feedback
+        Assert.Equal(3, info.SchemaVersion); // 001_initial + 002_feedback + 003_projection
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public static class RepositoryPaths
     public static IReadOnlyList<string> SampleImages() =>
         Directory.GetFiles(Path.Combine(Samples, "images"), "*.jpg").Order(StringComparer.Ordinal).ToList();
 
-    /// <summary><c>../shared/datasets/NAME</c> beside the repository, or null when absent (tests then skip).</summary>
+    /// <summary><c>../shared/datasets/NAME</c> beside the repository, or null when absent (<see cref="Require.SharedDataset"/> turns that into a skip).</summary>
     public static string? SharedDataset(string name)
     {
         string path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "datasets", name));

@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3 (default: resnet18).",
+        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3. index: default resnet18+gem3 for a new store, the store's own model for an existing one; query commands: the store's own model (from its recorded id), so it never has to be repeated.",
     };
 
     public static Option<string?> Index() => new("--index")
@@ -69,7 +69,7 @@ internal static class CommonOptions
     /// <summary><c>--precision fp32|int8</c>.</summary>
     public static Option<EmbeddingPrecision> Precision() => new("--precision")
     {
-        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, query it with --model resnet18-int8.",
+        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, and queries take it from the store.",
         DefaultValueFactory = _ => EmbeddingPrecision.Fp32,
     };
 

@@ -44,9 +44,13 @@ internal static class EvalCommand
         var backgrounds = new Option<string?>("--backgrounds") { Description = "With --protocol shopper: folder of photos from another dataset pasted behind the products (required)." };
         var saveQueries = new Option<string?>("--save-queries") { Description = "With --protocol shopper: also write every synthetic query photo to this folder." };
         var model = new Option<string?>("--model") { Description = "With --protocol shopper: the model that embeds the query photos (default: the store's own, from its recorded id; needed only for manifest models)." };
+        var pipelines = new Option<string[]>("--pipeline")
+        {
+            Description = "A search pipeline to evaluate, as printed in reports: plain, kr, pca(256)+dba(3)+aqe(3), pcaw(128)+kr(shortlist=50), … Repeat to compare several in one run (shopper photos are embedded once); instead of --pca/--pcaw/--dba/--aqe/--rerank/--rocchio.",
+        };
         var command = new Command("eval", "Retrieval quality against a label column: leave-one-out (in-domain) or synthetic shopper photos (--protocol shopper); P, R, mAP, nDCG @k.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, pipelines,
         };
         head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
@@ -66,6 +70,15 @@ internal static class EvalCommand
                 Rerank = parse.GetValue(rerank) is { } spec ? KReciprocalSpec.Parse(spec) : null,
                 Rocchio = parse.GetValue(rocchio),
             };
+            var specs = parse.GetValue(pipelines) ?? [];
+            if (specs.Length > 0 && (options.Pipeline != "plain" || parse.GetValue(alpha) != 3f))
+                throw LookalikeException.InvalidArgument("pipeline", "Give --pipeline, or --pca/--pcaw/--dba/--aqe/--alpha/--rerank/--rocchio, not both.");
+            var all = specs.Length == 0 ? [options] : specs.Select(options.WithPipeline).ToList();
+            if (all.Count > 1 && parse.GetValue(html) is not null)
+                throw LookalikeException.InvalidArgument("html", "--html draws one pipeline's worst queries; give one --pipeline.");
+            if (all.Count > 1 && parse.GetValue(holdout) is not null)
+                throw LookalikeException.InvalidArgument("pipeline", "--holdout evaluates one pipeline (raw and learned); give one --pipeline.");
+            options = all[0];
             bool shopper = parse.GetValue(protocol) == Shopper;
             if (!shopper && (parse.GetValue(backgrounds) ?? parse.GetValue(saveQueries) ?? parse.GetValue(model)) is not null)
                 throw LookalikeException.InvalidArgument("protocol", "--backgrounds, --save-queries and --model belong to --protocol shopper.");
@@ -105,21 +118,27 @@ internal static class EvalCommand
             {
                 var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
                 using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
-                var shopperReport = ShopperPhotoEvaluator.Run(items, parse.GetValue(label)!, options, shopperOptions,
+                var shopperReports = ShopperPhotoEvaluator.RunMany(items, parse.GetValue(label)!, all, shopperOptions,
                     LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
-                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
-                else Write(shopperReport);
+                foreach (var shopperReport in shopperReports)
+                {
+                    if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
+                    else Write(shopperReport);
+                }
                 return Task.FromResult(CommandRunner.Ok);
             }
-            var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, options, new Progress(m => Console.Error.WriteLine(m)));
-            if (parse.GetValue(html) is { } htmlPath)
+            foreach (var pipelineOptions in all)
             {
-                var byId = items.ToDictionary(i => i.Id);
-                File.WriteAllText(htmlPath, RetrievalHtmlReport.Render(report, byId, LookalikeComponents.CreateDecoder()));
-                Console.Error.WriteLine($"wrote {htmlPath}");
+                var report = RetrievalEvaluator.Run(items, parse.GetValue(label)!, pipelineOptions, new Progress(m => Console.Error.WriteLine(m)));
+                if (parse.GetValue(html) is { } htmlPath)
+                {
+                    var byId = items.ToDictionary(i => i.Id);
+                    File.WriteAllText(htmlPath, RetrievalHtmlReport.Render(report, byId, LookalikeComponents.CreateDecoder()));
+                    Console.Error.WriteLine($"wrote {htmlPath}");
+                }
+                if (parse.GetValue(json)) JsonOutput.WriteLine(Json(report));
+                else Write(report);
             }
-            if (parse.GetValue(json)) JsonOutput.WriteLine(Json(report));
-            else Write(report);
             return Task.FromResult(CommandRunner.Ok);
         }));
         return command;

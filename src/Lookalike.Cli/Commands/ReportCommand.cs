@@ -16,27 +16,37 @@ internal static class ReportCommand
         var output = new Option<string>("--out", "-o") { Description = "HTML file to write (default report.html).", DefaultValueFactory = _ => "report.html" };
         var store = CommonOptions.Store();
         var model = CommonOptions.Model();
+        var explain = new Option<bool>("--explain") { Description = "Under each row, why each look-alike looks alike: heat-maps over both photos, shared metadata, colours (re-reads every photo)." };
         var command = new Command("report", "Write an HTML page showing each query beside its top-k look-alikes.")
         {
-            queries, k, where, output, store, model,
+            queries, k, where, output, store, model, explain,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
             using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model));
-            var results = parse.GetValue(queries)!.Select(q => opened.Query.Similar(q, parse.GetValue(k), filter)).ToList();
+            var asked = parse.GetValue(queries)!;
+            var results = asked.Select(q => opened.Query.Similar(q, parse.GetValue(k), filter)).ToList();
+            IReadOnlyList<IReadOnlyList<Hosting.Explain.Explanation>>? explanations = null;
+            if (parse.GetValue(explain))
+            {
+                using var explainer = new Hosting.Explain.ExplainService(opened.Query, LookalikeComponents.CreateDecoder());
+                explanations = results.Select((r, i) => (IReadOnlyList<Hosting.Explain.Explanation>)r.Results
+                    .Select(hit => ExplainCommand.Explain(explainer, opened, asked[i], Core.Catalog.ItemId.Parse(hit.Id), box: null).Item1).ToList()).ToList();
+            }
             string path = Path.GetFullPath(parse.GetValue(output)!);
-            await WriteAsync(path, results, opened.Location, cancellationToken);
+            await WriteAsync(path, results, opened.Location, cancellationToken, explanations);
             await Console.Error.WriteLineAsync($"wrote {path}");
             return CommandRunner.Ok;
         }));
         return command;
     }
 
-    public static async Task WriteAsync(string path, IReadOnlyList<Hosting.Query.SimilarResult> results, string storeLocation, CancellationToken cancellationToken)
+    public static async Task WriteAsync(string path, IReadOnlyList<Hosting.Query.SimilarResult> results, string storeLocation, CancellationToken cancellationToken,
+        IReadOnlyList<IReadOnlyList<Hosting.Explain.Explanation>>? explanations = null)
     {
         var report = new HtmlReport(LookalikeComponents.CreateDecoder());
-        string html = report.Render("Lookalike — look-alikes", results, $"store {storeLocation} · {results.Count} queries · cosine similarity of ResNet embeddings");
+        string html = report.Render("Lookalike — look-alikes", results, $"store {storeLocation} · {results.Count} queries · cosine similarity of ResNet embeddings", explanations);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, html, cancellationToken);
     }

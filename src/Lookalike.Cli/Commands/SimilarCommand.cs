@@ -24,9 +24,10 @@ internal static class SimilarCommand
         var index = CommonOptions.Index();
         var json = CommonOptions.Json();
         var rerank = CommonOptions.Rerank();
+        var box = new BoxOptions();
         var command = new Command("similar", "Show the catalog items that look most like a photo or an item.")
         {
-            query, batch, k, where, store, model, index, rerank, json,
+            query, batch, k, where, store, model, index, rerank, box.Pixels, box.Fractions, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -35,10 +36,15 @@ internal static class SimilarCommand
             if ((single is null) == (batchFile is null))
                 throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
+            var region = box.Parse(parse);
+            if (region is not null && batchFile is not null)
+                throw LookalikeException.InvalidArgument("box", "--box and --box-frac apply to a single query, not to --batch.");
             using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index), parse.GetValue(rerank));
             if (single is not null)
             {
-                var result = opened.Query.Similar(single, parse.GetValue(k), filter);
+                var result = region is null
+                    ? opened.Query.Similar(single, parse.GetValue(k), filter)
+                    : opened.Query.SimilarRegion(single, region, parse.GetValue(k), filter);
                 if (parse.GetValue(json)) JsonOutput.WriteLine(result);
                 else ResultTable.Write(result);
                 return CommandRunner.Ok;

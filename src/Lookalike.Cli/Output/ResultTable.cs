@@ -9,7 +9,7 @@ internal static class ResultTable
 {
     public static void Write(SimilarResult result)
     {
-        string query = result.Query.Kind == "item" ? $"item {result.Query.Id}" : $"image {result.Query.Path}";
+        string query = (result.Query.Kind == "item" ? $"item {result.Query.Id}" : $"image {result.Query.Path}") + (result.Query.Box is { } box ? $", box {box}" : "");
         string labels = result.Query.Metadata is { Count: > 0 } m ? $" ({string.Join(", ", m.Where(kv => kv.Key != "id").Select(kv => $"{kv.Key}={kv.Value}"))})" : "";
         Terminal.Out.MarkupLineInterpolated($"[bold]Look-alikes of {query}[/]{labels}");
         var table = new Table().Border(TableBorder.Simple).AddColumn("rank").AddColumn("id").AddColumn(new TableColumn("score").RightAligned()).AddColumn("metadata");

@@ -19,6 +19,14 @@ public sealed class DecodedImage
     }
 
     public int Width { get; }
+
+    /// <summary>Displayed (oriented) width of the whole photo this was decoded from, before any fitting; defaults to <see cref="Width"/>.</summary>
+    public int SourceWidth { get => _sourceWidth > 0 ? _sourceWidth : Width; init => _sourceWidth = value; }
+
+    /// <summary>Displayed (oriented) height of the whole photo; defaults to <see cref="Height"/>.</summary>
+    public int SourceHeight { get => _sourceHeight > 0 ? _sourceHeight : Height; init => _sourceHeight = value; }
+
+    private readonly int _sourceWidth, _sourceHeight;
     public int Height { get; }
 
     /// <summary>Interleaved RGB24, <c>Width*Height*3</c> bytes; owned by this instance.</summary>

@@ -6,5 +6,8 @@ namespace Lookalike.Core.Imaging;
 /// <param name="Mode">How to fit images of another aspect ratio.</param>
 public sealed record ImageTarget(int Width, int Height, ResizeMode Mode)
 {
-    public override string ToString() => $"{Width}x{Height} {Mode.ToString().ToLowerInvariant()}";
+    /// <summary>Use only this part of the photo (region query); null for the whole photo. Fitted like a whole photo.</summary>
+    public ImageBox? Box { get; init; }
+
+    public override string ToString() => $"{Width}x{Height} {Mode.ToString().ToLowerInvariant()}{(Box is null ? "" : $" box {Box}")}";
 }

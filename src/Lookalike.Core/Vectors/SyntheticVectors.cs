@@ -4,12 +4,14 @@ namespace Lookalike.Core.Vectors;
 /// Seeded clustered unit vectors for tests and benchmarks, the model of <c>shared/bench/vectors.py</c>:
 /// <c>clusters</c> random unit centres; each vector is a centre plus isotropic gaussian noise of norm ≈ <c>spread</c>,
 /// L2-normalised. spread 1 gives cosine ≈ 0.5 within a cluster and ≈ 0 across, like CNN embeddings of a catalog.
+/// The same (seed, stream) gives the same bytes in every process (<see cref="SplitMix64"/>), so a failure replays.
 /// </summary>
 public sealed class SyntheticVectors
 {
     private readonly float[] _centers;
     private readonly int _clusters;
     private readonly float _spread;
+    private readonly int _seed;
 
     public SyntheticVectors(int dimension, int clusters = 1000, float spread = 1f, int seed = 0)
     {
@@ -18,12 +20,13 @@ public sealed class SyntheticVectors
         Dimension = dimension;
         _clusters = clusters;
         _spread = spread;
+        _seed = seed;
         _centers = new float[clusters * dimension];
-        var random = new Random(HashCode.Combine(seed, 0x5eed));
+        var random = SplitMix64.For(seed, -1);
         for (int c = 0; c < clusters; c++)
         {
             var center = _centers.AsSpan(c * dimension, dimension);
-            for (int i = 0; i < dimension; i++) center[i] = Gaussian(random);
+            for (int i = 0; i < dimension; i++) center[i] = (float)random.NextGaussian();
             VectorMath.Normalize(center);
         }
     }
@@ -34,13 +37,13 @@ public sealed class SyntheticVectors
     public void Fill(Span<float> destination, int stream)
     {
         if (destination.Length % Dimension != 0) throw new ArgumentException("Length must be a multiple of Dimension.", nameof(destination));
-        var random = new Random(HashCode.Combine(stream, 0xda7a));
+        var random = SplitMix64.For(_seed, stream);
         float noise = _spread / MathF.Sqrt(Dimension);
         for (int offset = 0; offset < destination.Length; offset += Dimension)
         {
             var row = destination.Slice(offset, Dimension);
             var center = _centers.AsSpan(random.Next(_clusters) * Dimension, Dimension);
-            for (int i = 0; i < Dimension; i++) row[i] = center[i] + noise * Gaussian(random);
+            for (int i = 0; i < Dimension; i++) row[i] = center[i] + noise * (float)random.NextGaussian();
             VectorMath.Normalize(row);
         }
     }
@@ -51,12 +54,5 @@ public sealed class SyntheticVectors
         var data = new float[(long)rows * Dimension];
         Fill(data, stream);
         return data;
-    }
-
-    private static float Gaussian(Random random)
-    {
-        // Box–Muller; one of the pair is enough here.
-        double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 }

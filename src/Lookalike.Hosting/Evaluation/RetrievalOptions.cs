@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 
@@ -8,7 +10,7 @@ namespace Lookalike.Hosting.Evaluation;
 /// What <see cref="RetrievalEvaluator"/> measures and which search-time improvements it applies over the stored
 /// vectors. The default is the plain recipe: stored vectors, cosine, top-k.
 /// </summary>
-public sealed record RetrievalOptions
+public sealed partial record RetrievalOptions
 {
     /// <summary>Cut-off of every metric, 1–1000 (default 10).</summary>
     public int K { get; init; } = 10;
@@ -56,6 +58,68 @@ public sealed record RetrievalOptions
 
     /// <summary>Queries timed one by one (the whole single-query path) for the latency figure.</summary>
     public int LatencySamples { get; init; } = 300;
+
+    /// <summary>
+    /// These options with the search pipeline of <paramref name="spec"/>, the syntax <see cref="Pipeline"/> prints
+    /// (round-trips): <c>plain</c>, or parts joined by <c>+</c> — <c>pca(D)</c> or <c>pcaw(D)</c>, <c>dba(N[,α=A])</c>,
+    /// <c>aqe(N[,α=A])</c> (<c>alpha=A</c> also accepted; one α for both), <c>kr</c> or <c>kr(k1=…,…)</c>, <c>rocchio</c>.
+    /// K, sample, seed and report sizes are kept.
+    /// </summary>
+    /// <exception cref="LookalikeException">InvalidArgument (field <c>pipeline</c>) naming the bad part.</exception>
+    public RetrievalOptions WithPipeline(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        LookalikeException Bad(string why) => LookalikeException.InvalidArgument("pipeline",
+            $"Invalid pipeline '{spec}': {why}. Examples: plain, kr, pca(256)+dba(3)+aqe(3,α=3), pcaw(128)+kr(shortlist=50).");
+        var result = this with { PcaDimension = 0, Whiten = true, DbaNeighbours = 0, QeNeighbours = 0, Rerank = null, Rocchio = false };
+        string text = spec.Trim().ToLowerInvariant();
+        if (text == "plain") return result;
+        float? alpha = null;
+        foreach (string part in text.Split('+', StringSplitOptions.TrimEntries))
+        {
+            if (part.StartsWith("kr", StringComparison.Ordinal))
+            {
+                if (result.Rerank is not null) throw Bad("kr given twice");
+                result = result with { Rerank = KReciprocalSpec.Parse(part) };
+                continue;
+            }
+            if (part == "rocchio")
+            {
+                result = result with { Rocchio = true };
+                continue;
+            }
+            var match = PipelinePart().Match(part);
+            if (!match.Success) throw Bad($"unknown part '{part}'");
+            string name = match.Groups["name"].Value;
+            if (!int.TryParse(match.Groups["n"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 1)
+                throw Bad($"'{part}' needs a positive whole number");
+            if (match.Groups["alpha"].Success)
+            {
+                if (name.StartsWith("pca", StringComparison.Ordinal)) throw Bad($"'{part}' takes no α");
+                float a = float.Parse(match.Groups["alpha"].Value, CultureInfo.InvariantCulture);
+                if (alpha is { } other && other != a) throw Bad("dba and aqe share one α");
+                alpha = a;
+            }
+            bool repeated = name switch
+            {
+                "pca" or "pcaw" => result.PcaDimension > 0,
+                "dba" => result.DbaNeighbours > 0,
+                _ => result.QeNeighbours > 0,
+            };
+            if (repeated) throw Bad($"'{name}' given twice");
+            result = name switch
+            {
+                "pca" => result with { PcaDimension = n, Whiten = false },
+                "pcaw" => result with { PcaDimension = n, Whiten = true },
+                "dba" => result with { DbaNeighbours = n },
+                _ => result with { QeNeighbours = n },
+            };
+        }
+        return alpha is { } chosen ? result with { Alpha = chosen } : result;
+    }
+
+    [GeneratedRegex(@"^(?<name>pcaw|pca|dba|aqe)\((?<n>[0-9]+)(\s*,\s*(α|alpha)\s*=\s*(?<alpha>[0-9]+(\.[0-9]+)?))?\)$")]
+    private static partial Regex PipelinePart();
 
     /// <summary>Printable pipeline, e.g. <c>plain</c> or <c>pcaw(256)+dba(2)+aqe(2,α=3)</c>.</summary>
     public string Pipeline

@@ -32,41 +32,46 @@ public static class ShopperPhotoEvaluator
     /// </exception>
     public static ShopperPhotoReport Run(
         IReadOnlyList<CatalogItem> items, string labelColumn, RetrievalOptions options, ShopperPhotoOptions shopper,
+        IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null) =>
+        RunMany(items, labelColumn, [options], shopper, decoder, embedder, synthesizer, progress)[0];
+
+    /// <summary>
+    /// As <see cref="Run"/> for several search pipelines over the same shopper photos, embedded once: the sample, seed
+    /// and k are the first pipeline's.
+    /// </summary>
+    public static IReadOnlyList<ShopperPhotoReport> RunMany(
+        IReadOnlyList<CatalogItem> items, string labelColumn, IReadOnlyList<RetrievalOptions> pipelines, ShopperPhotoOptions shopper,
         IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(pipelines);
         ArgumentNullException.ThrowIfNull(shopper);
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(synthesizer);
-        RetrievalEvaluator.Validate(options);
+        if (pipelines.Count == 0) throw new ArgumentException("At least one pipeline is needed.", nameof(pipelines));
+        var first = pipelines[0];
+        foreach (var options in pipelines) RetrievalEvaluator.Validate(options);
         if (shopper.Threads < 1) throw LookalikeException.InvalidArgument("threads", $"threads must be 1 or more; got {shopper.Threads}.");
-        var total = Stopwatch.StartNew();
         var labels = RetrievalEvaluator.Labels(items, labelColumn);
         int rawDimension = items[0].Vector.Length;
         if (rawDimension == 0) throw new ArgumentException("Items must be read with their vectors.", nameof(items));
         if (items.FirstOrDefault(i => i.Model != embedder.Model) is { } other)
             throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
                 $"Item '{other.Id}' holds a vector of model '{other.Model}', but the query photos would be embedded with '{embedder.Model}'.", other.Id.Value);
-        if (options.PcaDimension > rawDimension)
-            throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {rawDimension}; got {options.PcaDimension}.");
+        if (pipelines.FirstOrDefault(o => o.PcaDimension > rawDimension) is { } tooWide)
+            throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {rawDimension}; got {tooWide.PcaDimension}.");
         var backgrounds = BackgroundFiles(shopper.BackgroundsFolder);
-
-        var ids = items.Select(i => i.Id).ToList();
-        var raw = new float[ids.Count * rawDimension];
-        for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(raw.AsSpan(i * rawDimension, rawDimension));
-        using var pipeline = RetrievalPipeline.Prepare(ids, raw, rawDimension, options, id => labels.GetValueOrDefault(id), progress);
 
         var byId = items.ToDictionary(i => i.Id);
         var queries = labels.Keys.Order(ItemId.Ordinal).ToList();
-        if (options.Queries is { } sample && sample < queries.Count)
+        if (first.Queries is { } sample && sample < queries.Count)
         {
-            var random = new Random(options.Seed);
+            var random = new Random(first.Seed);
             queries = queries.OrderBy(_ => random.Next()).Take(sample).Order(ItemId.Ordinal).ToList();
         }
-        progress?.Report($"synthesising and embedding {queries.Count:N0} shopper photos (seed {options.Seed}, {backgrounds.Count:N0} backgrounds, model {embedder.Model})");
+        progress?.Report($"synthesising and embedding {queries.Count:N0} shopper photos (seed {first.Seed}, {backgrounds.Count:N0} backgrounds, model {embedder.Model})");
         if (shopper.SaveQueriesFolder is { } saveTo) Directory.CreateDirectory(saveTo);
 
         var embed = Stopwatch.StartNew();
@@ -75,7 +80,7 @@ public static class ShopperPhotoEvaluator
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = shopper.Threads }, q =>
         {
             var item = byId[queries[q]];
-            byte[] photo = Synthesize(item, backgrounds, options.Seed, decoder, synthesizer);
+            byte[] photo = Synthesize(item, backgrounds, first.Seed, decoder, synthesizer);
             if (shopper.SaveQueriesFolder is { } folder)
                 File.WriteAllBytes(Path.Combine(folder, $"{q:D4}-{SafeFileName(item.Id.Value)}.jpg"), photo);
             var image = decoder.Decode(photo, $"shopper photo of {item.Id}", embedder.Target);
@@ -84,34 +89,45 @@ public static class ShopperPhotoEvaluator
             if (count % 100 == 0) progress?.Report($"  {count:N0}/{queries.Count:N0} shopper photos");
         });
         embed.Stop();
+        double embedMs = queries.Count == 0 ? 0 : embed.Elapsed.TotalMilliseconds / queries.Count;
 
-        var matrix = pipeline.TransformQueries(queryVectors, queries.Count);
-        var rankings = pipeline.SearchBatch(matrix, queries.Count, new ItemId?[queries.Count], queries.Select(id => (string?)labels[id]).ToList());
-
+        var ids = items.Select(i => i.Id).ToList();
+        var raw = new float[ids.Count * rawDimension];
+        for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(raw.AsSpan(i * rawDimension, rawDimension));
         var classMembers = labels.GroupBy(kv => kv.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).ToHashSet(), StringComparer.Ordinal);
-        var byClass = new RankingMetricsAccumulator(options.K);
-        var byInstance = new RankingMetricsAccumulator(options.K);
-        var outcomes = new List<ShopperQueryOutcome>(queries.Count);
-        for (int q = 0; q < queries.Count; q++)
+        var reports = new List<ShopperPhotoReport>(pipelines.Count);
+        foreach (var options in pipelines)
         {
-            var ranked = rankings[q].Select(h => h.Id).ToList();
-            var sameClass = classMembers[labels[queries[q]]];
-            byClass.Add(ranked, sameClass);
-            byInstance.Add(ranked, new HashSet<ItemId> { queries[q] });
-            outcomes.Add(new ShopperQueryOutcome(queries[q], labels[queries[q]], ranked.IndexOf(queries[q]) + 1, RankingMetrics.AveragePrecision(ranked, sameClass, options.K)));
+            var watch = Stopwatch.StartNew();
+            using var pipeline = RetrievalPipeline.Prepare(ids, raw, rawDimension, options, id => labels.GetValueOrDefault(id), progress);
+            var matrix = pipeline.TransformQueries(queryVectors, queries.Count);
+            var rankings = pipeline.SearchBatch(matrix, queries.Count, new ItemId?[queries.Count], queries.Select(id => (string?)labels[id]).ToList());
+
+            var byClass = new RankingMetricsAccumulator(options.K);
+            var byInstance = new RankingMetricsAccumulator(options.K);
+            var outcomes = new List<ShopperQueryOutcome>(queries.Count);
+            for (int q = 0; q < queries.Count; q++)
+            {
+                var ranked = rankings[q].Select(h => h.Id).ToList();
+                var sameClass = classMembers[labels[queries[q]]];
+                byClass.Add(ranked, sameClass);
+                byInstance.Add(ranked, new HashSet<ItemId> { queries[q] });
+                outcomes.Add(new ShopperQueryOutcome(queries[q], labels[queries[q]], ranked.IndexOf(queries[q]) + 1, RankingMetrics.AveragePrecision(ranked, sameClass, options.K)));
+            }
+            int top1 = outcomes.Count(o => o.Rank == 1);
+            reports.Add(new ShopperPhotoReport(
+                options.Pipeline, embedder.Model.Value, labelColumn, options.K, first.Seed, queries.Count, ids.Count, pipeline.Dimension, backgrounds.Count,
+                queries.Count == 0 ? 0 : top1 / (double)queries.Count,
+                byInstance.HitRate,
+                byInstance.MeanReciprocalRank,
+                RetrievalEvaluator.Score("(all)", byClass),
+                outcomes,
+                embedMs,
+                pipeline.PrepareSeconds,
+                embed.Elapsed.TotalSeconds + watch.Elapsed.TotalSeconds));
         }
-        int top1 = outcomes.Count(o => o.Rank == 1);
-        return new ShopperPhotoReport(
-            options.Pipeline, embedder.Model.Value, labelColumn, options.K, options.Seed, queries.Count, ids.Count, pipeline.Dimension, backgrounds.Count,
-            queries.Count == 0 ? 0 : top1 / (double)queries.Count,
-            byInstance.HitRate,
-            byInstance.MeanReciprocalRank,
-            RetrievalEvaluator.Score("(all)", byClass),
-            outcomes,
-            queries.Count == 0 ? 0 : embed.Elapsed.TotalMilliseconds / queries.Count,
-            pipeline.PrepareSeconds,
-            total.Elapsed.TotalSeconds);
+        return reports;
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ public sealed record IndexJob
     /// <summary>Folder of photos (searched recursively); null: only the vector index is (re)built.</summary>
     public string? Folder { get; init; }
 
-    /// <summary>Model name or manifest path; null: <see cref="LookalikeComponents.DefaultModel"/>.</summary>
+    /// <summary>Model name or manifest path; null: the store's own model, or <see cref="LookalikeComponents.DefaultModel"/> for a new store (<see cref="LookalikeComponents.ModelFor"/>).</summary>
     public string? Model { get; init; }
 
     /// <summary>Labels CSV (a <c>file</c> column plus metadata columns); null: metadata stays as stored.</summary>
@@ -70,7 +70,8 @@ public static class CatalogIndexer
         IngestSummary? summary = null;
         if (job.Folder is { } folder)
         {
-            using var embedder = job.Embedding.Create(job.Model, out string description, out string? deviceNote);
+            // An existing store keeps its model without --model; a new one gets the default recipe.
+            using var embedder = job.Embedding.Create(LookalikeComponents.ModelFor(store.Model, job.Model, job.Embedding.Precision), out string description, out string? deviceNote);
             var decoderOptions = new ImageDecoderOptions();
             if (job.DecodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
             var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, job.Embedding.IngestOptions(), decoderOptions);

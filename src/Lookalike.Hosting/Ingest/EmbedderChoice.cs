@@ -25,7 +25,7 @@ public sealed record EmbedderChoice(int Threads = 0, EmbeddingDevice Device = Em
 
     public IngestOptions IngestOptions() => new() { EmbedWorkers = Workers };
 
-    /// <summary>Loads <paramref name="model"/> (null: <see cref="LookalikeComponents.DefaultModel"/>) for bulk embedding.</summary>
+    /// <summary>Loads <paramref name="model"/> (null: <see cref="LookalikeComponents.ModelFor"/>'s default for a new store at this precision) for bulk embedding.</summary>
     /// <param name="description">One line for the log: workers, batch, device.</param>
     /// <param name="note">Why the requested device is not used; null when it is.</param>
     /// <exception cref="LookalikeException">InvalidArgument naming <c>--threads</c> or <c>--batch</c>; ModelUnavailable.</exception>
@@ -36,7 +36,7 @@ public sealed record EmbedderChoice(int Threads = 0, EmbeddingDevice Device = Em
         if (BatchSize is < 0 or > 256)
             throw new LookalikeException(LookalikeErrorKind.InvalidArgument, $"--batch must be 1–256 (got {BatchSize}).", "--batch");
         var options = OnnxEmbeddingOptions.ForThroughput() with { Device = Device, BatchSize = EffectiveBatch };
-        var embedder = new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? LookalikeComponents.DefaultModel : model, Precision), options);
+        var embedder = new OnnxImageEmbedder(BuiltInModels.Resolve(LookalikeComponents.ModelFor(null, model, Precision), Precision), options);
         description = $"{Workers} embedding thread(s) × batch {embedder.BatchSize} on {embedder.Device.ToString().ToLowerInvariant()}";
         note = embedder.DeviceNote;
         return embedder;

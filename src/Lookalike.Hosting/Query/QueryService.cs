@@ -106,17 +106,17 @@ public sealed partial class QueryService : IDisposable
     }
 
     /// <summary>Decodes and embeds an outside photo with the store's model: a raw vector (map it with <see cref="Space"/> to search).</summary>
-    public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName)
+    public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName) => EmbedImage(imageBytes, sourceName, box: null);
+
+    /// <summary>The query model, checked against the store's.</summary>
+    private IImageEmbedder CheckedEmbedder()
     {
         var embedder = _embedder.Value;
         if (_model is { } model && model != embedder.Model)
             throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
                 $"Store {_store.Location} holds vectors of model '{model}', but the query model is '{embedder.Model}'. Use --model matching the store.",
                 _store.Location);
-        var image = _decoder.Decode(imageBytes, sourceName, embedder.Target);
-        var vector = new float[embedder.Dimension];
-        embedder.Embed(image, vector);
-        return vector;
+        return embedder;
     }
 
     /// <summary>The stored item (metadata, path, fingerprint) without its vector.</summary>

@@ -31,7 +31,8 @@ internal static class ReferenceResolver
         return new ResolvedReference(null, path, bytes);
     }
 
-    private static byte[] ReadImageFile(string path)
+    /// <exception cref="LookalikeException">IoFailure naming the file.</exception>
+    public static byte[] ReadImageFile(string path)
     {
         try
         {

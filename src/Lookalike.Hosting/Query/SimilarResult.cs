@@ -13,6 +13,10 @@ public sealed record QueryDescription
     public string? Path { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>The part of the photo searched with (<c>x,y,w,h</c>, pixels or fractions); absent for the whole photo.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Box { get; init; }
 }
 
 /// <summary>The answer of <c>similar</c>: same shape on the CLI (<c>--json</c>) and over HTTP.</summary>

@@ -21,7 +21,8 @@ public sealed class HtmlReport
         _thumbnailSide = thumbnailSide;
     }
 
-    public string Render(string title, IReadOnlyList<SimilarResult> results, string? subtitle = null)
+    /// <param name="explanations">Per result list, per hit (same order): why it looks alike, shown under the row (<c>report --explain</c>); null for none.</param>
+    public string Render(string title, IReadOnlyList<SimilarResult> results, string? subtitle = null, IReadOnlyList<IReadOnlyList<Explain.Explanation>>? explanations = null)
     {
         ArgumentNullException.ThrowIfNull(results);
         var html = new StringBuilder();
@@ -41,13 +42,16 @@ public sealed class HtmlReport
             figcaption { font-size: 12px; word-break: break-all; }
             .score { font-weight: 600; } .label { color: #555; } .rank { color: #999; }
             .missing { width: {{_thumbnailSide}}px; height: {{_thumbnailSide}}px; display: flex; align-items: center; justify-content: center; background: #eee; color: #999; }
+            {{(explanations is null ? "" : ExplainHtml.Style)}}
             </style></head><body>
             <h1>{{Encode(title)}}</h1>
             <div class="sub">{{Encode(subtitle ?? "")}}</div>
 
             """);
-        foreach (var result in results)
+        var explainHtml = explanations is null ? null : new ExplainHtml(_decoder, _thumbnailSide);
+        for (int q = 0; q < results.Count; q++)
         {
+            var result = results[q];
             html.Append("<section><div class=\"row\">");
             string queryCaption = result.Query.Id ?? Path.GetFileName(result.Query.Path ?? "");
             AppendFigure(html, "query", result.Query.Path, $"<b>query</b><br>{Encode(queryCaption)}{Labels(result.Query.Metadata)}");
@@ -57,7 +61,13 @@ public sealed class HtmlReport
                     string.Create(CultureInfo.InvariantCulture,
                         $"<span class=\"rank\">#{hit.Rank}</span> <span class=\"score\">{hit.Score:0.000}</span><br>{Encode(hit.Id)}{Labels(hit.Metadata)}"));
             }
-            html.Append("</div></section>\n");
+            html.Append("</div>");
+            if (explainHtml is not null)
+            {
+                foreach (var (hit, why) in result.Results.Zip(explanations![q]))
+                    html.Append(CultureInfo.InvariantCulture, $"<h3 style=\"font-size:14px;margin:16px 0 0\">why #{hit.Rank} looks alike</h3>").Append(explainHtml.Fragment(why, result.Query.Path, hit.Path));
+            }
+            html.Append("</section>\n");
         }
         html.Append("</body></html>\n");
         return html.ToString();

@@ -56,7 +56,7 @@ public static class ItemsEndpoints
         group.MapGet("/{id}/similar", GetSimilar)
             .WithName("GetSimilarItems")
             .WithSummary("The k items that look most like this one (itself excluded), best first")
-            .WithDescription("Same shape as `lookalike similar --json`, without server file paths: {query:{kind,id,metadata}, results:[{rank,id,score,metadata}]}.")
+            .WithDescription("Same shape as `lookalike similar --json`, without server file paths: {query:{kind,id,metadata}, results:[{rank,id,score,metadata}]}. box=x,y,w,h (pixels) or box-frac= (fractions 0–1) searches with that part of the item's photo only (query.box says which).")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -116,8 +116,19 @@ public static class ItemsEndpoints
     internal static Task<IResult> GetThumbnail(HttpContext http, string id, int? size, string? v, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
         Thumbnail(http, ItemRoute.FromSegment(http, id, 1), size, v, catalog, options.Value);
 
-    internal static Ok<SimilarResult> GetSimilar(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
-        Similar(ItemRoute.FromSegment(http, id, 1), k, where, catalog, options.Value);
+    internal static async Task<Ok<SimilarResult>> GetSimilar(HttpContext http, string id, int? k, [FromQuery] string[]? where,
+        [FromQuery(Name = BoxArguments.Pixels)] string? box, [FromQuery(Name = BoxArguments.Fractions)] string? boxFrac,
+        ServerCatalog catalog, IOptions<LookalikeServerOptions> options, CancellationToken cancellationToken)
+    {
+        ItemId item = ItemRoute.FromSegment(http, id, 1);
+        var region = BoxArguments.Parse(box, boxFrac);
+        if (region is null) return Similar(item, k, where, catalog, options.Value);
+        int count = QueryArguments.K(k, options.Value);
+        var filter = QueryArguments.Where(where);
+        catalog.Query.CheckFilterColumns(filter);
+        // A box means decoding and embedding the item's photo: an image job like an upload.
+        return TypedResults.Ok(await catalog.RunImageJobAsync(() => catalog.Query.SimilarToItemRegion(item, region, count, filter), cancellationToken));
+    }
 
     internal static Ok<AlsoResultView> GetAlso(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
         Also(ItemRoute.FromSegment(http, id, 1), k, where, catalog, options.Value);

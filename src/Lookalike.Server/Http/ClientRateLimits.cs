@@ -62,7 +62,7 @@ internal static class ClientRateLimits
     internal static string? PolicyOf(HttpContext context)
     {
         string? name = context.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName;
-        if (name is "SearchByImage" or "AddItem") return Uploads;
+        if (name is "SearchByImage" or "AddItem" or "ExplainImage" or "ExplainItems") return Uploads; // each decodes and runs the model
         if (name is "GetSimilarItems" or "GetAlsoItems" or "GetRecommendations" or "GetPreferencePair") return Similar;
         // Unencoded ids go to the catch-all route (/api/items/images/10017.jpg/similar): its last segment names the
         // sub-resource as the handler will read it (an item whose own id ends in /similar counts as a query too).

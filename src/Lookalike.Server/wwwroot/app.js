@@ -16,7 +16,11 @@
     upload: null,    // { file, url } of the last photo searched for
     user: "",        // who gives feedback: a name the person typed, or an anonymous id (localStorage)
     rated: new Map(), // item id → "like" | "dislike" given in this page session, shown as pressed buttons
+    query: null,     // what the detail view shows: { kind: "item", id } or { kind: "upload" }, with its key
+    box: null,       // { x, y, w, h } in fractions of the query photo: search only that part; null for the whole photo
+    explained: new Map(), // "<query key>|<box>|<result id>" → promise of the explanation
   };
+  const X = window.LookalikeExplain;
   let generation = 0; // bumps on every navigation; late answers of older ones are dropped
   let personalGeneration = 0; // the same for the For-you strip and the pair picker
 
@@ -130,7 +134,23 @@
     caption.append(el("span", "sub", subtitleOf(item.id, item.metadata)));
     link.append(caption);
     li.append(link);
-    if (result) li.append(cardActions(item.id));
+    if (result) {
+      const actions = cardActions(item.id);
+      const why = el("button", "why-btn", "?");
+      why.type = "button";
+      why.dataset.testid = "why";
+      why.title = "Why does it look alike?";
+      why.setAttribute("aria-label", `Why does ${lastSegment(item.id)} look alike?`);
+      // Shows, never toggles: a tap can also arrive as a hover first, and a toggle would undo it.
+      why.addEventListener("click", (e) => { e.preventDefault(); if (!li.querySelector(".heat")) showWhy(li, result); });
+      // A tap whose touch the box-drawing gesture consumed never becomes a click: the lifted finger shows it too.
+      why.addEventListener("pointerup", (e) => { if (e.pointerType !== "mouse" && !li.querySelector(".heat")) showWhy(li, result); });
+      actions.prepend(why);
+      li.append(actions);
+      // Hover with a mouse shows why; touch and pen use the ? button (a tap on the photo opens the item).
+      li.addEventListener("pointerenter", (e) => { if (e.pointerType === "mouse") showWhy(li, result); });
+      li.addEventListener("pointerleave", (e) => { if (e.pointerType === "mouse") hideWhy(li); });
+    }
     return li;
   }
 
@@ -253,14 +273,90 @@
   function renderResults(result, my) {
     if (my !== generation) return;
     $("results").replaceChildren(...result.results.map((r) => card(r, r)));
+    $("results").dataset.box = state.box ? X.boxText(state.box) : "";
     setStatus($("results-status"), result.results.length === 0
       ? "No look-alikes found."
-      : `Top ${result.results.length} by cosine similarity (1 = identical).`);
+      : `Top ${result.results.length} by cosine similarity (1 = identical)${state.box ? " to the boxed part of the photo" : ""}. Hover a result, or tap its ?, to see why.`);
+  }
+
+  // ---------- why a result looks alike, and the box on the query photo ----------
+
+  /** Starts the detail view of a query; a new query forgets the box and the explanations of the previous one. */
+  function setQuery(query) {
+    if (state.query?.key !== query.key) {
+      state.box = null;
+      state.explained.clear();
+    }
+    state.query = query;
+    $("why").hidden = true;
+    $("query-heat").hidden = true;
+    $("clear-box").hidden = !state.box;
+    X.placeBox($("box"), $("query-image"), state.box);
+  }
+
+  function explanationOf(resultId) {
+    const boxText = state.box ? X.boxText(state.box) : "";
+    const key = `${state.query.key}|${boxText}|${resultId}`;
+    if (!state.explained.has(key)) {
+      let request;
+      if (state.query.kind === "item") {
+        request = api(`${itemPath(state.query.id)}/explain/${encodeURIComponent(resultId)}` + (boxText ? `?box-frac=${boxText}` : ""));
+      } else {
+        const form = new FormData();
+        form.append("image", state.upload.file, state.upload.file.name);
+        form.append("id", resultId);
+        if (boxText) form.append("box-frac", boxText);
+        request = api("/api/explain", { method: "POST", body: form });
+      }
+      request.catch(() => state.explained.delete(key)); // a failure is retried on the next hover
+      state.explained.set(key, request);
+    }
+    return state.explained.get(key);
+  }
+
+  async function showWhy(li, result) {
+    const my = generation;
+    for (const other of $("results").querySelectorAll(".card.explained")) if (other !== li) hideWhy(other);
+    li.classList.add("explained");
+    try {
+      const explanation = await explanationOf(result.id);
+      if (my !== generation || !li.classList.contains("explained")) return;
+      const scale = X.scaleOf(explanation);
+      const thumb = li.querySelector(".thumb");
+      let heat = thumb.querySelector(".heat");
+      if (!heat) {
+        heat = el("div", "heat");
+        heat.dataset.testid = "result-heat";
+        thumb.append(heat);
+      }
+      X.drawHeat(heat, thumb.querySelector("img"), explanation.result, scale);
+      X.drawHeat($("query-heat"), $("query-image"), explanation.query, scale);
+      $("query-heat").dataset.result = result.id;
+      X.renderWhy($("why"), explanation, result.rank);
+    } catch (error) {
+      if (my === generation) showError(error.message);
+    }
+  }
+
+  function hideWhy(li) {
+    li.classList.remove("explained");
+    li.querySelector(".heat")?.remove();
+    $("query-heat").hidden = true;
+  }
+
+  function searchBox(box) {
+    clearError();
+    state.box = box;
+    state.explained.clear();
+    $("clear-box").hidden = !box;
+    X.placeBox($("box"), $("query-image"), box);
+    route();
   }
 
   async function showItem(id) {
     const my = ++generation;
     showDetailFrame();
+    setQuery({ kind: "item", id, key: "item:" + id });
     $("rate").hidden = false;
     for (const button of [$("like"), $("dislike")]) {
       button.dataset.id = id;
@@ -281,7 +377,7 @@
     const k = $("k").value;
     const [item, similar, also] = await Promise.allSettled([
       api(itemPath(id)),
-      api(`${itemPath(id)}/similar?k=${k}`),
+      api(`${itemPath(id)}/similar?k=${k}` + (state.box ? `&box-frac=${X.boxText(state.box)}` : "")),
       api(`${itemPath(id)}/also?k=10`),
     ]);
     if (my !== generation) return;
@@ -318,6 +414,7 @@
     if (!upload) { location.hash = "#/"; return; }
     const my = ++generation;
     showDetailFrame();
+    setQuery({ kind: "upload", key: "upload:" + upload.url });
     $("rate").hidden = true;   // an outside photo is not an item: nothing to like or to have bought
     $("also").hidden = true;
     const image = $("query-image");
@@ -332,6 +429,7 @@
     const form = new FormData();
     form.append("image", upload.file, upload.file.name);
     form.append("k", $("k").value);
+    if (state.box) form.append("box-frac", X.boxText(state.box));
     try {
       renderResults(await api("/api/search", { method: "POST", body: form }), my);
     } catch (error) {
@@ -505,6 +603,10 @@
     $("next").addEventListener("click", () => { const p = catalogParams(); location.hash = catalogHash(p.column, p.value, p.page + 1); });
     $("k").addEventListener("change", route);
     $("error-dismiss").addEventListener("click", clearError);
+    X.attachBoxDrawing($("box-layer"), $("query-image"), $("box"), searchBox);
+    $("clear-box").addEventListener("click", () => searchBox(null));
+    $("query-image").addEventListener("load", () => X.placeBox($("box"), $("query-image"), state.box));
+    window.addEventListener("resize", () => { X.placeBox($("box"), $("query-image"), state.box); $("query-heat").hidden = true; });
     document.addEventListener("click", (e) => {
       const button = e.target.closest(".rate-btn");
       if (button) { e.preventDefault(); rate(button); }

@@ -44,6 +44,30 @@ public class RetrievalEvaluatorTests
         Assert.Equal(2, report.Dimension);
     }
 
+    [Theory]
+    [InlineData("plain")]
+    [InlineData("kr(k1=20,k2=6,lambda=0.3,shortlist=100)")]
+    [InlineData("pca(256)+dba(3,α=3)+aqe(3,α=3)")]
+    [InlineData("pcaw(128)+aqe(2,α=1.5)+kr(k1=5,k2=6,lambda=0.3,shortlist=50)+rocchio")]
+    public void WithPipeline_PrintedPipeline_RoundTrips(string spec)
+    {
+        var options = new RetrievalOptions { K = 7, Queries = 9, Seed = 3, DbaNeighbours = 4 }.WithPipeline(spec);
+        Assert.Equal(spec, options.Pipeline);
+        Assert.Equal((7, 9, 3), (options.K, options.Queries, options.Seed));
+    }
+
+    [Fact]
+    public void WithPipeline_ShortFormsAndBadSpecs()
+    {
+        var kr = new RetrievalOptions().WithPipeline("PCA(64) + dba(2, alpha=2) + kr");
+        Assert.Equal("pca(64)+dba(2,α=2)+kr(k1=20,k2=6,lambda=0.3,shortlist=100)", kr.Pipeline);
+        foreach (string bad in (string[])["pca", "pca(0)", "dba(2)+dba(3)", "dba(2,α=1)+aqe(2,α=3)", "whiten(3)", "pca(3,α=2)", "kr(k9=1)"])
+        {
+            var e = Assert.Throws<LookalikeException>(() => new RetrievalOptions().WithPipeline(bad));
+            Assert.Equal(LookalikeErrorKind.InvalidArgument, e.Kind);
+        }
+    }
+
     [Fact]
     public void Run_QuerySample_IsSeededAndSized()
     {
@@ -75,22 +99,30 @@ public class RetrievalEvaluatorTests
 public class RetrievalEvaluatorSamplesTests(IndexedSamplesFixture fixture, ITestOutputHelper output)
 {
     [Fact]
-    public void Run_SampleCatalog_PlainAndImprovedPipelinesScoreFarAboveChance()
+    public void Run_SampleCatalog_PlainImprovedAndFeedbackPipelinesMeetCalibratedFloors()
     {
         var items = fixture.Store.ReadAll(withVectors: true).ToList();
         var plain = RetrievalEvaluator.Run(items, "class", new RetrievalOptions());
-        var improved = RetrievalEvaluator.Run(items, "class", new RetrievalOptions { PcaDimension = 128, DbaNeighbours = 2, QeNeighbours = 2 });
+        // The documented best no-feedback pipeline (docs/evaluation.md), reduced to 128 dims: PCA without whitening
+        // (whitening learned on 250 photos halves mAP@10 here: pcaw(128)+dba(2)+aqe(2) measured 0.164).
+        var improved = RetrievalEvaluator.Run(items, "class", new RetrievalOptions { PcaDimension = 128, Whiten = false, DbaNeighbours = 3, QeNeighbours = 3 });
         var feedback = RetrievalEvaluator.Run(items, "class", new RetrievalOptions { Rocchio = true });
         foreach (var r in (RetrievalReport[])[plain, improved, feedback])
             output.WriteLine($"{r.Pipeline}: P@10 {r.Overall.Precision:0.000} mAP@10 {r.Overall.Map:0.000} nDCG@10 {r.Overall.Ndcg:0.000} {r.LatencyMs:0.000} ms {r.BytesPerItem:0} B/item");
         Assert.Equal(250, plain.Overall.Queries);
         Assert.Equal(10, plain.Classes.Count);
         Assert.All(plain.Classes, c => Assert.Equal(25, c.Queries));
-        const double chance = 24.0 / 249;
-        Assert.True(plain.Overall.Precision > 4 * chance, $"P@10 {plain.Overall.Precision}");
+        // Calibrated floors: measured on the 250 samples (P@10 0.501 / mAP@10 0.393 plain, mAP@10 0.453 improved,
+        // 0.574 rocchio) minus 0.03; chance is P@10 = 24/249 = 0.096.
+        Assert.True(plain.Overall.Precision >= 0.47, $"plain P@10 {plain.Overall.Precision:0.000}");
+        Assert.True(plain.Overall.Map >= 0.36, $"plain mAP@10 {plain.Overall.Map:0.000}");
         Assert.Equal(128, improved.Dimension);
         Assert.True(improved.BytesPerItem < plain.BytesPerItem);
+        Assert.True(improved.Overall.Map >= 0.42, $"improved mAP@10 {improved.Overall.Map:0.000}");
+        // An improved pipeline earns its name: at least the plain page's mAP.
+        Assert.True(improved.Overall.Map >= plain.Overall.Map, $"{improved.Pipeline}: mAP@10 {improved.Overall.Map:0.000} < plain {plain.Overall.Map:0.000}");
         // Simulated feedback uses the labels of the first page, so it must not do worse than the plain page.
+        Assert.True(feedback.Overall.Map >= 0.54, $"rocchio mAP@10 {feedback.Overall.Map:0.000}");
         Assert.True(feedback.Overall.Map >= plain.Overall.Map, $"{feedback.Overall.Map} < {plain.Overall.Map}");
 
         var html = RetrievalHtmlReport.Render(plain, items.ToDictionary(i => i.Id), fixture.Decoder);

@@ -52,19 +52,31 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh browser context and page on the served app at the given viewport. Console errors (failed loads, CSP
-    /// violations, script errors; expected 4xx answers aside) and page errors are added to <paramref name="pageErrors"/>.
+    /// violations, script errors) and page errors are added to <paramref name="pageErrors"/>; the only failed loads
+    /// let through are 4xx answers from the paths in <paramref name="expectedFailures"/> (e.g. <c>/api/search</c> when a
+    /// test uploads a non-image), so a missing script, stylesheet or thumbnail fails the test.
     /// </summary>
-    public async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width, int height, List<string> pageErrors)
+    /// <param name="touch">A phone-like context: touch events, mobile viewport (Chromium's emulation).</param>
+    public async Task<(IBrowserContext Context, IPage Page)> OpenAsync(int width, int height, List<string> pageErrors, bool touch = false, params string[] expectedFailures)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = BaseUrl,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            HasTouch = touch,
+            IsMobile = touch,
         });
         context.SetDefaultTimeout(60_000);
         var page = await context.NewPageAsync();
-        page.Console += (_, message) => { if (message.Type == "error" && !message.Text.Contains("status of 4", StringComparison.Ordinal)) pageErrors.Add(message.Text); };
-        page.PageError += (_, error) => pageErrors.Add(error);
+        page.Console += (_, message) =>
+        {
+            if (message.Type != "error") return;
+            string location = message.Location ?? ""; // "URL:line:column" of the failed load
+            bool expected = message.Text.Contains("status of 4", StringComparison.Ordinal)
+                && expectedFailures.Any(path => location.StartsWith(BaseUrl + path + ":", StringComparison.Ordinal) || location.StartsWith(BaseUrl + path + "?", StringComparison.Ordinal));
+            if (!expected) lock (pageErrors) pageErrors.Add($"{message.Text} ({location})");
+        };
+        page.PageError += (_, error) => { lock (pageErrors) pageErrors.Add(error); };
         return (context, page);
     }
 

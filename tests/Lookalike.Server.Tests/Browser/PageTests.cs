@@ -13,7 +13,8 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
     private IPage _page = null!;
     private readonly List<string> _pageErrors = [];
 
-    public async Task InitializeAsync() => (_context, _page) = await fixture.OpenAsync(1280, 900, _pageErrors);
+    // The upload tests send a non-image on purpose: its 4xx from /api/search is the one expected failed load.
+    public async Task InitializeAsync() => (_context, _page) = await fixture.OpenAsync(1280, 900, _pageErrors, false, "/api/search");
 
     public async Task DisposeAsync() => await _context.CloseAsync();
 
@@ -84,10 +85,12 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
     public async Task UploadPhoto_FilePicker_ShowsItsLookalikes()
     {
         await _page.GotoAsync("/");
-        var (path, _) = fixture.Catalog.Outside[0];
+        var (path, photoClass) = fixture.Catalog.Outside[0];
         await _page.GetByTestId("file-input").SetInputFilesAsync(path);
 
         await Expect(_page.GetByTestId("result")).ToHaveCountAsync(10);
+        // The photo is not in the catalog; the model puts an item of its own class first.
+        await Expect(_page.GetByTestId("result").First.Locator(".label")).ToHaveTextAsync(photoClass);
         await Expect(_page.GetByTestId("query-caption")).ToContainTextAsync("Your photo: " + Path.GetFileName(path));
         await Expect(_page.GetByTestId("error")).ToBeHiddenAsync();
         await Expect(_page.GetByTestId("score")).ToHaveCountAsync(10);
@@ -110,6 +113,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
         await _page.DispatchEventAsync("main", "drop", new { dataTransfer = transfer });
 
         await Expect(_page.GetByTestId("result")).ToHaveCountAsync(10);
+        await Expect(_page.GetByTestId("result").First.Locator(".label")).ToHaveTextAsync(fixture.Catalog.Outside[1].Class);
         await Expect(_page.GetByTestId("query-caption")).ToContainTextAsync("dropped.jpg");
         AssertNoPageErrors();
     }
@@ -137,6 +141,7 @@ public sealed class PageTests(BrowserFixture fixture, ITestOutputHelper output) 
         await _page.GetByTestId("file-input").SetInputFilesAsync(fixture.Catalog.Outside[2].Path);
         await Expect(_page.GetByTestId("result")).ToHaveCountAsync(10);
         await Expect(error).ToBeHiddenAsync();
+        AssertNoPageErrors();
     }
 
     [Fact]

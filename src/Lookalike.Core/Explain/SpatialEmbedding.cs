@@ -1,0 +1,151 @@
+using System.Numerics.Tensors;
+using Lookalike.Core.Embedding;
+
+namespace Lookalike.Core.Explain;
+
+/// <summary>
+/// A photo's embedding split over the locations of its feature grid: <see cref="Vector"/> = Σ over locations of
+/// <see cref="Contribution"/> (exactly, or to first order as <see cref="Method"/> says). Locations are in the
+/// coordinates of the photo as given, also for the mirrored view of flip averaging.
+/// </summary>
+public sealed class SpatialEmbedding
+{
+    private readonly float[] _contributions; // [Rows*Cols, Dimension]
+
+    private SpatialEmbedding(int rows, int cols, int dimension, float[] contributions, float[] vector, AttributionMethod method)
+    {
+        Rows = rows;
+        Cols = cols;
+        Dimension = dimension;
+        _contributions = contributions;
+        Vector = vector;
+        Method = method;
+    }
+
+    public int Rows { get; }
+    public int Cols { get; }
+    public int Dimension { get; }
+
+    /// <summary>The unit embedding, as the store keeps it for this model (pooled, flip-averaged, L2-normalised).</summary>
+    public float[] Vector { get; }
+
+    public AttributionMethod Method { get; }
+
+    /// <summary>The part of <see cref="Vector"/> that comes from grid cell (<paramref name="row"/>, <paramref name="col"/>).</summary>
+    public ReadOnlySpan<float> Contribution(int row, int col) => _contributions.AsSpan((row * Cols + col) * Dimension, Dimension);
+
+    /// <summary>
+    /// Pools <paramref name="map"/> as <paramref name="pooling"/> does and splits the result over its locations;
+    /// with <paramref name="mirrored"/> (the map of the mirrored photo, flip test-time augmentation) the two unit
+    /// vectors are averaged and re-normalised, as the embedder does, and the mirrored map's columns are flipped back.
+    /// </summary>
+    /// <exception cref="ArgumentException">The maps differ in shape.</exception>
+    public static SpatialEmbedding Compute(FeatureMap map, FeatureMap? mirrored, EmbeddingPooling pooling)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (mirrored is not null && (mirrored.Channels != map.Channels || mirrored.Rows != map.Rows || mirrored.Cols != map.Cols))
+            throw new ArgumentException("The mirrored feature map must have the same shape.", nameof(mirrored));
+        int d = map.Channels, area = map.Area;
+        var contributions = new float[area * d];
+        var vector = new float[d];
+
+        AddView(map, pooling, flipColumns: false, contributions, out float[] unit);
+        float scale = 1f;
+        if (mirrored is not null)
+        {
+            AddView(mirrored, pooling, flipColumns: true, contributions, out float[] mirroredUnit);
+            TensorPrimitives.Add(unit, mirroredUnit, unit);
+            float norm = TensorPrimitives.Norm(unit);
+            scale = norm > 0 ? 1f / norm : 0f;
+        }
+        TensorPrimitives.Multiply(unit, scale, vector);
+        if (scale != 1f) TensorPrimitives.Multiply(contributions, scale, contributions);
+        var method = pooling.IsAverage ? AttributionMethod.Exact : AttributionMethod.FirstOrder;
+        return new SpatialEmbedding(map.Rows, map.Cols, d, contributions, vector, method);
+    }
+
+    /// <summary>
+    /// A linear map applied to the embedding (a learned projection <c>y = normalise(W·v)</c>): the contributions go
+    /// through <paramref name="project"/> too, so the split stays exact for linear maps. A map with an offset or a
+    /// non-linearity is split to first order only.
+    /// </summary>
+    /// <param name="project">Writes the projection of its first argument into the second (length <paramref name="outputDimension"/>).</param>
+    /// <param name="linear">Whether <paramref name="project"/> is linear (no offset).</param>
+    /// <param name="outputDimension">Length of the projected vector.</param>
+    public SpatialEmbedding Project(ProjectVector project, bool linear, int outputDimension)
+    {
+        ArgumentNullException.ThrowIfNull(project);
+        int area = Rows * Cols;
+        var projected = new float[area * outputDimension];
+        var raw = new float[outputDimension];
+        for (int i = 0; i < area; i++)
+            project(_contributions.AsSpan(i * Dimension, Dimension), projected.AsSpan(i * outputDimension, outputDimension));
+        project(Vector, raw);
+        float norm = TensorPrimitives.Norm(raw);
+        float scale = norm > 0 ? 1f / norm : 0f;
+        TensorPrimitives.Multiply(raw, scale, raw);
+        TensorPrimitives.Multiply(projected, scale, projected);
+        return new SpatialEmbedding(Rows, Cols, outputDimension, projected, raw, linear ? Method : AttributionMethod.FirstOrder);
+    }
+
+    /// <summary>Pools one view and adds each location's share of its unit vector to <paramref name="contributions"/>.</summary>
+    private static void AddView(FeatureMap map, EmbeddingPooling pooling, bool flipColumns, float[] contributions, out float[] unit)
+    {
+        int d = map.Channels, area = map.Area, cols = map.Cols;
+        var share = new float[area * d]; // [location, channel]: that location's part of the pooled channel
+        var pooled = new float[d];
+        float[] values = map.Values;
+        var powers = pooling.Kind == PoolingKind.Gem ? new double[area] : [];
+        for (int c = 0; c < d; c++)
+        {
+            ReadOnlySpan<float> plane = values.AsSpan(c * area, area);
+            switch (pooling.Kind)
+            {
+                case PoolingKind.Max:
+                {
+                    int best = TensorPrimitives.IndexOfMax(plane);
+                    pooled[c] = plane[best];
+                    share[best * d + c] = plane[best]; // the gradient is 1 at the maximum, 0 elsewhere
+                    break;
+                }
+                case PoolingKind.Gem:
+                {
+                    // g = (mean x'^p)^(1/p), x' = max(x, ε); ∂g/∂x'_i · x'_i = x'_i^p · g^(1-p) / area, which sums to g.
+                    double p = pooling.P, sum = 0;
+                    for (int i = 0; i < area; i++)
+                    {
+                        powers[i] = Math.Pow(Math.Max(plane[i], EmbeddingPooling.GemEpsilon), p);
+                        sum += powers[i];
+                    }
+                    double g = Math.Pow(sum / area, 1 / p);
+                    pooled[c] = (float)g;
+                    double factor = sum > 0 ? g / sum : 0;
+                    for (int i = 0; i < area; i++) share[i * d + c] = (float)(powers[i] * factor);
+                    break;
+                }
+                default:
+                    float sumPlane = 0;
+                    for (int i = 0; i < area; i++)
+                    {
+                        share[i * d + c] = plane[i] / area;
+                        sumPlane += plane[i];
+                    }
+                    pooled[c] = sumPlane / area;
+                    break;
+            }
+        }
+        float norm = TensorPrimitives.Norm(pooled);
+        float scale = norm > 0 ? 1f / norm : 0f;
+        unit = pooled;
+        TensorPrimitives.Multiply(unit, scale, unit);
+        for (int i = 0; i < area; i++)
+        {
+            int target = flipColumns ? (i / cols) * cols + (cols - 1 - i % cols) : i;
+            Span<float> destination = contributions.AsSpan(target * d, d);
+            TensorPrimitives.MultiplyAdd(share.AsSpan(i * d, d), scale, destination, destination);
+        }
+    }
+}
+
+/// <summary>Writes the projection of <paramref name="source"/> into <paramref name="destination"/>.</summary>
+public delegate void ProjectVector(ReadOnlySpan<float> source, Span<float> destination);

@@ -1,0 +1,113 @@
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Evaluation;
+using Lookalike.Core.Feedback;
+using Lookalike.Core.Recommendations;
+using static Lookalike.TestKit.FeedbackData;
+
+namespace Lookalike.Core.Tests.Evaluation;
+
+public class SplitAndEvaluationTests
+{
+    [Fact]
+    public void Temporal_EveryTrainEventIsOlderThanEveryTestEvent()
+    {
+        var random = new Random(61);
+        var events = Enumerable.Range(0, 500).Select(_ => Buy(random.Next(0, 30), random.Next(0, 50), random.Next(0, 100) + random.NextDouble())).ToList();
+        var split = SplitSpec.Parse("temporal:2024-03-01").Apply(events);
+        Assert.True(split.Train.Max(e => e.Time) < split.Test.Min(e => e.Time));
+        Assert.Equal(events.Count, split.Train.Count + split.Test.Count);
+        Assert.All(split.Now.Values, now => Assert.Equal(new DateTimeOffset(2024, 3, 1, 0, 0, 0, TimeSpan.Zero), now));
+
+        var auto = SplitSpec.Temporal().Apply(events);
+        Assert.InRange(auto.Test.Count, 45, 55); // the newest 10%
+        Assert.True(auto.Train.Max(e => e.Time) < auto.Test.Min(e => e.Time));
+        Assert.True(SplitSpec.Temporal().IsTemporal);
+    }
+
+    [Fact]
+    public void Validation_OfTemporalSplit_UsesOnlyTrainingEvents()
+    {
+        var events = Enumerable.Range(0, 100).Select(d => Buy(d % 7, d % 13, d)).ToList();
+        var spec = SplitSpec.Parse("temporal:2024-03-01"); // day 60
+        var split = spec.Apply(events);
+        var validation = spec.ValidationOf(split, events);
+        // The test window runs from day 60 to the last event (day 99): 39 days; validation takes the 39 days before it.
+        Assert.Equal(Day(60 - 39), validation.Cutoff);
+        Assert.All(validation.Test, e => Assert.True(e.Time < split.Cutoff));
+    }
+
+    [Fact]
+    public void LeaveLastOut_HoldsOutEachUsersLastDay()
+    {
+        var events = new[] { Buy(1, 1, 0), Buy(1, 2, 5), Buy(1, 3, 5), Buy(2, 4, 3), Buy(3, 5, 1), Buy(3, 6, 2) };
+        var split = SplitSpec.Parse("leave-last-out").Apply(events);
+        Assert.Equal([I(2), I(3), I(6)], split.Test.Select(e => e.Item).Order(ItemId.Ordinal));
+        Assert.Contains(split.Train, e => e.Item == I(4)); // a one-day user stays in training
+        Assert.Equal(Day(5), split.Now[U(1)]);
+        Assert.False(SplitSpec.LeaveLastOut.IsTemporal);
+        Assert.Contains("leak", SplitSpec.LeaveLastOut.LeakageNote, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cases_RelevantExcludesSeen_ColdIsUnknownToTraining()
+    {
+        var events = new[] { Buy(1, 1, 0), Buy(2, 2, 0), Buy(1, 1, 10), Buy(1, 2, 10), Buy(1, 3, 10), Buy(3, 4, 10) };
+        var split = SplitSpec.Temporal(Day(5)).Apply(events);
+        var cases = RecommenderEvaluation.Cases(split, _ => true);
+        var c = Assert.Single(cases); // user 3 has no training history
+        Assert.Equal(U(1), c.User);
+        Assert.Equal(new HashSet<ItemId> { I(2), I(3) }, c.Relevant); // item 1 was already bought in training
+        Assert.Equal(new HashSet<ItemId> { I(3) }, c.ColdRelevant);
+    }
+
+    [Fact]
+    public void Evaluate_Popularity_ScoresHitsAndZeroOnColdItems()
+    {
+        // Training: everyone buys item 1, even users item 2, odd users item 3. Test: even users buy item 9 (cold), odd users item 2.
+        var events = new List<FeedbackEvent>();
+        for (int u = 0; u < 10; u++) events.Add(Buy(u, 1, 0));
+        for (int u = 0; u < 10; u++) events.Add(Buy(u, 2 + u % 2, 1));
+        for (int u = 0; u < 10; u++) events.Add(Buy(u, u % 2 == 0 ? 9 : 2, 10));
+        var split = SplitSpec.Temporal(Day(5)).Apply(events);
+        var cases = RecommenderEvaluation.Cases(split, _ => true);
+        var popular = new PopularityRecommender();
+        popular.Add(split.Train);
+        var score = RecommenderEvaluation.Evaluate("popular", popular.Recommend, cases, 2, catalogSize: 10);
+        // Even users are offered [3] (1 and 2 seen) and miss; odd users are offered [2] and hit.
+        Assert.Equal(10, score.Users);
+        Assert.Equal(0.5, score.HitRate, 12);
+        Assert.Equal(0.5, score.Ndcg, 12);
+        Assert.Equal(5, score.ColdUsers);
+        Assert.Equal(0, score.ColdHitRate);
+        Assert.Equal(0.2, score.Coverage, 12);
+    }
+
+    [Fact]
+    public void Tuner_FindsTheSourceThatPredicts()
+    {
+        // Users who bought a "red" item go on to buy its unsold look-alike: visual predicts it, CF and popularity cannot.
+        var catalog = new List<(ItemId, float[])>();
+        var random = new Random(71);
+        for (int i = 0; i < 40; i++) catalog.Add((I(i), RandomUnit(random, 8)));
+        var events = new List<FeedbackEvent>();
+        for (int u = 0; u < 30; u++)
+        {
+            int seed = u % 20;
+            events.Add(Buy(u, seed, 0));
+            events.Add(Buy(u, (seed + 7) % 20, 0));
+            // The test purchase: the nearest unsold (20..39) neighbour of the seed item.
+            var nearest = catalog.Skip(20).OrderByDescending(c => Dot(c.Item2, catalog[seed].Item2)).First().Item1;
+            events.Add(FeedbackEvent.Purchase(U(u), nearest, Day(10)));
+        }
+        using var index = Index(catalog);
+        var split = SplitSpec.Temporal(Day(5)).Apply(events);
+        var cases = RecommenderEvaluation.Cases(split, _ => true);
+        using var engine = RecommendationEngine.Build(split.Train, index, new RecommenderOptions { Visual = new VisualProfileOptions { HalfLife = null } });
+        var result = HybridTuner.Tune(engine, cases, 10, step: 0.25, resamples: 20);
+        Assert.True(result.Weights.Visual + result.Weights.VisualKnn > 0.5, $"tuned {result.Weights}");
+        Assert.Equal(70, result.Combinations); // 5 sources, steps of 1/4: C(4 + 4, 4)
+        Assert.True(result.HitRate > 0.5, $"validation HR {result.HitRate}");
+    }
+
+    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
+}

@@ -1,0 +1,45 @@
+using Lookalike.Core.Evaluation;
+using Lookalike.Core.Feedback;
+using Lookalike.Core.Recommendations;
+using Lookalike.Hosting.Recommendations;
+using Lookalike.TestKit;
+using static Lookalike.TestKit.FeedbackData;
+
+namespace Lookalike.Hosting.Tests.Recommendations;
+
+/// <summary>
+/// The first 3,000 rows of the real H&amp;M transactions against a catalog of their articles (seeded synthetic vectors: the
+/// real photos need the model, which the full evaluation in docs/evaluation.md uses). Skipped when
+/// ../shared/datasets/interactions is absent (and then fails in CI, which sets LOOKALIKE_REQUIRE_ALL=1).
+/// </summary>
+public class HmSliceTests
+{
+    [SkippableFact]
+    public void ImportAndEvaluate_FirstRows_ReadsIdsAsTextAndScoresEveryStrategy()
+    {
+        string folder = Require.SharedDataset("interactions");
+        var rows = File.ReadLines(Path.Combine(folder, "transactions.csv")).Take(3001).ToList();
+        var articles = rows.Skip(1).Select(l => l.Split(',')[2]).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.All(articles, a => Assert.Equal(10, a.Length)); // 10 digits with the leading zero
+        var random = new Random(91);
+        using var store = new SyntheticStore(articles.Select(a => ($"images/{a}.jpg", RandomUnit(random, 16), (Dictionary<string, string>?)null)));
+        string slice = store.WriteFile("transactions.csv", string.Join('\n', rows));
+
+        var result = FeedbackCsvImporter.Import(slice, new FeedbackImportOptions
+        {
+            UserColumn = "customer_id", ItemColumn = "article_id", TimeColumn = "t_dat", Kind = FeedbackKind.Purchase,
+        }, store.Feedback, store.Resolver());
+        Assert.Equal(3000, result.Rows);
+        Assert.Empty(result.Failures);
+        Assert.Equal(3000, result.Imported);
+
+        using var query = store.OpenQuery();
+        var report = RecommendationEvaluator.Run(query.Index, store.Feedback, SplitSpec.Temporal(), 10);
+        Assert.True(report.TimeSafe);
+        Assert.True(report.TestUsers > 0);
+        Assert.Equal(RecommendationStrategies.All.Select(RecommendationStrategies.Name), report.Rows.Select(r => r.Strategy));
+        Assert.All(report.Rows, r => Assert.InRange(r.HitRate, 0, 1));
+        Assert.Equal(0, report.Rows.Single(r => r.Strategy == "itemknn").ColdHitRate);
+        Assert.Equal(0, report.Rows.Single(r => r.Strategy == "popular").ColdHitRate);
+    }
+}
