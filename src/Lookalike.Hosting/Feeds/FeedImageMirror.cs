@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Imaging;
 using Lookalike.Feeds;
 using Lookalike.Feeds.Http;
-using Lookalike.Hosting.Serving;
 
 namespace Lookalike.Hosting.Feeds;
 
