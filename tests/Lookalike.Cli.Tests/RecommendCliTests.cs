@@ -186,18 +186,25 @@ public class RecommendCliTests(SyntheticCatalogFixture fixture) : IClassFixture<
         Assert.True(result.ExitCode == 0, result.Stderr);
         var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(["popular", "visual", "visualknn", "itemknn", "userknn", "hybrid"], lines.Select(l => l.GetProperty("strategy").GetString()));
-        foreach (var line in lines)
+                foreach (var line in lines)
         {
-            foreach (string key in (string[])["hr_at_10", "ndcg_at_10", "map_at_10", "recall_at_10", "coverage", "cold_hr_at_10"])
-                Assert.InRange(line.GetProperty(key).GetDouble(), 0, 1);
+            // One test purchase per user: recall equals the hit rate, and a hit fills one of the ten slots.
+            Assert.Equal(line.GetProperty("hr_at_10").GetDouble(), line.GetProperty("recall_at_10").GetDouble(), 5);
+            Assert.Equal(line.GetProperty("hr_at_10").GetDouble() / 10, line.GetProperty("precision_at_10").GetDouble(), 5);
+            Assert.InRange(line.GetProperty("coverage").GetDouble(), 0, 1);
             Assert.True(line.GetProperty("time_safe").GetBoolean());
             Assert.Equal(12, line.GetProperty("users").GetInt32());
         }
         Assert.Contains("nothing from the future leaks", result.Stderr, StringComparison.Ordinal);
         // Every test purchase is a look-alike of the buyer's earlier ones and nobody bought it before: visual finds them, CF cannot.
-        Assert.True(lines[1].GetProperty("hr_at_10").GetDouble() > 0.5);
-        Assert.Equal(0, lines[3].GetProperty("cold_hr_at_10").GetDouble());
-        Assert.True(lines[5].GetProperty("cold_hr_at_10").GetDouble() > 0);
+        // Measured: visual and visualknn hit all 12 (nDCG 0.697), the hybrid all 12 (nDCG 0.436); floors are measured − 0.05.
+        foreach (int visual in (int[])[1, 2, 5])
+            Assert.Equal(1, lines[visual].GetProperty("hr_at_10").GetDouble());
+        Assert.True(lines[1].GetProperty("ndcg_at_10").GetDouble() >= 0.64, lines[1].ToString());
+        Assert.True(lines[5].GetProperty("ndcg_at_10").GetDouble() >= 0.38, lines[5].ToString());
+        // Popularity and collaborative filtering cannot name an item nobody bought before.
+        foreach (int blind in (int[])[0, 3, 4])
+            Assert.Equal(0, lines[blind].GetProperty("hr_at_10").GetDouble());
 
         var llo = Run(work, "eval-recs", "--store", "store", "--split", "leave-last-out");
         Assert.True(llo.ExitCode == 0, llo.Stderr);
