@@ -16,6 +16,9 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
     /// <summary>How long connecting may take before a clear error: no silo, or no Redis, answers.</summary>
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The most a client start may take in all (a machine so loaded that it starts slower is an error too).</summary>
+    public static readonly TimeSpan StartCap = TimeSpan.FromSeconds(60);
+
     private readonly IHost _host;
 
     private LookalikeClusterClient(IHost host, ClusterConnection connection)
@@ -35,9 +38,12 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.None);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ConnectTimeout);
+        // The 10 s run from the first failed attempt (no gateway listed, none reachable, no Redis), so a slow start on a
+        // busy machine is not mistaken for an absent cluster; an overall cap keeps a hung start bounded too.
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        overall.CancelAfter(StartCap);
         Exception? last = null;
+        long? firstFailure = null;
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -50,24 +56,25 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
             client.UseConnectionRetryFilter(async (exception, token) =>
             {
                 last = exception;
-                if (deadline.IsCancellationRequested) return false;
+                firstFailure ??= Environment.TickCount64;
+                if (Environment.TickCount64 - firstFailure.Value >= (long)ConnectTimeout.TotalMilliseconds) return false;
                 try { await Task.Delay(TimeSpan.FromMilliseconds(250), token); }
                 catch (OperationCanceledException) { return false; }
-                return !deadline.IsCancellationRequested;
+                return true;
             });
         });
         var host = builder.Build();
         try
         {
-            await host.StartAsync(deadline.Token);
+            await host.StartAsync(overall.Token);
             return new LookalikeClusterClient(host, connection);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             host.Dispose();
-            string why = (last ?? e).Message;
+            string why = last is null ? $"the client did not start within {StartCap.TotalSeconds:0} s ({e.Message})" : $"tried for {ConnectTimeout.TotalSeconds:0} s: {last.Message}";
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,
-                $"No Lookalike cluster answers at {connection} (tried for {ConnectTimeout.TotalSeconds:0} s): {why} Start silos with `lookalike silo --cluster {connection}`.",
+                $"No Lookalike cluster answers at {connection} ({why}). Start silos with `lookalike silo --cluster {connection}`.",
                 connection.ToString(), e);
         }
     }
