@@ -93,3 +93,15 @@ internal sealed class FeedOptions
             console.MarkupLineInterpolated($"  [red]✗[/] {failure.Id} {failure.Url}: {(failure.Status is { } s ? s + " " : "")}{failure.Reason}{(failure.KeptPrevious ? " (the earlier image is kept)" : "")}");
     }
 }
+
+/// <summary><c>index --feed --json</c>: what the feed and its downloads did, then what indexing did.</summary>
+internal sealed record FeedIndexSummary(FeedSummary Feed, Hosting.Ingest.IngestSummary Index);
+
+/// <summary>The feed part of <see cref="FeedIndexSummary"/>.</summary>
+internal sealed record FeedSummary(string Format, int Products, int Downloaded, int NotModified, int Pruned,
+    IReadOnlyList<FeedProblem> BadRows, IReadOnlyList<FeedFetchFailure> FailedDownloads)
+{
+    public static FeedSummary Of(FeedSyncOutcome outcome) => new(
+        outcome.Feed.Format.ToString().ToLowerInvariant(), outcome.Feed.Records.Count, outcome.Mirror.Fetched, outcome.Mirror.NotModified,
+        outcome.Mirror.Pruned, outcome.Feed.Problems, outcome.Mirror.Failures);
+}
