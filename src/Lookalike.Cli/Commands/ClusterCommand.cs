@@ -14,6 +14,7 @@ internal static class ClusterCommand
         var command = new Command("cluster", "Set up and inspect a Lookalike cluster (start its silos with `lookalike silo`).");
         command.Subcommands.Add(Init());
         command.Subcommands.Add(Status());
+        command.Subcommands.Add(ClusterBenchCommand.Create());
         return command;
     }
 

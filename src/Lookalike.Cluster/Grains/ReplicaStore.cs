@@ -8,12 +8,13 @@ namespace Lookalike.Cluster.Grains;
 
 /// <summary>
 /// A replica's Lookalike store and, loaded on the first search after a write, its query service over the exact
-/// index — the single-machine classes, so a shard scores exactly as one store would. Not thread-safe: its grain
-/// serialises calls.
+/// index — the single-machine classes, so a shard scores exactly as one store would. Reads may run concurrently
+/// (the grain's read-only methods interleave); a write runs alone (the grain never interleaves it with anything).
 /// </summary>
 internal sealed class ReplicaStore : IDisposable
 {
     private readonly ICatalogStore _catalog;
+    private readonly Lock _queryLock = new();
     private QueryService? _query;
 
     private ReplicaStore(ICatalogStore catalog) => _catalog = catalog;
@@ -79,7 +80,13 @@ internal sealed class ReplicaStore : IDisposable
         _catalog.Dispose();
     }
 
-    private QueryService Query() => _query ??= QueryService.Open(_catalog, LookalikeComponents.CreateDecoder(),
-        () => throw new InvalidOperationException("A shard replica never embeds photos; the client embeds a query once."),
-        new QueryOptions { Index = IndexSpec.Exact });
+    private QueryService Query()
+    {
+        lock (_queryLock)
+        {
+            return _query ??= QueryService.Open(_catalog, LookalikeComponents.CreateDecoder(),
+                () => throw new InvalidOperationException("A shard replica never embeds photos; the client embeds a query once."),
+                new QueryOptions { Index = IndexSpec.Exact });
+        }
+    }
 }

@@ -8,8 +8,8 @@ namespace Lookalike.Cluster.Grains;
 
 /// <summary>
 /// One shard's replica on this silo: a Lookalike store under <c>--data</c>, searched through the same query service
-/// as a single-machine store (exact index). Calls run one at a time (a non-reentrant grain), so a write never
-/// interleaves with a search of the same replica.
+/// as a single-machine store (exact index). Searches interleave with each other (read-only methods); a write never
+/// interleaves with anything on the same replica.
 /// </summary>
 [SiloPinnedPlacement]
 internal sealed class ShardReplicaGrain(SiloData silo) : Grain, IShardReplicaGrain
