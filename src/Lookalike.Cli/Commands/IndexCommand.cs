@@ -1,7 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Feeds;
+using Lookalike.Hosting.Reliability;
 using Lookalike.Hosting.Ingest;
 using Spectre.Console;
 
@@ -28,10 +32,12 @@ internal static class IndexCommand
         var batch = CommonOptions.Batch();
         var index = CommonOptions.Index();
         var decodeTimeout = CommonOptions.DecodeTimeout();
-        var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped), then its vector index.")
+        var feed = new FeedOptions();
+        var command = new Command("index", "Index a folder of photos, or a product feed (--feed), into the store (unchanged photos are skipped), then its vector index.")
         {
             folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout,
         };
+        foreach (var option in feed.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var job = new IndexJob
@@ -45,6 +51,25 @@ internal static class IndexCommand
                 DecodeTimeout = CommonOptions.DecodeTimeoutOf(parse.GetValue(decodeTimeout)),
                 Index = parse.GetValue(index) is { } spec ? IndexSpec.Parse(spec) : null,
             };
+            if (feed.Job(parse, parse.GetValue(prune)) is { } feedJob)
+            {
+                if (job.Folder is not null) throw LookalikeException.InvalidArgument("--feed", "Give a folder or --feed, not both.");
+                if (job.Labels is not null) throw LookalikeException.InvalidArgument("--labels", "--labels names files of a folder; with --feed, use --labels-from-feed.");
+                string directory = StoreLocation.Resolve(job.Store);
+                FeedSyncOutcome synced;
+                using (StoreWriterLock.Acquire(directory))
+                    synced = await FeedSync.RunAsync(feedJob, directory, cancellationToken: cancellationToken);
+                FeedOptions.PrintReport(synced);
+                var fromFeed = await RunAsync(job with
+                {
+                    Folder = synced.Folder,
+                    Prune = feedJob.Prune,
+                    LabelRows = feedJob.LabelsFromFeed ? synced.Mirror.Labels : null,
+                }, cancellationToken);
+                if (parse.GetValue(json)) JsonOutput.WriteLine(new FeedIndexSummary(FeedSummary.Of(synced), fromFeed.Ingest!));
+                else PrintSummary(fromFeed.Ingest!);
+                return CommandRunner.Ok;
+            }
             var outcome = await RunAsync(job, cancellationToken);
             if (outcome.Ingest is { } summary)
             {

@@ -1,3 +1,4 @@
+using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Core.Search;
@@ -21,6 +22,9 @@ public sealed record IndexJob
 
     /// <summary>Labels CSV (a <c>file</c> column plus metadata columns); null: metadata stays as stored.</summary>
     public string? Labels { get; init; }
+
+    /// <summary>Metadata rows by item id given in memory (a feed's own columns); used when <see cref="Labels"/> is null.</summary>
+    public IReadOnlyDictionary<ItemId, IReadOnlyDictionary<string, string>>? LabelRows { get; init; }
 
     /// <summary>Remove stored items whose file has vanished.</summary>
     public bool Prune { get; init; }
@@ -77,7 +81,7 @@ public static class CatalogIndexer
             var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, job.Embedding.IngestOptions(), decoderOptions);
             observer.Note($"model {embedder.Model} ({embedder.Dimension}-d) · store {directory} · {description}");
             if (deviceNote is not null) observer.Note($"note: {deviceNote}");
-            summary = await pipeline.RunAsync(new IngestRequest(folder, labels?.Rows, job.Prune), observer.Ingest, cancellationToken).ConfigureAwait(false);
+            summary = await pipeline.RunAsync(new IngestRequest(folder, labels?.Rows ?? job.LabelRows, job.Prune), observer.Ingest, cancellationToken).ConfigureAwait(false);
             if (labels is not null)
             {
                 int unmatched = labels.Rows.Keys.Count(id => !File.Exists(Path.Combine(Path.GetFullPath(folder), id.Value)));
