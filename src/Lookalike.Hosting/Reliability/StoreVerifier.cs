@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lookalike.Core.Errors;
 using Lookalike.Hosting.Search;
+using Lookalike.Storage.Sqlite.Vectors;
 using Microsoft.Data.Sqlite;
 
 namespace Lookalike.Hosting.Reliability;
@@ -25,7 +26,8 @@ public sealed record VerifyReport(string Location, int Items, long Generation, s
 
 /// <summary>
 /// Checks a store without changing it: SQLite <c>PRAGMA integrity_check</c>, the model binding, every vector's
-/// model id, dimension, finiteness and norm (vectors are L2-normalised at ingest), duplicate ids, and the HNSW
+/// model id, dimension, finiteness and norm (vectors are L2-normalised at ingest), duplicate ids, the vector file
+/// (header, length, checksum, each item's row: <see cref="VectorFileCheck"/>), and the HNSW
 /// cache's header against the store (a stale or damaged cache is a note: it is rebuilt on the next load).
 /// Opens the database read-only, so it is safe beside a running <c>index</c> or <c>serve</c>.
 /// </summary>
@@ -84,7 +86,8 @@ public static class StoreVerifier
             generation = long.TryParse(Meta(connection, "generation"), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
             if (dimensionText is not null && (!int.TryParse(dimensionText, NumberStyles.Integer, CultureInfo.InvariantCulture, out dimension) || dimension <= 0))
                 findings.Add(new(VerifySeverity.Error, "model", $"the store's dimension '{dimensionText}' is not a positive integer", rebuild));
-            CheckItems(connection, model, dimension, findings, reindex, ref items);
+            if (ColumnExists(connection, "items", "vector_row")) CheckItemRows(connection, full, model, dimension, findings, reindex, rebuild, ref items);
+            else CheckItems(connection, model, dimension, findings, reindex, ref items);
         }
         catch (SqliteException e)
         {
@@ -95,6 +98,42 @@ public static class StoreVerifier
         return new VerifyReport(full, items, generation, model, dimension, findings);
     }
 
+    /// <summary>Schema v4 on: vectors in the vector file (<c>vectors.f32</c>), each item naming its row.</summary>
+    private static void CheckItemRows(SqliteConnection connection, string location, string? model, int dimension, List<VerifyFinding> findings, string reindex, string rebuild, ref int items)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, model_id, dimension, vector_row FROM items ORDER BY id;";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string check, string problem, string repair)
+        {
+            int n = counts[check] = counts.GetValueOrDefault(check) + 1;
+            if (n <= FindingsPerCheck) findings.Add(new(VerifySeverity.Error, check, problem, repair));
+        }
+        var rows = new List<(string Id, long Row)>();
+        string repairItem = $"delete the item ('lookalike' API DELETE /api/items/{{id}}) or {reindex}";
+        while (reader.Read())
+        {
+            items++;
+            string id = reader.GetString(0);
+            string itemModel = reader.IsDBNull(1) ? "" : reader.GetString(1);
+            if (model is null) Add("model", $"item '{id}' exists but the store has no model binding", $"move the store aside and {reindex}");
+            else if (itemModel != model) Add("model", $"item '{id}' was embedded with '{itemModel}', the store holds '{model}'", repairItem);
+            int itemDimension = reader.IsDBNull(2) ? 0 : reader.GetInt32(2);
+            if (dimension > 0 && itemDimension != dimension)
+                Add("dimension", $"item '{id}' has dimension {itemDimension}, the store {dimension}", repairItem);
+            rows.Add((id, reader.GetInt64(3)));
+        }
+        foreach (var (check, n) in counts.Where(kv => kv.Value > FindingsPerCheck))
+            findings.Add(new(VerifySeverity.Error, check, $"{n - FindingsPerCheck} more item(s) fail the {check} check", reindex));
+        foreach (var finding in VectorFileCheck.Check(location, dimension, rows, NormTolerance, FindingsPerCheck))
+        {
+            string repair = finding.Check == "vector-file" ? (finding.IsError ? rebuild : "none needed") : repairItem;
+            findings.Add(new(finding.IsError ? VerifySeverity.Error : VerifySeverity.Note, finding.Check, finding.Problem, repair));
+        }
+    }
+
+    /// <summary>Schema v3 and older (not yet opened by this build): vectors as BLOBs in the items table.</summary>
     private static void CheckItems(SqliteConnection connection, string? model, int dimension, List<VerifyFinding> findings, string reindex, ref int items)
     {
         using var command = connection.CreateCommand();
@@ -226,6 +265,15 @@ public static class StoreVerifier
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name;";
         command.Parameters.AddWithValue("$name", table);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
+    }
+
+    private static bool ColumnExists(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column;";
+        command.Parameters.AddWithValue("$table", table);
+        command.Parameters.AddWithValue("$column", column);
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
