@@ -291,6 +291,41 @@ public sealed class SqliteCatalogStore : ICatalogStore
         while (reader.Read()) yield return ReadItem(reader, withVectors);
     }
 
+    public StoredVectors? OpenVectors()
+    {
+        using var connection = Connect();
+        // One read snapshot for the generation and every item's row; the file is mapped inside it, after the snapshot
+        // began, so it holds every row the snapshot refers to (rows are counted before the commit that refers to them).
+        using var transaction = connection.BeginTransaction(deferred: true);
+        long generation = long.TryParse(GetMeta(connection, MetaGeneration, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
+        int dimension = int.TryParse(GetMeta(connection, MetaDimension, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
+        if (!File.Exists(VectorsPath) && Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);", transaction) is long empty && empty == 1) return null;
+        var rows = MappedVectors.Open(VectorsPath, dimension);
+        try
+        {
+            if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{VectorsPath} has more rows than one index can map ({rows.Count:N0}).", VectorsPath);
+            var ids = new ItemId?[rows.Count];
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id, vector_row FROM items;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                long row = reader.GetInt64(1);
+                if ((ulong)row >= (ulong)ids.Length || ids[row] is not null)
+                    throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                        $"Item '{reader.GetString(0)}' refers to row {row:N0} of {VectorsPath}, which has {ids.Length:N0} rows{(row < ids.Length ? " and gives that row to another item" : "")}. Run 'lookalike verify'.", VectorsPath);
+                ids[row] = ItemId.Parse(reader.GetString(0));
+            }
+            return new StoredVectors(rows, ids, generation);
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
+    }
+
     public ItemId? FindByContentHash(string contentHash)
     {
         using var connection = Connect();
@@ -422,9 +457,10 @@ public sealed class SqliteCatalogStore : ICatalogStore
         return GetMeta(connection, key);
     }
 
-    private static string? GetMeta(SqliteConnection connection, string key)
+    private static string? GetMeta(SqliteConnection connection, string key, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT value FROM store_meta WHERE key = $key;";
         command.Parameters.AddWithValue("$key", key);
         return command.ExecuteScalar() as string;
@@ -439,9 +475,10 @@ public sealed class SqliteCatalogStore : ICatalogStore
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteScalar();
     }

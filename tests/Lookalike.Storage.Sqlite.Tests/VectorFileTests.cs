@@ -201,6 +201,36 @@ public sealed class VectorFileTests : IDisposable
         Assert.Contains("vector", LegacyStore.Columns(location, "items")); // still v3, nothing lost
     }
 
+    [Fact]
+    public void OpenVectors_MapsTheFileInPlace_SearchEqualsTheStoredVectors()
+    {
+        string location = NewStore("s", 400);
+        using var store = SqliteCatalogStore.Open(location, create: false);
+        var replaced = Vectors(10, seed: 6);
+        store.Upsert(replaced.Select((v, i) => Item($"item/{i * 3:D5}.jpg", v.Vector)).ToList()); // 10 dead rows
+        store.Remove([ItemId.Parse("item/00001.jpg"), ItemId.Parse("item/00002.jpg")]);          // 2 more
+        using var mapped = new MappedExactIndex(store.OpenVectors()!);
+        var items = store.ReadAll(withVectors: true).ToList();
+        using var oracle = Index(items.Select(i => (i.Id.Value, i.Vector.ToArray())).ToList());
+        Assert.Equal(398, mapped.Count);
+        foreach (var item in items.Where((_, i) => i % 31 == 0))
+        {
+            var request = new SearchRequest(10, Exclude: item.Id);
+            Assert.Equal(oracle.Search(item.Vector.Span, request), mapped.Search(item.Vector.Span, request));
+        }
+        // The mapping is a snapshot: later writes append rows it does not see, and change none it does.
+        store.Upsert([Item("late.jpg", Vectors(1, 9)[0].Vector)]);
+        Assert.False(mapped.Contains(ItemId.Parse("late.jpg")));
+        Assert.Equal(items[5].Vector.ToArray(), mapped.GetVector(items[5].Id));
+    }
+
+    [Fact]
+    public void OpenVectors_EmptyStore_IsNull()
+    {
+        using var store = SqliteCatalogStore.Open(_dir.Combine("empty"), create: true);
+        Assert.Null(store.OpenVectors());
+    }
+
     private static ExactVectorIndex Index(IReadOnlyList<(string Id, float[] Vector)> vectors)
     {
         var index = new ExactVectorIndex(Dimension, vectors.Count);

@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Vectors;
 
 namespace Lookalike.Storage.Sqlite.Vectors;
 
@@ -8,7 +9,7 @@ namespace Lookalike.Storage.Sqlite.Vectors;
 /// row past the mapped ones is asked for (the file grew since), the file is mapped again; earlier maps stay until
 /// <see cref="Dispose"/>, so spans handed out stay valid for the life of this object. Thread-safe.
 /// </summary>
-internal sealed unsafe class MappedVectors : IDisposable
+internal sealed unsafe class MappedVectors : IVectorRows
 {
     private sealed record View(MemoryMappedFile File, MemoryMappedViewAccessor Accessor, long Rows, IntPtr Base);
 
@@ -34,7 +35,7 @@ internal sealed unsafe class MappedVectors : IDisposable
     public string Path => _path;
 
     /// <summary>Rows readable without mapping again.</summary>
-    public long MappedRows => _current.Rows;
+    public long Count => _current.Rows;
 
     /// <exception cref="LookalikeException">StoreCorrupt naming the file: wrong magic, format, dtype or dimension, damaged header, truncated file.</exception>
     public static MappedVectors Open(string path, int expectedDimension)
