@@ -28,7 +28,7 @@ public static class BuiltInModels
     /// <summary>The shipped calibration table of <see cref="ResNet18Int8"/>, next to the weights.</summary>
     internal const string ResNet18Int8Calibration = "resnet18-int8.calibration.json";
 
-    /// <summary>Names <see cref="Resolve"/> accepts besides manifest paths.</summary>
+    /// <summary>Names <see cref="Resolve(string)"/> accepts besides manifest paths.</summary>
     public static IReadOnlyList<string> Names { get; } = [ResNet18, ResNet18Int8];
 
     /// <summary>

@@ -72,7 +72,7 @@ public sealed class SkiaShopperPhotoSynthesizer : IShopperPhotoSynthesizer
 
     /// <summary>
     /// Product pixels → frame: centred on its own middle, tilted in perspective, scaled to its share of the frame,
-    /// rotated, and moved to its off-centre position. (<see cref="SKMatrix.Concat"/>(a, b) applies b first.)
+    /// rotated, and moved to its off-centre position. (<see cref="SKMatrix.Concat(SKMatrix, SKMatrix)"/>(a, b) applies b first.)
     /// </summary>
     private static SKMatrix ProductTransform(DecodedImage product, ShopperPhotoRecipe recipe)
     {

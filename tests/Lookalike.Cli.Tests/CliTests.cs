@@ -149,7 +149,9 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.True(eval.ExitCode == 0, eval.Stderr);
         var report = JsonDocument.Parse(eval.Stdout).RootElement;
         Assert.Equal("kr(k1=5,k2=6,lambda=0.3,shortlist=20)", report.GetProperty("pipeline").GetString());
-        Assert.InRange(report.GetProperty("overall").GetProperty("map_at_5").GetDouble(), 0.01, 1);
+        Assert.Equal(27, report.GetProperty("overall").GetProperty("queries").GetInt32());
+        // Measured mAP@5 0.207 on the 30-photo fixture; floor = measured − 0.03.
+        Assert.True(report.GetProperty("overall").GetProperty("map_at_5").GetDouble() >= 0.18, report.GetProperty("overall").ToString());
 
         string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
         var similar = fixture.Run("similar", id, "-k", "4", "--rerank", "kr", "--store", "store", "--json");
@@ -181,8 +183,9 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.Equal("plain", report.GetProperty("pipeline").GetString());
         Assert.StartsWith("resnet18+gem3@", report.GetProperty("model").GetString()); // the store's model, no --model given
         Assert.Equal(4, report.GetProperty("queries").GetInt32());
-        Assert.InRange(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble(), 0, 1);
-        Assert.InRange(report.GetProperty("class").GetProperty("map_at_10").GetDouble(), 0, 1);
+        // Measured with seed 1: R@10 1.0 (R@1 0.75), class mAP@10 0.431 (0.466 with α-QE); floors are one query and 0.05 lower.
+        Assert.True(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble() >= 0.75, report.ToString());
+        Assert.True(report.GetProperty("class").GetProperty("map_at_10").GetDouble() >= 0.38, report.ToString());
         Assert.Equal(4, Directory.GetFiles(saved, "*.jpg").Length);
 
         var missing = fixture.Run("eval", "--store", "store", "--label-column", "class", "--protocol", "shopper");

@@ -83,7 +83,8 @@ public sealed class BringYourOwnModelTests(IndexedSamplesFixture fixture) : IDis
         Assert.Equal(48, report.Dimension);
         Assert.Equal(40, report.Items);
         Assert.Equal(labels.Count(kv => labels.Count(o => o.Value["class"] == kv.Value["class"]) > 1), report.Overall.Queries);
-        Assert.InRange(report.Overall.Map, 0, 1);
+        // The tiny model is an 8×8 colour thumbnail, barely above chance on these classes: measured mAP@5 0.061, floor 0.05.
+        Assert.True(report.Overall.Map >= 0.05, $"mAP@5 {report.Overall.Map:0.000}");
     }
 
     [Fact]

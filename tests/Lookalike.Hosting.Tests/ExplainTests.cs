@@ -1,9 +1,11 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Explain;
+using Lookalike.Core.Learning;
 using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Explain;
 using Lookalike.Hosting.Ingest;
+using Lookalike.Hosting.Learning;
 using Lookalike.Hosting.Query;
 using Lookalike.Storage.Sqlite;
 using Lookalike.TestKit;
@@ -83,6 +85,38 @@ public sealed class ExplainTests(IndexedSamplesFixture fixture)
             Assert.Equal(hit.Score, e.Score, 1e-4);
             Assert.InRange(Math.Abs(SimilarityExplanation.Sum(e.Query.Grid) - e.Score), 0, relativeTolerance * e.Score);
             Assert.InRange(Math.Abs(SimilarityExplanation.Sum(e.Result.Grid) - e.Score), 0, relativeTolerance * e.Score);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Theory]
+    [InlineData(ProjectionMethod.Head)]
+    [InlineData(ProjectionMethod.Lda)]
+    public void ExplainItems_LearnedSpace_ExplainsTheScoreTheStoreShows(ProjectionMethod method)
+    {
+        // The samples' own vectors and photos in a new store, then `learn` from their classes: results are ranked
+        // by the learned space's cosine, and the explanation must add up to that score, not to the raw one.
+        using var directory = new TempDirectory();
+        using var store = SqliteCatalogStore.Open(directory.Combine("store"), create: true);
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        store.BindModel(items[0].Model, items[0].Vector.Length);
+        store.Upsert(items);
+        StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Method = method, Head = new() { Epochs = 5, BatchSize = 32, Hidden = 128 } });
+        using var query = QueryService.Open(store, fixture.Decoder, () => LookalikeComponents.CreateEmbedder(items[0].Model.Value));
+        Assert.NotNull(query.Space.Projection);
+        using var explain = new ExplainService(query, fixture.Decoder);
+        string first = FirstOfClass("dress");
+        var rawScores = fixture.Query.Similar(first, 250).Results.ToDictionary(r => r.Id, r => r.Score);
+        foreach (var hit in query.Similar(first, 3).Results)
+        {
+            var e = explain.ExplainItems(ItemId.Parse(first), ItemId.Parse(hit.Id));
+            // The fixture's plain model splits exactly; a linear projection keeps that, the head's ReLUs make it first-order.
+            Assert.Equal(method == ProjectionMethod.Head ? "first-order" : "exact", e.Method);
+            Assert.Equal(hit.Score, e.Score, 1e-4);
+            Assert.NotEqual(rawScores[hit.Id], e.Score, 2);
+            double tolerance = method == ProjectionMethod.Head ? 0.01 * Math.Abs(e.Score) : 1e-4;
+            Assert.InRange(Math.Abs(SimilarityExplanation.Sum(e.Query.Grid) - e.Score), 0, tolerance);
+            Assert.InRange(Math.Abs(SimilarityExplanation.Sum(e.Result.Grid) - e.Score), 0, tolerance);
         }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }

@@ -31,7 +31,8 @@ public class RetrievalQualityTests(IndexedSamplesFixture fixture, ITestOutputHel
         double precision = Precision.MeanAtK(queries, 5);
         const double chance = 24.0 / 249; // 25 per class, the query excluded
         output.WriteLine($"samples: precision@5 by class = {precision:0.000} over {queries.Count} queries (chance {chance:0.000})");
-        Assert.True(precision > 4 * chance, $"precision@5 {precision:0.000} is not far above chance {chance:0.000}");
+        // Measured 0.547 with the default model (5.7× chance); floor = measured − 0.04.
+        Assert.True(precision >= 0.50, $"precision@5 {precision:0.000} (chance {chance:0.000})");
     }
 
     [Theory]

@@ -190,13 +190,17 @@ public sealed class HostileClientTests(HostileServerFixture fixture)
         string photo = Path.Combine(fixture.Catalog.Folder, fixture.Victim);
         File.Delete(photo);
         File.CreateSymbolicLink(photo, "/etc/passwd");
-        foreach (string sub in new[] { "/image", "/thumbnail?size=512" })
+        string other = fixture.Catalog.Items.First(i => i.Id != fixture.Victim).Id;
+        // Every route that reads an item's photo: the file, its thumbnail, a region of it, and both sides of "why similar".
+        foreach (string sub in new[] { "/image", "/thumbnail?size=512", "/similar?box-frac=0,0,0.5,0.5", "/explain/" + Uri.EscapeDataString(other) })
         {
             using var response = await client.GetAsync(ItemPath(fixture.Victim) + sub);
             string body = await response.Content.ReadAsStringAsync();
             Assert.DoesNotContain("root:", body, StringComparison.Ordinal);
             await Problems.AssertAsync(response, HttpStatusCode.NotFound, "NotFound");
         }
+        using var reverse = await client.GetAsync(ItemPath(other) + "/explain/" + Uri.EscapeDataString(fixture.Victim));
+        await Problems.AssertAsync(reverse, HttpStatusCode.NotFound, "NotFound");
     }
 
     // 7. Thumbnails as free CPU.

@@ -257,7 +257,9 @@ public sealed class ItemsApiTests(ApiFixture fixture)
             }
         }
         double chance = 3.0 / 39;
-        Assert.True(same > total * chance * 2.5, $"{same}/{total} look-alikes share the query's class; chance is {chance:0.000}");
+        // Measured 31 of 120 (0.258, 3.4× chance) with the default model; floor = measured − 4.
+        Assert.Equal(120, total);
+        Assert.True(same >= 27, $"{same}/{total} look-alikes share the query's class; chance is {chance:0.000}");
     }
 
     [Fact]

@@ -91,7 +91,9 @@ internal static class EvalRecsCommand
         {
             ["strategy"] = row.Strategy,
             ["hr" + at] = Round(row.HitRate),
+            ["hr" + at + "_ci"] = Interval(row.HitRateInterval),
             ["ndcg" + at] = Round(row.Ndcg),
+            ["ndcg" + at + "_ci"] = Interval(row.NdcgInterval),
             ["map" + at] = Round(row.Map),
             ["recall" + at] = Round(row.Recall),
             ["precision" + at] = Round(row.Precision),
@@ -109,8 +111,19 @@ internal static class EvalRecsCommand
             ["test_events"] = report.TestEvents,
             ["catalog_items"] = report.CatalogItems,
             ["weights"] = row.Strategy == "hybrid" ? report.Weights.ToString() : null,
+            ["popularity_half_life_days"] = row.Strategy == "popular" ? report.PopularityHalfLife?.TotalDays : null,
+            ["vs"] = row.Strategy == "hybrid"
+                ? report.Comparisons.ToDictionary(c => c.Other, c => new Dictionary<string, object>
+                {
+                    ["hr" + at + "_diff"] = Round(c.HitRateDifference), ["hr" + at + "_diff_ci"] = Interval(c.HitRateInterval),
+                    ["ndcg" + at + "_diff"] = Round(c.NdcgDifference), ["ndcg" + at + "_diff_ci"] = Interval(c.NdcgInterval),
+                    ["verdict"] = c.Verdict,
+                })
+                : null,
         };
     }
+
+    private static double[] Interval(BootstrapInterval interval) => [Round(interval.Low), Round(interval.High)];
 
     private static double Round(double value) => Math.Round(value, 5);
 
@@ -122,14 +135,21 @@ internal static class EvalRecsCommand
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"hybrid weights {report.Weights} ({report.Weights.Origin}, validation nDCG@{report.K} {report.Tuning.Ndcg:0.0000})");
         string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
         var table = new Table().Border(TableBorder.Simple).AddColumn("strategy");
-        foreach (string column in (string[])["HR" + at, "nDCG" + at, "MAP" + at, "recall" + at, "coverage", "cold HR" + at, "ms/user"])
+        foreach (string column in (string[])["HR" + at, "95% CI", "nDCG" + at, "95% CI", "MAP" + at, "recall" + at, "coverage", "cold HR" + at, "ms/user"])
             table.AddColumn(new TableColumn(column).RightAligned());
         foreach (var row in report.Rows)
         {
-            table.AddRow(row.Strategy, F(row.HitRate), F(row.Ndcg), F(row.Map), F(row.Recall), F(row.Coverage), F(row.ColdHitRate),
+            table.AddRow(row.Strategy, F(row.HitRate), Markup.Escape(row.HitRateInterval.ToString()), F(row.Ndcg), Markup.Escape(row.NdcgInterval.ToString()), F(row.Map), F(row.Recall), F(row.Coverage), F(row.ColdHitRate),
                 row.MillisecondsPerUser.ToString("0.0", CultureInfo.InvariantCulture));
         }
         console.Write(table);
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+            $"popularity half-life {(report.PopularityHalfLife is { } h ? $"{h.TotalDays:0} days" : "none")} (chosen on the validation windows); {RecommendationEvaluator.AllTimePopular} counts every training event alike");
+        foreach (var c in report.Comparisons)
+        {
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"{c.Strategy} − {c.Other}: HR{at} {c.HitRateDifference:+0.0000;-0.0000;0} {c.HitRateInterval} ({c.Verdict}), nDCG{at} {c.NdcgDifference:+0.0000;-0.0000;0} {c.NdcgInterval}");
+        }
         console.MarkupLineInterpolated($"[grey]{report.LeakageNote}[/]");
     }
 

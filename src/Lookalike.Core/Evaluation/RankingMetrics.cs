@@ -101,6 +101,7 @@ public static class RankingMetrics
 public sealed class RankingMetricsAccumulator
 {
     private double _hr, _precision, _recall, _ap, _ndcg, _rr;
+    private readonly List<double> _hits = [], _ndcgs = [];
 
     public RankingMetricsAccumulator(int k)
     {
@@ -115,13 +116,22 @@ public sealed class RankingMetricsAccumulator
     public void Add<T>(IReadOnlyList<T> ranked, IReadOnlySet<T> relevant)
     {
         Queries++;
-        _hr += RankingMetrics.HitRate(ranked, relevant, K);
+        double hit = RankingMetrics.HitRate(ranked, relevant, K), ndcg = RankingMetrics.Ndcg(ranked, relevant, K);
+        _hits.Add(hit);
+        _ndcgs.Add(ndcg);
+        _hr += hit;
         _precision += RankingMetrics.Precision(ranked, relevant, K);
         _recall += RankingMetrics.Recall(ranked, relevant, K);
         _ap += RankingMetrics.AveragePrecision(ranked, relevant, K);
-        _ndcg += RankingMetrics.Ndcg(ranked, relevant, K);
+        _ndcg += ndcg;
         _rr += RankingMetrics.ReciprocalRank(ranked, relevant, K);
     }
+
+    /// <summary>Each query's hit (1 or 0), in the order added: for bootstrap intervals and paired comparisons.</summary>
+    public IReadOnlyList<double> Hits => _hits;
+
+    /// <summary>Each query's nDCG, in the order added.</summary>
+    public IReadOnlyList<double> NdcgValues => _ndcgs;
 
     public double HitRate => Mean(_hr);
     public double Precision => Mean(_precision);

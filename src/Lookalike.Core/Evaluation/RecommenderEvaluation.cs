@@ -18,10 +18,18 @@ public sealed record StrategyScore
     /// <summary>Test users scored (users with training history and at least one relevant test item).</summary>
     public required int Users { get; init; }
     public required double HitRate { get; init; }
+    /// <summary>95% bootstrap interval of <see cref="HitRate"/> over the users.</summary>
+    public required BootstrapInterval HitRateInterval { get; init; }
+    /// <summary>Each user's hit (1 or 0), in case order: paired comparisons between strategies.</summary>
+    public required IReadOnlyList<double> UserHits { get; init; }
     public required double Precision { get; init; }
     public required double Recall { get; init; }
     public required double Map { get; init; }
     public required double Ndcg { get; init; }
+    /// <summary>95% bootstrap interval of <see cref="Ndcg"/> over the users.</summary>
+    public required BootstrapInterval NdcgInterval { get; init; }
+    /// <summary>Each user's nDCG, in case order.</summary>
+    public required IReadOnlyList<double> UserNdcg { get; init; }
     public required double Mrr { get; init; }
     /// <summary>Distinct items recommended to anyone (top k), over the catalog size.</summary>
     public required double Coverage { get; init; }
@@ -87,10 +95,14 @@ public static class RecommenderEvaluation
             K = k,
             Users = all.Queries,
             HitRate = all.HitRate,
+            HitRateInterval = BootstrapInterval.OfMean(all.Hits),
+            UserHits = all.Hits,
             Precision = all.Precision,
             Recall = all.Recall,
             Map = all.MeanAveragePrecision,
             Ndcg = all.Ndcg,
+            NdcgInterval = BootstrapInterval.OfMean(all.NdcgValues),
+            UserNdcg = all.NdcgValues,
             Mrr = all.MeanReciprocalRank,
             Coverage = catalogSize == 0 ? 0 : recommended.Count / (double)catalogSize,
             ColdUsers = cold.Queries,

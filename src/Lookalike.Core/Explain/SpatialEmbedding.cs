@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Core.Explain;
 
@@ -65,27 +66,33 @@ public sealed class SpatialEmbedding
     }
 
     /// <summary>
-    /// A linear map applied to the embedding (a learned projection <c>y = normalise(W·v)</c>): the contributions go
-    /// through <paramref name="project"/> too, so the split stays exact for linear maps. A map with an offset or a
-    /// non-linearity is split to first order only.
+    /// The split carried into a catalog's learned space (<c>y = normalise(P(v))</c>): each cell's contribution goes
+    /// through <paramref name="projection"/> as <see cref="Projection.Split"/> does, taking a share of the biases
+    /// (the catalog mean a linear method subtracts) in proportion to its share of the embedding's total activation, so
+    /// the cells still sum to the projected vector. Exact stays exact for linear projections; the metric-learning head,
+    /// with its ReLUs, is split to first order.
     /// </summary>
-    /// <param name="project">Writes the projection of its first argument into the second (length <paramref name="outputDimension"/>).</param>
-    /// <param name="linear">Whether <paramref name="project"/> is linear (no offset).</param>
-    /// <param name="outputDimension">Length of the projected vector.</param>
-    public SpatialEmbedding Project(ProjectVector project, bool linear, int outputDimension)
+    /// <exception cref="ArgumentException">The projection takes another dimension.</exception>
+    public SpatialEmbedding Project(Projection projection)
     {
-        ArgumentNullException.ThrowIfNull(project);
+        ArgumentNullException.ThrowIfNull(projection);
+        if (projection.InputDimension != Dimension)
+            throw new ArgumentException($"The projection takes {projection.InputDimension} values; this embedding has {Dimension}.", nameof(projection));
         int area = Rows * Cols;
-        var projected = new float[area * outputDimension];
-        var raw = new float[outputDimension];
+        var shares = new float[area];
+        double total = 0;
+        for (int i = 0; i < area; i++) total += TensorPrimitives.Sum(_contributions.AsSpan(i * Dimension, Dimension));
         for (int i = 0; i < area; i++)
-            project(_contributions.AsSpan(i * Dimension, Dimension), projected.AsSpan(i * outputDimension, outputDimension));
-        project(Vector, raw);
-        float norm = TensorPrimitives.Norm(raw);
+            shares[i] = Math.Abs(total) > 1e-12 ? (float)(TensorPrimitives.Sum(_contributions.AsSpan(i * Dimension, Dimension)) / total) : 1f / area;
+        float[] projected = projection.Split(Vector, _contributions, shares);
+        int d = projection.OutputDimension;
+        var vector = new float[d];
+        for (int i = 0; i < area; i++) TensorPrimitives.Add(vector, projected.AsSpan(i * d, d), vector);
+        float norm = TensorPrimitives.Norm(vector);
         float scale = norm > 0 ? 1f / norm : 0f;
-        TensorPrimitives.Multiply(raw, scale, raw);
+        TensorPrimitives.Multiply(vector, scale, vector);
         TensorPrimitives.Multiply(projected, scale, projected);
-        return new SpatialEmbedding(Rows, Cols, outputDimension, projected, raw, linear ? Method : AttributionMethod.FirstOrder);
+        return new SpatialEmbedding(Rows, Cols, d, projected, vector, projection.IsLinear ? Method : AttributionMethod.FirstOrder);
     }
 
     /// <summary>Pools one view and adds each location's share of its unit vector to <paramref name="contributions"/>.</summary>
@@ -146,6 +153,3 @@ public sealed class SpatialEmbedding
         }
     }
 }
-
-/// <summary>Writes the projection of <paramref name="source"/> into <paramref name="destination"/>.</summary>
-public delegate void ProjectVector(ReadOnlySpan<float> source, Span<float> destination);

@@ -70,6 +70,68 @@ public sealed class Projection
         VectorMath.Normalize(output);
     }
 
+    /// <summary>Whether the projection is linear in its input apart from the bias (no ReLU anywhere).</summary>
+    public bool IsLinear => Layers.All(l => !l.Relu);
+
+    /// <summary>
+    /// Splits the projection of <paramref name="input"/>, before normalising, over parts of the input that sum to it:
+    /// each part goes through the layers with every ReLU held as it opens for <paramref name="input"/> (the Jacobian
+    /// there) and takes its share of every bias, so the parts sum exactly to the un-normalised output at <paramref name="input"/>.
+    /// </summary>
+    /// <param name="input">The whole vector (<see cref="InputDimension"/> values).</param>
+    /// <param name="parts">Row-major, one row of <see cref="InputDimension"/> values per part; the rows sum to <paramref name="input"/>.</param>
+    /// <param name="shares">Each part's share of the biases; they sum to 1.</param>
+    /// <returns>One row of <see cref="OutputDimension"/> values per part.</returns>
+    /// <exception cref="ArgumentException">Wrong lengths.</exception>
+    public float[] Split(ReadOnlySpan<float> input, ReadOnlySpan<float> parts, ReadOnlySpan<float> shares)
+    {
+        if (input.Length != InputDimension) throw new ArgumentException($"Expected {InputDimension} values, got {input.Length}.", nameof(input));
+        int count = shares.Length;
+        if (parts.Length != (long)count * InputDimension) throw new ArgumentException($"Expected {count}×{InputDimension} values, got {parts.Length}.", nameof(parts));
+        var open = OpenUnits(input);
+        var output = new float[(long)count * OutputDimension];
+        var a = new float[Width];
+        var b = new float[Width];
+        for (int part = 0; part < count; part++)
+        {
+            ReadOnlySpan<float> x = parts.Slice(part * InputDimension, InputDimension);
+            ReadOnlySpan<float> current = x;
+            Span<float> destination = output.AsSpan(part * OutputDimension, OutputDimension);
+            for (int l = 0; l < Layers.Count; l++)
+            {
+                var layer = Layers[l];
+                Span<float> next = l == Layers.Count - 1 ? destination : (l % 2 == 0 ? a : b).AsSpan(0, layer.Outputs);
+                var weights = layer.Weights.AsSpan();
+                for (int o = 0; o < layer.Outputs; o++)
+                    next[o] = layer.Relu && !open[l][o] ? 0f : TensorPrimitives.Dot(weights.Slice(o * layer.Inputs, layer.Inputs), current) + shares[part] * layer.Bias[o];
+                current = next;
+            }
+            if (Residual) TensorPrimitives.Add(destination, x, destination);
+        }
+        return output;
+    }
+
+    /// <summary>For each layer, which of its units pass the ReLU for <paramref name="input"/> (all of them where there is none).</summary>
+    private bool[][] OpenUnits(ReadOnlySpan<float> input)
+    {
+        var open = new bool[Layers.Count][];
+        float[] current = input.ToArray();
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var layer = Layers[l];
+            var next = new float[layer.Outputs];
+            open[l] = new bool[layer.Outputs];
+            for (int o = 0; o < layer.Outputs; o++)
+            {
+                next[o] = TensorPrimitives.Dot(layer.Weights.AsSpan(o * layer.Inputs, layer.Inputs), current) + layer.Bias[o];
+                open[l][o] = !layer.Relu || next[o] > 0;
+                if (!open[l][o]) next[o] = 0;
+            }
+            current = next;
+        }
+        return open;
+    }
+
     /// <summary>Maps <paramref name="count"/> row-major vectors; returns count×<see cref="OutputDimension"/> values.</summary>
     public float[] ApplyAll(ReadOnlySpan<float> rows, int count)
     {

@@ -3,6 +3,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Serving;
 
 namespace Lookalike.Hosting.Explain;
 
@@ -19,12 +20,15 @@ public sealed class ExplainService : IDisposable
     private readonly QueryService _query;
     private readonly IImageDecoder _decoder;
     private readonly Lazy<IFeatureMapReader> _reader;
+    private readonly PhotoFiles? _photos;
 
     /// <param name="query">The catalog (items, photos, the store's model id).</param>
     /// <param name="decoder">Decodes both photos (an upload decoder with its limits for servers).</param>
     /// <param name="readerFactory">Makes the feature-map reader for the store's model; null: <see cref="LookalikeComponents.CreateFeatureMapReader"/>.</param>
-    public ExplainService(QueryService query, IImageDecoder decoder, Func<ModelId, IFeatureMapReader>? readerFactory = null)
+    /// <param name="photos">Servers: which photo files may be read (see <see cref="ItemPhoto.Read"/>).</param>
+    public ExplainService(QueryService query, IImageDecoder decoder, Func<ModelId, IFeatureMapReader>? readerFactory = null, PhotoFiles? photos = null)
     {
+        _photos = photos;
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(decoder);
         _query = query;
@@ -39,7 +43,7 @@ public sealed class ExplainService : IDisposable
     {
         CatalogItem queryItem = Item(query);
         CatalogItem resultItem = Item(result);
-        return Explain(ItemPhoto.Read(queryItem), queryItem.Path, queryItem, queryBox, resultItem);
+        return Explain(ItemPhoto.Read(queryItem, _photos), queryItem.Path, queryItem, queryBox, resultItem);
     }
 
     /// <summary>Why catalog item <paramref name="result"/> looks like an uploaded photo (optionally only its part <paramref name="box"/>).</summary>
@@ -78,7 +82,13 @@ public sealed class ExplainService : IDisposable
     {
         IFeatureMapReader reader = _reader.Value;
         var (queryEmbedding, queryPhoto) = Side(reader, queryBytes, queryName, queryItem?.Id.Value, box);
-        var (resultEmbedding, resultPhoto) = Side(reader, ItemPhoto.Read(resultItem), resultItem.Path, resultItem.Id.Value, null);
+        var (resultEmbedding, resultPhoto) = Side(reader, ItemPhoto.Read(resultItem, _photos), resultItem.Path, resultItem.Id.Value, null);
+        if (_query.Space.Projection is { } projection)
+        {
+            // The store searches its learned space: explain the score it shows, not the raw one.
+            queryEmbedding = queryEmbedding.Project(projection);
+            resultEmbedding = resultEmbedding.Project(projection);
+        }
         var split = SimilarityExplanation.Compute(queryEmbedding, resultEmbedding);
         return new Explanation(split.Score, Explanation.MethodName(split.Method), reader.Model.Value,
             queryPhoto with { Grid = split.QueryGrid },

@@ -2,6 +2,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Core.Search;
+using Lookalike.Hosting.Serving;
 
 namespace Lookalike.Hosting.Query;
 
@@ -20,13 +21,14 @@ public sealed partial class QueryService
     }
 
     /// <summary>Look-alikes of the part <paramref name="box"/> of catalog item <paramref name="id"/>'s photo, the item itself excluded.</summary>
+    /// <param name="photos">Servers: which photo files may be read (see <see cref="ItemPhoto.Read"/>).</param>
     /// <exception cref="LookalikeException">NotFound (item or its photo), InvalidArgument naming the box, decode and model errors.</exception>
-    public SimilarResult SimilarToItemRegion(ItemId id, ImageBox box, int k, ItemFilter? filter = null)
+    public SimilarResult SimilarToItemRegion(ItemId id, ImageBox box, int k, ItemFilter? filter = null, PhotoFiles? photos = null)
     {
         ArgumentNullException.ThrowIfNull(box);
         if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
         CheckK(k);
-        float[] vector = _space.Map(EmbedImage(ItemPhoto.Read(item), item.Path, box));
+        float[] vector = _space.Map(EmbedImage(ItemPhoto.Read(item, photos), item.Path, box));
         var hits = Search(vector, k, filter, id);
         return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata, Box = box.ToString() }, hits);
     }

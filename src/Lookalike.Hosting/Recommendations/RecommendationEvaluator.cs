@@ -24,7 +24,26 @@ public sealed record EvaluationReport
     public required HybridWeights Weights { get; init; }
     public required TuningResult Tuning { get; init; }
     public required IReadOnlyList<StrategyScore> Rows { get; init; }
+    /// <summary>Popularity's half-life, chosen on the validation windows like the hybrid's weights; null: all-time counts.</summary>
+    public required TimeSpan? PopularityHalfLife { get; init; }
+    /// <summary>The hybrid against every other row, paired over the same users.</summary>
+    public required IReadOnlyList<StrategyComparison> Comparisons { get; init; }
     public required double Seconds { get; init; }
+}
+
+/// <summary>
+/// <see cref="Strategy"/> minus <see cref="Other"/> over the same test users, with 95% paired bootstrap intervals: a
+/// claim that one beats the other needs an interval wholly above zero.
+/// </summary>
+public sealed record StrategyComparison(string Strategy, string Other, double HitRateDifference, BootstrapInterval HitRateInterval,
+    double NdcgDifference, BootstrapInterval NdcgInterval)
+{
+    public static StrategyComparison Of(StrategyScore a, StrategyScore b) => new(a.Strategy, b.Strategy,
+        a.HitRate - b.HitRate, BootstrapInterval.OfMeanDifference(a.UserHits, b.UserHits),
+        a.Ndcg - b.Ndcg, BootstrapInterval.OfMeanDifference(a.UserNdcg, b.UserNdcg));
+
+    /// <summary>"better", "worse" or "not told apart" on HR, by the interval.</summary>
+    public string Verdict => HitRateInterval.AboveZero ? "better" : HitRateInterval.BelowZero ? "worse" : "not told apart";
 }
 
 /// <summary>
@@ -64,6 +83,45 @@ public static class RecommendationEvaluator
         }
     }
 
+    /// <summary>Popularity half-lives tried on the validation windows; null is all-time counts.</summary>
+    public static IReadOnlyList<TimeSpan?> PopularityHalfLives { get; } =
+        [TimeSpan.FromDays(3), TimeSpan.FromDays(7), TimeSpan.FromDays(14), TimeSpan.FromDays(30), TimeSpan.FromDays(60), TimeSpan.FromDays(120), null];
+
+    /// <summary>Name of the undecayed popularity baseline row.</summary>
+    public const string AllTimePopular = "popular-alltime";
+
+    /// <summary>
+    /// The popularity half-life with the best pooled validation nDCG@k (HR@k breaks ties; the shorter half-life wins
+    /// a full tie), each fold's popularity counted from that fold's training events only.
+    /// </summary>
+    public static TimeSpan? ChoosePopularityHalfLife(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k)
+    {
+        ArgumentNullException.ThrowIfNull(folds);
+        ArgumentNullException.ThrowIfNull(index);
+        var cases = folds.Select(f => (Fold: f, Cases: RecommenderEvaluation.Cases(f, index.Contains, options.Signals))).Where(f => f.Cases.Count > 0).ToList();
+        if (cases.Count == 0) return options.PopularityHalfLife;
+        TimeSpan? best = options.PopularityHalfLife;
+        (double Ndcg, double Hr) bestScore = (double.NegativeInfinity, 0);
+        foreach (var halfLife in PopularityHalfLives)
+        {
+            double ndcg = 0, hr = 0;
+            foreach (var (fold, foldCases) in cases)
+            {
+                var popular = new PopularityRecommender(halfLife, options.Signals);
+                popular.Add(fold.Train);
+                var score = RecommenderEvaluation.Evaluate("popular", popular.Recommend, foldCases, k, index.Count);
+                ndcg += score.Ndcg * score.Users;
+                hr += score.HitRate * score.Users;
+            }
+            if (ndcg > bestScore.Ndcg || (ndcg == bestScore.Ndcg && hr > bestScore.Hr))
+            {
+                best = halfLife;
+                bestScore = (ndcg, hr);
+            }
+        }
+        return best;
+    }
+
     /// <param name="learnFromTraining">When given, builds the index every strategy uses from the split's training events
     /// (e.g. a feedback-learned projection), so that learning never sees the test period.</param>
     public static EvaluationReport Run(IVectorIndex index, IFeedbackStore feedback, SplitSpec split, int k, RecommenderOptions? options = null,
@@ -83,6 +141,9 @@ public static class RecommendationEvaluator
         if (learned is not null) index = learned;
 
         var folds = split.ValidationFolds(applied, events, validationFolds);
+        var halfLife = ChoosePopularityHalfLife(folds, index, options, k);
+        options = options with { PopularityHalfLife = halfLife };
+        progress?.Report($"popularity half-life {(halfLife is { } h ? $"{h.TotalDays:0} days" : "none (all-time counts)")}, chosen on the validation windows");
         string origin = applied.Cutoff is { } before ? $"tuned before {before:yyyy-MM-dd}" : "tuned on leave-last-out folds of the training events";
         var tuning = TuneOn(folds, index, options, k, tuningStep, origin, progress);
         progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000}, HR@{k} {tuning.HitRate:0.0000}, {tuning.Users} users)");
@@ -94,6 +155,11 @@ public static class RecommendationEvaluator
             progress?.Report($"evaluating {RecommendationStrategies.Name(strategy)}");
             rows.Add(RecommenderEvaluation.Evaluate(RecommendationStrategies.Name(strategy), r => engine.Recommend(strategy, r), cases, k, index.Count));
         }
+        // The baseline a reader would try first: all-time bestsellers, no decay.
+        var allTime = new PopularityRecommender(null, options.Signals);
+        allTime.Add(applied.Train);
+        rows.Add(RecommenderEvaluation.Evaluate(AllTimePopular, allTime.Recommend, cases, k, index.Count));
+        var hybrid = rows.Single(r => r.Strategy == RecommendationStrategies.Name(RecommendationStrategy.Hybrid));
         return new EvaluationReport
         {
             Split = applied.Cutoff is { } c && split.Cutoff is null ? $"{split} (cutoff {c:yyyy-MM-dd})" : split.ToString(),
@@ -110,6 +176,8 @@ public static class RecommendationEvaluator
             Weights = tuning.Weights,
             Tuning = tuning,
             Rows = rows,
+            PopularityHalfLife = halfLife,
+            Comparisons = rows.Where(r => r != hybrid).Select(r => StrategyComparison.Of(hybrid, r)).ToList(),
             Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
     }

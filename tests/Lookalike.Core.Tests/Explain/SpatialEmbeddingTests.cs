@@ -1,5 +1,6 @@
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Explain;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Core.Tests.Explain;
 
@@ -43,27 +44,61 @@ public sealed class SpatialEmbeddingTests
         for (int c = 1; c < 4; c++) Assert.All(s.Contribution(0, c).ToArray(), v => Assert.Equal(0f, v));
     }
 
-    [Fact]
-    public void Project_LinearMap_StaysExact()
+    [Theory]
+    [InlineData(false, false)] // learned whitening / LDA: one affine layer, the catalog mean folded into the bias
+    [InlineData(false, true)]
+    [InlineData(true, false)]  // the metric-learning head: affine, ReLU, affine, plus the input
+    [InlineData(true, true)]
+    public void Project_CellsSumToTheScoreInTheLearnedSpace(bool head, bool flip)
     {
-        var p = EmbeddingPooling.Average;
-        var qa = SpatialEmbedding.Compute(Map(5, 2, 2), null, p);
-        var qb = SpatialEmbedding.Compute(Map(6, 2, 2), null, p);
-        var random = new Random(7);
-        float[,] w = new float[3, qa.Dimension];
-        for (int r = 0; r < 3; r++) for (int c = 0; c < qa.Dimension; c++) w[r, c] = (float)(random.NextDouble() - 0.5);
-        void Project(ReadOnlySpan<float> x, Span<float> y)
-        {
-            for (int r = 0; r < 3; r++) { float sum = 0; for (int c = 0; c < x.Length; c++) sum += w[r, c] * x[c]; y[r] = sum; }
-        }
-        var pa = qa.Project(Project, linear: true, 3);
-        var pb = qb.Project(Project, linear: true, 3);
+        var pooling = flip ? EmbeddingPooling.Parse("gem3") : EmbeddingPooling.Average;
+        var qa = SpatialEmbedding.Compute(Map(5, 3, 4), flip ? Map(7, 3, 4) : null, pooling);
+        var qb = SpatialEmbedding.Compute(Map(6, 3, 4), flip ? Map(8, 3, 4) : null, pooling);
+        var projection = head ? Head(qa.Dimension, new Random(11)) : Linear(qa.Dimension, 5, new Random(11));
+
+        var pa = qa.Project(projection);
+        var pb = qb.Project(projection);
+        var expected = new float[projection.OutputDimension];
+        projection.Apply(qa.Vector, expected);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], pa.Vector[i], 1e-5);
+
         var e = SimilarityExplanation.Compute(pa, pb);
-        Assert.Equal(AttributionMethod.Exact, e.Method);
-        Assert.Equal(1.0, pa.Vector.Sum(v => (double)v * v), 1e-5);
+        var other = new float[projection.OutputDimension];
+        projection.Apply(qb.Vector, other);
+        Assert.Equal(expected.Zip(other).Sum(x => (double)x.First * x.Second), e.Score, 1e-5);
         Assert.Equal(e.Score, SimilarityExplanation.Sum(e.QueryGrid), 1e-5);
         Assert.Equal(e.Score, SimilarityExplanation.Sum(e.ResultGrid), 1e-5);
-        Assert.Equal(AttributionMethod.FirstOrder, qa.Project(Project, linear: false, 3).Method);
+        Assert.Equal(head || flip ? AttributionMethod.FirstOrder : AttributionMethod.Exact, e.Method);
+        Assert.Equal(3, e.QueryGrid.Length);
+        // The split is not uniform: the cells differ as the activations do.
+        Assert.True(e.QueryGrid.SelectMany(r => r).Distinct().Count() > 6);
+    }
+
+    [Fact]
+    public void Project_OtherDimension_IsRefused()
+    {
+        var q = SpatialEmbedding.Compute(Map(5, 2, 2), null, EmbeddingPooling.Average);
+        var ex = Assert.Throws<ArgumentException>(() => q.Project(Linear(9, 3, new Random(1))));
+        Assert.Contains("9", ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>An affine map <c>W·(x − μ)</c> with a positive μ, as learned whitening stores it.</summary>
+    private static Projection Linear(int inputs, int outputs, Random random)
+    {
+        var weights = Enumerable.Range(0, inputs * outputs).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var mean = Enumerable.Range(0, inputs).Select(_ => (float)random.NextDouble() * 0.3f).ToArray();
+        return Projection.Linear(inputs, outputs, weights, mean);
+    }
+
+    /// <summary>A residual two-layer head whose hidden ReLUs are about half open.</summary>
+    private static Projection Head(int dimension, Random random)
+    {
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        const int hidden = 6;
+        return new Projection(
+            [new ProjectionLayer(dimension, hidden, Values(dimension * hidden), Values(hidden), Relu: true),
+             new ProjectionLayer(hidden, dimension, Values(hidden * dimension), Values(dimension), Relu: false)],
+            residual: true);
     }
 
     /// <summary>A seeded [8, rows, cols] map, half of it exact zeros as after a ReLU.</summary>

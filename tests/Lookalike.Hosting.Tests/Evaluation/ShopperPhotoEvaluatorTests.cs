@@ -76,7 +76,9 @@ public sealed class ShopperPhotoEvaluatorTests(IndexedSamplesFixture fixture) : 
         Assert.Equal(map / 12, report.Class.Map, 10);
         Assert.Equal(precision / 12, report.Class.Precision, 10);
         // The photos are hard but not hopeless for the real model: some own items are found, not all at rank 1.
-        Assert.InRange(report.InstanceRecallAtK, 0.01, 1.0);
+        // Measured: R@1 0.25, R@10 0.417 (5 of 12), class mAP@10 0.138; floors are one query and 0.03 lower.
+        Assert.True(report.InstanceRecallAtK >= 4 / 12.0, $"R@10 {report.InstanceRecallAtK:0.000}");
+        Assert.True(report.Class.Map >= 0.10, $"class mAP@10 {report.Class.Map:0.000}");
         Assert.True(report.InstanceRecallAt1 < 1.0);
     }
 
