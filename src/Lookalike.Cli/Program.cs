@@ -19,5 +19,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     EvalCommand.Create(),
     LearnCommand.Create(),
     VerifyCommand.Create(),
+    SiloCommand.Create(),
+    ClusterCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

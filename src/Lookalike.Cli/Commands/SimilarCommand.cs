@@ -24,9 +24,10 @@ internal static class SimilarCommand
         var json = CommonOptions.Json();
         var rerank = CommonOptions.Rerank();
         var box = new BoxOptions();
+        var cluster = ClusterOptions.Cluster();
         var command = new Command("similar", "Show the catalog items that look most like a photo or an item.")
         {
-            query, batch, k, where, store, model, index, rerank, box.Pixels, box.Fractions, json,
+            query, batch, k, where, store, model, index, rerank, box.Pixels, box.Fractions, json, cluster,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -36,6 +37,11 @@ internal static class SimilarCommand
                 throw LookalikeException.InvalidArgument("query", "Give either a query (image path or item id) or --batch FILE.");
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
             var region = box.Parse(parse);
+            if (parse.GetValue(cluster) is { } connection)
+            {
+                if (region is not null) throw LookalikeException.InvalidArgument("box", "--box and --box-frac are not supported with --cluster yet.");
+                return await ClusterSimilar.RunAsync(connection, single, batchFile, parse.GetValue(k), parse.GetValue(where) ?? [], parse.GetValue(json), cancellationToken);
+            }
             if (region is not null && batchFile is not null)
                 throw LookalikeException.InvalidArgument("box", "--box and --box-frac apply to a single query, not to --batch.");
             using var context = QueryContext.Open(parse.GetValue(store), parse.GetValue(model), parse.GetValue(index), parse.GetValue(rerank));
@@ -53,7 +59,8 @@ internal static class SimilarCommand
         return command;
     }
 
-    private static async Task<int> RunBatchAsync(QueryContext context, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
+    /// <summary>The queries of a batch file: one a line, blank lines and <c>#</c> comments skipped.</summary>
+    internal static async Task<List<string>> ReadBatchAsync(string batchFile, CancellationToken cancellationToken)
     {
         if (!File.Exists(batchFile)) throw LookalikeException.NotFound(batchFile, $"Batch file not found: {batchFile}");
         var queries = new List<string>();
@@ -62,6 +69,12 @@ internal static class SimilarCommand
             string line = raw.Trim();
             if (line.Length > 0 && !line.StartsWith('#')) queries.Add(line);
         }
+        return queries;
+    }
+
+    private static async Task<int> RunBatchAsync(QueryContext context, string batchFile, int k, ItemFilter filter, bool json, CancellationToken cancellationToken)
+    {
+        var queries = await ReadBatchAsync(batchFile, cancellationToken);
         // All queries are searched together (one matrix–matrix product); a bad line gets an error line of its own.
         int failed = 0;
         foreach (var answer in context.Service.SimilarBatch(queries, k, filter))

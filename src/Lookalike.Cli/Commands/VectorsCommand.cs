@@ -22,17 +22,20 @@ internal static class VectorsCommand
     {
         var npy = new Argument<string>("vectors") { Description = "N×D float32 .npy file (rows are L2-normalised on import)." };
         var ids = new Option<string>("--ids") { Description = "One item id a line, same order as the rows.", Required = true };
-        var modelName = new Option<string>("--model-name") { Description = "Name of the model that made the vectors (default: imported).", DefaultValueFactory = _ => "imported" };
+        var modelName = new Option<string?>("--model-name") { Description = "Name of the model that made the vectors (default: imported; with --cluster, the cluster's model)." };
         var store = CommonOptions.Store();
         var index = CommonOptions.Index();
-        var command = new Command("import", "Import vectors.npy + ids into a store, so search, recommenders and the server work on them.")
+        var cluster = ClusterOptions.Cluster();
+        var command = new Command("import", "Import vectors.npy + ids into a store (or a cluster), so search, recommenders and the server work on them.")
         {
-            npy, ids, modelName, store, index,
+            npy, ids, modelName, store, index, cluster,
         };
-        command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
+            if (parse.GetValue(cluster) is { } connection)
+                return await ClusterImport.RunAsync(connection, parse.GetValue(npy)!, parse.GetValue(ids)!, parse.GetValue(modelName), cancellationToken);
             using var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(parse.GetValue(store)), create: true);
-            int rows = VectorImporter.Import(catalog, parse.GetValue(npy)!, parse.GetValue(ids)!, parse.GetValue(modelName)!, new BuildProgress("importing"));
+            int rows = VectorImporter.Import(catalog, parse.GetValue(npy)!, parse.GetValue(ids)!, parse.GetValue(modelName) ?? "imported", new BuildProgress("importing"));
             await Console.Error.WriteLineAsync($"imported {rows:N0} vectors into {catalog.Location} as model {catalog.Model}");
             BuildIndex(catalog, parse.GetValue(index));
             return CommandRunner.Ok;

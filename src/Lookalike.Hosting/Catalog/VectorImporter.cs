@@ -29,6 +29,24 @@ public static class VectorImporter
     public static int Import(ICatalogStore store, string npyPath, string idsPath, string modelName, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
+        int done = 0;
+        foreach (var batch in ReadItems(npyPath, idsPath, modelName, (model, dimension, _) => store.BindModel(model, dimension)))
+        {
+            store.Upsert(batch.Items);
+            done += batch.Items.Count;
+            progress?.Report((done, batch.Total));
+        }
+        return done;
+    }
+
+    /// <summary>
+    /// The file's rows as items, in batches of up to 10,000, checked and normalised as <see cref="Import"/> stores them;
+    /// <paramref name="onHeader"/> (model, dimension, rows) runs once before the first batch. A cluster routes the
+    /// batches to its shards; <see cref="Import"/> writes them to one store.
+    /// </summary>
+    /// <exception cref="LookalikeException">NotFound (a file), InvalidArgument (naming the file, row or line).</exception>
+    public static IEnumerable<(IReadOnlyList<CatalogItem> Items, int Total)> ReadItems(string npyPath, string idsPath, string modelName, Action<ModelId, int, int>? onHeader = null)
+    {
         if (!File.Exists(npyPath)) throw LookalikeException.NotFound(npyPath, $"Vectors file not found: {npyPath}");
         if (!File.Exists(idsPath)) throw LookalikeException.NotFound(idsPath, $"Ids file not found: {idsPath}");
         var ids = ReadIds(idsPath);
@@ -37,7 +55,7 @@ public static class VectorImporter
         if (rows != ids.Count)
             throw LookalikeException.InvalidArgument(idsPath, $"{idsPath} has {ids.Count} ids but {npyPath} has {rows} rows.");
         var model = ModelFor(modelName, dimension);
-        store.BindModel(model, dimension);
+        onHeader?.Invoke(model, dimension, rows);
         var buffer = new float[Batch * dimension];
         var now = DateTimeOffset.UtcNow;
         for (int start = 0; start < rows; start += Batch)
@@ -54,10 +72,8 @@ public static class VectorImporter
                     throw LookalikeException.InvalidArgument(npyPath, $"{npyPath}, row {start + i} ('{ids[start + i]}'): vector is zero or not finite.");
                 items.Add(VectorItem(ids[start + i], vector, model, now));
             }
-            store.Upsert(items);
-            progress?.Report((start + count, rows));
+            yield return (items, rows);
         }
-        return rows;
     }
 
     /// <summary>Writes seeded clustered synthetic vectors (ids <c>synthetic/0000000</c>…) into a store, for benchmarks.</summary>

@@ -1,0 +1,25 @@
+using Orleans.Concurrency;
+
+namespace Lookalike.Cluster.Contracts;
+
+/// <summary>
+/// One replica of one shard: a Lookalike store on the disk of the silo the key names (<see cref="ReplicaKey"/>),
+/// pinned there by placement. Reads (<see cref="ReadOnlyAttribute"/>) run concurrently with each other; a write runs
+/// alone. A failed call changes nothing.
+/// </summary>
+public interface IShardReplicaGrain : IGrainWithStringKey
+{
+    /// <summary>Inserts or replaces items in one transaction; returns the replica's item count after.</summary>
+    Task<int> Upsert(ShardItem[] items);
+
+    /// <summary>This replica's top-k for a vector already in the search space.</summary>
+    [ReadOnly]
+    Task<ShardAnswer> Search(ShardQuery query);
+
+    /// <summary>An item with its vector (as indexed), or null when this shard does not hold it.</summary>
+    [ReadOnly]
+    Task<ShardItem?> Find(string id);
+
+    [ReadOnly]
+    Task<ReplicaStatus> Status();
+}

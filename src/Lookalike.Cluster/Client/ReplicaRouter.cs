@@ -1,0 +1,73 @@
+using Lookalike.Cluster.Contracts;
+
+namespace Lookalike.Cluster.Client;
+
+/// <summary>
+/// Calls one replica of a shard, falling back to the next when a call fails (its silo died, is leaving, or the
+/// placement refused it): replicas on silos the membership table calls Active first, rotated per call so reads
+/// spread over replicas. The membership view is refreshed at most every <see cref="MembershipTtl"/>.
+/// </summary>
+public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape shape, TimeProvider? time = null)
+{
+    public static readonly TimeSpan MembershipTtl = TimeSpan.FromSeconds(2);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private MembershipView? _view;
+    private int _turn;
+
+    public ClusterShape Shape => shape;
+
+    public LookalikeClusterClient Client => client;
+
+    /// <summary>Silo names the membership table calls Active (cached for <see cref="MembershipTtl"/>; concurrent refreshes are harmless).</summary>
+    public async Task<IReadOnlySet<string>> ActiveSilosAsync(bool refresh = false)
+    {
+        if (!refresh && Volatile.Read(ref _view) is { } view && _time.GetUtcNow() - view.At < MembershipTtl) return view.Active;
+        var silos = await client.SilosAsync();
+        var fresh = new MembershipView(silos.Where(s => s.Status == "Active").Select(s => s.Name).ToHashSet(StringComparer.Ordinal), _time.GetUtcNow());
+        Volatile.Write(ref _view, fresh);
+        return fresh.Active;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica at most once.
+    /// </summary>
+    /// <exception cref="ShardUnavailableException">Every replica failed; names each and why.</exception>
+    public async Task<T> ReadAsync<T>(int shard, Func<IShardReplicaGrain, Task<T>> call)
+    {
+        var active = await ActiveSilosAsync();
+        var replicas = shape.ReplicasOf(shard).ToArray();
+        int start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas.Length);
+        var order = Enumerable.Range(0, replicas.Length).Select(i => replicas[(start + i) % replicas.Length])
+            .OrderBy(r => active.Contains(r.Silo) ? 0 : 1).ToArray();
+        var failures = new List<string>();
+        foreach (var replica in order)
+        {
+            try
+            {
+                return await call(client.Replica(replica));
+            }
+            catch (Exception e) when (IsReplicaFailure(e))
+            {
+                failures.Add($"{replica}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        Volatile.Write(ref _view, null); // the view was wrong; look again next time
+        throw new ShardUnavailableException(shard, failures);
+    }
+
+    /// <summary>
+    /// Anything but cancellation: a dead silo, a lost connection, a timeout, or a damaged store on that replica —
+    /// another replica may not have it. A caller error fails on every replica and is reported with each.
+    /// </summary>
+    internal static bool IsReplicaFailure(Exception e) => e is not OperationCanceledException;
+}
+
+internal sealed record MembershipView(IReadOnlySet<string> Active, DateTimeOffset At);
+
+/// <summary>No replica of a shard answered.</summary>
+public sealed class ShardUnavailableException(int shard, IReadOnlyList<string> failures)
+    : Exception($"Shard {shard}: no replica answered ({string.Join("; ", failures)}).")
+{
+    public int Shard { get; } = shard;
+}

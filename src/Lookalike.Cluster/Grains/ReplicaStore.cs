@@ -1,0 +1,92 @@
+using Lookalike.Cluster.Contracts;
+using Lookalike.Core.Catalog;
+using Lookalike.Core.Search;
+using Lookalike.Hosting;
+using Lookalike.Hosting.Query;
+
+namespace Lookalike.Cluster.Grains;
+
+/// <summary>
+/// A replica's Lookalike store and, loaded on the first search after a write, its query service over the exact
+/// index — the single-machine classes, so a shard scores exactly as one store would. Reads may run concurrently
+/// (the grain's read-only methods interleave); a write runs alone (the grain never interleaves it with anything).
+/// </summary>
+internal sealed class ReplicaStore : IDisposable
+{
+    private readonly ICatalogStore _catalog;
+    private readonly Lock _queryLock = new();
+    private QueryService? _query;
+
+    private ReplicaStore(ICatalogStore catalog) => _catalog = catalog;
+
+    public static ReplicaStore Open(string directory) => new(LookalikeComponents.OpenStore(directory, create: true));
+
+    public int Count => _catalog.GetInfo().Items;
+
+    public string? Model => _catalog.Model?.Value;
+
+    /// <summary>Writes <paramref name="items"/> in one transaction; the index is reloaded on the next search.</summary>
+    public int Upsert(IReadOnlyList<CatalogItem> items)
+    {
+        if (items.Count == 0) return Count;
+        _catalog.BindModel(items[0].Model, items[0].Vector.Length);
+        _catalog.Upsert(items);
+        _query?.Dispose();
+        _query = null;
+        return Count;
+    }
+
+    public ShardAnswer Search(ShardQuery request)
+    {
+        if (_catalog.Model is null) return new ShardAnswer { Hits = [] }; // an empty replica: nothing bound yet
+        var query = Query();
+        var filter = ItemFilter.Parse(request.Where);
+        var columns = query.MetadataColumns();
+        var unknown = filter.Columns.Where(c => !columns.Contains(c)).ToArray();
+        if (unknown.Length > 0) return new ShardAnswer { Hits = [], UnknownColumns = unknown, Columns = [.. columns] };
+        Func<ItemId, bool>? predicate = filter.IsEmpty ? null : id => query.TryGetItem(id, out var item) && filter.Matches(item.Metadata);
+        ItemId? exclude = request.Exclude is null ? null : ItemId.Parse(request.Exclude);
+        var hits = query.Index.Search(request.Vector, new SearchRequest(request.K, predicate, exclude));
+        var answer = new List<ShardHit>(hits.Count);
+        foreach (var hit in hits)
+        {
+            if (!query.TryGetItem(hit.Id, out var item)) continue;
+            answer.Add(new ShardHit { Id = hit.Id.Value, Path = item.Path, Score = hit.Score, Metadata = new(item.Metadata) });
+        }
+        return new ShardAnswer { Hits = [.. answer] };
+    }
+
+    public ShardItem? Find(ItemId id)
+    {
+        if (_catalog.Model is null) return null;
+        var query = Query();
+        if (!query.TryGetItem(id, out var item) || query.Index.GetVector(id) is not { } vector) return null;
+        return new ShardItem
+        {
+            Id = item.Id.Value,
+            Path = item.Path,
+            ContentHash = item.ContentHash,
+            SizeBytes = item.SizeBytes,
+            ModifiedUtc = item.ModifiedUtc,
+            Metadata = new(item.Metadata),
+            Model = item.Model.Value,
+            Vector = vector,
+        };
+    }
+
+    public void Dispose()
+    {
+        _query?.Dispose();
+        _catalog.Dispose();
+    }
+
+    private QueryService Query()
+    {
+        lock (_queryLock)
+        {
+            return _query ??= QueryService.Open(_catalog, LookalikeComponents.CreateDecoder(),
+                () => throw new InvalidOperationException("A shard replica never embeds photos; the client embeds a query once."),
+                new QueryOptions { Index = IndexSpec.Exact });
+        }
+    }
+}

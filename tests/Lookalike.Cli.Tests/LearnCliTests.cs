@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace Lookalike.Cli.Tests;
+
+/// <summary><c>lookalike learn</c> through the real CLI, on a copy of the fixture's store (the others keep the raw space).</summary>
+public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCatalogFixture>
+{
+    private string CopyOfStore()
+    {
+        string copy = "learn-store-" + Guid.NewGuid().ToString("N")[..8];
+        string to = Path.Combine(fixture.WorkingDirectory, copy);
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, "store"), "catalog.db*"))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        return copy;
+    }
+
+    private JsonElement Info(string store)
+    {
+        var info = fixture.Run("info", "--store", store, "--json");
+        Assert.True(info.ExitCode == 0, info.Stderr);
+        return JsonDocument.Parse(info.Stdout).RootElement;
+    }
+
+    private List<(string Id, double Score)> Similar(string store, string id)
+    {
+        var result = fixture.Run("similar", id, "-k", "5", "--store", store, "--json");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return JsonDocument.Parse(result.Stdout).RootElement.GetProperty("results").EnumerateArray()
+            .Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("score").GetDouble())).ToList();
+    }
+
+    [Fact]
+    public void Learn_FromLabels_ShownInInfo_QueriesUseIt_BadInputKeepsIt_DropReturnsToRaw()
+    {
+        string store = CopyOfStore();
+        string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
+        var raw = Similar(store, id);
+        Assert.Equal(JsonValueKind.Null, Info(store).GetProperty("projection").ValueKind);
+
+        var learn = fixture.Run("learn", "--label-column", "class", "--method", "lda", "--store", store);
+        Assert.True(learn.ExitCode == 0, learn.Stderr);
+        var projection = Info(store).GetProperty("projection");
+        Assert.Equal("lda", projection.GetProperty("method").GetString());
+        Assert.Equal("labels", projection.GetProperty("source").GetString());
+        Assert.Equal("class", projection.GetProperty("label_column").GetString());
+        // Three photos are the only ones of their class: left out of learning, with a note.
+        Assert.Equal(27, projection.GetProperty("items").GetInt32());
+        Assert.Contains("note:", learn.Stderr, StringComparison.Ordinal);
+        Assert.Equal(512, projection.GetProperty("input_dimension").GetInt32());
+        Assert.Equal(projection.GetProperty("classes").GetInt32() - 1, projection.GetProperty("output_dimension").GetInt32());
+        var learned = Similar(store, id);
+        Assert.NotEqual(raw, learned); // the store now searches its learned space, without any option
+
+        // A column nobody has: exit 1 naming it, and the learned space stays as it was.
+        var bad = fixture.Run("learn", "--label-column", "no-such-column", "--store", store);
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("no-such-column", bad.Stderr, StringComparison.Ordinal);
+        Assert.Equal(projection.GetProperty("version").GetInt32(), Info(store).GetProperty("projection").GetProperty("version").GetInt32());
+        Assert.Equal(learned, Similar(store, id));
+
+        var conflicting = fixture.Run("learn", "--drop", "--label-column", "class", "--store", store);
+        Assert.Equal(1, conflicting.ExitCode);
+        Assert.Contains("--drop", conflicting.Stderr, StringComparison.Ordinal);
+
+        var drop = fixture.Run("learn", "--drop", "--store", store);
+        Assert.True(drop.ExitCode == 0, drop.Stderr);
+        Assert.Equal(JsonValueKind.Null, Info(store).GetProperty("projection").ValueKind);
+        var back = Similar(store, id);
+        Assert.Equal(raw.Select(r => r.Id), back.Select(r => r.Id));
+        Assert.All(raw.Zip(back), p => Assert.Equal(p.First.Score, p.Second.Score, 5));
+    }
+}
