@@ -5,6 +5,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
 {
     DemoCommand.Create(),
     IndexCommand.Create(),
+    WatchCommand.Create(),
     SimilarCommand.Create(),
     ServeCommand.Create(),
     ReportCommand.Create(),

@@ -37,6 +37,9 @@ public sealed class HostileImageServer : IAsyncLifetime
     public int HeldMaxInFlight => Volatile.Read(ref _heldMaxInFlight);
     public TaskCompletionSource HeldGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Feeds served at <c>/feeds/{name}</c> (XML as application/xml, the rest as text/plain).</summary>
+    public ConcurrentDictionary<string, string> Feeds { get; } = new(StringComparer.Ordinal);
+
     public Uri Url(string path) => new(BaseUrl, path);
 
     public void Replace(string name, byte[] bytes) => Photos[name] = bytes;
@@ -68,6 +71,9 @@ public sealed class HostileImageServer : IAsyncLifetime
             context.Response.Headers.LastModified = "Tue, 01 Dec 2026 10:00:00 GMT";
             return Results.Bytes(bytes, "image/jpeg");
         });
+        _app.MapGet("/feeds/{name}", (string name) => Feeds.TryGetValue(name, out var text)
+            ? Results.Text(text, name.EndsWith(".xml", StringComparison.Ordinal) ? "application/xml" : "text/plain")
+            : Results.NotFound());
         _app.MapGet("/status/{code:int}", (int code) => Results.StatusCode(code));
         _app.MapGet("/flaky/{key}", (string key) => Requests[$"/flaky/{key}"] <= 2 ? Results.StatusCode(503) : Results.Bytes(Photos.Values.First(), "image/jpeg"));
         _app.MapGet("/slow", async context =>

@@ -5,7 +5,9 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting;
+using Lookalike.Core.Catalog;
 using Lookalike.Hosting.Catalog;
+using Lookalike.Hosting.Feeds;
 using Lookalike.Hosting.Ingest;
 using Lookalike.Hosting.Reliability;
 using Spectre.Console;
@@ -33,14 +35,30 @@ internal static class IndexCommand
         var batch = Batch();
         var index = CommonOptions.Index();
         var decodeTimeout = ServeCommand.DecodeTimeout();
-        var command = new Command("index", "Index a folder of photos into the store (unchanged files are skipped), then its vector index.")
+        var feed = new FeedOptions();
+        var command = new Command("index", "Index a folder of photos, or a product feed (--feed), into the store (unchanged photos are skipped), then its vector index.")
         {
             folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout,
         };
+        foreach (var option in feed.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             string? photos = parse.GetValue(folder);
-            if (photos is not null)
+            if (feed.Job(parse, parse.GetValue(prune)) is { } job)
+            {
+                if (photos is not null) throw LookalikeException.InvalidArgument("--feed", "Give a folder or --feed, not both.");
+                if (parse.GetValue(labels) is not null) throw LookalikeException.InvalidArgument("--labels", "--labels names files of a folder; with --feed, use --labels-from-feed.");
+                FeedSyncOutcome outcome;
+                using (StoreWriterLock.Acquire(StoreLocation.Resolve(parse.GetValue(store))))
+                    outcome = await FeedSync.RunAsync(job, StoreLocation.Resolve(parse.GetValue(store)), cancellationToken: cancellationToken);
+                FeedOptions.PrintReport(outcome);
+                var summary = await RunAsync(outcome.Folder, parse.GetValue(store), parse.GetValue(model), null,
+                    job.Prune, cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
+                    ServeCommand.DecodeTimeoutOf(parse.GetValue(decodeTimeout)), job.LabelsFromFeed ? outcome.Mirror.Labels : null);
+                if (parse.GetValue(json)) JsonOutput.WriteLine(new FeedIndexSummary(FeedSummary.Of(outcome), summary));
+                else PrintSummary(summary);
+            }
+            else if (photos is not null)
             {
                 var summary = await RunAsync(photos, parse.GetValue(store), parse.GetValue(model), parse.GetValue(labels),
                     parse.GetValue(prune), cancellationToken, new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
@@ -63,7 +81,8 @@ internal static class IndexCommand
     }
 
     public static async Task<IngestSummary> RunAsync(string folder, string? storeOption, string? model, string? labelsPath, bool prune,
-        CancellationToken cancellationToken, EmbedderChoice? choice = null, TimeSpan? decodeTimeout = null)
+        CancellationToken cancellationToken, EmbedderChoice? choice = null, TimeSpan? decodeTimeout = null,
+        IReadOnlyDictionary<ItemId, IReadOnlyDictionary<string, string>>? labelRows = null)
     {
         choice ??= new EmbedderChoice();
         var labels = labelsPath is null ? null : LabelsFile.Load(labelsPath);
@@ -79,7 +98,7 @@ internal static class IndexCommand
         await Console.Error.WriteLineAsync($"model {embedder.Model} ({embedder.Dimension}-d) · store {storeDirectory} · {choice.Describe(embedder)}");
         if (embedder.DeviceNote is { } note) await Console.Error.WriteLineAsync($"note: {note}");
         var summary = await IndexProgressDisplay.RunAsync(progress =>
-            pipeline.RunAsync(new IngestRequest(folder, labels?.Rows, prune), progress, cancellationToken));
+            pipeline.RunAsync(new IngestRequest(folder, labels?.Rows ?? labelRows, prune), progress, cancellationToken));
         if (labels is not null)
         {
             int unmatched = labels.Rows.Keys.Count(id => !File.Exists(Path.Combine(Path.GetFullPath(folder), id.Value)));

@@ -36,7 +36,7 @@ public sealed class ClusterSearch(ReplicaRouter router) : IDisposable
 
     /// <summary>The item with its vector from a live replica of its shard, or null when the cluster does not hold it.</summary>
     public Task<ShardItem?> FindAsync(ItemId id) =>
-        router.ReadAsync(ShardMap.ShardOf(id.Value, router.Shape.Shards), replica => replica.Find(id.Value));
+        Translated(() => router.ReadAsync(ShardMap.ShardOf(id.Value, router.Shape.Shards), replica => replica.Find(id.Value)));
 
     /// <summary>Top-<paramref name="k"/> over every shard for a vector in the search space.</summary>
     public async Task<IReadOnlyList<SimilarItem>> SearchAsync(float[] vector, int k, IReadOnlyList<string> where, string? exclude)
@@ -45,15 +45,7 @@ public sealed class ClusterSearch(ReplicaRouter router) : IDisposable
         if (k is < 1 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
         _ = ItemFilter.Parse(where); // malformed conditions fail here, once, not on every shard
         var request = new ShardQuery { Vector = vector, K = k, Where = [.. where], Exclude = exclude };
-        ShardAnswer[] answers;
-        try
-        {
-            answers = await Task.WhenAll(Enumerable.Range(0, router.Shape.Shards).Select(shard => router.ReadAsync(shard, replica => replica.Search(request))));
-        }
-        catch (ShardUnavailableException e)
-        {
-            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, e.Message, $"shard {e.Shard}", e);
-        }
+        var answers = await Translated(() => Task.WhenAll(Enumerable.Range(0, router.Shape.Shards).Select(shard => router.ReadAsync(shard, replica => replica.Search(request)))));
         CheckColumns(answers);
         return Merge(answers, k);
     }
@@ -72,6 +64,23 @@ public sealed class ClusterSearch(ReplicaRouter router) : IDisposable
     public void Dispose()
     {
         if (_embedder.IsValueCreated) _embedder.Value.Dispose();
+    }
+
+    /// <summary>Failures of the cluster (a shard with no live replica, a lost gateway) as the domain's StoreUnavailable.</summary>
+    private static async Task<T> Translated<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ShardUnavailableException e)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, e.Message, $"shard {e.Shard}", e);
+        }
+        catch (Exception e) when (e is not LookalikeException and not OperationCanceledException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"The cluster did not answer: {e.Message}", null, e);
+        }
     }
 
     /// <summary>A filter column is unknown only when no shard has it (as a single store rejects a column no item has).</summary>

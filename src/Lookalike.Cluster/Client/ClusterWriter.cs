@@ -32,7 +32,12 @@ public sealed class ClusterWriter(ReplicaRouter router)
                     $"The cluster holds vectors of model '{shape.Model}'; item '{item.Id}' is of '{item.Model}'.", item.Id.Value);
         }
         var byShard = items.GroupBy(i => ShardMap.ShardOf(i.Id.Value, shape.Shards));
-        var active = await router.ActiveSilosAsync(refresh: true);
+        IReadOnlySet<string> active;
+        try { active = await router.ActiveSilosAsync(refresh: true); }
+        catch (Exception e) when (e is not OperationCanceledException and not LookalikeException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot read the cluster's membership, so nothing was written: {e.Message}", router.Client.Connection.ToString(), e);
+        }
         await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
             async (group, _) => await WriteShardAsync(group.Key, [.. group.Select(ToShardItem)], active));
     }

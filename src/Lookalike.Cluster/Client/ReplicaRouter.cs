@@ -19,11 +19,21 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
 
     public LookalikeClusterClient Client => client;
 
-    /// <summary>Silo names the membership table calls Active (cached for <see cref="MembershipTtl"/>; concurrent refreshes are harmless).</summary>
+    /// <summary>
+    /// Silo names the membership table calls Active (cached for <see cref="MembershipTtl"/>; concurrent refreshes are
+    /// harmless). When the table cannot be read (the gateway asked just died) the last view is kept — or, with none,
+    /// an empty one, which leaves every replica equally likely — so a read still tries each replica.
+    /// </summary>
     public async Task<IReadOnlySet<string>> ActiveSilosAsync(bool refresh = false)
     {
-        if (!refresh && Volatile.Read(ref _view) is { } view && _time.GetUtcNow() - view.At < MembershipTtl) return view.Active;
-        var silos = await client.SilosAsync();
+        var last = Volatile.Read(ref _view);
+        if (!refresh && last is { } view && _time.GetUtcNow() - view.At < MembershipTtl) return view.Active;
+        IReadOnlyList<SiloView> silos;
+        try { silos = await client.SilosAsync(); }
+        catch (Exception e) when (!refresh && e is not OperationCanceledException)
+        {
+            return last?.Active ?? new HashSet<string>();
+        }
         var fresh = new MembershipView(silos.Where(s => s.Status == "Active").Select(s => s.Name).ToHashSet(StringComparer.Ordinal), _time.GetUtcNow());
         Volatile.Write(ref _view, fresh);
         return fresh.Active;

@@ -75,10 +75,12 @@ public static class MetricHead
                 progress?.Report($"epoch {epoch + 1}/{_options.Epochs}: loss {loss / Math.Max(steps, 1):0.0000}");
                 if (_options.TimeLimitSeconds > 0 && watch.Elapsed.TotalSeconds > _options.TimeLimitSeconds) break;
             }
+            // The step scales the head's output layer: the same correction, applied partly.
+            float step = _options.Step;
             return new Projection(
             [
                 new ProjectionLayer(_d, _h, _w1, _b1, Relu: true),
-                new ProjectionLayer(_h, _d, _w2, _b2, Relu: false),
+                new ProjectionLayer(_h, _d, _w2.Select(w => w * step).ToArray(), _b2.Select(b => b * step).ToArray(), Relu: false),
             ], residual: true);
         }
 

@@ -27,6 +27,13 @@ public sealed record MetricHeadOptions
     /// <summary>Seeds the initial weights and the order of the rows (default 1).</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>
+    /// How much of the learned correction the query applies: <c>y = normalise(x + Step·head(x))</c>, in (0, 1]. A full
+    /// step pulls every photo toward the classes the head learned, which costs categories it never saw; 0.5 keeps them
+    /// within 1% of raw (docs/evaluation.md, "Unseen categories").
+    /// </summary>
+    public float Step { get; init; } = 0.5f;
+
     /// <summary>Stops early after this many seconds (0: no limit).</summary>
     public double TimeLimitSeconds { get; init; }
 }
