@@ -204,7 +204,7 @@ public sealed class ServerCatalog : IDisposable
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, query, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder));
+            return new Loaded(store, query, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder, photos: photos));
         }
         catch
         {

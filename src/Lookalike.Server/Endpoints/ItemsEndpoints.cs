@@ -126,7 +126,7 @@ public static class ItemsEndpoints
         var filter = QueryArguments.Where(where);
         catalog.Query.CheckFilterColumns(filter);
         // A box means decoding and embedding the item's photo: an image job like an upload.
-        return TypedResults.Ok(await catalog.RunImageJobAsync(() => catalog.Query.SimilarToItemRegion(item, region, count, filter), cancellationToken));
+        return TypedResults.Ok(await catalog.RunImageJobAsync(() => catalog.Query.SimilarToItemRegion(item, region, count, filter, catalog.Photos), cancellationToken));
     }
 
     internal static Ok<AlsoResultView> GetAlso(HttpContext http, string id, int? k, [FromQuery] string[]? where, ServerCatalog catalog, IOptions<LookalikeServerOptions> options) =>
