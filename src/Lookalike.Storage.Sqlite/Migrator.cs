@@ -7,11 +7,20 @@ namespace Lookalike.Storage.Sqlite;
 
 /// <summary>
 /// Brings a database to the newest schema by running the embedded <c>Migrations/NNN_*.sql</c> scripts above its
-/// <c>PRAGMA user_version</c>, each in its own transaction together with the version bump.
+/// <c>PRAGMA user_version</c>, each in its own transaction together with the version bump. A version may also have a code
+/// step that runs first in the same transaction (004 writes the vector file its SQL then refers to).
 /// </summary>
 internal static class Migrator
 {
     private static readonly Lazy<List<(int Version, string Name, string Sql)>> Scripts = new(LoadScripts);
+
+    /// <summary>The schema version from which vectors live in the vector file, not in SQLite.</summary>
+    public const int VectorFileVersion = 4;
+
+    private static readonly Dictionary<int, Action<SqliteConnection, SqliteTransaction, string>> CodeSteps = new()
+    {
+        [VectorFileVersion] = Vectors.VectorFileMigration.Prepare,
+    };
 
     public static int LatestVersion => Scripts.Value[^1].Version;
 
@@ -22,30 +31,36 @@ internal static class Migrator
             throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
                 $"Store {databasePath} has schema version {current}, newer than this build understands ({LatestVersion}). Upgrade Lookalike.",
                 databasePath);
+        bool movedVectors = false;
         foreach (var (version, name, sql) in Scripts.Value)
         {
             if (version <= current) continue;
-            using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
+            // BEGIN IMMEDIATE: two processes opening an old store at once migrate it once; the second sees the new version.
+            using var transaction = connection.BeginTransaction(deferred: false);
+            if (GetVersion(connection, transaction) >= version) continue;
+            try
             {
+                if (CodeSteps.TryGetValue(version, out var step)) step(connection, transaction, Path.GetDirectoryName(databasePath)!);
+                using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = sql + $"\nPRAGMA user_version = {version.ToString(CultureInfo.InvariantCulture)};";
-                try
-                {
-                    command.ExecuteNonQuery();
-                }
-                catch (SqliteException e)
-                {
-                    throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"Migration {name} failed on {databasePath}: {e.Message}", databasePath, e);
-                }
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException e)
+            {
+                throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"Migration {name} failed on {databasePath}: {e.Message}", databasePath, e);
             }
             transaction.Commit();
+            movedVectors |= version == VectorFileVersion && current > 0;
         }
+        // The BLOBs' pages are free now; give them back to the file system (VACUUM cannot run inside a transaction).
+        if (movedVectors) StoreDatabase.Execute(connection, "VACUUM;");
     }
 
-    public static int GetVersion(SqliteConnection connection)
+    public static int GetVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "PRAGMA user_version;";
         return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }

@@ -2,14 +2,17 @@ using System.Globalization;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Learning;
+using Lookalike.Storage.Sqlite.Vectors;
 using Microsoft.Data.Sqlite;
 
 namespace Lookalike.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default store: one SQLite database (<c>catalog.db</c>, WAL mode) in a folder. Every write is one
-/// transaction that also bumps the store generation, so a crash leaves the old or the new state, never half.
-/// Thread-safe: each call uses its own pooled connection.
+/// The embedded default store, a folder: one SQLite database (<c>catalog.db</c>, WAL mode) with ids, metadata, feedback
+/// and each item's row in the append-only vector file beside it (<c>vectors.f32</c>), which is read memory-mapped.
+/// Every write is one transaction that also bumps the store generation, and the vectors it refers to are on disk before
+/// it commits, so a crash leaves the old or the new state, never half. Thread-safe: each call uses its own pooled
+/// connection.
 /// </summary>
 public sealed class SqliteCatalogStore : ICatalogStore
 {
@@ -20,8 +23,12 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaProjectionVersion = "projection_version";
 
     private readonly StoreDatabase _database;
+    private readonly Lock _vectorsLock = new();
+    private MappedVectors? _vectors;
 
     private SqliteCatalogStore(string directory, bool readOnly) => _database = new StoreDatabase(directory, readOnly, create: true);
+
+    private string VectorsPath => StoreFiles.VectorsPath(Location);
 
     public string Location => _database.Location;
 
@@ -86,6 +93,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
         int items = Convert.ToInt32(Scalar(connection, "SELECT COUNT(*) FROM items;"), CultureInfo.InvariantCulture);
         long bytes = 0;
         foreach (var file in Directory.EnumerateFiles(Location, StoreFiles.Database + "*")) bytes += new FileInfo(file).Length;
+        if (File.Exists(VectorsPath)) bytes += new FileInfo(VectorsPath).Length;
         string? model = GetMeta(connection, MetaModel);
         return new StoreInfo
         {
@@ -153,14 +161,26 @@ public sealed class SqliteCatalogStore : ICatalogStore
         if (items.Count == 0) return;
         Write(connection =>
         {
+            string? boundModel = GetMeta(connection, MetaModel);
+            int dimension = int.TryParse(GetMeta(connection, MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : items[0].Vector.Length;
+            // Every check before the first byte is appended: a refused batch leaves nothing behind.
+            foreach (var item in items)
+            {
+                if (boundModel is not null && item.Model.Value != boundModel)
+                    throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                        $"Item '{item.Id}' was embedded with model '{item.Model}', but store {Location} holds '{boundModel}'.", item.Id.Value);
+                if (item.Vector.Length != dimension || dimension == 0)
+                    throw LookalikeException.InvalidArgument(item.Id.Value, $"Item '{item.Id}' has a {item.Vector.Length}-d vector; store {Location} holds {dimension}-d vectors.");
+            }
+            long firstRow = AppendVectors(connection, items, dimension);
             long generation = NextGeneration(connection);
             using var command = connection.CreateCommand();
             command.CommandText = """
-                INSERT INTO items (id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector, generation)
-                VALUES ($id, $path, $hash, $size, $modified, $metadata, $model, $dimension, $vector, $generation)
+                INSERT INTO items (id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector_row, generation)
+                VALUES ($id, $path, $hash, $size, $modified, $metadata, $model, $dimension, $row, $generation)
                 ON CONFLICT (id) DO UPDATE SET path = excluded.path, content_hash = excluded.content_hash,
                     size_bytes = excluded.size_bytes, modified_ms = excluded.modified_ms, metadata = excluded.metadata,
-                    model_id = excluded.model_id, dimension = excluded.dimension, vector = excluded.vector,
+                    model_id = excluded.model_id, dimension = excluded.dimension, vector_row = excluded.vector_row,
                     generation = excluded.generation;
                 """;
             var id = command.Parameters.Add("$id", SqliteType.Text);
@@ -170,15 +190,12 @@ public sealed class SqliteCatalogStore : ICatalogStore
             var modified = command.Parameters.Add("$modified", SqliteType.Integer);
             var metadata = command.Parameters.Add("$metadata", SqliteType.Text);
             var model = command.Parameters.Add("$model", SqliteType.Text);
-            var dimension = command.Parameters.Add("$dimension", SqliteType.Integer);
-            var vector = command.Parameters.Add("$vector", SqliteType.Blob);
+            var row = command.Parameters.Add("$row", SqliteType.Integer);
+            command.Parameters.AddWithValue("$dimension", dimension);
             command.Parameters.AddWithValue("$generation", generation);
-            string? boundModel = GetMeta(connection, MetaModel);
-            foreach (var item in items)
+            for (int i = 0; i < items.Count; i++)
             {
-                if (boundModel is not null && item.Model.Value != boundModel)
-                    throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
-                        $"Item '{item.Id}' was embedded with model '{item.Model}', but store {Location} holds '{boundModel}'.", item.Id.Value);
+                var item = items[i];
                 id.Value = item.Id.Value;
                 path.Value = item.Path;
                 hash.Value = item.ContentHash;
@@ -186,11 +203,26 @@ public sealed class SqliteCatalogStore : ICatalogStore
                 modified.Value = item.ModifiedUtc.ToUnixTimeMilliseconds();
                 metadata.Value = MetadataJson.Serialize(item.Metadata);
                 model.Value = item.Model.Value;
-                dimension.Value = item.Vector.Length;
-                vector.Value = VectorBlob.ToBytes(item.Vector.Span);
+                row.Value = firstRow + i;
                 command.ExecuteNonQuery();
             }
         });
+    }
+
+    /// <summary>
+    /// Appends the items' vectors to the vector file and flushes them to disk; returns the first one's row. Runs inside the
+    /// write transaction, so its rows are on disk before the transaction that refers to them commits.
+    /// </summary>
+    private long AppendVectors(SqliteConnection connection, IReadOnlyList<CatalogItem> items, int dimension)
+    {
+        // With no items in the table nothing can refer to the file yet: a header damaged by an interrupted creation is replaced.
+        bool unreferenced = Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);") is long empty && empty == 1;
+        using var appender = VectorAppender.Open(VectorsPath, dimension, unreferenced);
+        var rows = new float[items.Count * dimension];
+        for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(rows.AsSpan(i * dimension, dimension));
+        long first = appender.Append(rows);
+        appender.Commit();
+        return first;
     }
 
     public void UpdateDetails(IReadOnlyList<(ItemId Id, ItemFingerprint Fingerprint, IReadOnlyDictionary<string, string> Metadata)> items)
@@ -257,11 +289,44 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         using var connection = Connect();
         using var command = connection.CreateCommand();
-        command.CommandText = withVectors
-            ? $"SELECT {ItemColumns} FROM items ORDER BY id;"
-            : $"SELECT {ItemColumnsWithoutVector}, NULL, generation FROM items ORDER BY id;";
+        command.CommandText = $"SELECT {ItemColumns} FROM items ORDER BY id;";
         using var reader = command.ExecuteReader();
         while (reader.Read()) yield return ReadItem(reader, withVectors);
+    }
+
+    public StoredVectors? OpenVectors()
+    {
+        using var connection = Connect();
+        // One read snapshot for the generation and every item's row; the file is mapped inside it, after the snapshot
+        // began, so it holds every row the snapshot refers to (rows are counted before the commit that refers to them).
+        using var transaction = connection.BeginTransaction(deferred: true);
+        long generation = long.TryParse(GetMeta(connection, MetaGeneration, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
+        int dimension = int.TryParse(GetMeta(connection, MetaDimension, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
+        if (!File.Exists(VectorsPath) && Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);", transaction) is long empty && empty == 1) return null;
+        var rows = MappedVectors.Open(VectorsPath, dimension);
+        try
+        {
+            if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{VectorsPath} has more rows than one index can map ({rows.Count:N0}).", VectorsPath);
+            var ids = new ItemId?[rows.Count];
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT id, vector_row FROM items;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                long row = reader.GetInt64(1);
+                if ((ulong)row >= (ulong)ids.Length || ids[row] is not null)
+                    throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                        $"Item '{reader.GetString(0)}' refers to row {row:N0} of {VectorsPath}, which has {ids.Length:N0} rows{(row < ids.Length ? " and gives that row to another item" : "")}. Run 'lookalike verify'.", VectorsPath);
+                ids[row] = ItemId.Parse(reader.GetString(0));
+            }
+            return new StoredVectors(rows, ids, generation);
+        }
+        catch
+        {
+            rows.Dispose();
+            throw;
+        }
     }
 
     public ItemId? FindByContentHash(string contentHash)
@@ -327,12 +392,32 @@ public sealed class SqliteCatalogStore : ICatalogStore
         return removed > 0;
     }
 
-    public void Dispose() => _database.ClearPool();
+    public void Dispose()
+    {
+        lock (_vectorsLock)
+        {
+            _vectors?.Dispose();
+            _vectors = null;
+        }
+        _database.ClearPool();
+    }
 
-    private const string ItemColumnsWithoutVector = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension";
-    private const string ItemColumns = ItemColumnsWithoutVector + ", vector, generation";
+    private const string ItemColumns = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector_row, generation";
 
-    private static CatalogItem ReadItem(SqliteDataReader reader, bool withVector)
+    /// <summary>The vector file, mapped on first use (a store that is only listed or counted never maps it).</summary>
+    private MappedVectors Vectors()
+    {
+        var vectors = _vectors;
+        if (vectors is not null) return vectors;
+        lock (_vectorsLock)
+        {
+            if (_vectors is not null) return _vectors;
+            int dimension = int.TryParse(GetMeta(MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
+            return _vectors = MappedVectors.Open(VectorsPath, dimension);
+        }
+    }
+
+    private CatalogItem ReadItem(SqliteDataReader reader, bool withVector)
     {
         string id = reader.GetString(0);
         return new CatalogItem
@@ -344,9 +429,18 @@ public sealed class SqliteCatalogStore : ICatalogStore
             ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
             Metadata = MetadataJson.Deserialize(reader.GetString(5)),
             Model = new ModelId(reader.GetString(6)),
-            Vector = withVector ? VectorBlob.FromBytes((byte[])reader.GetValue(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
+            Vector = withVector ? ReadVector(reader.GetInt64(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
             Generation = reader.GetInt64(9),
         };
+    }
+
+    private float[] ReadVector(long row, int dimension, string id)
+    {
+        var vectors = Vectors();
+        if (dimension != vectors.Dimension)
+            throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                $"Item '{id}' is recorded as {dimension}-d, but {vectors.Path} holds {vectors.Dimension}-d vectors. Run 'lookalike verify'.", Location);
+        return vectors.Row(row).ToArray();
     }
 
     private SqliteConnection Connect() => _database.Connect();
@@ -366,9 +460,10 @@ public sealed class SqliteCatalogStore : ICatalogStore
         return GetMeta(connection, key);
     }
 
-    private static string? GetMeta(SqliteConnection connection, string key)
+    private static string? GetMeta(SqliteConnection connection, string key, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "SELECT value FROM store_meta WHERE key = $key;";
         command.Parameters.AddWithValue("$key", key);
         return command.ExecuteScalar() as string;
@@ -383,9 +478,10 @@ public sealed class SqliteCatalogStore : ICatalogStore
         command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(SqliteConnection connection, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteScalar();
     }

@@ -10,7 +10,8 @@ namespace Lookalike.Reliability.Tests;
 /// Kills the real <c>lookalike index</c> process with SIGKILL in every phase of a run — during start-up and model load,
 /// after the model is loaded but before this run's first commit, mid-batch (seeded moments), and during the HNSW
 /// refresh that ends the run — resumes it each time, and compares the result with a clean run: same items, same
-/// vectors, no duplicates, no losses, a healthy store and a valid index cache.
+/// vectors, no duplicates, no losses, a healthy store (its vector file included: header, length, checksum, every
+/// item's row) and a valid index cache.
 /// </summary>
 public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
 {
@@ -115,6 +116,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(images, System.Text.Json.JsonDocument.Parse(info.Stdout).RootElement.GetProperty("index_cache").GetProperty("count").GetInt32());
 
         AssertSameAsClean(crashed, images);
+        // The vectors live in the vector file, not in SQLite: every kill above landed while it was being appended to.
+        Assert.True(new FileInfo(Path.Combine(crashed, "vectors.f32")).Length >= 64 + (long)images * 512 * sizeof(float));
     }
 
     [Fact]

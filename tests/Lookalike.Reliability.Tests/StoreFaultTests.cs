@@ -32,16 +32,10 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
     public void Verify_DamagedVectorsAndModel_NamesEachProblemAndExitsTwo()
     {
         string store = MakeStore("damaged", 20);
-        Sql(store, "UPDATE items SET vector = zeroblob(12) WHERE id = 'i/3.jpg';");                 // wrong length
+        Sql(store, "UPDATE items SET vector_row = 999 WHERE id = 'i/3.jpg';");                      // a row past the file's end
         Sql(store, "UPDATE items SET model_id = 'other-model' WHERE id = 'i/4.jpg';");              // wrong model
         Sql(store, "UPDATE items SET dimension = 9 WHERE id = 'i/5.jpg';");                         // wrong dimension
-        using (var connection = Open(store))
-        using (var command = connection.CreateCommand())
-        {
-            command.CommandText = "UPDATE items SET vector = $v WHERE id = 'i/6.jpg';";            // norm 2
-            command.Parameters.AddWithValue("$v", Blob(Enumerable.Repeat(2f / MathF.Sqrt(Dimension), Dimension).ToArray()));
-            command.ExecuteNonQuery();
-        }
+        WriteRow(store, "i/6.jpg", Enumerable.Repeat(2f / MathF.Sqrt(Dimension), Dimension).ToArray()); // norm 2
         var report = StoreVerifier.Verify(store);
         Assert.False(report.Healthy);
         string all = string.Join("\n", report.Findings);
@@ -55,6 +49,45 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2, cli.ExitCode);
         Assert.Contains("repair:", cli.Stdout, StringComparison.Ordinal);
         Assert.Contains("UNHEALTHY", cli.Stdout, StringComparison.Ordinal);
+    }
+
+    public enum FileDamage { FlippedByte, Truncated, WrongMagic, Missing }
+
+    [Theory]
+    [InlineData(FileDamage.FlippedByte, "checksum")]
+    [InlineData(FileDamage.Truncated, "truncated")]
+    [InlineData(FileDamage.WrongMagic, "not a Lookalike vector file")]
+    [InlineData(FileDamage.Missing, "missing")]
+    public void Verify_DamagedVectorFile_NamesTheFileAndExitsTwo(FileDamage damage, string expected)
+    {
+        string store = MakeStore("damaged", 20);
+        string file = Path.Combine(store, "vectors.f32");
+        byte[] bytes = File.ReadAllBytes(file);
+        switch (damage)
+        {
+            case FileDamage.FlippedByte: bytes[64 + 5 * Dimension * sizeof(float) + 2] ^= 0x01; File.WriteAllBytes(file, bytes); break; // a low mantissa bit: the norm stays ~1
+            case FileDamage.Truncated: File.WriteAllBytes(file, bytes[..(bytes.Length - Dimension * sizeof(float) / 2)]); break;
+            case FileDamage.WrongMagic: bytes[0] = 0; File.WriteAllBytes(file, bytes); break;
+            case FileDamage.Missing: File.Delete(file); break;
+        }
+        var report = StoreVerifier.Verify(store);
+        output.WriteLine(string.Join("\n", report.Findings));
+        Assert.False(report.Healthy);
+        Assert.Contains(report.Findings, f => f.Severity == VerifySeverity.Error && f.Check == "vector-file"
+            && f.Problem.Contains(file, StringComparison.Ordinal) && f.Problem.Contains(expected, StringComparison.Ordinal));
+        var cli = CliProcess.Run(_dir.Path, TimeSpan.FromMinutes(2), "verify", "--store", "damaged");
+        Assert.Equal(2, cli.ExitCode);
+        Assert.Contains("vectors.f32", cli.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_TailOfAnInterruptedAppend_IsANote()
+    {
+        string store = MakeStore("torn", 20);
+        using (var stream = new FileStream(Path.Combine(store, "vectors.f32"), FileMode.Append)) stream.Write(new byte[Dimension * sizeof(float) + 3]);
+        var report = StoreVerifier.Verify(store);
+        Assert.True(report.Healthy, string.Join("\n", report.Findings));
+        Assert.Contains(report.Findings, f => f.Severity == VerifySeverity.Note && f.Check == "vector-file" && f.Problem.Contains("interrupted append", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -172,7 +205,21 @@ public sealed class StoreFaultTests(ITestOutputHelper output) : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static byte[] Blob(float[] v) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()).ToArray();
+    /// <summary>Overwrites an item's row in the vector file in place (what a disk or a stray writer might do).</summary>
+    private static void WriteRow(string store, string id, float[] vector)
+    {
+        long row;
+        using (var connection = Open(store))
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT vector_row FROM items WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", id);
+            row = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        using var file = new FileStream(Path.Combine(store, "vectors.f32"), FileMode.Open, FileAccess.Write);
+        file.Position = 64 + row * Dimension * sizeof(float);
+        file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector.AsSpan()));
+    }
 
     public void Dispose()
     {

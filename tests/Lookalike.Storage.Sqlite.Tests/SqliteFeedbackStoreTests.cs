@@ -105,27 +105,13 @@ public class SqliteFeedbackStoreTests
     public void Open_VersionOneStore_IsMigratedAndKeepsItems()
     {
         using var dir = new TempDirectory();
-        using (var catalog = SqliteCatalogStore.Open(dir.Path, create: true))
-        {
-            catalog.Upsert([new CatalogItem
-            {
-                Id = I("a.jpg"), Path = "/p/a.jpg", ContentHash = "h", SizeBytes = 1, ModifiedUtc = Day(0),
-                Model = new ModelId("m@00000000"), Vector = new float[] { 1, 0 },
-            }]);
-        }
-        // Turn it back into a v1 store: drop the tables of later versions and the version.
-        using (var connection = new SqliteConnection($"Data Source={Path.Combine(dir.Path, "catalog.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "DROP TABLE feedback; DROP TABLE recommender_state; DROP TABLE projection; PRAGMA user_version = 1;";
-            command.ExecuteNonQuery();
-        }
+        // A v1 store as builds of that time wrote it: 001_initial only, the vector in a BLOB.
+        LegacyStore.Create(dir.Path, version: 1, "m@00000000", 2, [("a.jpg", [1, 0])]);
         using var store = SqliteFeedbackStore.Open(dir.Path);
         Assert.Equal(1, store.Add([FeedbackEvent.Like(U("ann"), I("a.jpg"), Day(0))]));
         using var reopened = SqliteCatalogStore.Open(dir.Path, create: false);
-        Assert.Equal(3, reopened.GetInfo().SchemaVersion); // every migration ran again: 002_feedback, 003_projection
-        Assert.NotNull(reopened.Find(I("a.jpg")));
+        Assert.Equal(4, reopened.GetInfo().SchemaVersion); // every migration ran: 002_feedback, 003_projection, 004_vector_files
+        Assert.Equal(new float[] { 1, 0 }, reopened.Find(I("a.jpg"))!.Vector.ToArray());
     }
 
     [SkippableFact]

@@ -44,6 +44,13 @@ public interface ICatalogStore : IDisposable
     /// <summary>Streams every item, ordered by id, with vectors when <paramref name="withVectors"/>.</summary>
     IEnumerable<CatalogItem> ReadAll(bool withVectors);
 
+    /// <summary>
+    /// The store's vectors where they lie (memory-mapped), with the item of every row, for an index that scans them in
+    /// place (<see cref="Search.MappedExactIndex"/>); null when the store has no vectors yet. The caller owns the result.
+    /// </summary>
+    /// <exception cref="Errors.LookalikeException">StoreCorrupt naming the vector file when it does not match the store.</exception>
+    StoredVectors? OpenVectors();
+
     /// <summary>An item whose file had these bytes, if any.</summary>
     ItemId? FindByContentHash(string contentHash);
 

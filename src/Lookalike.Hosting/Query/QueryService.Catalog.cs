@@ -35,7 +35,7 @@ public sealed partial class QueryService
     /// <summary>Every item (without vectors) with the <see cref="CatalogVersion"/> they are current for, read together.</summary>
     public (long Version, IReadOnlyList<CatalogItem> Items) SnapshotItems()
     {
-        lock (_itemsLock) return (_version, _items.Values.ToList());
+        lock (_itemsLock) return (_version, AllItems().Values.ToList());
     }
 
     /// <summary>The model that embeds outside photos (loads it on first use).</summary>
@@ -63,7 +63,7 @@ public sealed partial class QueryService
         ItemId[] ids;
         lock (_itemsLock)
         {
-            _sortedIds ??= _items.Keys.Order(ItemId.Ordinal).ToArray();
+            _sortedIds ??= AllItems().Keys.Order(ItemId.Ordinal).ToArray();
             ids = _sortedIds;
         }
 
@@ -93,7 +93,7 @@ public sealed partial class QueryService
         {
             if (_facets is { } cached && cached.MaxValues == maxValues) return cached.Facets;
             var counts = new Dictionary<string, Dictionary<string, int>>(StringComparer.OrdinalIgnoreCase);
-            foreach (var item in _items.Values)
+            foreach (var item in AllItems().Values)
             {
                 foreach (var (column, value) in item.Metadata)
                 {
@@ -138,7 +138,9 @@ public sealed partial class QueryService
             // Items before the index: a search hit must always find its item.
             lock (_itemsLock)
             {
-                _items[item.Id] = item with { Vector = ReadOnlyMemory<float>.Empty };
+                var stored = item with { Vector = ReadOnlyMemory<float>.Empty };
+                if (_items is not null) _items[item.Id] = stored;
+                else _looked[item.Id] = stored;
                 Changed();
             }
             // The store keeps the raw vector (the truth); the index holds it in the learned space.
@@ -158,7 +160,8 @@ public sealed partial class QueryService
             _index.Remove(id);
             lock (_itemsLock)
             {
-                _items.Remove(id);
+                if (_items is not null) _items.Remove(id);
+                else _looked[id] = null;
                 Changed();
             }
             return item;

@@ -9,8 +9,10 @@ using Lookalike.Core.Search;
 namespace Lookalike.Hosting.Query;
 
 /// <summary>
-/// The online half: the store's vectors loaded once into an index, answering "most similar items" for a catalog
-/// item or an outside photo. The model is loaded only when an outside photo needs embedding. Thread-safe.
+/// The online half: the store's vectors in an index (scanned in place from the store's mapped vector file where it can),
+/// answering "most similar items" for a catalog item or an outside photo. The model is loaded only when an outside photo
+/// needs embedding; an item's metadata only when a result or query needs it, all items' only for listing, facets and
+/// filters. Thread-safe.
 /// </summary>
 public sealed partial class QueryService : IDisposable
 {
@@ -18,14 +20,20 @@ public sealed partial class QueryService : IDisposable
     private readonly IImageDecoder _decoder;
     private readonly Lazy<IImageEmbedder> _embedder;
     private readonly IVectorIndex _index;
-    private readonly Dictionary<ItemId, CatalogItem> _items;
+    // Every item (no vectors), once something needs all of them (listing, facets, filters); null until then.
+    // Guarded by _itemsLock.
+    private Dictionary<ItemId, CatalogItem>? _items;
+
+    // Items read one at a time while _items is null (null value: not in the store). Never larger than the catalog.
+    // Guarded by _itemsLock.
+    private readonly Dictionary<ItemId, CatalogItem?> _looked = [];
     private readonly Lock _itemsLock = new();
     private HashSet<string>? _columns;
     private readonly ModelId? _model;
     private readonly KReciprocalSpec? _rerank;
     private readonly LearnedSpace _space;
 
-    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem> items, ModelId? model, KReciprocalSpec? rerank,
+    private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem>? items, ModelId? model, KReciprocalSpec? rerank,
         StoredProjection? projection)
     {
         LearnedProjection = projection;
@@ -50,15 +58,11 @@ public sealed partial class QueryService : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var info = store.GetInfo();
         var projection = store.GetProjection();
-        // Each row is read once: vectors into the index, metadata into memory for filters and results (vectors live in
-        // the index only). A valid HNSW cache reads no vectors, so then the metadata is read on its own.
-        var collected = new Hosting.Search.ItemCollector(info.Items);
-        var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress, collected);
+        var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress);
         try
         {
-            if (!collected.Complete)
-                foreach (var item in store.ReadAll(withVectors: false)) collected.Add(item);
-            return new QueryService(store, decoder, embedderFactory, index, collected.Items, info.Model, options.Rerank, projection);
+            // Metadata is read when a result or query needs it (AllItems for listing, facets and filters).
+            return new QueryService(store, decoder, embedderFactory, index, items: null, info.Model, options.Rerank, projection);
         }
         catch
         {
@@ -122,14 +126,43 @@ public sealed partial class QueryService : IDisposable
     /// <summary>The stored item (metadata, path, fingerprint) without its vector.</summary>
     public bool TryGetItem(ItemId id, out CatalogItem item)
     {
-        lock (_itemsLock) return _items.TryGetValue(id, out item!);
+        lock (_itemsLock)
+        {
+            if (_items is not null) return _items.TryGetValue(id, out item!);
+            if (!_looked.TryGetValue(id, out var found))
+            {
+                // One row, read under the lock so an edit (AddItem/RemoveItem) never races a stale read into the cache.
+                found = _index.Contains(id) && _store.Find(id) is { } stored ? stored with { Vector = ReadOnlyMemory<float>.Empty } : null;
+                _looked[id] = found;
+            }
+            item = found!;
+            return found is not null;
+        }
+    }
+
+    /// <summary>Every item without its vector, read from the store the first time something needs them all. Hold <see cref="_itemsLock"/>.</summary>
+    private Dictionary<ItemId, CatalogItem> AllItems()
+    {
+        if (_items is not null) return _items;
+        var items = new Dictionary<ItemId, CatalogItem>(_index.Count);
+        foreach (var item in _store.ReadAll(withVectors: false))
+        {
+            // The index is what this service answers from (edits through it reach both); the store may have moved on.
+            if (_index.Contains(item.Id)) items[item.Id] = item;
+        }
+        foreach (var (id, looked) in _looked)
+        {
+            if (looked is not null) items[id] = looked;
+        }
+        _looked.Clear();
+        return _items = items;
     }
 
     /// <summary>Metadata columns across the catalog, for validating filters; computed once per catalog change.</summary>
     public IReadOnlySet<string> MetadataColumns()
     {
         lock (_itemsLock)
-            return _columns ??= _items.Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            return _columns ??= AllItems().Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     public void Dispose()

@@ -6,7 +6,8 @@ using Lookalike.Search.USearch;
 namespace Lookalike.Hosting.Search;
 
 /// <summary>
-/// Builds the in-memory <see cref="IVectorIndex"/> for a store: exact from the store's vectors, or HNSW from its
+/// Builds the <see cref="IVectorIndex"/> for a store: exact over the store's mapped vector file (or, through a learned
+/// projection, over mapped copies in memory), or HNSW from its
 /// cache (refreshed incrementally by store generation) or rebuilt from SQLite when the cache is stale, missing or corrupt.
 /// When the store has a learned projection (<c>lookalike learn</c>), the index holds every raw vector mapped through it,
 /// and the HNSW cache is keyed by it, so a new or dropped projection rebuilds the graph.
@@ -59,6 +60,14 @@ public static class VectorIndexLoader
             resolved = cached;
         if (resolved.Kind == IndexKind.Exact)
         {
+            // Raw vectors are scanned where they lie, in the store's mapped vector file: opening reads none of them.
+            // A learned space holds mapped copies, so it takes the path below.
+            if (projection is null && store.OpenVectors() is { } stored)
+            {
+                var mapped = new MappedExactIndex(stored);
+                progress?.Report((mapped.Count, mapped.Count));
+                return mapped;
+            }
             var exact = new ExactVectorIndex(dimension, info.Items);
             int done = 0;
             foreach (var item in store.ReadAll(withVectors: true))
