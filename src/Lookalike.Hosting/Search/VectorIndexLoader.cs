@@ -37,12 +37,7 @@ public static class VectorIndexLoader
     /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it).</param>
     /// <param name="log">Receives one-line messages (cache used, rebuilt and why).</param>
     /// <param name="progress">Receives (items done, total) while building.</param>
-    public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null) =>
-        Load(store, spec, log, progress, items: null);
-
-    /// <param name="items">Receives every row read while loading (without its vector), so a caller that also wants the
-    /// items does not read the store twice; <see cref="ItemCollector.Complete"/> then says whether every row passed.</param>
-    internal static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log, IProgress<(int Done, int Total)>? progress, ItemCollector? items)
+    public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
@@ -73,11 +68,9 @@ public static class VectorIndexLoader
             foreach (var item in store.ReadAll(withVectors: true))
             {
                 exact.Upsert(item.Id, space.Map(item.Vector.Span));
-                items?.Add(item);
                 if (++done % BuildBatch == 0) progress?.Report((done, info.Items));
             }
             progress?.Report((done, info.Items));
-            items?.Completed();
             return exact;
         }
 
@@ -89,7 +82,7 @@ public static class VectorIndexLoader
             string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, projectionKey, out header) : "the store has no model yet";
             if (reason is null)
             {
-                int changed = Refresh(store, hnsw, space, header!.StoreGeneration, info.Generation, items);
+                int changed = Refresh(store, hnsw, space, header!.StoreGeneration, info.Generation);
                 log?.Invoke(changed == 0 && header.StoreGeneration == info.Generation
                     ? $"index: {resolved} loaded from cache ({hnsw.Count:N0} items)"
                     : $"index: {resolved} loaded from cache and refreshed ({changed:N0} changes since generation {header.StoreGeneration})");
@@ -99,7 +92,7 @@ public static class VectorIndexLoader
             log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
             hnsw.Dispose();
             hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
-            Build(store, hnsw, space, info.Items, progress, items);
+            Build(store, hnsw, space, info.Items, progress);
             if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation, projectionKey);
             return hnsw;
         }
@@ -110,7 +103,7 @@ public static class VectorIndexLoader
         }
     }
 
-    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, int total, IProgress<(int Done, int Total)>? progress, ItemCollector? items)
+    private static void Build(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, int total, IProgress<(int Done, int Total)>? progress)
     {
         hnsw.Reserve(total);
         var ids = new List<ItemId>(BuildBatch);
@@ -120,11 +113,9 @@ public static class VectorIndexLoader
         {
             space.Map(item.Vector.Span, vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
             ids.Add(item.Id);
-            items?.Add(item);
             if (ids.Count == BuildBatch) Flush();
         }
         Flush();
-        items?.Completed();
 
         void Flush()
         {
@@ -137,7 +128,7 @@ public static class VectorIndexLoader
     }
 
     /// <summary>Applies what changed in the store since the cache was written: upserts newer rows, drops vanished ids.</summary>
-    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, long cachedGeneration, long storeGeneration, ItemCollector? items)
+    private static int Refresh(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, long cachedGeneration, long storeGeneration)
     {
         if (cachedGeneration == storeGeneration) return 0;
         int changed = 0;
@@ -145,7 +136,6 @@ public static class VectorIndexLoader
         foreach (var item in store.ReadAll(withVectors: false))
         {
             present.Add(item.Id);
-            items?.Add(item);
             if (item.Generation > cachedGeneration || !hnsw.Contains(item.Id))
             {
                 var full = store.Find(item.Id);
@@ -158,7 +148,6 @@ public static class VectorIndexLoader
         {
             if (!present.Contains(id) && hnsw.Remove(id)) changed++;
         }
-        items?.Completed();
         return changed;
     }
 }
