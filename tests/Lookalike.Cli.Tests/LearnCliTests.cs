@@ -10,7 +10,8 @@ public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture
         string copy = "learn-store-" + Guid.NewGuid().ToString("N")[..8];
         string to = Path.Combine(fixture.WorkingDirectory, copy);
         Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, "store"), "catalog.db*"))
+        // The database and the vector file beside it (not the writer lock, not derived caches).
+        foreach (string file in Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, "store")).Where(f => !Path.GetFileName(f).StartsWith("writer.", StringComparison.Ordinal)))
             File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
         return copy;
     }
