@@ -118,28 +118,7 @@ public sealed class ExactVectorIndex : IVectorIndex
         {
             int n = _ids.Count;
             int excluded = request.Exclude is { } ex && _rows.TryGetValue(ex, out int exRow) ? exRow : -1;
-            int parts = n >= ParallelScanThreshold ? Math.Clamp(MaxThreads, 1, Environment.ProcessorCount) : 1;
-            TopK heap;
-            if (parts == 1)
-            {
-                heap = new TopK(request.K);
-                ScanRows(query, 0, n, excluded, request.Filter, heap);
-            }
-            else
-            {
-                // Each core scans a contiguous slice into its own heap; the heaps are merged after.
-                var heaps = new TopK[parts];
-                float[] queryCopy = query.ToArray();
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-                {
-                    int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
-                    heaps[part] = new TopK(request.K);
-                    ScanRows(queryCopy, from, to, excluded, request.Filter, heaps[part]);
-                });
-                heap = new TopK(request.K);
-                foreach (var partial in heaps)
-                    foreach (var (score, row) in partial.DrainSorted()) heap.Add(score, row);
-            }
+            var heap = SlicedScan.Run(query, n, request.K, MaxThreads, (q, from, to, h) => ScanRows(q, from, to, excluded, request.Filter, h));
             return ToHits(heap);
         }
         finally { _lock.ExitReadLock(); }

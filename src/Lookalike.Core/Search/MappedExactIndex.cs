@@ -116,26 +116,7 @@ public sealed class MappedExactIndex : IVectorIndex
         {
             int n = _ids.Length;
             int excluded = request.Exclude is { } ex && _rowOf.TryGetValue(ex, out int exRow) ? exRow : -1;
-            int parts = n >= ExactVectorIndex.ParallelScanThreshold ? Math.Clamp(MaxThreads, 1, Environment.ProcessorCount) : 1;
-            var heap = new TopK(request.K);
-            if (parts == 1)
-            {
-                ScanRows(query, 0, n, excluded, request.Filter, heap);
-            }
-            else
-            {
-                // Each core scans a contiguous slice of the file into its own heap; the heaps are merged after.
-                var heaps = new TopK[parts];
-                float[] queryCopy = query.ToArray();
-                Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-                {
-                    int from = (int)((long)n * part / parts), to = (int)((long)n * (part + 1) / parts);
-                    heaps[part] = new TopK(request.K);
-                    ScanRows(queryCopy, from, to, excluded, request.Filter, heaps[part]);
-                });
-                foreach (var partial in heaps)
-                    foreach (var (score, row) in partial.DrainSorted()) heap.Add(score, row);
-            }
+            var heap = SlicedScan.Run(query, n, request.K, MaxThreads, (q, from, to, h) => ScanRows(q, from, to, excluded, request.Filter, h));
             var best = heap.DrainSorted();
             var hits = new List<SearchHit>(best.Length + request.K);
             foreach (var (score, row) in best) hits.Add(new SearchHit(_ids[row]!.Value, score));
