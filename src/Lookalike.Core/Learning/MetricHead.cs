@@ -238,27 +238,36 @@ public static class MetricHead
             return new Batch(rows, x, z1, r, norms, y);
         }
 
+        /// <summary>
+        /// Gradients of an affine layer's weights and biases over a batch: dW[o] = Σ_s dOut[s, o]·in[s], dB[o] = Σ_s dOut[s, o].
+        /// </summary>
+        private static (float[] Weights, float[] Bias) LayerGradient(float[] dOut, float[] inputs, int batch, int outputs, int width)
+        {
+            var dW = new float[outputs * width];
+            var dB = new float[outputs];
+            Parallel.For(0, outputs, o =>
+            {
+                var row = dW.AsSpan(o * width, width);
+                float bias = 0;
+                for (int s = 0; s < batch; s++)
+                {
+                    float g = dOut[s * outputs + o];
+                    if (g == 0) continue;
+                    TensorPrimitives.MultiplyAdd(inputs.AsSpan(s * width, width), g, row, row);
+                    bias += g;
+                }
+                dB[o] = bias;
+            });
+            return (dW, dB);
+        }
+
         private void Backward(Batch batch, float[] dY)
         {
             int b = batch.Rows.Length;
             var dU = new float[b * _d];
             for (int s = 0; s < b; s++)
                 ThroughNormalisation(batch.Y.AsSpan(s * _d, _d), batch.Norms[s], dY.AsSpan(s * _d, _d), dU.AsSpan(s * _d, _d));
-            var dW2 = new float[_d * _h];
-            var dB2 = new float[_d];
-            Parallel.For(0, _d, k =>
-            {
-                var row = dW2.AsSpan(k * _h, _h);
-                float bias = 0;
-                for (int s = 0; s < b; s++)
-                {
-                    float g = dU[s * _d + k];
-                    if (g == 0) continue;
-                    TensorPrimitives.MultiplyAdd(batch.R.AsSpan(s * _h, _h), g, row, row);
-                    bias += g;
-                }
-                dB2[k] = bias;
-            });
+            var (dW2, dB2) = LayerGradient(dU, batch.R, b, _d, _h);
             var dZ1 = new float[b * _h];
             Parallel.For(0, b, s =>
             {
@@ -271,21 +280,7 @@ public static class MetricHead
                 var z = batch.Z1.AsSpan(s * _h, _h);
                 for (int j = 0; j < _h; j++) if (z[j] <= 0) dr[j] = 0;
             });
-            var dW1 = new float[_h * _d];
-            var dB1 = new float[_h];
-            Parallel.For(0, _h, j =>
-            {
-                var row = dW1.AsSpan(j * _d, _d);
-                float bias = 0;
-                for (int s = 0; s < b; s++)
-                {
-                    float g = dZ1[s * _h + j];
-                    if (g == 0) continue;
-                    TensorPrimitives.MultiplyAdd(batch.X.AsSpan(s * _d, _d), g, row, row);
-                    bias += g;
-                }
-                dB1[j] = bias;
-            });
+            var (dW1, dB1) = LayerGradient(dZ1, batch.X, b, _h, _d);
             _adam.Step("w1", _w1, dW1);
             _adam.Step("b1", _b1, dB1, decay: false);
             _adam.Step("w2", _w2, dW2);
