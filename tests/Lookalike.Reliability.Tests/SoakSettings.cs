@@ -8,8 +8,12 @@ namespace Lookalike.Reliability.Tests;
 /// </summary>
 internal static class SoakSettings
 {
-    /// <summary>Images the crash test indexes (<c>LOOKALIKE_CRASH_IMAGES</c>, default 60; beyond 250 the samples are copied under other names).</summary>
-    public static int CrashImages => Read("LOOKALIKE_CRASH_IMAGES", 60);
+    /// <summary>
+    /// Images the crash test indexes (<c>LOOKALIKE_CRASH_IMAGES</c>, default 160; beyond 250 the samples are copied under
+    /// other names). More than two write batches (64), so a run commits mid-way by size even on a machine fast enough
+    /// to embed 60 photos within one time-based flush (a mid-batch kill then never found a commit to land after).
+    /// </summary>
+    public static int CrashImages => Read("LOOKALIKE_CRASH_IMAGES", 160);
 
     /// <summary>
     /// SIGKILLs the crash test delivers (<c>LOOKALIKE_CRASH_KILLS</c>, default 4): one during start-up, one before the
