@@ -51,7 +51,7 @@ public sealed class ServerCatalog : IDisposable
     public bool WritesNeedApiKey => !string.IsNullOrEmpty(_options.ApiKey);
 
     /// <summary>True once the store is open, its vectors are in the index and the model is loaded.</summary>
-    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Store.Query.IsModelLoaded;
+    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Store.Query.Embedder.IsModelLoaded;
 
     public QueryService Query => _loaded.Value.Store.Query;
 
@@ -185,7 +185,7 @@ public sealed class ServerCatalog : IDisposable
                     location, model);
             }
             var query = store.Query;
-            _ = query.QueryModel; // load the model session now, not on the first upload
+            _ = query.Embedder.QueryModel; // load the model session now, not on the first upload
             var photos = new PhotoFiles(store.Catalog.Root, Path.Combine(location, UploadedItems.Folder));
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",

@@ -32,7 +32,7 @@ internal static class EvalRecsCommand
         {
             var spec = SplitSpec.Parse(parse.GetValue(split));
             int cutoff = parse.GetValue(k);
-            if (cutoff is < 1 or > 1000) throw Core.Errors.LookalikeException.InvalidArgument("k", $"k must be between 1 and 1000; got {cutoff}.");
+            Core.Search.SearchRequest.CheckK(cutoff);
             using var opened = CliStore.Open(parse.GetValue(store));
             var feedback = opened.Feedback;
             var progress = new SyncProgress(m => Console.Error.WriteLine(m));

@@ -32,7 +32,7 @@ internal static class ExplainCommand
             // The model is the store's (explain reads its feature maps); --model is not needed.
             using var opened = CliStore.Open(parse.GetValue(store));
             using var explain = new ExplainService(opened.Query, LookalikeComponents.CreateDecoder());
-            var (explanation, queryPath) = Explain(explain, opened, parse.GetValue(query)!, ItemId.Parse(parse.GetValue(result)!), region);
+            var (explanation, queryPath) = explain.Explain(parse.GetValue(query)!, ItemId.Parse(parse.GetValue(result)!), region);
             if (parse.GetValue(output) is { } outPath)
             {
                 string path = Path.GetFullPath(outPath);
@@ -47,26 +47,6 @@ internal static class ExplainCommand
             return CommandRunner.Ok;
         }));
         return command;
-    }
-
-    /// <summary>Explains <paramref name="query"/> (item id, else image file) against <paramref name="result"/>; also returns the query photo's path.</summary>
-    internal static (Explanation, string) Explain(ExplainService explain, LookalikeStore opened, string query, ItemId result, ImageBox? box)
-    {
-        if (ItemId.TryParse(query, out var id) && opened.Query.TryGetItem(id, out var item))
-            return (explain.ExplainItems(id, result, box), item.Path);
-        string path = Path.GetFullPath(query);
-        if (!File.Exists(path)) throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
-        explain.Item(result);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LookalikeException(LookalikeErrorKind.IoFailure, $"Cannot read {path}: {e.Message}", path, e);
-        }
-        return (explain.ExplainImage(bytes, path, result, box), path);
     }
 
     private static void Write(Explanation e)

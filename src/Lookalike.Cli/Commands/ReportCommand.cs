@@ -32,7 +32,7 @@ internal static class ReportCommand
             {
                 using var explainer = new Hosting.Explain.ExplainService(opened.Query, LookalikeComponents.CreateDecoder());
                 explanations = results.Select((r, i) => (IReadOnlyList<Hosting.Explain.Explanation>)r.Results
-                    .Select(hit => ExplainCommand.Explain(explainer, opened, asked[i], Core.Catalog.ItemId.Parse(hit.Id), box: null).Item1).ToList()).ToList();
+                    .Select(hit => explainer.Explain(asked[i], Core.Catalog.ItemId.Parse(hit.Id)).Explanation).ToList()).ToList();
             }
             string path = Path.GetFullPath(parse.GetValue(output)!);
             await WriteAsync(path, results, opened.Location, cancellationToken, explanations);

@@ -42,7 +42,7 @@ public sealed class ClusterSearch(ReplicaRouter router) : IDisposable
     public async Task<IReadOnlyList<RankedItem>> SearchAsync(float[] vector, int k, IReadOnlyList<string> where, string? exclude)
     {
         ArgumentNullException.ThrowIfNull(vector);
-        if (k is < 1 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
+        SearchRequest.CheckK(k);
         _ = ItemFilter.Parse(where); // malformed conditions fail here, once, not on every shard
         var request = new ShardQuery { Vector = vector, K = k, Where = [.. where], Exclude = exclude };
         var answers = await Translated(() => Task.WhenAll(Enumerable.Range(0, router.Shape.Shards).Select(shard => router.ReadAsync(shard, replica => replica.Search(request)))));

@@ -41,16 +41,16 @@ internal sealed class ReplicaStore : IDisposable
         if (_catalog.Model is null) return new ShardAnswer { Hits = [] }; // an empty replica: nothing bound yet
         var query = Query();
         var filter = ItemFilter.Parse(request.Where);
-        var columns = query.MetadataColumns();
+        var columns = query.Catalog.MetadataColumns();
         var unknown = filter.Columns.Where(c => !columns.Contains(c)).ToArray();
         if (unknown.Length > 0) return new ShardAnswer { Hits = [], UnknownColumns = unknown, Columns = [.. columns] };
-        Func<ItemId, bool>? predicate = filter.IsEmpty ? null : id => query.TryGetItem(id, out var item) && filter.Matches(item.Metadata);
+        var predicate = query.Catalog.Predicate(filter);
         ItemId? exclude = request.Exclude is null ? null : ItemId.Parse(request.Exclude);
         var hits = query.Index.Search(request.Vector, new SearchRequest(request.K, predicate, exclude));
         var answer = new List<ShardHit>(hits.Count);
         foreach (var hit in hits)
         {
-            if (!query.TryGetItem(hit.Id, out var item)) continue;
+            if (!query.Catalog.TryGetItem(hit.Id, out var item)) continue;
             answer.Add(new ShardHit { Id = hit.Id.Value, Path = item.Path, Score = hit.Score, Metadata = new(item.Metadata) });
         }
         return new ShardAnswer { Hits = [.. answer] };
@@ -60,7 +60,7 @@ internal sealed class ReplicaStore : IDisposable
     {
         if (_catalog.Model is null) return null;
         var query = Query();
-        if (!query.TryGetItem(id, out var item) || query.Index.GetVector(id) is not { } vector) return null;
+        if (!query.Catalog.TryGetItem(id, out var item) || query.Index.GetVector(id) is not { } vector) return null;
         return new ShardItem
         {
             Id = item.Id.Value,

@@ -1,4 +1,5 @@
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
 
 namespace Lookalike.Core.Search;
 
@@ -10,4 +11,10 @@ namespace Lookalike.Core.Search;
 public sealed record SearchRequest(int K, Func<ItemId, bool>? Filter = null, ItemId? Exclude = null, bool Exact = false)
 {
     public const int MaxK = 1000;
+
+    /// <summary><paramref name="k"/>, checked: 1–<see cref="MaxK"/>.</summary>
+    /// <exception cref="LookalikeException">InvalidArgument (field <c>k</c>) outside the range.</exception>
+    public static int CheckK(int k) => k is < 1 or > MaxK
+        ? throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {MaxK}; got {k}.")
+        : k;
 }

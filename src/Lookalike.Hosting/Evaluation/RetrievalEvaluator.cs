@@ -104,7 +104,7 @@ public static class RetrievalEvaluator
 
     internal static void Validate(RetrievalOptions options)
     {
-        if (options.K is < 1 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {options.K}.");
+        SearchRequest.CheckK(options.K);
         if (options.Queries is < 1) throw LookalikeException.InvalidArgument("queries", $"queries must be 1 or more; got {options.Queries}.");
         if (options.PcaDimension < 0) throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be 0 (off) or more; got {options.PcaDimension}.");
         if (options.DbaNeighbours is < 0 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("dba", $"DBA neighbours must be 0–{SearchRequest.MaxK}; got {options.DbaNeighbours}.");

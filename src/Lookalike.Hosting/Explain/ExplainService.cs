@@ -54,6 +54,18 @@ public sealed class ExplainService : IDisposable
     }
 
     /// <summary>
+    /// Why catalog item <paramref name="result"/> looks like <paramref name="query"/>: an item id the store has, else an
+    /// image file (explained as it is, even when it is a catalog photo); also returns the query photo's path.
+    /// </summary>
+    /// <exception cref="LookalikeException">NotFound (neither an item nor a file; the result), IoFailure, and the errors of <see cref="ExplainItems"/>.</exception>
+    public (Explanation Explanation, string QueryPath) Explain(string query, ItemId result, ImageBox? box = null)
+    {
+        var resolved = ReferenceResolver.ItemOrFile(query, id => _query.Catalog.TryGetItem(id, out _));
+        if (resolved.Item is { } id) return (ExplainItems(id, result, box), Item(id).Path);
+        return (ExplainImage(resolved.Bytes!, resolved.Path!, result, box), resolved.Path!);
+    }
+
+    /// <summary>
     /// Makes the feature-map session now (seconds: the network file is read, rewritten and loaded), so the first
     /// explanation a person asks for does not wait for it. Failures are left for that first request to report.
     /// </summary>
@@ -70,8 +82,7 @@ public sealed class ExplainService : IDisposable
     }
 
     /// <summary>Checks that <paramref name="id"/> is in the catalog (cheap, before any photo is read).</summary>
-    public CatalogItem Item(ItemId id) =>
-        _query.TryGetItem(id, out var item) ? item : throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+    public CatalogItem Item(ItemId id) => _query.Catalog.GetItem(id);
 
     public void Dispose()
     {
@@ -108,7 +119,7 @@ public sealed class ExplainService : IDisposable
 
     private IFeatureMapReader OpenReader(Func<ModelId, IFeatureMapReader> factory)
     {
-        ModelId model = _query.StoreModel ?? throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
+        ModelId model = _query.Embedder.StoreModel ?? throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
             "The store has no vectors yet, so there is nothing to explain.", null);
         IFeatureMapReader reader = factory(model);
         if (reader.Model != model)

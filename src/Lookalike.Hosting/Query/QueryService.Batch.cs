@@ -1,4 +1,3 @@
-using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 
@@ -16,10 +15,10 @@ public sealed partial class QueryService
     public IReadOnlyList<BatchAnswer> SimilarBatch(IReadOnlyList<string> queries, int k, ItemFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
-        var predicate = Predicate(filter);
-        var request = new SearchRequest(ShortlistK(CheckK(k)), predicate);
+        var predicate = Catalog.Predicate(filter);
+        var request = new SearchRequest(ShortlistK(SearchRequest.CheckK(k)), predicate);
         int dimension = _index.Dimension;
-        var resolved = new List<(int Slot, QueryDescription Description, ItemId? Exclude)>();
+        var resolved = new List<(int Slot, QueryDescription Description, Core.Catalog.ItemId? Exclude)>();
         var vectors = new List<float[]>();
         var answers = new BatchAnswer[queries.Count];
         for (int i = 0; i < queries.Count; i++)
@@ -44,20 +43,5 @@ public sealed partial class QueryService
             answers[slot] = new BatchAnswer(queries[slot], new SimilarResult(description, ToResults(Rerank(vectors[v], hits[v], k))), null);
         }
         return answers;
-    }
-
-    /// <summary>A query's vector: an item's own (excluded from its results) or an embedded outside photo.</summary>
-    private (QueryDescription Description, float[] Vector, ItemId? Exclude) Resolve(string query)
-    {
-        var resolved = ReferenceResolver.Resolve(query, _store,
-            byName: q => ItemId.TryParse(q, out var direct) && TryGetItem(direct, out _) ? direct : null,
-            contains: id => TryGetItem(id, out _));
-        if (resolved.Item is { } itemId)
-        {
-            TryGetItem(itemId, out var item);
-            float[] vector = _index.GetVector(itemId) ?? throw LookalikeException.NotFound(itemId.Value, $"No item '{itemId}' in the store.");
-            return (new QueryDescription { Kind = "item", Id = itemId.Value, Path = item.Path, Metadata = item.Metadata }, vector, itemId);
-        }
-        return (new QueryDescription { Kind = "image", Path = resolved.Path }, _space.Map(EmbedImage(resolved.Bytes!, resolved.Path!)), null);
     }
 }

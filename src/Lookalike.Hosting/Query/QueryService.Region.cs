@@ -14,8 +14,8 @@ public sealed partial class QueryService
     public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter, ImageBox? box)
     {
         if (box is null) return SimilarToImage(imageBytes, sourceName, k, filter);
-        CheckK(k);
-        float[] vector = _space.Map(EmbedImage(imageBytes, sourceName, box));
+        SearchRequest.CheckK(k);
+        float[] vector = _space.Map(Embedder.EmbedImage(imageBytes, sourceName, box));
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName, Box = box.ToString() }, hits);
     }
@@ -26,21 +26,10 @@ public sealed partial class QueryService
     public SimilarResult SimilarToItemRegion(ItemId id, ImageBox box, int k, ItemFilter? filter = null, PhotoFiles? photos = null)
     {
         ArgumentNullException.ThrowIfNull(box);
-        if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
-        CheckK(k);
-        float[] vector = _space.Map(EmbedImage(ItemPhoto.Read(item, photos), item.Path, box));
-        var hits = Search(vector, k, filter, id);
-        return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata, Box = box.ToString() }, hits);
-    }
-
-    /// <summary>Decodes the part <paramref name="box"/> of a photo (the whole photo when null) and embeds it with the store's model: a raw vector (map it with <see cref="Space"/> to search).</summary>
-    public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName, ImageBox? box)
-    {
-        var embedder = CheckedEmbedder();
-        var image = _decoder.Decode(imageBytes, sourceName, embedder.Target with { Box = box });
-        var vector = new float[embedder.Dimension];
-        embedder.Embed(image, vector);
-        return vector;
+        var item = Catalog.GetItem(id);
+        SearchRequest.CheckK(k);
+        float[] vector = _space.Map(Embedder.EmbedImage(ItemPhoto.Read(item, photos), item.Path, box));
+        return new SimilarResult(Describe(item, box), Search(vector, k, filter, id));
     }
 
     /// <summary>
@@ -51,10 +40,9 @@ public sealed partial class QueryService
     public SimilarResult SimilarRegion(string query, ImageBox box, int k, ItemFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(box);
-        if (string.IsNullOrWhiteSpace(query)) throw LookalikeException.InvalidArgument("query", "Empty query.");
-        if (ItemId.TryParse(query, out var id) && TryGetItem(id, out _)) return SimilarToItemRegion(id, box, k, filter);
-        string path = Path.GetFullPath(query);
-        if (!File.Exists(path)) throw LookalikeException.NotFound(query, $"'{query}' is neither an item id in the store nor an image file.");
-        return SimilarToImage(ReferenceResolver.ReadImageFile(path), path, k, filter, box);
+        var resolved = ReferenceResolver.ItemOrFile(query, id => Catalog.TryGetItem(id, out _));
+        return resolved.Item is { } id
+            ? SimilarToItemRegion(id, box, k, filter)
+            : SimilarToImage(resolved.Bytes!, resolved.Path!, k, filter, box);
     }
 }

@@ -31,6 +31,20 @@ internal static class ReferenceResolver
         return new ResolvedReference(null, path, bytes);
     }
 
+    /// <summary>
+    /// An item id the caller has, else an image file read as it is — not matched to a stored item: a region query or an
+    /// explanation is about the photo the caller named.
+    /// </summary>
+    /// <exception cref="LookalikeException">InvalidArgument (empty), NotFound (neither an item nor a file), IoFailure (unreadable file).</exception>
+    public static ResolvedReference ItemOrFile(string reference, Func<ItemId, bool> contains)
+    {
+        if (string.IsNullOrWhiteSpace(reference)) throw LookalikeException.InvalidArgument("query", "Empty query.");
+        if (ItemId.TryParse(reference, out var id) && contains(id)) return new ResolvedReference(id, null, null);
+        string path = Path.GetFullPath(reference);
+        if (!File.Exists(path)) throw LookalikeException.NotFound(reference, $"'{reference}' is neither an item id in the store nor an image file.");
+        return new ResolvedReference(null, path, ReadImageFile(path));
+    }
+
     /// <exception cref="LookalikeException">IoFailure naming the file.</exception>
     public static byte[] ReadImageFile(string path)
     {

@@ -63,12 +63,12 @@ public sealed class RecommendationService : IDisposable
         get
         {
             var current = Volatile.Read(ref _resolver);
-            if (current is not null && current.Version == _query.CatalogVersion) return current.Resolver;
+            if (current is not null && current.Version == _query.Catalog.CatalogVersion) return current.Resolver;
             lock (_resolverLock)
             {
                 // Another request may have rebuilt it while this one waited.
-                if (_resolver is { } built && built.Version == _query.CatalogVersion) return built.Resolver;
-                var (version, items) = _query.SnapshotItems();
+                if (_resolver is { } built && built.Version == _query.Catalog.CatalogVersion) return built.Resolver;
+                var (version, items) = _query.Catalog.SnapshotItems();
                 var fresh = new ResolverState(version, new ItemResolver(items));
                 Volatile.Write(ref _resolver, fresh);
                 return fresh.Resolver;
@@ -183,7 +183,7 @@ public sealed class RecommendationService : IDisposable
     /// <summary>An item page: "people also bought" (item-kNN), "looks like" (visual) and both blended — the look-alikes alone for an item nobody bought.</summary>
     public AlsoResultView Also(string item, int k, ItemFilter? where = null)
     {
-        CheckK(k);
+        SearchRequest.CheckK(k);
         Sync();
         var id = Items.Resolve(item);
         var filter = Predicate(where);
@@ -256,7 +256,7 @@ public sealed class RecommendationService : IDisposable
 
     private RecommendationResult Run(RecommendationQuery query, RecommendationRequest request, RecommendOptions options)
     {
-        CheckK(options.K);
+        SearchRequest.CheckK(options.K);
         request = request with { ExcludeSeen = !options.IncludeSeen, Filter = Predicate(options.Where) };
         var reRank = new ReRankOptions { MmrLambda = options.MmrLambda, DuplicateThreshold = options.DuplicateThreshold };
         if (options.MmrLambda is { } lambda && lambda is < 0 or > 1)
@@ -286,34 +286,17 @@ public sealed class RecommendationService : IDisposable
         }, View(candidates));
     }
 
-    private List<RankedItem> View(IReadOnlyList<Candidate> candidates) => _query.Rank(candidates.Select(c => (c.Item, c.Score)));
+    private List<RankedItem> View(IReadOnlyList<Candidate> candidates) => _query.Catalog.Rank(candidates.Select(c => (c.Item, c.Score)));
 
-    private Func<ItemId, bool>? Predicate(ItemFilter? where)
-    {
-        if (where is not { IsEmpty: false }) return null;
-        var known = _query.MetadataColumns();
-        var unknown = where.Columns.Where(c => !known.Contains(c)).ToList();
-        if (unknown.Count > 0)
-            throw LookalikeException.InvalidArgument("where",
-                $"Unknown metadata column '{unknown[0]}'. Known columns: {(known.Count == 0 ? "(none; index with --labels)" : string.Join(", ", known.Order()))}.");
-        return id => _query.TryGetItem(id, out var item) && where.Matches(item.Metadata);
-    }
+    private Func<ItemId, bool>? Predicate(ItemFilter? where) => _query.Catalog.Predicate(where);
 
     private void Resolve(string reference, List<ItemId> items, List<ReadOnlyMemory<float>> vectors)
     {
         var resolver = Items;
         var resolved = ReferenceResolver.Resolve(reference, _catalog, byName: r => resolver.Resolve(r, out _), contains: resolver.Contains);
         if (resolved.Item is { } id) items.Add(id);
-        else vectors.Add(_query.Space.Map(_query.EmbedImage(resolved.Bytes!, resolved.Path!)));
+        else vectors.Add(_query.Space.Map(_query.Embedder.EmbedImage(resolved.Bytes!, resolved.Path!)));
     }
 
-    private void RequireItem(ItemId id)
-    {
-        if (!_query.TryGetItem(id, out _)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
-    }
-
-    private static void CheckK(int k)
-    {
-        if (k is < 1 or > SearchRequest.MaxK) throw LookalikeException.InvalidArgument("k", $"k must be between 1 and {SearchRequest.MaxK}; got {k}.");
-    }
+    private void RequireItem(ItemId id) => _query.Catalog.GetItem(id);
 }

@@ -57,16 +57,16 @@ public sealed class UploadedItems
             $"'{uploadName}' is not a JPEG, PNG, GIF, WebP or BMP image (judged by its content).", uploadName);
 
         // Decode and embed first: nothing is written for a photo that cannot be used.
-        float[] vector = _service.EmbedImage(bytes, uploadName);
+        float[] vector = _service.Embedder.EmbedImage(bytes, uploadName);
         string hash = ContentHash.Of(bytes);
         string name = hash[..16] + format.Extension;
         var id = ItemId.Parse($"{Folder}/{name}");
         string path = Path.Combine(_folder, name);
-        bool created = !_service.TryGetItem(id, out _);
+        bool created = !_service.Catalog.TryGetItem(id, out _);
         bool wroteFile = WriteOnce(path, bytes);
         try
         {
-            _service.AddItem(new CatalogItem
+            _service.Edits.AddItem(new CatalogItem
             {
                 Id = id,
                 Path = path,
@@ -74,7 +74,7 @@ public sealed class UploadedItems
                 SizeBytes = bytes.LongLength,
                 ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()),
                 Metadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal),
-                Model = _service.QueryModel,
+                Model = _service.Embedder.QueryModel,
                 Vector = vector,
             });
         }
@@ -83,14 +83,14 @@ public sealed class UploadedItems
             TryDelete(path);
             throw;
         }
-        return (_service.GetEntry(id), created);
+        return (_service.Catalog.GetEntry(id), created);
     }
 
     /// <summary>Removes an item; deletes its file only when it was uploaded. False when there was no such item.</summary>
     /// <exception cref="LookalikeException">StoreUnavailable when the store cannot be written.</exception>
     public bool Remove(ItemId id)
     {
-        var removed = _service.RemoveItem(id);
+        var removed = _service.Edits.RemoveItem(id);
         if (removed is null) return false;
         if (IsUpload(removed.Path)) TryDelete(removed.Path);
         return true;

@@ -51,7 +51,7 @@ public static class HealthEndpoints
     {
         if (!catalog.IsReady)
             return ErrorMapping.Result(LookalikeErrorKind.NotReady, "The catalog or the model is still loading.");
-        return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.Query.QueryModel.Value, catalog.Query.Index.Spec));
+        return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.Query.Embedder.QueryModel.Value, catalog.Query.Index.Spec));
     }
 
     internal static Ok<InfoResponse> Info(ServerCatalog catalog, IOptions<LookalikeServerOptions> options)
@@ -60,10 +60,10 @@ public static class HealthEndpoints
         var o = options.Value;
         return TypedResults.Ok(new InfoResponse(
             query.Count,
-            (query.StoreModel ?? query.QueryModel).Value,
+            (query.Embedder.StoreModel ?? query.Embedder.QueryModel).Value,
             query.Index.Dimension,
             query.Index.Spec,
-            query.Facets(MaxFacetValues),
+            query.Catalog.Facets(MaxFacetValues),
             new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey)),
             query.LearnedProjection?.Descriptor.Summary));
     }

@@ -104,7 +104,7 @@ public static class ItemsEndpoints
         [FromQuery] string[]? where, int? page, int? pageSize)
     {
         var filter = QueryArguments.Where(where);
-        return TypedResults.Ok(catalog.Query.ListItems(filter, QueryArguments.Page(page), QueryArguments.PageSize(pageSize, options.Value)));
+        return TypedResults.Ok(catalog.Query.Catalog.ListItems(filter, QueryArguments.Page(page), QueryArguments.PageSize(pageSize, options.Value)));
     }
 
     internal static Ok<CatalogEntry> GetItem(HttpContext http, string id, ServerCatalog catalog) =>
@@ -125,7 +125,7 @@ public static class ItemsEndpoints
         if (region is null) return Similar(item, k, where, catalog, options.Value);
         int count = QueryArguments.K(k, options.Value);
         var filter = QueryArguments.Where(where);
-        catalog.Query.CheckFilterColumns(filter);
+        catalog.Query.Catalog.CheckFilterColumns(filter);
         // A box means decoding and embedding the item's photo: an image job like an upload.
         return TypedResults.Ok(await catalog.RunImageJobAsync(() => catalog.Query.SimilarToItemRegion(item, region, count, filter, catalog.Photos), cancellationToken));
     }
@@ -150,7 +150,7 @@ public static class ItemsEndpoints
     internal static async Task<IResult> GetByUnencodedId(HttpContext http, string path, int? k, int? size, string? v, [FromQuery] string[]? where,
         ServerCatalog catalog, IOptions<LookalikeServerOptions> options)
     {
-        var (id, sub) = ItemRoute.FromCatchAll(http, path, i => catalog.Query.TryGetItem(i, out _));
+        var (id, sub) = ItemRoute.FromCatchAll(http, path, i => catalog.Query.Catalog.TryGetItem(i, out _));
         return sub switch
         {
             "image" => Image(id, catalog),
@@ -163,17 +163,17 @@ public static class ItemsEndpoints
 
     internal static NoContent DeleteByUnencodedId(HttpContext http, string path, ServerCatalog catalog)
     {
-        var (id, sub) = ItemRoute.FromCatchAll(http, path, i => catalog.Query.TryGetItem(i, out _));
+        var (id, sub) = ItemRoute.FromCatchAll(http, path, i => catalog.Query.Catalog.TryGetItem(i, out _));
         if (sub is not null) throw LookalikeException.InvalidArgument("id", $"DELETE applies to items, not to their {sub}.");
         return Delete(id, catalog);
     }
 
-    private static Ok<CatalogEntry> Item(ItemId id, ServerCatalog catalog) => TypedResults.Ok(catalog.Query.GetEntry(id));
+    private static Ok<CatalogEntry> Item(ItemId id, ServerCatalog catalog) => TypedResults.Ok(catalog.Query.Catalog.GetEntry(id));
 
     /// <summary>The photo as stored: a regular file inside the catalog (<see cref="PhotoFiles"/>) that is an image by its bytes; else 404.</summary>
     private static PhysicalFileHttpResult Image(ItemId id, ServerCatalog catalog)
     {
-        if (!catalog.Query.TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        var item = catalog.Query.Catalog.GetItem(id);
         string path = catalog.Photos.Resolve(item);
         var format = ImageFormat.SniffFile(path)
             ?? throw LookalikeException.NotFound(id.Value, $"The photo of item '{id}' is no longer an image where it was indexed.");
@@ -185,7 +185,7 @@ public static class ItemsEndpoints
     private static async Task<IResult> Thumbnail(HttpContext http, ItemId id, int? size, string? version, ServerCatalog catalog, LookalikeServerOptions options)
     {
         int side = ThumbnailRenders.Quantise(QueryArguments.ThumbnailSize(size, options), options.MaxThumbnailSize);
-        if (!catalog.Query.TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        var item = catalog.Query.Catalog.GetItem(id);
         if (!catalog.Thumbnails.TryGetCached(item, side, out byte[] jpeg))
         {
             if (http.RequestServices.GetRequiredService<ThumbnailRenders>().TryAcquire(http) is { } refused) return refused;
@@ -208,7 +208,7 @@ public static class ItemsEndpoints
     {
         int count = QueryArguments.K(k, options);
         var filter = QueryArguments.Where(where);
-        if (!catalog.Query.TryGetItem(id, out _)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        _ = catalog.Query.Catalog.GetItem(id); // 404 before any work
         return TypedResults.Ok(catalog.Recommendations.Also(id.Value, count, filter));
     }
 

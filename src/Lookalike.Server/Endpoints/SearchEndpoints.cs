@@ -33,7 +33,7 @@ public static class SearchEndpoints
         // Cheap checks before the costly decode and embed.
         int k = QueryArguments.K(upload.Field(request, "k"), options.Value);
         var filter = QueryArguments.Where(upload.Fields(request, "where"));
-        catalog.Query.CheckFilterColumns(filter);
+        catalog.Query.Catalog.CheckFilterColumns(filter);
         var box = BoxArguments.Parse(upload.Field(request, BoxArguments.Pixels), upload.Field(request, BoxArguments.Fractions));
         var result = await catalog.RunImageJobAsync(() => catalog.Query.SimilarToImage(upload.Bytes, upload.FileName, k, filter, box), cancellationToken);
         return TypedResults.Ok(result);

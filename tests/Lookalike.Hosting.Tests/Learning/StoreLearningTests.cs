@@ -92,7 +92,7 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
             Assert.Equal(stored.Key, query.LearnedProjection!.Key);
             var some = store.ReadAll(withVectors: true).First();
             Assert.Equal(stored.Projection.ApplyAll(some.Vector.ToArray(), 1), query.Index.GetVector(some.Id));
-            query.AddItem(newcomer);
+            query.Edits.AddItem(newcomer);
             Assert.Equal(stored.Projection.ApplyAll(newcomer.Vector.ToArray(), 1), query.Index.GetVector(newcomer.Id));
             Assert.Equal(newcomer.Vector.ToArray(), store.Find(newcomer.Id)!.Vector.ToArray());
             var hits = query.SimilarToItem(newcomer.Id, 5);
