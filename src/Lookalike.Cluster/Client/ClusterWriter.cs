@@ -39,7 +39,7 @@ public sealed class ClusterWriter(ReplicaRouter router)
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot read the cluster's membership, so nothing was written: {e.Message}", router.Client.Connection.ToString(), e);
         }
         await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
-            async (group, _) => await WriteShardAsync(group.Key, [.. group.Select(ToShardItem)], active));
+            async (group, _) => await WriteShardAsync(group.Key, [.. group.Select(item => ShardItems.From(item, item.Vector.ToArray()))], active));
     }
 
     private async Task WriteShardAsync(int shard, ShardItem[] items, IReadOnlySet<string> active)
@@ -59,16 +59,4 @@ public sealed class ClusterWriter(ReplicaRouter router)
         });
         await Task.WhenAll(writes);
     }
-
-    private static ShardItem ToShardItem(CatalogItem item) => new()
-    {
-        Id = item.Id.Value,
-        Path = item.Path,
-        ContentHash = item.ContentHash,
-        SizeBytes = item.SizeBytes,
-        ModifiedUtc = item.ModifiedUtc,
-        Metadata = new(item.Metadata),
-        Model = item.Model.Value,
-        Vector = item.Vector.ToArray(),
-    };
 }

@@ -61,17 +61,7 @@ internal sealed class ReplicaStore : IDisposable
         if (_catalog.Model is null) return null;
         var query = Query();
         if (!query.Catalog.TryGetItem(id, out var item) || query.Index.GetVector(id) is not { } vector) return null;
-        return new ShardItem
-        {
-            Id = item.Id.Value,
-            Path = item.Path,
-            ContentHash = item.ContentHash,
-            SizeBytes = item.SizeBytes,
-            ModifiedUtc = item.ModifiedUtc,
-            Metadata = new(item.Metadata),
-            Model = item.Model.Value,
-            Vector = vector,
-        };
+        return ShardItems.From(item, vector);
     }
 
     public void Dispose()

@@ -105,19 +105,7 @@ public sealed class ExplainHtml(IImageDecoder decoder, int photoWidth = 220)
 
     private static float MaxAbs(float[][] grid) => grid.SelectMany(r => r).Select(Math.Abs).DefaultIfEmpty(0).Max();
 
-    private string? Thumbnail(string? path)
-    {
-        if (path is null || !File.Exists(path)) return null;
-        try
-        {
-            byte[] jpeg = decoder.EncodeThumbnail(File.ReadAllBytes(path), path, photoWidth * 2);
-            return "data:image/jpeg;base64," + Convert.ToBase64String(jpeg);
-        }
-        catch (Exception e) when (e is Core.Errors.LookalikeException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private string? Thumbnail(string? path) => ReportImages.ThumbnailDataUri(decoder, path, photoWidth * 2);
 
     private static string Encode(string text) => WebUtility.HtmlEncode(text);
 }

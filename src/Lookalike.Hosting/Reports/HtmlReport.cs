@@ -81,19 +81,7 @@ public sealed class HtmlReport
         html.Append(CultureInfo.InvariantCulture, $"<figcaption>{captionHtml}</figcaption></figure>");
     }
 
-    private string? Thumbnail(string? path)
-    {
-        if (path is null || !File.Exists(path)) return null;
-        try
-        {
-            byte[] jpeg = _decoder.EncodeThumbnail(File.ReadAllBytes(path), path, _thumbnailSide * 2);
-            return "data:image/jpeg;base64," + Convert.ToBase64String(jpeg);
-        }
-        catch (Exception e) when (e is Core.Errors.LookalikeException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private string? Thumbnail(string? path) => ReportImages.ThumbnailDataUri(_decoder, path, _thumbnailSide * 2);
 
     private static string Labels(IReadOnlyDictionary<string, string>? metadata) =>
         metadata is null || metadata.Count == 0 ? "" :
