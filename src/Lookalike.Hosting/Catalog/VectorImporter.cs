@@ -106,7 +106,7 @@ public static class VectorImporter
     {
         Id = id,
         Path = "",
-        ContentHash = "vector:" + Convert.ToHexStringLower(SHA256.HashData(MemoryMarshal.AsBytes(vector.AsSpan()))),
+        ContentHash = "vector:" + Core.Catalog.ContentHash.Of(MemoryMarshal.AsBytes(vector.AsSpan())),
         SizeBytes = 0,
         ModifiedUtc = now,
         Model = model,
