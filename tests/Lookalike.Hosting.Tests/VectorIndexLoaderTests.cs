@@ -3,6 +3,7 @@ using Lookalike.Core.Search;
 using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Export;
 using Lookalike.Hosting.Search;
+using Lookalike.Search.USearch;
 using Lookalike.Storage.Sqlite;
 using Lookalike.TestKit;
 using Xunit.Abstractions;
@@ -135,6 +136,140 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
         using var _ = index;
         Assert.Contains("loaded from cache", log.Single());
         Assert.Equal("hnsw(m=16,efc=64,ef=200,dtype=f32,rerank=true)", index.Spec);
+    }
+
+    [Fact]
+    public void Load_CurrentCache_IsMemoryMapped_AndCopiedOnFirstWrite()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        var (index, _) = Load(store, Hnsw);
+        using var _i = index;
+        var hnsw = Assert.IsType<HnswVectorIndex>(index);
+        Assert.True(hnsw.IsView);
+        var probe = store.Find(ItemId.Parse("synthetic/0000042"))!;
+        var before = hnsw.Search(probe.Vector.Span, new SearchRequest(5));
+        Assert.Equal(probe.Id, before[0].Id);
+
+        // A write copies the viewed graph into memory first; everything it held is still there.
+        var added = ItemId.Parse("added/1");
+        hnsw.Upsert(added, probe.Vector.Span);
+        Assert.False(hnsw.IsView);
+        Assert.Equal(1501, hnsw.Count);
+        var after = hnsw.Search(probe.Vector.Span, new SearchRequest(6)).Select(h => h.Id).ToList();
+        Assert.Contains(added, after);
+        Assert.Subset(after.ToHashSet(), before.Select(h => h.Id).ToHashSet());
+    }
+
+    [Fact]
+    public void Load_StaleCache_IsReadIntoMemory_ThenRefreshed()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        store.Remove([ItemId.Parse("synthetic/0000007")]);
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("refreshed (1 changes", log.Single());
+        Assert.False(Assert.IsType<HnswVectorIndex>(index).IsView);
+    }
+
+    /// <summary>
+    /// Issue 16 / issue 12 point 5: re-ranking re-scores the candidates with the float32 rows of the mapped vector file,
+    /// never one store read per candidate. i8 distances are approximate, so a score equal to the exact dot product
+    /// shows the re-rank happened; the recording store shows where the vectors did not come from.
+    /// </summary>
+    [Fact]
+    public void Rerank_ScoresFromTheMappedFile_WithoutReadingTheStore()
+    {
+        using var sqlite = NewStore();
+        var spec = IndexSpec.Parse("hnsw(m=16,efc=64,ef=64,dtype=i8,rerank=true)");
+        Load(sqlite, spec).Index.Dispose();
+        var truth = sqlite.ReadAll(withVectors: true).ToDictionary(i => i.Id, i => i.Vector.ToArray());
+        var store = QueryServiceOpenTests.RecordingStore.Wrap(sqlite, out var recorder);
+        using var index = VectorIndexLoader.Load(store, spec);
+        Assert.True(Assert.IsType<HnswVectorIndex>(index).Reranks);
+        lock (recorder.Calls) recorder.Calls.Clear();
+
+        float[] data = new Core.Vectors.SyntheticVectors(32, clusters: 30, seed: 5).Generate(50, stream: 1000);
+        int moved = 0;
+        for (int q = 0; q < 50; q++)
+        {
+            var query = data.AsSpan(q * 32, 32);
+            var hits = index.Search(query, new SearchRequest(10));
+            Assert.Equal(10, hits.Count);
+            foreach (var hit in hits)
+                Assert.Equal(Core.Vectors.VectorMath.Dot(query, truth[hit.Id]), hit.Score);
+            Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Score >= p.Second.Score), "re-ranked hits are in score order");
+            var quantised = index.Search(query, new SearchRequest(3000, Exact: true)).ToDictionary(h => h.Id, h => h.Score);
+            moved += hits.Count(h => Math.Abs(h.Score - quantised[h.Id]) > 1e-4f);
+        }
+        Assert.Empty(recorder.Calls);
+        output.WriteLine($"hits whose exact score differs from the i8 one by more than 1e-4: {moved} of 500");
+        Assert.True(moved > 0, "i8 scores differ from float32 ones, so equality above shows re-ranking");
+
+        // A vector written after opening is re-ranked with the new vector, still without reading the store.
+        var id = ItemId.Parse("synthetic/0000009");
+        var replacement = truth[ItemId.Parse("synthetic/0000100")];
+        index.Upsert(id, replacement);
+        var top = index.Search(replacement, new SearchRequest(2));
+        Assert.Contains(top, h => h.Id == id && h.Score == Core.Vectors.VectorMath.Dot(replacement, replacement));
+        Assert.Empty(recorder.Calls);
+    }
+
+    [Fact]
+    public void Calibration_PicksTheSmallestEfReachingTheTarget_MeasuredAgainstExact()
+    {
+        using var store = NewStore();
+        using var exact = VectorIndexLoader.Load(store, IndexSpec.Exact);
+        using var hnsw = (HnswVectorIndex)VectorIndexLoader.Load(store, IndexSpec.Parse("hnsw(m=4,efc=16,ef=64)"));
+        var result = HnswCalibration.Run(store, hnsw, Core.Learning.LearnedSpace.Raw, target: 0.97)!;
+        output.WriteLine($"ef {result.Ef}: recall {result.Recall:0.000} on {result.Queries} queries");
+        Assert.Equal(200, result.Queries);
+        Assert.Equal(result.Ef, hnsw.IndexSpec.EfSearch);
+
+        // The same recall, measured here independently over the same kind of sample: the store's items, themselves excluded.
+        double RecallAt(int ef, IReadOnlyList<ItemId> sample)
+        {
+            hnsw.SetSearchExpansion(ef);
+            int found = 0;
+            foreach (var id in sample)
+            {
+                var vector = exact.GetVector(id)!;
+                var truth = exact.Search(vector, new SearchRequest(10, Exclude: id)).Select(h => h.Id).ToHashSet();
+                found += hnsw.Search(vector, new SearchRequest(10, Exclude: id)).Count(h => truth.Contains(h.Id));
+            }
+            return found / (10.0 * sample.Count);
+        }
+        var all = store.ReadAll(withVectors: false).Select(i => i.Id).ToList();
+        var sample = Enumerable.Range(0, 300).Select(i => all[i * 10 + 3]).ToList();
+        // A small graph (m=4) needs more than the smallest ef, so "smallest reaching the target" is tested, not just the floor.
+        Assert.True(result.Ef > 16, $"ef {result.Ef}");
+        Assert.True(result.Recall >= 0.97, $"recall {result.Recall}");
+        Assert.True(RecallAt(result.Ef, sample) >= 0.95, "another sample agrees within sampling error");
+        Assert.True(RecallAt(16, sample) < 0.97, "the smallest ef tried misses the target, so calibration had to choose");
+    }
+
+    [Fact]
+    public void Auto_BuildingTheGraph_CalibratesEf_AndInfoShowsIt()
+    {
+        using var store = SqliteCatalogStore.Open(_dir.Combine("large"), create: true);
+        VectorImporter.Synthesize(store, IndexSpec.AutoThreshold, dimension: 8, clusters: 50, seed: 3);
+        var (index, log) = Load(store, IndexSpec.Auto);
+        using (index)
+        {
+            Assert.Contains(log, line => line.Contains("building hnsw("));
+            Assert.Contains(log, line => line.Contains("for recall@10 ≥ 0.95 (measured"));
+        }
+        var cache = IndexCacheInfo.Read(store.Location)!;
+        var calibration = cache.Calibration!;
+        output.WriteLine($"{cache.Spec}: recall {calibration.Recall:0.000}");
+        Assert.True(calibration.Recall >= 0.95);
+        Assert.Equal(calibration.Ef, IndexSpec.Parse(cache.Spec).EfSearch);
+
+        // Served with the calibrated ef from then on.
+        var (again, log2) = Load(store, IndexSpec.Auto);
+        using (again) Assert.Equal(cache.Spec, again.Spec);
+        Assert.Contains("loaded from cache", log2.Single());
     }
 
     [Fact]
