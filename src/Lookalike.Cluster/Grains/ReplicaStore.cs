@@ -79,17 +79,7 @@ internal sealed class ReplicaStore : IDisposable
         foreach (var id in ids)
         {
             if (_catalog.Find(id) is not { } item) continue;
-            items.Add(new ShardItem
-            {
-                Id = item.Id.Value,
-                Path = item.Path,
-                ContentHash = item.ContentHash,
-                SizeBytes = item.SizeBytes,
-                ModifiedUtc = item.ModifiedUtc,
-                Metadata = new(item.Metadata),
-                Model = item.Model.Value,
-                Vector = item.Vector.ToArray(),
-            });
+            items.Add(ShardItems.From(item, item.Vector.ToArray()));
         }
         return [.. items];
     }
