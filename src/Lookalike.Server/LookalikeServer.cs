@@ -22,6 +22,13 @@ public static class LookalikeServer
 
         services.AddLookalike(configure);
 
+        // Telemetry only when asked: a listener aggregates every measurement, which a server nobody scrapes need not pay for.
+        var probe = new LookalikeServerOptions();
+        builder.Configuration.GetSection(LookalikeServerOptions.Section).Bind(probe);
+        configure?.Invoke(probe);
+        Uri? otlp = string.IsNullOrEmpty(probe.OtlpEndpoint) ? null : LookalikeTelemetryExtensions.ParseOtlpEndpoint(probe.OtlpEndpoint, nameof(probe.OtlpEndpoint));
+        if (probe.Metrics || otlp is not null) services.AddLookalikeTelemetry(prometheus: probe.Metrics, otlp);
+
         // One log line per request would cost more than answering it; the "Logging" section can turn them back on.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
@@ -32,6 +39,7 @@ public static class LookalikeServer
         var app = builder.Build();
 
         app.MapLookalike();
+        if (probe.Metrics) app.MapLookalikeMetrics(); // /metrics
         return app;
     }
 }
