@@ -11,7 +11,8 @@ namespace Lookalike.Hosting.Tests.Telemetry;
 [Collection(IndexedSamplesCollection.Name)]
 public sealed class QuerySpansTests(IndexedSamplesFixture fixture)
 {
-    private static readonly ActivitySource Caller = new("Lookalike.Tests.Caller");
+    private const string CallerName = "Lookalike.Tests.Caller";
+    private static readonly ActivitySource Caller = new(CallerName);
 
     [Fact]
     public void SimilarToImage_WithRerank_DecodeEmbedSearchRerankSpansUnderTheCallersSpan()
@@ -19,7 +20,7 @@ public sealed class QuerySpansTests(IndexedSamplesFixture fixture)
         var stopped = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name is LookalikeTelemetry.Name || source == Caller,
+            ShouldListenTo = source => source.Name is LookalikeTelemetry.Name or CallerName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = stopped.Enqueue,
         };
