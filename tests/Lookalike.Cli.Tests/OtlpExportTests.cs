@@ -66,7 +66,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
         using var temp = new TempDirectory();
         temp.CopySamples(1, "photos");
         var run = CliRunner.Run(temp.Path, "index", "photos", "--store", "store", "--otlp", "file:///tmp/collector");
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--otlp", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, run.ExitCode); // usage
+        Assert.Contains("--otlp must be the collector's OTLP/HTTP address", run.Stderr, StringComparison.Ordinal);
     }
 }
