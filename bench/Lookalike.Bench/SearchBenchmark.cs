@@ -64,7 +64,9 @@ public static class SearchBenchmark
         double? recordedBuildS = null;
         if (spec.Kind == IndexKind.Hnsw)
         {
-            var hnsw = new HnswVectorIndex(dim, spec, spec.Rerank ? id => data.AsSpan(int.Parse(id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture) * dim, dim).ToArray() : null);
+            // Re-ranking reads the float32 rows in place, as a store's mapped vector file would hand them over.
+            var rerank = spec.Rerank ? new RerankVectors(new StoredVectors(new ArrayVectorRows(data, dim), Array.ConvertAll(ids, id => (ItemId?)id), 0)) : null;
+            var hnsw = new HnswVectorIndex(dim, spec, rerank);
             var cached = graphCache is null ? null : BenchmarkGraphCache.For(graphCache, spec, data, n, dim);
             if (cached?.TryLoad(hnsw, ids) is { } seconds) recordedBuildS = seconds;
             else

@@ -7,6 +7,7 @@ using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Hosting.Reliability;
 using Lookalike.Imaging.Skia;
+using Lookalike.Search.USearch;
 using Lookalike.Storage.Sqlite;
 
 namespace Lookalike.Hosting;
@@ -61,6 +62,13 @@ public static class LookalikeComponents
     /// <summary>Opens the feedback side of the store in <paramref name="directory"/> (the same database file).</summary>
     /// <exception cref="LookalikeException">NotFound, StoreUnavailable (a read-only store without the feedback schema) or StoreCorrupt.</exception>
     public static IFeedbackStore OpenFeedback(string directory) => SqliteFeedbackStore.Open(directory);
+
+    /// <summary>The storage adapter's check of a store's own files, for <c>lookalike verify</c>.</summary>
+    public static IStoreFileCheck CreateStoreFileCheck() => new SqliteStoreCheck();
+
+    /// <summary>The search adapter's look at the HNSW cache beside the store, against what the store holds (notes only: a bad cache is rebuilt).</summary>
+    public static IReadOnlyList<VerifyFinding> InspectIndexCache(string location, string? model, int dimension, long generation) =>
+        HnswIndexCache.Inspect(location, model, dimension, generation);
 
     /// <remarks>With a positive <see cref="ImageDecoderOptions.DecodeTimeout"/> (the default) every call is time-limited (<see cref="TimeLimitedImageDecoder"/>).</remarks>
     public static IImageDecoder CreateDecoder(ImageDecoderOptions? options = null)

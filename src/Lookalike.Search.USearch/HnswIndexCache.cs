@@ -10,6 +10,9 @@ namespace Lookalike.Search.USearch;
 /// native graph), <c>hnsw.ids.tsv</c> (key → item id) and <c>hnsw.header.json</c>, a self-describing header with the
 /// format version, model id, learned projection, dimension, metric, spec, store generation and the SHA-256 of the other two files.
 /// Anything that does not match is reported as a reason and the caller rebuilds from SQLite: never a wrong answer.
+/// The checksums are recomputed on open only when a file's length or modification time differs from what the header
+/// recorded at save (a file rewritten since); otherwise opening reads neither file whole, so it costs the same at any
+/// size. <c>lookalike verify</c> checks the checksums every time (<see cref="Inspect"/>).
 /// </summary>
 public static class HnswIndexCache
 {
@@ -29,6 +32,19 @@ public static class HnswIndexCache
         public required string IdsSha256 { get; init; }
         /// <summary>The learned projection the vectors went through (<c>StoredProjection.Key</c>); null: raw vectors.</summary>
         public string? Projection { get; init; }
+        /// <summary>Length and modification time of each file when saved (null in caches written before them: checked by checksum).</summary>
+        public FileStamp? GraphStamp { get; init; }
+        public FileStamp? IdsStamp { get; init; }
+    }
+
+    /// <summary>A file's length and last write time (UTC ticks): unchanged means not rewritten since the checksum was taken.</summary>
+    public sealed record FileStamp(long Length, long WriteTicks)
+    {
+        public static FileStamp Of(string path)
+        {
+            var info = new FileInfo(path);
+            return new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks);
+        }
     }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -69,6 +85,8 @@ public static class HnswIndexCache
             GraphSha256 = Sha256(GraphPath(folder)),
             IdsSha256 = Sha256(IdsPath(folder)),
             Projection = projection,
+            GraphStamp = FileStamp.Of(GraphPath(folder)),
+            IdsStamp = FileStamp.Of(IdsPath(folder)),
         };
         string headerTemp = HeaderPath(folder) + ".tmp";
         File.WriteAllText(headerTemp, JsonSerializer.Serialize(header, Json));
@@ -91,8 +109,11 @@ public static class HnswIndexCache
         }
     }
 
-    /// <summary>Loads the cache into <paramref name="index"/>; returns null on success, else why it cannot be used.</summary>
-    public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, string? projection, out Header? header)
+    /// <summary>
+    /// Opens the cache into <paramref name="index"/>: memory-mapped when it was saved at <paramref name="storeGeneration"/>
+    /// (nothing to refresh, so nothing to write), else read into memory. Returns null on success, else why it cannot be used.
+    /// </summary>
+    public static string? TryLoad(string storeLocation, HnswVectorIndex index, ModelId model, string? projection, out Header? header, long? storeGeneration = null)
     {
         header = null;
         string folder = Folder(storeLocation);
@@ -114,7 +135,8 @@ public static class HnswIndexCache
         if (header.Metric != Metric) return $"index cache metric {header.Metric} is not {Metric}";
         if (!IndexSpecMatches(header.Spec, index)) return $"index cache was built as {header.Spec}, asked for {index.Spec}";
         if (!File.Exists(GraphPath(folder)) || !File.Exists(IdsPath(folder))) return "index cache files are missing";
-        if (Sha256(GraphPath(folder)) != header.GraphSha256 || Sha256(IdsPath(folder)) != header.IdsSha256) return "index cache files are corrupt (checksum mismatch)";
+        if (!Intact(GraphPath(folder), header.GraphStamp, header.GraphSha256) || !Intact(IdsPath(folder), header.IdsStamp, header.IdsSha256))
+            return "index cache files are corrupt (checksum mismatch)";
         var map = new List<(ulong, ItemId)>(header.Count);
         foreach (string line in File.ReadLines(IdsPath(folder)))
         {
@@ -126,7 +148,8 @@ public static class HnswIndexCache
         if (map.Count != header.Count) return "index cache id map has the wrong length";
         try
         {
-            index.LoadNative(GraphPath(folder), map);
+            if (header.StoreGeneration == storeGeneration) index.ViewNative(GraphPath(folder), map);
+            else index.LoadNative(GraphPath(folder), map);
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
         {
@@ -147,13 +170,21 @@ public static class HnswIndexCache
         }
     }
 
+    /// <summary>The file as saved: same length and write time as stamped at save, else (rewritten, copied, or an older header) the same checksum.</summary>
+    private static bool Intact(string path, FileStamp? stamp, string sha256) =>
+        (stamp is not null && FileStamp.Of(path) == stamp) || Sha256(path) == sha256;
+
     private static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>The cache's header checked against the store (for <c>lookalike verify</c>): a stale or damaged cache is a note, since it is rebuilt on the next load.</summary>
+    /// <summary>
+    /// The cache checked against the store and its checksums (for <c>lookalike verify</c>): a stale cache is a note, since it
+    /// is rebuilt on the next load; a file that no longer matches its checksum is an error, since opening trusts an
+    /// unchanged length and write time and would not notice.
+    /// </summary>
     public static IReadOnlyList<VerifyFinding> Inspect(string location, string? model, int dimension, long generation)
     {
         var findings = new List<VerifyFinding>();
@@ -184,6 +215,14 @@ public static class HnswIndexCache
                 findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache stamp (generation {cacheGeneration}) is newer than the store ({generation}): the store was replaced or rolled back", $"delete {folder}; it is rebuilt on the next load"));
             else if (cacheGeneration < generation)
                 findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache is stale (generation {cacheGeneration}, store {generation})", repair));
+            // Opening trusts an unchanged length and write time; verify reads both files whole.
+            foreach (var (path, property) in new[] { (GraphPath(folder), "graph_sha256"), (IdsPath(folder), "ids_sha256") })
+            {
+                if (!File.Exists(path))
+                    findings.Add(new(VerifySeverity.Note, "index-cache", $"index cache file {path} is missing", repair));
+                else if (Sha256(path) != root.GetProperty(property).GetString())
+                    findings.Add(new(VerifySeverity.Error, "index-cache", $"index cache file {path} does not match its checksum (damaged on disk)", $"delete {folder}; it is rebuilt on the next load"));
+            }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
         {

@@ -11,47 +11,91 @@ namespace Lookalike.Search.USearch;
 /// Approximate search over a USearch HNSW graph, behind the same <see cref="IVectorIndex"/> as the exact scan.
 /// Vectors are stored as f32, f16 or i8 (<see cref="IndexSpec.DType"/>); scores are inner products of unit
 /// vectors (cosine). Filters are applied during graph traversal, so k results still come back when enough items
-/// match. With <see cref="IndexSpec.Rerank"/> the candidates are re-scored with exact float32 vectors from
-/// <c>exactVectors</c> (the store). <see cref="SearchRequest.Exact"/> scans every item instead of walking the graph.
-/// Thread-safe: searches share a read lock, writes take a write lock. Dispose frees the native index.
+/// match. With <see cref="IndexSpec.Rerank"/> the candidates are re-scored with the exact float32 vectors of
+/// <see cref="RerankVectors"/> (the store's memory-mapped vector file, owned by this index from construction to
+/// <see cref="Dispose"/>). <see cref="SearchRequest.Exact"/> scans every item instead of walking the graph.
+/// A graph opened with <see cref="ViewNative"/> is the cache file memory-mapped, read in place; the first write
+/// copies it into memory (<see cref="IsView"/> turns false).
+/// Thread-safe: searches share a read lock, writes take a write lock. Dispose frees the native index and the mapping.
 /// </summary>
 public sealed unsafe class HnswVectorIndex : IVectorIndex
 {
     private readonly IndexSpec _spec;
-    private readonly Func<ItemId, float[]?>? _exactVectors;
+    private readonly RerankVectors? _rerank;
     private readonly Dictionary<ItemId, ulong> _keys = [];
     private readonly Dictionary<ulong, ItemId> _ids = [];
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private nint _index;
     private ulong _nextKey;
+    private bool _view;
 
     /// <param name="dimension">Vector length.</param>
     /// <param name="spec">An <see cref="IndexKind.Hnsw"/> spec.</param>
-    /// <param name="exactVectors">Full-precision vectors by id, for re-ranking; null disables re-ranking.</param>
-    public HnswVectorIndex(int dimension, IndexSpec spec, Func<ItemId, float[]?>? exactVectors = null)
+    /// <param name="rerank">Full-precision vectors for re-ranking, owned by the index from now on (also when this
+    /// constructor throws); null disables re-ranking.</param>
+    public HnswVectorIndex(int dimension, IndexSpec spec, RerankVectors? rerank = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Kind != IndexKind.Hnsw) throw new ArgumentException($"HnswVectorIndex needs an hnsw spec, not {spec}.", nameof(spec));
+        try
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+            ArgumentNullException.ThrowIfNull(spec);
+            if (spec.Kind != IndexKind.Hnsw) throw new ArgumentException($"HnswVectorIndex needs an hnsw spec, not {spec}.", nameof(spec));
+            if (rerank is not null && rerank.Dimension != dimension)
+                throw new ArgumentException($"Re-ranking vectors are {rerank.Dimension}-d; the index holds {dimension}-d vectors.", nameof(rerank));
+        }
+        catch
+        {
+            rerank?.Dispose();
+            throw;
+        }
         Dimension = dimension;
         _spec = spec;
-        _exactVectors = exactVectors;
+        _rerank = rerank;
+        _index = Create();
+    }
+
+    private nint Create()
+    {
+        var spec = _spec;
         var options = new UsearchNative.InitOptions
         {
             MetricKind = MetricKind.Ip,
             Quantization = spec.DType switch { VectorDType.F16 => ScalarKind.Float16, VectorDType.I8 => ScalarKind.Int8, _ => ScalarKind.Float32 },
-            Dimensions = (nuint)dimension,
+            Dimensions = (nuint)Dimension,
             Connectivity = (nuint)spec.M,
             ExpansionAdd = (nuint)spec.EfConstruction,
             ExpansionSearch = (nuint)spec.EfSearch,
         };
-        _index = UsearchNative.usearch_init(ref options, out nint error);
+        nint index = UsearchNative.usearch_init(ref options, out nint error);
         UsearchErrors.Check(error, "init");
-        UsearchNative.usearch_change_threads_add(_index, (nuint)Environment.ProcessorCount, out error);
-        UsearchErrors.Check(error, "threads");
-        UsearchNative.usearch_change_threads_search(_index, (nuint)Math.Max(64, Environment.ProcessorCount * 4), out error);
-        UsearchErrors.Check(error, "threads");
+        try
+        {
+            UsearchNative.usearch_change_threads_add(index, (nuint)Environment.ProcessorCount, out error);
+            UsearchErrors.Check(error, "threads");
+            UsearchNative.usearch_change_threads_search(index, (nuint)Math.Max(64, Environment.ProcessorCount * 4), out error);
+            UsearchErrors.Check(error, "threads");
+        }
+        catch
+        {
+            UsearchNative.usearch_free(index, out _);
+            throw;
+        }
+        return index;
     }
+
+    /// <summary>True while the graph is the cache file memory-mapped (opened by <see cref="ViewNative"/> and not written since).</summary>
+    public bool IsView
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try { return _view; }
+            finally { _lock.ExitReadLock(); }
+        }
+    }
+
+    /// <summary>Whether candidates are re-scored with full-precision vectors (the spec asks and vectors were given).</summary>
+    public bool Reranks => _spec.Rerank && _rerank is not null;
 
     public string Spec => _spec.ToString();
 
@@ -89,7 +133,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             {
                 long native = (long)UsearchNative.usearch_memory_usage(_index, out nint error);
                 UsearchErrors.Check(error, "memory usage");
-                return native + _keys.Count * 96L; // + the id ↔ key maps
+                // + the id ↔ key maps (+ the re-ranking row map and vectors written since opening; the mapped rows are the page cache's)
+                return native + _keys.Count * 96L + (_rerank is null ? 0 : _keys.Count * 24L + _rerank.OverlayCount * (Dimension * 4L + 48));
             }
             finally { _lock.ExitReadLock(); }
         }
@@ -99,7 +144,11 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     public void Reserve(int capacity)
     {
         _lock.EnterWriteLock();
-        try { ReserveLocked((nuint)capacity); }
+        try
+        {
+            EnsureMutableLocked();
+            ReserveLocked((nuint)capacity);
+        }
         finally { _lock.ExitWriteLock(); }
     }
 
@@ -109,6 +158,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         _lock.EnterWriteLock();
         try
         {
+            EnsureMutableLocked();
             EnsureCapacity(_keys.Count + 1);
             if (_keys.TryGetValue(id, out ulong key))
             {
@@ -128,8 +178,10 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 // A failed add must not leave a key without a vector.
                 _keys.Remove(id);
                 _ids.Remove(key);
+                _rerank?.Remove(id);
                 UsearchErrors.Check(error, "add");
             }
+            _rerank?.Set(id, vector);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -146,6 +198,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         _lock.EnterWriteLock();
         try
         {
+            EnsureMutableLocked();
             EnsureCapacity(_keys.Count + ids.Count);
             for (int i = 0; i < ids.Count; i++)
             {
@@ -171,6 +224,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 });
                 if (failure is not null) throw new InvalidOperationException($"USearch add failed: {failure}");
             }
+            if (_rerank is not null)
+                for (int i = 0; i < ids.Count; i++) _rerank.Set(ids[i], vectors.Slice(i * Dimension, Dimension));
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -180,8 +235,11 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         _lock.EnterWriteLock();
         try
         {
-            if (!_keys.Remove(id, out ulong key)) return false;
+            if (!_keys.ContainsKey(id)) return false;
+            EnsureMutableLocked();
+            _keys.Remove(id, out ulong key);
             _ids.Remove(key);
+            _rerank?.Remove(id);
             UsearchNative.usearch_remove(_index, key, out nint error);
             UsearchErrors.Check(error, "remove");
             return true;
@@ -208,7 +266,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         ArgumentNullException.ThrowIfNull(request);
         CheckLength(query);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.K);
-        bool rerank = _spec.Rerank && _exactVectors is not null;
+        bool rerank = Reranks;
         List<SearchHit> hits;
         _lock.EnterReadLock();
         try
@@ -245,19 +303,15 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             for (int i = 0; i < found; i++)
             {
                 if (!_ids.TryGetValue(keys[i], out var id)) continue;
-                hits.Add(new SearchHit(id, 1f - distances[i])); // inner-product distance is 1 − dot
+                float score = 1f - distances[i]; // inner-product distance is 1 − dot
+                // Re-scored from memory (the mapped vector file) under the read lock: a few dot products, no I/O.
+                if (rerank && _rerank!.TryScore(id, query, out float exact)) score = exact;
+                hits.Add(new SearchHit(id, score));
             }
         }
         finally { _lock.ExitReadLock(); }
 
-        if (rerank)
-        {
-            // Re-scored after the read lock is released: fetching the exact vectors (the store's rows) must not hold up
-            // writers, nor other searches queued behind a waiting writer.
-            for (int i = 0; i < hits.Count; i++)
-                if (_exactVectors!(hits[i].Id) is { } exact) hits[i] = new SearchHit(hits[i].Id, VectorMath.Dot(query, exact));
-            hits.Sort((a, b) => b.Score.CompareTo(a.Score));
-        }
+        if (rerank) hits.Sort((a, b) => b.Score.CompareTo(a.Score));
         return hits.Count > request.K ? hits.GetRange(0, request.K) : hits;
     }
 
@@ -297,15 +351,43 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>Replaces the contents with a saved native index and its id map (as written by <see cref="SaveNative"/>).</summary>
-    public void LoadNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map)
+    /// <summary>Replaces the contents with a saved native index and its id map (as written by <see cref="SaveNative"/>), read into memory.</summary>
+    public void LoadNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map) => OpenNative(path, map, view: false);
+
+    /// <summary>
+    /// Replaces the contents with a saved native index, memory-mapped in place rather than read (opening costs the same at
+    /// any size; pages are read as searches touch them), and its id map. The file must not be changed in place while
+    /// viewed (<see cref="HnswIndexCache"/> replaces files by rename). The first write copies the graph into memory.
+    /// </summary>
+    public void ViewNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map) => OpenNative(path, map, view: true);
+
+    private void OpenNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map, bool view)
     {
         ArgumentNullException.ThrowIfNull(map);
         _lock.EnterWriteLock();
         try
         {
-            UsearchNative.usearch_load(_index, path, out nint error);
-            UsearchErrors.Check(error, "load");
+            nint error;
+            if (view)
+            {
+                // A fresh native index: a viewed one cannot be reset in place.
+                nint fresh = Create();
+                UsearchNative.usearch_view(fresh, path, out error);
+                if (error != 0)
+                {
+                    UsearchNative.usearch_free(fresh, out _);
+                    UsearchErrors.Check(error, "view");
+                }
+                UsearchNative.usearch_free(_index, out _);
+                _index = fresh;
+            }
+            else
+            {
+                if (_view) ReplaceNative(Create());
+                UsearchNative.usearch_load(_index, path, out error);
+                UsearchErrors.Check(error, "load");
+            }
+            _view = view;
             // usearch_load replaces the search expansion with the file's; the spec decides.
             UsearchNative.usearch_change_expansion_search(_index, (nuint)_spec.EfSearch, out error);
             UsearchErrors.Check(error, "expansion");
@@ -327,12 +409,54 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
 
     public void Dispose()
     {
-        if (_index != 0)
+        _lock.EnterWriteLock();
+        try
         {
-            UsearchNative.usearch_free(_index, out _);
-            _index = 0;
+            if (_index != 0)
+            {
+                UsearchNative.usearch_free(_index, out _);
+                _index = 0;
+            }
+            _rerank?.Dispose();
         }
+        finally { _lock.ExitWriteLock(); }
         _lock.Dispose();
+    }
+
+    /// <summary>A viewed graph is read-only: before the first write, copy it into a native index of our own.</summary>
+    private void EnsureMutableLocked()
+    {
+        if (!_view) return;
+        nuint length = UsearchNative.usearch_serialized_length(_index, out nint error);
+        UsearchErrors.Check(error, "serialized length");
+        nint copy = Create();
+        try
+        {
+            nint buffer = Marshal.AllocHGlobal((nint)length);
+            try
+            {
+                UsearchNative.usearch_save_buffer(_index, buffer, length, out error);
+                UsearchErrors.Check(error, "save");
+                UsearchNative.usearch_load_buffer(copy, buffer, length, out error);
+                UsearchErrors.Check(error, "load");
+            }
+            finally { Marshal.FreeHGlobal(buffer); }
+            UsearchNative.usearch_change_expansion_search(copy, (nuint)_spec.EfSearch, out error);
+            UsearchErrors.Check(error, "expansion");
+        }
+        catch
+        {
+            UsearchNative.usearch_free(copy, out _);
+            throw;
+        }
+        ReplaceNative(copy);
+        _view = false;
+    }
+
+    private void ReplaceNative(nint replacement)
+    {
+        UsearchNative.usearch_free(_index, out _);
+        _index = replacement;
     }
 
     private List<SearchHit> ScanAll(ReadOnlySpan<float> query, SearchRequest request)

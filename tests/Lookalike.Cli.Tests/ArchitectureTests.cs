@@ -13,7 +13,7 @@ namespace Lookalike.Cli.Tests;
 public sealed class ArchitectureTests
 {
     private static readonly string[] Adapters =
-        ["Lookalike.Storage.Sqlite", "Lookalike.Embedding.Onnx", "Lookalike.Imaging.Skia", "Lookalike.Search.USearch"];
+        ["Lookalike.Storage.Sqlite", "Lookalike.Embedding.Onnx", "Lookalike.Imaging.Skia", "Lookalike.Search.USearch", "Lookalike.Feeds"];
 
     private static readonly string[] HostSources = ["src/Lookalike.Cli", "src/Lookalike.Server"];
 

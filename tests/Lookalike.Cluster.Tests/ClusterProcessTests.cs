@@ -59,6 +59,8 @@ public sealed class ClusterProcessTests : IDisposable
         await cluster.StartAsync(1); // same name, same --data: it rejoins with its replicas
         var rejoined = await StatusAsync(cluster.Connection);
         Assert.Equal(["silo1", "silo2", "silo3"], ActiveSilos(rejoined));
+        // The killed incarnation is still in the membership table; status lists each silo once, as it is now.
+        Assert.Equal(["silo1", "silo2", "silo3"], rejoined.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("name").GetString()!));
         foreach (var shard in rejoined.GetProperty("shards").EnumerateArray())
             Assert.All(shard.GetProperty("replicas").EnumerateArray(), r => Assert.Equal("ok", r.GetProperty("status").GetString()));
         Assert.Equal(Items, rejoined.GetProperty("items").GetInt64());

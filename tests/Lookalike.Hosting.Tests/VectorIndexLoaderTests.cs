@@ -3,6 +3,7 @@ using Lookalike.Core.Search;
 using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Export;
 using Lookalike.Hosting.Search;
+using Lookalike.Search.USearch;
 using Lookalike.Storage.Sqlite;
 using Lookalike.TestKit;
 using Xunit.Abstractions;
@@ -135,6 +136,84 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
         using var _ = index;
         Assert.Contains("loaded from cache", log.Single());
         Assert.Equal("hnsw(m=16,efc=64,ef=200,dtype=f32,rerank=true)", index.Spec);
+    }
+
+    [Fact]
+    public void Load_CurrentCache_IsMemoryMapped_AndCopiedOnFirstWrite()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        var (index, _) = Load(store, Hnsw);
+        using var _i = index;
+        var hnsw = Assert.IsType<HnswVectorIndex>(index);
+        Assert.True(hnsw.IsView);
+        var probe = store.Find(ItemId.Parse("synthetic/0000042"))!;
+        var before = hnsw.Search(probe.Vector.Span, new SearchRequest(5));
+        Assert.Equal(probe.Id, before[0].Id);
+
+        // A write copies the viewed graph into memory first; everything it held is still there.
+        var added = ItemId.Parse("added/1");
+        hnsw.Upsert(added, probe.Vector.Span);
+        Assert.False(hnsw.IsView);
+        Assert.Equal(1501, hnsw.Count);
+        var after = hnsw.Search(probe.Vector.Span, new SearchRequest(6)).Select(h => h.Id).ToList();
+        Assert.Contains(added, after);
+        Assert.Subset(after.ToHashSet(), before.Select(h => h.Id).ToHashSet());
+    }
+
+    [Fact]
+    public void Load_StaleCache_IsReadIntoMemory_ThenRefreshed()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        store.Remove([ItemId.Parse("synthetic/0000007")]);
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("refreshed (1 changes", log.Single());
+        Assert.False(Assert.IsType<HnswVectorIndex>(index).IsView);
+    }
+
+    /// <summary>
+    /// Issue 16 / issue 12 point 5: re-ranking re-scores the candidates with the float32 rows of the mapped vector file,
+    /// never one store read per candidate. i8 distances are approximate, so a score equal to the exact dot product
+    /// shows the re-rank happened; the recording store shows where the vectors did not come from.
+    /// </summary>
+    [Fact]
+    public void Rerank_ScoresFromTheMappedFile_WithoutReadingTheStore()
+    {
+        using var sqlite = NewStore();
+        var spec = IndexSpec.Parse("hnsw(m=16,efc=64,ef=64,dtype=i8,rerank=true)");
+        Load(sqlite, spec).Index.Dispose();
+        var truth = sqlite.ReadAll(withVectors: true).ToDictionary(i => i.Id, i => i.Vector.ToArray());
+        var store = QueryServiceOpenTests.RecordingStore.Wrap(sqlite, out var recorder);
+        using var index = VectorIndexLoader.Load(store, spec);
+        Assert.True(Assert.IsType<HnswVectorIndex>(index).Reranks);
+        lock (recorder.Calls) recorder.Calls.Clear();
+
+        float[] data = new Core.Vectors.SyntheticVectors(32, clusters: 30, seed: 5).Generate(50, stream: 1000);
+        int moved = 0;
+        for (int q = 0; q < 50; q++)
+        {
+            var query = data.AsSpan(q * 32, 32);
+            var hits = index.Search(query, new SearchRequest(10));
+            Assert.Equal(10, hits.Count);
+            foreach (var hit in hits)
+                Assert.Equal(Core.Vectors.VectorMath.Dot(query, truth[hit.Id]), hit.Score);
+            Assert.True(hits.Zip(hits.Skip(1)).All(p => p.First.Score >= p.Second.Score), "re-ranked hits are in score order");
+            var quantised = index.Search(query, new SearchRequest(3000, Exact: true)).ToDictionary(h => h.Id, h => h.Score);
+            moved += hits.Count(h => Math.Abs(h.Score - quantised[h.Id]) > 1e-4f);
+        }
+        Assert.Empty(recorder.Calls);
+        output.WriteLine($"hits whose exact score differs from the i8 one by more than 1e-4: {moved} of 500");
+        Assert.True(moved > 0, "i8 scores differ from float32 ones, so equality above shows re-ranking");
+
+        // A vector written after opening is re-ranked with the new vector, still without reading the store.
+        var id = ItemId.Parse("synthetic/0000009");
+        var replacement = truth[ItemId.Parse("synthetic/0000100")];
+        index.Upsert(id, replacement);
+        var top = index.Search(replacement, new SearchRequest(2));
+        Assert.Contains(top, h => h.Id == id && h.Score == Core.Vectors.VectorMath.Dot(replacement, replacement));
+        Assert.Empty(recorder.Calls);
     }
 
     [Fact]

@@ -22,6 +22,10 @@ public sealed class HnswRecallTests(ITestOutputHelper output)
         return (exact, data, generator.Generate(Queries, stream: 2));
     }
 
+    /// <summary>The float32 rows for re-ranking, as a store's mapped file hands them over (row i is item i).</summary>
+    private static RerankVectors Rerank(float[] data) =>
+        new(new StoredVectors(new ArrayVectorRows(data, D), Enumerable.Range(0, N).Select(i => (ItemId?)Id(i)).ToArray(), 0));
+
     [Theory]
     [InlineData("hnsw(m=16,efc=128,ef=64,dtype=f32)")]
     [InlineData("hnsw(m=16,efc=128,ef=64,dtype=f16)")]
@@ -31,7 +35,7 @@ public sealed class HnswRecallTests(ITestOutputHelper output)
     {
         var (exact, data, queries) = Build();
         using var _ = exact;
-        using var hnsw = new HnswVectorIndex(D, IndexSpec.Parse(spec), id => exact.GetVector(id));
+        using var hnsw = new HnswVectorIndex(D, IndexSpec.Parse(spec), Rerank(data));
         hnsw.AddRange(Enumerable.Range(0, N).Select(Id).ToList(), data);
         double recall = 0;
         for (int q = 0; q < Queries; q++)
@@ -68,7 +72,7 @@ public sealed class HnswRecallTests(ITestOutputHelper output)
     {
         var (exact, data, queries) = Build();
         using var _ = exact;
-        using var hnsw = new HnswVectorIndex(D, IndexSpec.Parse("hnsw(dtype=i8,rerank=true)"), id => exact.GetVector(id));
+        using var hnsw = new HnswVectorIndex(D, IndexSpec.Parse("hnsw(dtype=i8,rerank=true)"), Rerank(data));
         hnsw.AddRange(Enumerable.Range(0, N).Select(Id).ToList(), data);
         var query = queries.AsSpan(0, D);
         foreach (var hit in hnsw.Search(query, new SearchRequest(K)))

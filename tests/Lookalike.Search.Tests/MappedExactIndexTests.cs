@@ -4,24 +4,10 @@ using Lookalike.Core.Vectors;
 
 namespace Lookalike.Search.Tests;
 
-/// <summary>Rows held outside the index, as a store's mapped vector file hands them over (here: an array).</summary>
-internal sealed class ArrayRows(float[] data, int dimension) : IVectorRows
-{
-    public int Dimension => dimension;
-
-    public long Count => data.Length / dimension;
-
-    public ReadOnlySpan<float> Rows(long first, int count) => data.AsSpan(checked((int)first * dimension), count * dimension);
-
-    public void Dispose()
-    {
-    }
-}
-
 /// <summary>The contract, on an index whose mapped part is empty (every item lives in the overlay).</summary>
 public sealed class MappedExactIndexContractTests : VectorIndexContract
 {
-    protected override IVectorIndex Create(int dimension) => new MappedExactIndex(new StoredVectors(new ArrayRows([], dimension), [], 0));
+    protected override IVectorIndex Create(int dimension) => new MappedExactIndex(new StoredVectors(new ArrayVectorRows([], dimension), [], 0));
 }
 
 /// <summary><see cref="MappedExactIndex"/> answers exactly what <see cref="ExactVectorIndex"/> answers over the live rows.</summary>
@@ -43,7 +29,7 @@ public sealed class MappedExactIndexTests
             ids[i] = Id(i);
             oracle.Upsert(Id(i), data.AsSpan(i * Dimension, Dimension));
         }
-        return (new MappedExactIndex(new StoredVectors(new ArrayRows(data, Dimension), ids, 5)), oracle, data);
+        return (new MappedExactIndex(new StoredVectors(new ArrayVectorRows(data, Dimension), ids, 5)), oracle, data);
     }
 
     private static void AssertSame(ExactVectorIndex expected, MappedExactIndex actual, float[] queries, SearchRequest request)

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Errors;
-using Lookalike.Feeds;
-using Lookalike.Feeds.Http;
 using Lookalike.Hosting.Feeds;
 using Spectre.Console;
 
@@ -23,7 +21,7 @@ internal sealed class FeedOptions
     public Option<double> Timeout { get; } = new("--timeout") { Description = "Seconds for the answer's headers, then for its body, per attempt.", DefaultValueFactory = _ => 30 };
     public Option<int> Retries { get; } = new("--retries") { Description = "Retries of a transient failure (connection, timeout, 408, 429, 5xx), 0–10.", DefaultValueFactory = _ => 3 };
     public Option<long> MaxImageBytes { get; } = new("--max-image-bytes") { Description = "Largest image downloaded.", DefaultValueFactory = _ => 20L << 20 };
-    public Option<long> MaxFeedBytes { get; } = new("--max-feed-bytes") { Description = "Largest feed read.", DefaultValueFactory = _ => FeedLimits.Default.MaxFeedBytes };
+    public Option<long> MaxFeedBytes { get; } = new("--max-feed-bytes") { Description = "Largest feed read.", DefaultValueFactory = _ => FeedJob.DefaultMaxFeedBytes };
     public Option<bool> AllowLinkLocal { get; } = new("--allow-link-local") { Description = "Allow downloads from link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10); refused by default." };
 
     public IEnumerable<Option> All => [Feed, IdColumn, ImageColumn, Format, LabelsFromFeed, Concurrency, PerHost, PerHostInterval, Timeout, Retries, MaxImageBytes, MaxFeedBytes, AllowLinkLocal];
@@ -33,10 +31,10 @@ internal sealed class FeedOptions
     public FeedJob? Job(ParseResult parse, bool prune)
     {
         if (parse.GetValue(Feed) is not { } feed) return null;
-        FeedFormat? format = null;
-        if (parse.GetValue(Format) is { } name)
-            format = FeedFormats.Parse(name) ?? throw LookalikeException.InvalidArgument("--feed-format", $"--feed-format must be csv, tsv, jsonl or xml (got '{name}').");
-        var fetch = new FetchOptions
+        string? format = parse.GetValue(Format);
+        if (format is not null && !FeedJob.IsFormat(format))
+            throw LookalikeException.InvalidArgument("--feed-format", $"--feed-format must be csv, tsv, jsonl or xml (got '{format}').");
+        var downloads = new FeedDownloads
         {
             MaxConcurrency = parse.GetValue(Concurrency),
             MaxPerHost = parse.GetValue(PerHost),
@@ -48,26 +46,26 @@ internal sealed class FeedOptions
         };
         try
         {
-            fetch.Validate();
+            downloads.Validate();
         }
         catch (ArgumentOutOfRangeException e)
         {
             string option = e.ParamName switch
             {
-                nameof(FetchOptions.MaxConcurrency) => "--concurrency",
-                nameof(FetchOptions.MaxPerHost) => "--per-host",
-                nameof(FetchOptions.MaxRetries) => "--retries",
-                nameof(FetchOptions.MaxBytes) => "--max-image-bytes",
+                nameof(FeedDownloads.MaxConcurrency) => "--concurrency",
+                nameof(FeedDownloads.MaxPerHost) => "--per-host",
+                nameof(FeedDownloads.MaxRetries) => "--retries",
+                nameof(FeedDownloads.MaxBytes) => "--max-image-bytes",
                 _ => e.ParamName ?? "--feed",
             };
             throw LookalikeException.InvalidArgument(option, $"{option} is out of range: {e.ActualValue} (see lookalike index --help).");
         }
         long maxFeed = parse.GetValue(MaxFeedBytes);
         if (maxFeed < 1) throw LookalikeException.InvalidArgument("--max-feed-bytes", $"--max-feed-bytes must be positive (got {maxFeed}).");
-        return new FeedJob(feed, new FeedColumns(parse.GetValue(IdColumn)!, parse.GetValue(ImageColumn)!), format, prune)
+        return new FeedJob(feed, parse.GetValue(IdColumn)!, parse.GetValue(ImageColumn)!, format, prune)
         {
-            Fetch = fetch,
-            Limits = FeedLimits.Default with { MaxFeedBytes = maxFeed },
+            Downloads = downloads,
+            MaxFeedBytes = maxFeed,
             LabelsFromFeed = parse.GetValue(LabelsFromFeed),
         };
     }
@@ -86,8 +84,8 @@ internal sealed class FeedOptions
         var mirror = outcome.Mirror;
         string pruned = mirror.Pruned > 0 ? $" · pruned {mirror.Pruned}" : "";
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"feed {outcome.Feed.Format.ToString().ToLowerInvariant()}: {outcome.Feed.Records.Count} products · [green]downloaded[/] {mirror.Fetched} · [grey]unchanged[/] {mirror.NotModified} (304) · [red]failed[/] {mirror.Failures.Count} · bad rows {outcome.Feed.Problems.Count}{pruned}"));
-        foreach (var problem in outcome.Feed.Problems)
+            $"feed {outcome.Format}: {outcome.Products} products · [green]downloaded[/] {mirror.Fetched} · [grey]unchanged[/] {mirror.NotModified} (304) · [red]failed[/] {mirror.Failures.Count} · bad rows {outcome.BadRows.Count}{pruned}"));
+        foreach (var problem in outcome.BadRows)
             console.MarkupLineInterpolated($"  [red]✗[/] line {problem.Line}{(problem.Id is null ? "" : " (" + problem.Id + ")")}: {problem.Message}");
         foreach (var failure in mirror.Failures)
             console.MarkupLineInterpolated($"  [red]✗[/] {failure.Id} {failure.Url}: {(failure.Status is { } s ? s + " " : "")}{failure.Reason}{(failure.KeptPrevious ? " (the earlier image is kept)" : "")}");
@@ -99,9 +97,9 @@ internal sealed record FeedIndexSummary(FeedSummary Feed, Hosting.Ingest.IngestS
 
 /// <summary>The feed part of <see cref="FeedIndexSummary"/>.</summary>
 internal sealed record FeedSummary(string Format, int Products, int Downloaded, int NotModified, int Pruned,
-    IReadOnlyList<FeedProblem> BadRows, IReadOnlyList<FeedFetchFailure> FailedDownloads)
+    IReadOnlyList<FeedBadRow> BadRows, IReadOnlyList<FeedFetchFailure> FailedDownloads)
 {
     public static FeedSummary Of(FeedSyncOutcome outcome) => new(
-        outcome.Feed.Format.ToString().ToLowerInvariant(), outcome.Feed.Records.Count, outcome.Mirror.Fetched, outcome.Mirror.NotModified,
-        outcome.Mirror.Pruned, outcome.Feed.Problems, outcome.Mirror.Failures);
+        outcome.Format, outcome.Products, outcome.Mirror.Fetched, outcome.Mirror.NotModified,
+        outcome.Mirror.Pruned, outcome.BadRows, outcome.Mirror.Failures);
 }

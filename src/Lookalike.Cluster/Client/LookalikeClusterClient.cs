@@ -105,8 +105,12 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
     public async Task<IReadOnlyList<SiloView>> SilosAsync()
     {
         var hosts = await Grains.GetGrain<IManagementGrain>(0).GetDetailedHosts(onlyActive: false);
-        return hosts.Select(h => new SiloView(h.SiloName, h.SiloAddress.Endpoint.ToString(), h.Status.ToString()))
-            .OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Status == "Active" ? 0 : 1).ToList();
+        // A silo restarted under the same name leaves its dead incarnation in the membership table: show each name once,
+        // as its newest incarnation (highest generation) is.
+        return hosts.GroupBy(h => h.SiloName, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(h => h.SiloAddress.Generation)!)
+            .Select(h => new SiloView(h.SiloName, h.SiloAddress.Endpoint.ToString(), h.Status.ToString()))
+            .OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -4,7 +4,11 @@ using Lookalike.Core.Recommendations;
 namespace Lookalike.Core.Evaluation;
 
 /// <summary>The outcome of tuning: the weights, their validation nDCG@k and HR@k, how many users, combinations and resamples.</summary>
-public sealed record TuningResult(HybridWeights Weights, double Ndcg, double HitRate, int Users, int Combinations, int Resamples);
+public sealed record TuningResult(HybridWeights Weights, double Ndcg, double HitRate, int Users, int Combinations, int Resamples)
+{
+    /// <summary>Validation nDCG@k of each source alone, by strategy name: the hybrid's <see cref="Ndcg"/> is never below any of them.</summary>
+    public IReadOnlyDictionary<string, double> SourceNdcg { get; init; } = new Dictionary<string, double>();
+}
 
 /// <summary>One validation fold: an engine trained only on events before the fold's window, and the fold's test users.</summary>
 public sealed record TuningFold(RecommendationEngine Engine, IReadOnlyList<EvaluationCase> Cases);
@@ -84,21 +88,43 @@ public static class HybridTuner
         // Round away resampling dust so the stored weights print cleanly.
         weights = weights.Select(w => Math.Round(w, 3)).ToArray();
         if (weights.Sum() <= 0) weights = Sources.Select(HybridWeights.Default.Of).ToArray();
-        double meanNdcg = 0, meanHr = 0;
-        foreach (var user in users)
+        var (meanNdcg, meanHr) = Mean(users, weights, k, top);
+        // The averaged weights need not beat every source alone (bagging can average two good corners into a worse middle):
+        // when one source alone scores better on the same validation users, the hybrid is that source.
+        var sourceNdcg = new double[Sources.Length];
+        string? fallback = null;
+        for (int s = 0; s < Sources.Length; s++)
         {
-            var (n, h) = Score(user, weights, k, top);
-            meanNdcg += n;
-            meanHr += h ? 1 : 0;
+            var alone = new double[Sources.Length];
+            alone[s] = 1;
+            var (n, h) = Mean(users, alone, k, top);
+            sourceNdcg[s] = n;
+            if (n > meanNdcg + 1e-12 || (Math.Abs(n - meanNdcg) <= 1e-12 && h > meanHr))
+            {
+                fallback = $"{RecommendationStrategies.Name(Sources[s])} alone (validation nDCG@{k} {n:0.0000} beat the blend's {meanNdcg:0.0000})";
+                (weights, meanNdcg, meanHr) = (alone, n, h);
+            }
         }
-        if (users.Count > 0) { meanNdcg /= users.Count; meanHr /= users.Count; }
         var result = new HybridWeights(itemKnn: weights[0], userKnn: weights[1], visual: weights[2], visualKnn: weights[3], popular: weights[4])
         {
-            Origin = origin ?? $"tuned on {users.Count} validation users",
+            Origin = (origin ?? $"tuned on {users.Count} validation users") + (fallback is null ? "" : $"; {fallback}"),
             ValidationScore = meanNdcg,
             TunedAt = tunedAt,
         };
-        return new TuningResult(result, meanNdcg, meanHr, users.Count, grid.Count, resamples);
+        var perSource = Sources.Select((source, s) => (RecommendationStrategies.Name(source), sourceNdcg[s])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
+        return new TuningResult(result, meanNdcg, meanHr, users.Count, grid.Count, resamples) { SourceNdcg = perSource };
+    }
+
+    private static (double Ndcg, double HitRate) Mean(List<UserCandidates> users, double[] weights, int k, TopBlend top)
+    {
+        double ndcg = 0, hr = 0;
+        foreach (var user in users)
+        {
+            var (n, h) = Score(user, weights, k, top);
+            ndcg += n;
+            hr += h ? 1 : 0;
+        }
+        return users.Count == 0 ? (0, 0) : (ndcg / users.Count, hr / users.Count);
     }
 
     /// <summary>Tunes on one fold.</summary>

@@ -7,8 +7,9 @@ namespace Lookalike.Hosting.Search;
 
 /// <summary>
 /// Builds the <see cref="IVectorIndex"/> for a store: exact over the store's mapped vector file (or, through a learned
-/// projection, over mapped copies in memory), or HNSW from its
-/// cache (refreshed incrementally by store generation) or rebuilt from SQLite when the cache is stale, missing or corrupt.
+/// projection, over mapped copies in memory), or HNSW from its cache (memory-mapped when current, refreshed
+/// incrementally by store generation when stale) or rebuilt from the store when the cache is missing or corrupt; HNSW
+/// re-ranking reads the mapped vector file too.
 /// When the store has a learned projection (<c>lookalike learn</c>), the index holds every raw vector mapped through it,
 /// and the HNSW cache is keyed by it, so a new or dropped projection rebuilds the graph.
 /// </summary>
@@ -74,12 +75,14 @@ public static class VectorIndexLoader
             return exact;
         }
 
-        Func<ItemId, float[]?>? exactVectors = resolved.Rerank ? id => store.Find(id) is { } found ? space.Map(found.Vector.Span) : null : null;
-        var hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
+        // Re-ranking reads the float32 rows where they lie, in the mapped vector file; the index owns the mapping.
+        RerankVectors? Rerank() => resolved.Rerank && store.OpenVectors() is { } stored ? new RerankVectors(stored, space) : null;
+        var hnsw = new HnswVectorIndex(dimension, resolved, Rerank());
         try
         {
             HnswIndexCache.Header? header = null;
-            string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, projectionKey, out header) : "the store has no model yet";
+            // At the store's generation the graph is memory-mapped from the cache, not read.
+            string? reason = info.Model is { } model ? HnswIndexCache.TryLoad(store.Location, hnsw, model, projectionKey, out header, info.Generation) : "the store has no model yet";
             if (reason is null)
             {
                 int changed = Refresh(store, hnsw, space, header!.StoreGeneration, info.Generation);
@@ -91,7 +94,7 @@ public static class VectorIndexLoader
             }
             log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
             hnsw.Dispose();
-            hnsw = new HnswVectorIndex(dimension, resolved, exactVectors);
+            hnsw = new HnswVectorIndex(dimension, resolved, Rerank());
             Build(store, hnsw, space, info.Items, progress);
             if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation, projectionKey);
             return hnsw;

@@ -63,11 +63,10 @@ public static class VectorFileCheck
 
     private static void CheckRows(MappedVectors vectors, IReadOnlyList<(string Id, long Row)> rows, double normTolerance, int perCheck, List<VectorFileFinding> findings)
     {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var tally = new CheckTally(perCheck);
         void Add(string check, string problem)
         {
-            int n = counts[check] = counts.GetValueOrDefault(check) + 1;
-            if (n <= perCheck) findings.Add(new(true, check, problem));
+            if (tally.Count(check)) findings.Add(new(true, check, problem));
         }
         var owners = new Dictionary<long, string>(rows.Count);
         long count = vectors.Header.Count;
@@ -83,19 +82,9 @@ public static class VectorFileCheck
                 Add("vectors", $"items '{owners[row]}' and '{id}' refer to the same row {row:N0} of {vectors.Path}");
                 continue;
             }
-            var vector = vectors.Row(row);
-            double sum = 0;
-            bool finite = true;
-            foreach (float x in vector)
-            {
-                if (!float.IsFinite(x)) { finite = false; break; }
-                sum += (double)x * x;
-            }
-            if (!finite) Add("norms", $"item '{id}' has a NaN or infinite vector component");
-            else if (Math.Abs(Math.Sqrt(sum) - 1) > normTolerance)
-                Add("norms", string.Create(CultureInfo.InvariantCulture, $"item '{id}' has norm {Math.Sqrt(sum):0.######}, expected 1 (vectors are normalised at ingest)"));
+            if (CheckTally.NormProblem(id, vectors.Row(row), normTolerance) is { } problem) Add("norms", problem);
         }
-        foreach (var (check, n) in counts.Where(kv => kv.Value > perCheck))
-            findings.Add(new(true, check, $"{n - perCheck} more item(s) fail the {check} check"));
+        foreach (var (check, more) in tally.Unlisted)
+            findings.Add(new(true, check, CheckTally.MoreItems(check, more)));
     }
 }
