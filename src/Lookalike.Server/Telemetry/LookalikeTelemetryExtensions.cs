@@ -23,7 +23,7 @@ public static class LookalikeTelemetryExtensions
     public static IServiceCollection AddLookalikeTelemetry(this IServiceCollection services, bool prometheus = true, Uri? otlpEndpoint = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(Describe)
             .WithMetrics(metrics =>
             {
@@ -32,14 +32,15 @@ public static class LookalikeTelemetryExtensions
                     .AddMeter(LookalikeTelemetry.Name);
                 if (prometheus) metrics.AddPrometheusExporter();
                 if (otlpEndpoint is not null) metrics.AddOtlpExporter(o => Otlp(o, otlpEndpoint, "v1/metrics"));
-            })
-            .WithTracing(tracing =>
-            {
-                // Scrapes are not requests anyone wants to trace.
-                tracing.AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics"))
-                    .AddSource(LookalikeTelemetry.Name);
-                if (otlpEndpoint is not null) tracing.AddOtlpExporter(o => Otlp(o, otlpEndpoint, "v1/traces"));
             });
+        // Spans only where they go somewhere: recording them for no exporter would cost every request for nothing.
+        if (otlpEndpoint is not null)
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics")) // scrapes are not worth a trace
+                .AddSource(LookalikeTelemetry.Name)
+                .AddOtlpExporter(o => Otlp(o, otlpEndpoint, "v1/traces")));
+        }
         return services;
     }
 
