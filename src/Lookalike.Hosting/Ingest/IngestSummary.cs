@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Lookalike.Core.Catalog;
 
 namespace Lookalike.Hosting.Ingest;
@@ -24,8 +25,10 @@ public sealed record IngestSummary
     public required int Missing { get; init; }
     public required IReadOnlyList<IngestFailure> Failures { get; init; }
     /// <summary>Items whose vector or metadata this run wrote (added, updated, relabelled): what a live index must reload.</summary>
+    [JsonIgnore] // one id per photo: not for the run's printed summary
     public IReadOnlyList<ItemId> Changed { get; init; } = [];
     /// <summary>Stored items whose file was not found (removed from the store with prune, else kept).</summary>
+    [JsonIgnore]
     public IReadOnlyList<ItemId> Gone { get; init; } = [];
     public required TimeSpan Elapsed { get; init; }
     /// <summary>Images embedded per second over the run.</summary>
