@@ -22,4 +22,10 @@ public interface IShardReplicaGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<ReplicaStatus> Status();
+
+    /// <summary>
+    /// Every item of this replica with its vector, in batches of at most <paramref name="batch"/> — what a replica that
+    /// missed writes copies from. A replica that is itself stale refuses.
+    /// </summary>
+    IAsyncEnumerable<ShardItem[]> Export(int batch);
 }

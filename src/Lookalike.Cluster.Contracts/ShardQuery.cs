@@ -50,4 +50,7 @@ public sealed class ReplicaStatus
     [Id(2)] public required int Items { get; init; }
 
     [Id(3)] public string? Model { get; init; }
+
+    /// <summary>The replica missed writes and has not caught up yet: it answers no reads.</summary>
+    [Id(4)] public bool Stale { get; init; }
 }

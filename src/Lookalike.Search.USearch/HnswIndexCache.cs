@@ -35,7 +35,12 @@ public static class HnswIndexCache
         /// <summary>Length and modification time of each file when saved (null in caches written before them: checked by checksum).</summary>
         public FileStamp? GraphStamp { get; init; }
         public FileStamp? IdsStamp { get; init; }
+        /// <summary>How the spec's ef was chosen, when <c>auto</c> measured it; null: ef as given.</summary>
+        public Calibration? Calibration { get; init; }
     }
+
+    /// <summary>The ef chosen for a recall@10 target and the recall measured with it, over a sample of the store's items against the exact answer.</summary>
+    public sealed record Calibration(double Target, double Recall, int Ef, int Queries);
 
     /// <summary>A file's length and last write time (UTC ticks): unchanged means not rewritten since the checksum was taken.</summary>
     public sealed record FileStamp(long Length, long WriteTicks)
@@ -58,7 +63,8 @@ public static class HnswIndexCache
     private static string HeaderPath(string folder) => Path.Combine(folder, "hnsw.header.json");
 
     /// <summary>Writes the cache; files are written to temporaries and renamed, the header last, so a crash leaves no valid-looking half.</summary>
-    public static void Save(string storeLocation, HnswVectorIndex index, ModelId model, long generation, string? projection)
+    /// <param name="calibration">How the index's ef was measured; kept only while the index still searches with that ef.</param>
+    public static void Save(string storeLocation, HnswVectorIndex index, ModelId model, long generation, string? projection, Calibration? calibration = null)
     {
         string folder = Folder(storeLocation);
         Directory.CreateDirectory(folder);
@@ -87,6 +93,7 @@ public static class HnswIndexCache
             Projection = projection,
             GraphStamp = FileStamp.Of(GraphPath(folder)),
             IdsStamp = FileStamp.Of(IdsPath(folder)),
+            Calibration = calibration?.Ef == index.IndexSpec.EfSearch ? calibration : null,
         };
         string headerTemp = HeaderPath(folder) + ".tmp";
         File.WriteAllText(headerTemp, JsonSerializer.Serialize(header, Json));

@@ -20,7 +20,7 @@ namespace Lookalike.Search.USearch;
 /// </summary>
 public sealed unsafe class HnswVectorIndex : IVectorIndex
 {
-    private readonly IndexSpec _spec;
+    private IndexSpec _spec;
     private readonly RerankVectors? _rerank;
     private readonly Dictionary<ItemId, ulong> _keys = [];
     private readonly Dictionary<ulong, ItemId> _ids = [];
@@ -138,6 +138,20 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             }
             finally { _lock.ExitReadLock(); }
         }
+    }
+
+    /// <summary>Changes the search expansion (ef) of later searches; the graph stays as built.</summary>
+    public void SetSearchExpansion(int ef)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(ef, 1);
+        _lock.EnterWriteLock();
+        try
+        {
+            UsearchNative.usearch_change_expansion_search(_index, (nuint)ef, out nint error);
+            UsearchErrors.Check(error, "expansion");
+            _spec = _spec with { EfSearch = ef };
+        }
+        finally { _lock.ExitWriteLock(); }
     }
 
     /// <summary>Pre-allocates room for <paramref name="capacity"/> items (avoids re-allocation while building).</summary>

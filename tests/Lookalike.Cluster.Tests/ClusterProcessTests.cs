@@ -12,12 +12,13 @@ namespace Lookalike.Cluster.Tests;
 
 /// <summary>
 /// Real silo processes on loopback against a real Redis: the cluster's exact answers equal a single-machine store's
-/// (ids, order, scores), before and after a silo is SIGKILLed, and after it rejoins with its data.
+/// (ids, order, scores), before and after a silo is SIGKILLed, with writes while it is down, and after it rejoins and its
+/// replicas copy what they missed (then serve alone).
 /// </summary>
 [Collection(nameof(ClusterProcessTests))]
 public sealed class ClusterProcessTests : IDisposable
 {
-    private const int Items = 2_000, Dimension = 37, K = 10;
+    private const int Items = 2_000, Grown = 2_500, Dimension = 37, K = 10;
     private readonly RedisServer _redis = new();
     private readonly TempDirectory _temp = new();
 
@@ -56,16 +57,31 @@ public sealed class ClusterProcessTests : IDisposable
         cluster.Kill(1); // SIGKILL silo2: every shard it held still has a replica elsewhere
         await AssertEqualToLocalAsync(session, local);
 
-        await cluster.StartAsync(1); // same name, same --data: it rejoins with its replicas
+        // Writes while silo2 is down: new vectors for every item and 500 new items. Its replicas miss them.
+        var (npy2, ids2) = SeededVectors.Write(Directory.CreateDirectory(_temp.Combine("second")).FullName, Grown, Dimension, seed: 16);
+        var second = await LocalCluster.RunAsync("vectors", "import", npy2, "--ids", ids2, "--cluster", cluster.Connection);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("missed these writes", second.Output);
+        VectorImporter.Import(store, npy2, ids2, "imported");
+        using var grown = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
+            new QueryOptions { Index = IndexSpec.Exact });
+        await AssertEqualToLocalAsync(session, grown, Grown);
+
+        await cluster.StartAsync(1); // same name, same --data: it rejoins with its replicas, which copy what they missed
         var rejoined = await StatusAsync(cluster.Connection);
         Assert.Equal(["silo1", "silo2", "silo3"], ActiveSilos(rejoined));
         // The killed incarnation is still in the membership table; status lists each silo once, as it is now.
         Assert.Equal(["silo1", "silo2", "silo3"], rejoined.GetProperty("silos").EnumerateArray().Select(s => s.GetProperty("name").GetString()!));
         foreach (var shard in rejoined.GetProperty("shards").EnumerateArray())
             Assert.All(shard.GetProperty("replicas").EnumerateArray(), r => Assert.Equal("ok", r.GetProperty("status").GetString()));
-        Assert.Equal(Items, rejoined.GetProperty("items").GetInt64());
+        Assert.Equal(Grown, rejoined.GetProperty("items").GetInt64());
+        foreach (var shard in rejoined.GetProperty("shards").EnumerateArray())
+            Assert.All(shard.GetProperty("replicas").EnumerateArray(), r => Assert.Equal(shard.GetProperty("items").GetInt32(), r.GetProperty("items").GetInt32()));
+
+        // Only silo2's caught-up replicas now hold the shards it shares with silo1 (replica r of shard s on silo (s + r) mod 3).
+        cluster.Kill(0);
         await using var fresh = await ClusterSession.OpenAsync(ClusterConnection.Parse(cluster.Connection));
-        await AssertEqualToLocalAsync(fresh, local);
+        await AssertEqualToLocalAsync(fresh, grown, Grown);
     }
 
     [SkippableFact]
@@ -90,9 +106,9 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     /// <summary>Item queries and outside-vector queries: the same ids, in the same order, with bit-identical scores.</summary>
-    private static async Task AssertEqualToLocalAsync(ClusterSession session, QueryService local)
+    private static async Task AssertEqualToLocalAsync(ClusterSession session, QueryService local, int items = Items)
     {
-        for (int row = 0; row < Items; row += 97)
+        for (int row = 0; row < items; row += 97)
         {
             string id = SeededVectors.Id(row);
             var expected = local.Similar(id, K);

@@ -217,6 +217,62 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void Calibration_PicksTheSmallestEfReachingTheTarget_MeasuredAgainstExact()
+    {
+        using var store = NewStore();
+        using var exact = VectorIndexLoader.Load(store, IndexSpec.Exact);
+        using var hnsw = (HnswVectorIndex)VectorIndexLoader.Load(store, IndexSpec.Parse("hnsw(m=4,efc=16,ef=64)"));
+        var result = HnswCalibration.Run(store, hnsw, Core.Learning.LearnedSpace.Raw, target: 0.97)!;
+        output.WriteLine($"ef {result.Ef}: recall {result.Recall:0.000} on {result.Queries} queries");
+        Assert.Equal(200, result.Queries);
+        Assert.Equal(result.Ef, hnsw.IndexSpec.EfSearch);
+
+        // The same recall, measured here independently over the same kind of sample: the store's items, themselves excluded.
+        double RecallAt(int ef, IReadOnlyList<ItemId> sample)
+        {
+            hnsw.SetSearchExpansion(ef);
+            int found = 0;
+            foreach (var id in sample)
+            {
+                var vector = exact.GetVector(id)!;
+                var truth = exact.Search(vector, new SearchRequest(10, Exclude: id)).Select(h => h.Id).ToHashSet();
+                found += hnsw.Search(vector, new SearchRequest(10, Exclude: id)).Count(h => truth.Contains(h.Id));
+            }
+            return found / (10.0 * sample.Count);
+        }
+        var all = store.ReadAll(withVectors: false).Select(i => i.Id).ToList();
+        var sample = Enumerable.Range(0, 300).Select(i => all[i * 10 + 3]).ToList();
+        // A small graph (m=4) needs more than the smallest ef, so "smallest reaching the target" is tested, not just the floor.
+        Assert.True(result.Ef > 16, $"ef {result.Ef}");
+        Assert.True(result.Recall >= 0.97, $"recall {result.Recall}");
+        Assert.True(RecallAt(result.Ef, sample) >= 0.95, "another sample agrees within sampling error");
+        Assert.True(RecallAt(16, sample) < 0.97, "the smallest ef tried misses the target, so calibration had to choose");
+    }
+
+    [Fact]
+    public void Auto_BuildingTheGraph_CalibratesEf_AndInfoShowsIt()
+    {
+        using var store = SqliteCatalogStore.Open(_dir.Combine("large"), create: true);
+        VectorImporter.Synthesize(store, IndexSpec.AutoThreshold, dimension: 8, clusters: 50, seed: 3);
+        var (index, log) = Load(store, IndexSpec.Auto);
+        using (index)
+        {
+            Assert.Contains(log, line => line.Contains("building hnsw("));
+            Assert.Contains(log, line => line.Contains("for recall@10 ≥ 0.95 (measured"));
+        }
+        var cache = IndexCacheInfo.Read(store.Location)!;
+        var calibration = cache.Calibration!;
+        output.WriteLine($"{cache.Spec}: recall {calibration.Recall:0.000}");
+        Assert.True(calibration.Recall >= 0.95);
+        Assert.Equal(calibration.Ef, IndexSpec.Parse(cache.Spec).EfSearch);
+
+        // Served with the calibrated ef from then on.
+        var (again, log2) = Load(store, IndexSpec.Auto);
+        using (again) Assert.Equal(cache.Spec, again.Spec);
+        Assert.Contains("loaded from cache", log2.Single());
+    }
+
+    [Fact]
     public void Auto_SmallStore_IsExact()
     {
         using var store = NewStore(500);

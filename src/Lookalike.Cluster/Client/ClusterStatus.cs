@@ -3,7 +3,8 @@ using Lookalike.Cluster.Contracts;
 
 namespace Lookalike.Cluster.Client;
 
-/// <summary>What <c>cluster status --json</c> prints: silos from the membership table, each shard's replicas with their item counts.</summary>
+/// <summary>What <c>cluster status --json</c> prints: silos from the membership table, each shard's replicas with their item counts
+/// and status (<c>ok</c>, <c>catching-up</c> after missed writes, <c>unavailable</c>).</summary>
 public sealed record ClusterStatus(
     [property: JsonPropertyName("silos")] IReadOnlyList<SiloView> Silos,
     [property: JsonPropertyName("shards")] IReadOnlyList<ShardStatus> Shards,
@@ -26,15 +27,15 @@ public sealed record ClusterStatus(
                 try
                 {
                     var status = await client.Replica(key).Status();
-                    return new ReplicaView(key.Silo, "ok", status.Items);
+                    return new ReplicaView(key.Silo, status.Stale ? "catching-up" : "ok", status.Items);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     return new ReplicaView(key.Silo, "unavailable", null);
                 }
             }));
-            // A shard's item count is the largest any live replica reports (a replica that missed writes has fewer).
-            return new ShardStatus(shard, replicas, replicas.Max(r => r.Items) ?? 0);
+            // A shard's item count is what its fresh replicas report (one that missed writes may have fewer).
+            return new ShardStatus(shard, replicas, replicas.Where(r => r.Status == "ok").Max(r => r.Items) ?? 0);
         }));
         return new ClusterStatus(silos, shards, shards.Sum(s => (long)s.Items), shape.Model, shape.Replicas);
     }

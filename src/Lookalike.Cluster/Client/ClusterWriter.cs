@@ -8,14 +8,15 @@ namespace Lookalike.Cluster.Client;
 /// Replicated writes: items are routed to their shard (<see cref="ShardMap"/>) and written to every replica whose
 /// silo is live; a batch is acknowledged only when each of those replicas has committed it. A write that finds no
 /// live replica for a shard, or a live replica that fails, is an error and is not acknowledged (re-running it is safe:
-/// upserts are idempotent).
+/// upserts are idempotent). Replicas left out are marked stale first (<see cref="IShardHealthGrain"/>).
 /// </summary>
 public sealed class ClusterWriter(ReplicaRouter router)
 {
     /// <summary>Upserts at most this many shards' batches at once.</summary>
     public const int MaxParallelShards = 8;
 
-    /// <summary>Replicas skipped because their silo was not live when a write went out (they missed that write).</summary>
+    /// <summary>Replicas that missed a write (their silo was not live, or the write failed there while another replica took it);
+    /// each is marked stale and copies its shard from a fresh replica when it is back.</summary>
     public IReadOnlyCollection<ReplicaKey> Skipped => _skipped.Keys.ToList();
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<ReplicaKey, bool> _skipped = new();
@@ -45,19 +46,39 @@ public sealed class ClusterWriter(ReplicaRouter router)
     private async Task WriteShardAsync(int shard, ShardItem[] items, IReadOnlySet<string> active)
     {
         var live = router.Shape.ReplicasOf(shard).Where(r => active.Contains(r.Silo)).ToArray();
-        foreach (var missed in router.Shape.ReplicasOf(shard).Except(live)) _skipped[missed] = true;
+        var missed = router.Shape.ReplicasOf(shard).Except(live).ToArray();
         if (live.Length == 0)
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,
                 $"Shard {shard} has no live replica (silos {string.Join(", ", router.Shape.Placement[shard])}); nothing written to it.", $"shard {shard}");
-        var writes = live.Select(async replica =>
+        // Marked before the write goes out: a writer that dies after writing can never leave a replica silently behind.
+        await MarkStaleAsync(shard, missed);
+        var failures = new List<(ReplicaKey Replica, Exception Error)>();
+        await Task.WhenAll(live.Select(async replica =>
         {
             try { await router.Client.Replica(replica).Upsert(items); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Replica {replica} did not take the write: {e.Message}", replica.ToString(), e);
+                lock (failures) failures.Add((replica, e));
             }
-        });
-        await Task.WhenAll(writes);
+        }));
+        if (failures.Count == 0) return;
+        // Some replicas have the batch and some may not: those must copy before they serve again. (When none took it,
+        // nothing diverged; the caller sees the error and re-runs the idempotent write.)
+        if (failures.Count < live.Length) await MarkStaleAsync(shard, [.. failures.Select(f => f.Replica)]);
+        var (first, error) = failures[0];
+        throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Replica {first} did not take the write: {error.Message}", first.ToString(), error);
+    }
+
+    private async Task MarkStaleAsync(int shard, ReplicaKey[] replicas)
+    {
+        if (replicas.Length == 0) return;
+        foreach (var replica in replicas) _skipped[replica] = true;
+        try { await router.Client.Grains.GetGrain<IShardHealthGrain>(shard).MarkStale([.. replicas.Select(r => r.Silo)]); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,
+                $"Cannot record that replicas {string.Join(", ", replicas)} miss this write, so it was not sent: {e.Message}", $"shard {shard}", e);
+        }
     }
 
     private static ShardItem ToShardItem(CatalogItem item) => new()

@@ -40,31 +40,47 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica at most once.
+    /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica once per round. When
+    /// every replica failed only on messaging (a silo just died and Orleans has not declared it dead yet, so even a
+    /// live replica whose directory entry lived there is briefly unreachable), it tries again with backoff for up to
+    /// <see cref="TransientWindow"/> before giving up.
     /// </summary>
     /// <exception cref="ShardUnavailableException">Every replica failed; names each and why.</exception>
     public async Task<T> ReadAsync<T>(int shard, Func<IShardReplicaGrain, Task<T>> call)
     {
-        var active = await ActiveSilosAsync();
-        var replicas = shape.ReplicasOf(shard).ToArray();
-        int start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas.Length);
-        var order = Enumerable.Range(0, replicas.Length).Select(i => replicas[(start + i) % replicas.Length])
-            .OrderBy(r => active.Contains(r.Silo) ? 0 : 1).ToArray();
-        var failures = new List<string>();
-        foreach (var replica in order)
+        long started = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
         {
-            try
+            var active = await ActiveSilosAsync();
+            var replicas = shape.ReplicasOf(shard).ToArray();
+            int start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas.Length);
+            var order = Enumerable.Range(0, replicas.Length).Select(i => replicas[(start + i) % replicas.Length])
+                .OrderBy(r => active.Contains(r.Silo) ? 0 : 1).ToArray();
+            var failures = new List<(ReplicaKey Replica, Exception Error)>();
+            foreach (var replica in order)
             {
-                return await call(client.Replica(replica));
+                try
+                {
+                    return await call(client.Replica(replica));
+                }
+                catch (Exception e) when (IsReplicaFailure(e))
+                {
+                    failures.Add((replica, e));
+                }
             }
-            catch (Exception e) when (IsReplicaFailure(e))
-            {
-                failures.Add($"{replica}: {e.GetType().Name}: {e.Message}");
-            }
+            Volatile.Write(ref _view, null); // the view was wrong; look again next time
+            if (!failures.All(f => IsMessagingFailure(f.Error)) || _time.GetElapsedTime(started) + delay > TransientWindow)
+                throw new ShardUnavailableException(shard, [.. failures.Select(f => $"{f.Replica}: {f.Error.GetType().Name}: {f.Error.Message}")]);
+            await Task.Delay(delay, _time);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
         }
-        Volatile.Write(ref _view, null); // the view was wrong; look again next time
-        throw new ShardUnavailableException(shard, failures);
     }
+
+    /// <summary>How long a read keeps retrying while every replica of a shard fails on messaging alone.</summary>
+    public static readonly TimeSpan TransientWindow = TimeSpan.FromSeconds(30);
+
+    private static bool IsMessagingFailure(Exception e) => e is Orleans.Runtime.OrleansException or TimeoutException;
 
     /// <summary>
     /// Anything but cancellation: a dead silo, a lost connection, a timeout, or a damaged store on that replica —

@@ -74,6 +74,47 @@ internal sealed class ReplicaStore : IDisposable
         };
     }
 
+    /// <summary>Every item id, in ordinal order: the snapshot an export walks (a write meanwhile is copied again by the next catch-up).</summary>
+    public IReadOnlyList<ItemId> Ids()
+    {
+        var ids = _catalog.GetFingerprints().Keys.ToArray();
+        Array.Sort(ids, ItemId.Ordinal);
+        return ids;
+    }
+
+    /// <summary>These items as they are stored (an id removed since the snapshot is left out).</summary>
+    public ShardItem[] Read(IEnumerable<ItemId> ids)
+    {
+        var items = new List<ShardItem>();
+        foreach (var id in ids)
+        {
+            if (_catalog.Find(id) is not { } item) continue;
+            items.Add(new ShardItem
+            {
+                Id = item.Id.Value,
+                Path = item.Path,
+                ContentHash = item.ContentHash,
+                SizeBytes = item.SizeBytes,
+                ModifiedUtc = item.ModifiedUtc,
+                Metadata = new(item.Metadata),
+                Model = item.Model.Value,
+                Vector = item.Vector.ToArray(),
+            });
+        }
+        return [.. items];
+    }
+
+    /// <summary>Removes every item not in <paramref name="keep"/> (what a copied replica no longer holds); the count removed.</summary>
+    public int RemoveAllBut(IReadOnlySet<ItemId> keep)
+    {
+        var gone = _catalog.GetFingerprints().Keys.Where(id => !keep.Contains(id)).ToList();
+        if (gone.Count == 0) return 0;
+        int removed = _catalog.Remove(gone);
+        _query?.Dispose();
+        _query = null;
+        return removed;
+    }
+
     public void Dispose()
     {
         _query?.Dispose();

@@ -1,30 +1,39 @@
+using System.Runtime.CompilerServices;
 using Lookalike.Cluster.Contracts;
 using Lookalike.Cluster.Placement;
 using Lookalike.Cluster.Silo;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Search;
+using Microsoft.Extensions.Logging;
 
 namespace Lookalike.Cluster.Grains;
 
 /// <summary>
 /// One shard's replica on this silo: a Lookalike store under <c>--data</c>, searched through the same query service
 /// as a single-machine store (exact index). Searches interleave with each other (read-only methods); a write never
-/// interleaves with anything on the same replica.
+/// interleaves with anything on the same replica. A replica marked stale (it missed writes: <see cref="IShardHealthGrain"/>)
+/// answers no reads until it has copied its shard from a fresh replica — on activation, and then every
+/// <see cref="CatchUpPeriod"/> while it stays stale or is marked again.
 /// </summary>
 [SiloPinnedPlacement]
-internal sealed class ShardReplicaGrain(SiloData silo) : Grain, IShardReplicaGrain
+internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain> log) : Grain, IShardReplicaGrain
 {
+    public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(5);
+    private const int CopyBatch = 256;
+
     private ReplicaStore? _store;
+    private bool _stale;
 
     private ReplicaKey Key => ReplicaKey.Parse(this.GetPrimaryKeyString());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Placement pins the replica here; a mismatch would mean serving another silo's data from this disk.
         if (Key.Silo != silo.Name)
             throw new InvalidOperationException($"Replica {Key} activated on silo '{silo.Name}', not on its own silo.");
         _store = ReplicaStore.Open(silo.ShardStore(Key.Shard));
-        return Task.CompletedTask;
+        await CatchUpAsync(cancellationToken);
+        this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(CatchUpPeriod, CatchUpPeriod));
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -43,10 +52,10 @@ internal sealed class ShardReplicaGrain(SiloData silo) : Grain, IShardReplicaGra
     public Task<ShardAnswer> Search(ShardQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Task.FromResult(Store.Search(query));
+        return Task.FromResult(Fresh.Search(query));
     }
 
-    public Task<ShardItem?> Find(string id) => Task.FromResult(Store.Find(ItemId.Parse(id)));
+    public Task<ShardItem?> Find(string id) => Task.FromResult(Fresh.Find(ItemId.Parse(id)));
 
     public Task<ReplicaStatus> Status() => Task.FromResult(new ReplicaStatus
     {
@@ -54,9 +63,82 @@ internal sealed class ShardReplicaGrain(SiloData silo) : Grain, IShardReplicaGra
         Shard = Key.Shard,
         Items = Store.Count,
         Model = Store.Model,
+        Stale = _stale,
     });
 
+    public async IAsyncEnumerable<ShardItem[]> Export(int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
+        var store = Fresh;
+        var ids = store.Ids();
+        for (int start = 0; start < ids.Count; start += batch)
+        {
+            yield return store.Read(ids.Skip(start).Take(batch));
+            await Task.Yield();
+        }
+    }
+
     private ReplicaStore Store => _store ?? throw new InvalidOperationException($"Replica {Key} is not open.");
+
+    private ReplicaStore Fresh => _stale
+        ? throw new InvalidOperationException($"Replica {Key} missed writes and is catching up; ask another replica.")
+        : Store;
+
+    /// <summary>
+    /// When this replica is marked stale: copy the shard from a replica that is not (every item, then drop what the
+    /// source no longer holds), and clear the mark if no write missed this replica meanwhile. No fresh source reachable:
+    /// stay stale and try again on the next tick.
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        var health = GrainFactory.GetGrain<IShardHealthGrain>(Key.Shard);
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            if (await health.StaleEpoch(silo.Name) is not { } epoch)
+            {
+                _stale = false;
+                return;
+            }
+            _stale = true;
+            var shape = await GrainFactory.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read();
+            if (shape is null) return;
+            var stale = (await health.StaleSilos()).ToHashSet(StringComparer.Ordinal);
+            bool copied = false;
+            foreach (var source in shape.ReplicasOf(Key.Shard).Where(r => r.Silo != silo.Name && !stale.Contains(r.Silo)))
+            {
+                try
+                {
+                    int items = await CopyFromAsync(source, cancellationToken);
+                    log.LogWarning("Replica {Replica} caught up from {Source}: {Items} items", Key, source, items);
+                    copied = true;
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning("Replica {Replica} could not copy from {Source}: {Error}", Key, source, e.Message);
+                }
+            }
+            if (!copied) return;
+            if (await health.MarkFresh(silo.Name, epoch))
+            {
+                _stale = false;
+                return;
+            }
+        }
+    }
+
+    private async Task<int> CopyFromAsync(ReplicaKey source, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<ItemId>();
+        await foreach (var batch in GrainFactory.GetGrain<IShardReplicaGrain>(source.ToString()).Export(CopyBatch).WithCancellation(cancellationToken))
+        {
+            if (batch.Length == 0) continue;
+            Store.Upsert(batch.Select(ToCatalogItem).ToList());
+            foreach (var item in batch) seen.Add(ItemId.Parse(item.Id));
+        }
+        Store.RemoveAllBut(seen);
+        return seen.Count;
+    }
 
     private static CatalogItem ToCatalogItem(ShardItem item) => new()
     {

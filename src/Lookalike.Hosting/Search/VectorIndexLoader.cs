@@ -29,13 +29,15 @@ public static class VectorIndexLoader
         ArgumentNullException.ThrowIfNull(spec);
         var resolved = spec.Resolve(store.GetInfo().Items);
         if (resolved.Kind != IndexKind.Hnsw) return null;
-        using var index = Load(store, resolved, log, progress);
+        using var index = Load(store, spec, log, progress); // auto stays auto: a graph it builds gets a calibrated ef
         return $"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory";
     }
 
     /// <param name="store">The source of truth.</param>
     /// <param name="spec">Index to build; <see cref="IndexKind.Auto"/> picks by item count, and above the threshold reuses the
-    /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it).</param>
+    /// spec of an existing HNSW cache (so a store indexed with <c>hnsw(dtype=f16)</c> is served with it); when it has to
+    /// build the graph, it picks ef for recall@10 ≥ <see cref="HnswCalibration.DefaultTarget"/> by measurement
+    /// (<see cref="HnswCalibration"/>) and the cache keeps that ef.</param>
     /// <param name="log">Receives one-line messages (cache used, rebuilt and why).</param>
     /// <param name="progress">Receives (items done, total) while building.</param>
     public static IVectorIndex Load(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
@@ -51,6 +53,7 @@ public static class VectorIndexLoader
         int dimension = projection?.Projection.OutputDimension ?? Math.Max(info.Dimension, 1);
         string? projectionKey = projection?.Key;
         var resolved = spec.Resolve(info.Items);
+        bool calibrate = spec.Kind == IndexKind.Auto;
         // Auto over a large store means "the HNSW it was indexed with" (index --index …), not a rebuild to the default.
         if (spec.Kind == IndexKind.Auto && resolved.Kind == IndexKind.Hnsw && HnswIndexCache.CachedSpec(store.Location) is { Kind: IndexKind.Hnsw } cached)
             resolved = cached;
@@ -89,14 +92,17 @@ public static class VectorIndexLoader
                 log?.Invoke(changed == 0 && header.StoreGeneration == info.Generation
                     ? $"index: {resolved} loaded from cache ({hnsw.Count:N0} items)"
                     : $"index: {resolved} loaded from cache and refreshed ({changed:N0} changes since generation {header.StoreGeneration})");
-                if (header.StoreGeneration != info.Generation) HnswIndexCache.Save(store.Location, hnsw, info.Model!.Value, info.Generation, projectionKey);
+                if (header.StoreGeneration != info.Generation) HnswIndexCache.Save(store.Location, hnsw, info.Model!.Value, info.Generation, projectionKey, header.Calibration);
                 return hnsw;
             }
             log?.Invoke($"index: building {resolved} for {info.Items:N0} items ({reason})");
             hnsw.Dispose();
             hnsw = new HnswVectorIndex(dimension, resolved, Rerank());
             Build(store, hnsw, space, info.Items, progress);
-            if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation, projectionKey);
+            var calibration = calibrate ? HnswCalibration.Run(store, hnsw, space) : null;
+            if (calibration is not null)
+                log?.Invoke(FormattableString.Invariant($"index: ef {calibration.Ef} for recall@10 ≥ {calibration.Target:0.00} (measured {calibration.Recall:0.000} on {calibration.Queries} items against exact)"));
+            if (info.Model is { } m) HnswIndexCache.Save(store.Location, hnsw, m, info.Generation, projectionKey, calibration);
             return hnsw;
         }
         catch
