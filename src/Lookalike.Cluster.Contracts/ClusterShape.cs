@@ -17,5 +17,11 @@ public sealed class ClusterShape
     /// <summary>Per shard, the silo names holding its replicas (distinct silos), first to last.</summary>
     [Id(3)] public required string[][] Placement { get; init; }
 
+    /// <summary>The index spec every replica serves from (<c>exact</c>, <c>auto</c>, <c>hnsw(…)</c>), resolved per shard at
+    /// its size; null in shapes recorded before the index was chosen, which serve exactly.</summary>
+    [Id(4)] public string? Index { get; init; }
+
+    public string IndexOrExact => Index ?? "exact";
+
     public IEnumerable<ReplicaKey> ReplicasOf(int shard) => Placement[shard].Select(silo => new ReplicaKey(silo, shard));
 }

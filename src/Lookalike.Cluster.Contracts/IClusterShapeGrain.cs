@@ -10,8 +10,8 @@ public interface IClusterShapeGrain : IGrainWithStringKey
     Task<ClusterShape?> Read();
 
     /// <summary>
-    /// Records the shape once: replicas go to distinct active silos. Asking again for the same shards, replicas and
-    /// model returns the recorded shape; a different one is refused (the data is already laid out).
+    /// Records the shape once: replicas go to distinct active silos. Asking again for the same shards, replicas, model
+    /// and index returns the recorded shape; a different one is refused (the data is already laid out).
     /// </summary>
-    Task<ClusterShape> Init(int shards, int replicas, string model);
+    Task<ClusterShape> Init(int shards, int replicas, string model, string index);
 }

@@ -34,7 +34,7 @@ public sealed class ClusterProcessTests : IDisposable
         using var cluster = new LocalCluster(_redis.NewCluster("equality"), silos: 3);
         await cluster.StartAllAsync();
 
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "5", "--replicas", "2", "--model", "imported");
+        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "5", "--replicas", "2", "--model", "imported", "--index", "exact");
         Assert.True(init.ExitCode == 0, init.Output);
         var import = await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection);
         Assert.True(import.ExitCode == 0, import.Output);

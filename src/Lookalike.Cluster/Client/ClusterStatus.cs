@@ -10,7 +10,8 @@ public sealed record ClusterStatus(
     [property: JsonPropertyName("shards")] IReadOnlyList<ShardStatus> Shards,
     [property: JsonPropertyName("items")] long Items,
     [property: JsonPropertyName("model")] string Model,
-    [property: JsonPropertyName("replicas")] int Replicas)
+    [property: JsonPropertyName("replicas")] int Replicas,
+    [property: JsonPropertyName("index")] string Index)
 {
     /// <summary>Asks every replica (in parallel) for its count; an unreachable replica shows <c>status: unavailable</c>.</summary>
     public static async Task<ClusterStatus> ReadAsync(LookalikeClusterClient client)
@@ -37,7 +38,7 @@ public sealed record ClusterStatus(
             // A shard's item count is what its fresh replicas report (one that missed writes may have fewer).
             return new ShardStatus(shard, replicas, replicas.Where(r => r.Status == "ok").Max(r => r.Items) ?? 0);
         }));
-        return new ClusterStatus(silos, shards, shards.Sum(s => (long)s.Items), shape.Model, shape.Replicas);
+        return new ClusterStatus(silos, shards, shards.Sum(s => (long)s.Items), shape.Model, shape.Replicas, shape.IndexOrExact);
     }
 }
 

@@ -1,3 +1,4 @@
+using Lookalike.Core.Search;
 using Lookalike.Cluster.Contracts;
 using Lookalike.Core.Errors;
 using Microsoft.Extensions.DependencyInjection;
@@ -86,12 +87,13 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
         ?? throw LookalikeException.NotFound(Connection.ToString(), $"The cluster at {Connection} has no shape yet; run `lookalike cluster init --cluster {Connection} --shards S --replicas R --model M`.");
 
     /// <exception cref="LookalikeException">InvalidArgument: a shape the cluster cannot take, or another one than recorded.</exception>
-    public async Task<ClusterShape> InitAsync(int shards, int replicas, string model)
+    public async Task<ClusterShape> InitAsync(int shards, int replicas, string model, string index = "auto")
     {
         if (string.IsNullOrWhiteSpace(model)) throw LookalikeException.InvalidArgument("model", "--model must name the cluster's model.");
+        string spec = IndexSpec.Parse(index).ToString(); // a clear error for a bad spec before anything is recorded
         try
         {
-            return await Grains.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Init(shards, replicas, model);
+            return await Grains.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Init(shards, replicas, model, spec);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
         {

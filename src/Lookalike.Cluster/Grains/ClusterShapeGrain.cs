@@ -10,15 +10,15 @@ internal sealed class ClusterShapeGrain(
 {
     public Task<ClusterShape?> Read() => Task.FromResult(state.State.Shape);
 
-    public async Task<ClusterShape> Init(int shards, int replicas, string model)
+    public async Task<ClusterShape> Init(int shards, int replicas, string model, string index)
     {
         if (shards is < 1 or > 4096) throw new ArgumentOutOfRangeException(nameof(shards), shards, "--shards must be between 1 and 4096.");
         if (replicas < 1) throw new ArgumentOutOfRangeException(nameof(replicas), replicas, "--replicas must be at least 1.");
         if (state.State.Shape is { } recorded)
         {
-            if (recorded.Shards == shards && recorded.Replicas == replicas && recorded.Model == model) return recorded;
+            if (recorded.Shards == shards && recorded.Replicas == replicas && recorded.Model == model && recorded.IndexOrExact == index) return recorded;
             throw new InvalidOperationException(
-                $"The cluster is already initialised with {recorded.Shards} shards, {recorded.Replicas} replicas, model '{recorded.Model}'; its data is laid out that way.");
+                $"The cluster is already initialised with {recorded.Shards} shards, {recorded.Replicas} replicas, model '{recorded.Model}', index {recorded.IndexOrExact}; its data is laid out that way.");
         }
         var silos = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active).Select(m => m.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
@@ -31,7 +31,7 @@ internal sealed class ClusterShapeGrain(
             placement[s] = new string[replicas];
             for (int r = 0; r < replicas; r++) placement[s][r] = silos[(s + r) % silos.Length];
         }
-        state.State.Shape = new ClusterShape { Shards = shards, Replicas = replicas, Model = model, Placement = placement };
+        state.State.Shape = new ClusterShape { Shards = shards, Replicas = replicas, Model = model, Placement = placement, Index = index };
         await state.WriteStateAsync();
         return state.State.Shape;
     }

@@ -7,19 +7,22 @@ using Lookalike.Hosting.Query;
 namespace Lookalike.Cluster.Grains;
 
 /// <summary>
-/// A replica's Lookalike store and, loaded on the first search after a write, its query service over the exact
+/// A replica's Lookalike store and, loaded on the first search after a write, its query service over the cluster's
 /// index — the single-machine classes, so a shard scores exactly as one store would. Reads may run concurrently
 /// (the grain's read-only methods interleave); a write runs alone (the grain never interleaves it with anything).
 /// </summary>
 internal sealed class ReplicaStore : IDisposable
 {
     private readonly ICatalogStore _catalog;
+    private readonly IndexSpec _index;
     private readonly Lock _queryLock = new();
     private QueryService? _query;
 
-    private ReplicaStore(ICatalogStore catalog) => _catalog = catalog;
+    private ReplicaStore(ICatalogStore catalog, IndexSpec index) => (_catalog, _index) = (catalog, index);
 
-    public static ReplicaStore Open(string directory) => new(LookalikeComponents.OpenStore(directory, create: true));
+    /// <param name="index">The cluster's index spec, resolved at this shard's size (an HNSW graph is cached beside the
+    /// store and refreshed by store generation after writes).</param>
+    public static ReplicaStore Open(string directory, IndexSpec index) => new(LookalikeComponents.OpenStore(directory, create: true), index);
 
     public int Count => _catalog.GetInfo().Items;
 
@@ -127,7 +130,7 @@ internal sealed class ReplicaStore : IDisposable
         {
             return _query ??= QueryService.Open(_catalog, LookalikeComponents.CreateDecoder(),
                 () => throw new InvalidOperationException("A shard replica never embeds photos; the client embeds a query once."),
-                new QueryOptions { Index = IndexSpec.Exact });
+                new QueryOptions { Index = _index });
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Lookalike.Cluster.Grains;
 
 /// <summary>
 /// One shard's replica on this silo: a Lookalike store under <c>--data</c>, searched through the same query service
-/// as a single-machine store (exact index). Searches interleave with each other (read-only methods); a write never
+/// as a single-machine store (the cluster's index spec at the shard's size). Searches interleave with each other (read-only methods); a write never
 /// interleaves with anything on the same replica. A replica marked stale (it missed writes: <see cref="IShardHealthGrain"/>)
 /// answers no reads until it has copied its shard from a fresh replica — on activation, and then every
 /// <see cref="CatchUpPeriod"/> while it stays stale or is marked again.
@@ -31,7 +31,8 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
         // Placement pins the replica here; a mismatch would mean serving another silo's data from this disk.
         if (Key.Silo != silo.Name)
             throw new InvalidOperationException($"Replica {Key} activated on silo '{silo.Name}', not on its own silo.");
-        _store = ReplicaStore.Open(silo.ShardStore(Key.Shard));
+        var shape = await GrainFactory.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read();
+        _store = ReplicaStore.Open(silo.ShardStore(Key.Shard), IndexSpec.Parse(shape?.IndexOrExact ?? "exact"));
         await CatchUpAsync(cancellationToken);
         this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(CatchUpPeriod, CatchUpPeriod));
     }

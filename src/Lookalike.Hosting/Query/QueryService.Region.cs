@@ -3,6 +3,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Serving;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Query;
 
@@ -16,6 +17,7 @@ public sealed partial class QueryService
         if (box is null) return SimilarToImage(imageBytes, sourceName, k, filter);
         CheckK(k);
         float[] vector = _space.Map(EmbedImage(imageBytes, sourceName, box));
+        LookalikeTelemetry.Query("region");
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName, Box = box.ToString() }, hits);
     }
@@ -29,6 +31,7 @@ public sealed partial class QueryService
         if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
         CheckK(k);
         float[] vector = _space.Map(EmbedImage(ItemPhoto.Read(item, photos), item.Path, box));
+        LookalikeTelemetry.Query("region");
         var hits = Search(vector, k, filter, id);
         return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata, Box = box.ToString() }, hits);
     }
@@ -37,9 +40,27 @@ public sealed partial class QueryService
     public float[] EmbedImage(ReadOnlySpan<byte> imageBytes, string sourceName, ImageBox? box)
     {
         var embedder = CheckedEmbedder();
-        var image = _decoder.Decode(imageBytes, sourceName, embedder.Target with { Box = box });
+        DecodedImage image;
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.DecodeSpan))
+        {
+            try
+            {
+                image = _decoder.Decode(imageBytes, sourceName, embedder.Target with { Box = box });
+            }
+            catch (LookalikeException e) when (e.Kind is LookalikeErrorKind.UnsupportedImage or LookalikeErrorKind.CorruptImage
+                                                   or LookalikeErrorKind.ImageTooLarge or LookalikeErrorKind.DecodeTimeout)
+            {
+                LookalikeTelemetry.DecodeFailed(e.Kind.ToString());
+                throw;
+            }
+        }
         var vector = new float[embedder.Dimension];
-        embedder.Embed(image, vector);
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.EmbedSpan))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            embedder.Embed(image, vector);
+            LookalikeTelemetry.Embedded(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+        }
         return vector;
     }
 

@@ -5,6 +5,7 @@ using Lookalike.Core.Imaging;
 using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Query;
 
@@ -32,6 +33,8 @@ public sealed partial class QueryService : IDisposable
     private readonly ModelId? _model;
     private readonly KReciprocalSpec? _rerank;
     private readonly LearnedSpace _space;
+    private readonly IDisposable _sizeMetric;
+    private readonly string _indexKind; // "exact", "hnsw", …: the metric attribute, without parameters
 
     private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, Dictionary<ItemId, CatalogItem>? items, ModelId? model, KReciprocalSpec? rerank,
         StoredProjection? projection)
@@ -45,6 +48,8 @@ public sealed partial class QueryService : IDisposable
         _index = index;
         _items = items;
         _model = model;
+        _sizeMetric = LookalikeTelemetry.TrackIndex(() => _index.Count);
+        _indexKind = index.Spec.Split('(')[0];
     }
 
     /// <summary>Loads the store's vectors into the index <see cref="IndexSpec.Auto"/> picks (exact below the threshold).</summary>
@@ -89,6 +94,7 @@ public sealed partial class QueryService : IDisposable
     public SimilarResult Similar(string query, int k, ItemFilter? filter = null)
     {
         var (description, vector, exclude) = Resolve(query);
+        LookalikeTelemetry.Query(description.Kind);
         return new SimilarResult(description, Search(vector, k, filter, exclude));
     }
 
@@ -97,6 +103,7 @@ public sealed partial class QueryService : IDisposable
     {
         if (!TryGetItem(id, out var item)) throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
         float[] vector = _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        LookalikeTelemetry.Query("item");
         var hits = Search(vector, k, filter, id);
         return new SimilarResult(new QueryDescription { Kind = "item", Id = id.Value, Path = item.Path, Metadata = item.Metadata }, hits);
     }
@@ -105,6 +112,7 @@ public sealed partial class QueryService : IDisposable
     public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter = null)
     {
         float[] vector = _space.Map(EmbedImage(imageBytes, sourceName));
+        LookalikeTelemetry.Query("image");
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName }, hits);
     }
@@ -167,13 +175,20 @@ public sealed partial class QueryService : IDisposable
 
     public void Dispose()
     {
+        _sizeMetric.Dispose();
         _index.Dispose();
         if (_embedder.IsValueCreated) _embedder.Value.Dispose();
     }
 
     private List<RankedItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
     {
-        var hits = _index.Search(vector, new SearchRequest(ShortlistK(CheckK(k)), Predicate(filter), exclude));
+        IReadOnlyList<SearchHit> hits;
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.SearchSpan))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            hits = _index.Search(vector, new SearchRequest(ShortlistK(CheckK(k)), Predicate(filter), exclude));
+            LookalikeTelemetry.Searched(System.Diagnostics.Stopwatch.GetElapsedTime(start), _indexKind);
+        }
         return ToResults(Rerank(vector, hits, k));
     }
 
@@ -184,6 +199,7 @@ public sealed partial class QueryService : IDisposable
     private IReadOnlyList<SearchHit> Rerank(float[] query, IReadOnlyList<SearchHit> hits, int k)
     {
         if (_rerank is null) return hits;
+        using var span = LookalikeTelemetry.Start(LookalikeTelemetry.RerankSpan);
         var reranked = KReciprocalRerank.Rerank(query, hits, id => _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the index."), _rerank);
         return reranked.Count <= k ? reranked : reranked.Take(k).ToList();
     }
