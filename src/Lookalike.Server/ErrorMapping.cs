@@ -210,6 +210,10 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         var problem = ErrorMapping.ToProblem(exception, httpContext);
         if (problem is null) return true; // the client went away: nobody to answer
         int status = problem.Status ?? StatusCodes.Status500InternalServerError;
+        // The exception handler has cleared the endpoint by now; the feature keeps the one the request went to.
+        if (status is >= 400 and < 500 && Http.ImageUpload.IsUploadEndpoint(httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint)
+            && problem.Extensions.TryGetValue("kind", out var kind))
+            Hosting.Telemetry.LookalikeTelemetry.UploadRejected(kind?.ToString() ?? "");
         if (status >= 500)
             logger.LogError(exception, "{Method} {Path} failed with {Status}", httpContext.Request.Method, httpContext.Request.Path, status);
         else

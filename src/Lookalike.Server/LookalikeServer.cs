@@ -20,6 +20,14 @@ public static class LookalikeServer
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var services = builder.Services;
 
+        // Telemetry only when asked: a listener aggregates every measurement, which a server nobody scrapes need not
+        // pay for. Registered first, so it listens before the catalog loads (the recommender's first build is measured).
+        var probe = new LookalikeServerOptions();
+        builder.Configuration.GetSection(LookalikeServerOptions.Section).Bind(probe);
+        configure?.Invoke(probe);
+        Uri? otlp = string.IsNullOrEmpty(probe.OtlpEndpoint) ? null : LookalikeTelemetryExtensions.ParseOtlpEndpoint(probe.OtlpEndpoint, nameof(probe.OtlpEndpoint));
+        if (probe.Metrics || otlp is not null) services.AddLookalikeTelemetry(prometheus: probe.Metrics, otlp);
+
         services.AddLookalike(configure);
 
         // One log line per request would cost more than answering it; the "Logging" section can turn them back on.
@@ -32,6 +40,7 @@ public static class LookalikeServer
         var app = builder.Build();
 
         app.MapLookalike();
+        if (probe.Metrics) app.MapLookalikeMetrics(); // /metrics
         return app;
     }
 }

@@ -99,6 +99,30 @@ public sealed class LookalikeServerOptions
     /// <summary>Longest time one uploaded image may take to decode, in seconds (longer: 422); 0 disables. Default 30.</summary>
     public int DecodeTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Serve ASP.NET Core's, the runtime's and Lookalike's own metrics at <c>/metrics</c> in Prometheus text
+    /// (docs/observability.md). Default false.
+    /// </summary>
+    public bool Metrics { get; set; }
+
+    /// <summary>Push metrics and traces over OTLP/HTTP to this collector address (e.g. <c>http://127.0.0.1:4318</c>); null: no push.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// A folder to keep the store in step with while serving: new, changed and deleted photos are indexed or removed
+    /// within seconds and answered without a restart. Null (default): no watch.
+    /// </summary>
+    public string? Watch { get; set; }
+
+    /// <summary>Labels CSV for the watched folder, read again on every run; null keeps stored metadata.</summary>
+    public string? WatchLabels { get; set; }
+
+    /// <summary>Seconds without a change before a burst of changes in the watched folder is indexed (at most 4× this late). Default 1.</summary>
+    public double WatchQuietSeconds { get; set; } = 1;
+
+    /// <summary>Seconds between full rescans of the watched folder, for changes file-system events miss. Default 60.</summary>
+    public double WatchRescanSeconds { get; set; } = 60;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first option out of its range.</summary>
     public void Validate()
     {
@@ -118,6 +142,9 @@ public sealed class LookalikeServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentImageJobs, 1, nameof(MaxConcurrentImageJobs));
         ArgumentOutOfRangeException.ThrowIfNegative(RequestTimeoutSeconds, nameof(RequestTimeoutSeconds));
         ArgumentOutOfRangeException.ThrowIfNegative(DecodeTimeoutSeconds, nameof(DecodeTimeoutSeconds));
+        if (!string.IsNullOrEmpty(OtlpEndpoint)) _ = LookalikeTelemetryExtensions.ParseOtlpEndpoint(OtlpEndpoint, nameof(OtlpEndpoint));
+        if (double.IsNaN(WatchQuietSeconds) || WatchQuietSeconds is <= 0 or > 86_400) throw new ArgumentOutOfRangeException(nameof(WatchQuietSeconds), WatchQuietSeconds, "Above 0 and at most 86400 seconds.");
+        if (double.IsNaN(WatchRescanSeconds) || WatchRescanSeconds is <= 0 or > 86_400) throw new ArgumentOutOfRangeException(nameof(WatchRescanSeconds), WatchRescanSeconds, "Above 0 and at most 86400 seconds.");
         _ = Http.RateLimit.Parse(UploadRateLimit, nameof(UploadRateLimit));
         _ = Http.RateLimit.Parse(SimilarRateLimit, nameof(SimilarRateLimit));
         foreach (string origin in CorsOrigins) Http.CorsPolicies.CheckOrigin(origin, nameof(CorsOrigins));

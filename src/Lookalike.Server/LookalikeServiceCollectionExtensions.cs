@@ -43,6 +43,7 @@ public static class LookalikeServiceCollectionExtensions
         });
         services.AddSingleton<ServerCatalog>();
         services.AddHostedService<CatalogLoader>();
+        services.AddHostedService<WatchedFolderService>(); // after the load; idle unless Watch is set
 
         // Errors: one mapping (ErrorMapping), problem+json everywhere, binding failures as exceptions so they are named.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorMapping.AddDefaultDetail);

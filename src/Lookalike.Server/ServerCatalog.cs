@@ -8,6 +8,7 @@ using Lookalike.Hosting.Explain;
 using Lookalike.Hosting.Query;
 using Lookalike.Hosting.Recommendations;
 using Lookalike.Hosting.Serving;
+using Lookalike.Hosting.Watch;
 using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server;
@@ -26,7 +27,7 @@ public sealed class ServerCatalog : IDisposable
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
 
-    private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos, ExplainService Explain);
+    private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos, ExplainService Explain, LiveFolderSync? Watch);
 
     /// <param name="options">Server options; <see cref="LookalikeServerOptions.Store"/> names the store.</param>
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
@@ -61,6 +62,9 @@ public sealed class ServerCatalog : IDisposable
 
     /// <summary>Which photo files may be served: real paths under the indexed folder or the uploads folder.</summary>
     public PhotoFiles Photos => _loaded.Value.Photos;
+
+    /// <summary>What keeps the store in step with <see cref="LookalikeServerOptions.Watch"/>; null without a watched folder.</summary>
+    public LiveFolderSync? FolderSync => _loaded.Value.Watch;
 
     /// <summary>Explanations of look-alikes; its feature-map session for the store's model is made on first use.</summary>
     public ExplainService Explain => _loaded.Value.Explain;
@@ -137,6 +141,7 @@ public sealed class ServerCatalog : IDisposable
     {
         if (_loaded.IsValueCreated)
         {
+            _loaded.Value.Watch?.Dispose();
             _loaded.Value.Explain.Dispose();
             _loaded.Value.Store.Dispose();
         }
@@ -186,11 +191,14 @@ public sealed class ServerCatalog : IDisposable
             }
             var query = store.Query;
             _ = query.Embedder.QueryModel; // load the model session now, not on the first upload
-            var photos = new PhotoFiles(store.Catalog.Root, Path.Combine(location, UploadedItems.Folder));
+            // Checked now, so a wrong folder stops the start: a store indexed from another folder would lose its items.
+            var watch = string.IsNullOrEmpty(_options.Watch) ? null
+                : new LiveFolderSync(store, _embedder, _options.Watch, _options.WatchLabels, decodeTimeout);
+            var photos = new PhotoFiles(store.Catalog.Root ?? watch?.Folder, Path.Combine(location, UploadedItems.Folder));
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
                 query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
-            return new Loaded(store, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder, photos: photos));
+            return new Loaded(store, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder, photos: photos), watch);
         }
         catch
         {

@@ -79,6 +79,19 @@ internal static class CommonOptions
         Description = "Longest time one image may take to decode, in seconds; longer is a per-file failure (index) or a 422 (serve). 0 disables (default 30).",
     };
 
+    /// <summary><c>--otlp</c>: push metrics and traces to an OpenTelemetry collector (docs/observability.md).</summary>
+    public static Option<string?> Otlp() => new("--otlp")
+    {
+        Description = "Push Lookalike's metrics and traces over OTLP/HTTP to this collector address, e.g. http://127.0.0.1:4318 (docs/observability.md).",
+    };
+
+    /// <summary>Starts the OTLP push <c>--otlp</c> asks for (disposing it flushes); null when not asked.</summary>
+    /// <exception cref="LookalikeException">InvalidArgument naming <c>--otlp</c> for anything but an http(s) URL.</exception>
+    public static IDisposable? StartOtlpExport(string? endpoint) =>
+        string.IsNullOrEmpty(endpoint) ? null
+            : Microsoft.Extensions.DependencyInjection.LookalikeTelemetryExtensions.StartOtlpExport(
+                Microsoft.Extensions.DependencyInjection.LookalikeTelemetryExtensions.ParseOtlpEndpoint(endpoint, "--otlp"));
+
     /// <summary>The decode limit <c>--decode-timeout</c> asks for; null: the default.</summary>
     /// <exception cref="LookalikeException">InvalidArgument when negative or over a day.</exception>
     public static TimeSpan? DecodeTimeoutOf(int? seconds) => seconds switch

@@ -33,13 +33,16 @@ internal static class IndexCommand
         var index = CommonOptions.Index();
         var decodeTimeout = CommonOptions.DecodeTimeout();
         var feed = new FeedOptions();
+        var otlp = CommonOptions.Otlp();
         var command = new Command("index", "Index a folder of photos, or a product feed (--feed), into the store (unchanged photos are skipped), then its vector index.")
         {
-            folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout,
+            folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout, otlp,
         };
         foreach (var option in feed.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
+            // Exported (and flushed) when the run ends, whatever way it ends.
+            using var export = CommonOptions.StartOtlpExport(parse.GetValue(otlp));
             var job = new IndexJob
             {
                 Store = parse.GetValue(store),

@@ -52,9 +52,23 @@ internal static class ServeCommand
         };
         var decodeTimeout = CommonOptions.DecodeTimeout();
         var index = CommonOptions.Index();
+        var metrics = new Option<bool>("--metrics")
+        {
+            Description = "Serve metrics at /metrics in Prometheus text: HTTP server, .NET runtime and Lookalike's own (docs/observability.md).",
+        };
+        var otlp = CommonOptions.Otlp();
+        var watch = new Option<string?>("--watch")
+        {
+            Description = "Keep the store in step with this folder while serving (the folder it was indexed from): new, changed and deleted photos are indexed or removed within seconds, without a restart.",
+        };
+        var watchLabels = new Option<string?>("--watch-labels")
+        {
+            Description = "With --watch: a CSV with a 'file' column and metadata columns, read again on every run.",
+        };
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
             store, urls, model, index, apiKey, rateLimit, similarRateLimit, thumbnailRateLimit, corsOrigins, allowedHosts, decodeTimeout,
+            metrics, otlp, watch, watchLabels,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
@@ -68,6 +82,23 @@ internal static class ServeCommand
             {
                 new LookalikeServerOptions { AllowedHosts = hosts }.Validate(); // a bad name is a usage error now
                 limits += o => o.AllowedHosts = hosts;
+            }
+            if (parse.GetValue(metrics)) limits += o => o.Metrics = true;
+            if (parse.GetValue(otlp) is { Length: > 0 } collector)
+            {
+                _ = LookalikeTelemetryExtensions.ParseOtlpEndpoint(collector, "--otlp");
+                limits += o => o.OtlpEndpoint = collector;
+            }
+            if (parse.GetValue(watchLabels) is { } watchedLabels)
+            {
+                if (parse.GetValue(watch) is null) throw LookalikeException.InvalidArgument("--watch-labels", "--watch-labels needs --watch FOLDER.");
+                limits += o => o.WatchLabels = Path.GetFullPath(watchedLabels);
+            }
+            if (parse.GetValue(watch) is { } watched)
+            {
+                string folder = Path.GetFullPath(watched);
+                if (!Directory.Exists(folder)) throw LookalikeException.NotFound(watched, $"--watch: folder not found: {folder}");
+                limits += o => o.Watch = folder;
             }
             if (parse.GetValue(index) is { } spec)
             {
@@ -135,7 +166,9 @@ internal static class ServeCommand
         await app.StartAsync(cancellationToken);
         await Console.Error.WriteLineAsync(
             $"serving {catalog.Query.Count:N0} items from {store} at {string.Join(", ", app.Urls)} — open it in a browser; API at /api, OpenAPI at /openapi/v1.json; Ctrl+C stops"
-            + (catalog.WritesNeedApiKey ? "; writes need X-Api-Key" : "") + "; " + DescribeLimits(app.Services.GetRequiredService<IOptions<LookalikeServerOptions>>().Value));
+            + (catalog.WritesNeedApiKey ? "; writes need X-Api-Key" : "") + "; " + DescribeLimits(app.Services.GetRequiredService<IOptions<LookalikeServerOptions>>().Value)
+            + (catalog.FolderSync is { } sync ? $"; watching {sync.Folder}" : "")
+            + (app.Services.GetRequiredService<IOptions<LookalikeServerOptions>>().Value.Metrics ? "; metrics at /metrics" : ""));
         await app.WaitForShutdownAsync(cancellationToken);
         return CommandRunner.Ok;
     }

@@ -43,6 +43,7 @@ public sealed class ExplainService : IDisposable
     {
         CatalogItem queryItem = Item(query);
         CatalogItem resultItem = Item(result);
+        Telemetry.LookalikeTelemetry.Query("explain");
         return Explain(ItemPhoto.Read(queryItem, _photos), queryItem.Path, queryItem, queryBox, resultItem);
     }
 
@@ -50,6 +51,7 @@ public sealed class ExplainService : IDisposable
     public Explanation ExplainImage(ReadOnlySpan<byte> imageBytes, string sourceName, ItemId result, ImageBox? box = null)
     {
         CatalogItem resultItem = Item(result);
+        Telemetry.LookalikeTelemetry.Query("explain");
         return Explain(imageBytes, sourceName, null, box, resultItem);
     }
 

@@ -4,6 +4,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Ingest;
 
@@ -89,8 +90,15 @@ public sealed class IngestPipeline
         var gone = stored.Keys.Where(id => !seen.Contains(id)).ToList();
         int removed = request.Prune ? _store.Remove(gone) : 0;
         progress?.Report(new IngestProgress(counters.Done, total, counters.Added + counters.Updated, failures.Count, clock.Elapsed));
+        LookalikeTelemetry.Ingested("added", counters.Added);
+        LookalikeTelemetry.Ingested("updated", counters.Updated);
+        LookalikeTelemetry.Ingested("unchanged", skippedUpFront + counters.Unchanged);
+        LookalikeTelemetry.Ingested("failed", failures.Count);
+        LookalikeTelemetry.Ingested("removed", removed);
         return new IngestSummary
         {
+            Changed = [.. counters.Written, .. detailUpdates.Select(d => d.Item1)],
+            Gone = gone,
             FilesSeen = total,
             Added = counters.Added,
             Updated = counters.Updated,
@@ -108,6 +116,7 @@ public sealed class IngestPipeline
         public int Added;
         public int Updated;
         public int Unchanged;
+        public readonly List<ItemId> Written = [];
     }
 
     private async Task RunStagesAsync(
@@ -198,6 +207,8 @@ public sealed class IngestPipeline
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
                     {
+                        if (e is LookalikeException { Kind: LookalikeErrorKind.UnsupportedImage or LookalikeErrorKind.CorruptImage or LookalikeErrorKind.ImageTooLarge or LookalikeErrorKind.DecodeTimeout } decode)
+                            LookalikeTelemetry.DecodeFailed(decode.Kind.ToString());
                         Fail(read.Work.Path, e);
                         continue;
                     }
@@ -227,7 +238,9 @@ public sealed class IngestPipeline
                     images.AddRange(items.Select(d => d.Image));
                     try
                     {
+                        long start = Stopwatch.GetTimestamp();
                         _embedder.EmbedBatch(images, vectors);
+                        LookalikeTelemetry.Embedded(Stopwatch.GetElapsedTime(start), images.Count);
                         batched = true;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -243,7 +256,9 @@ public sealed class IngestPipeline
                     {
                         try
                         {
+                            long start = Stopwatch.GetTimestamp();
                             _embedder.Embed(items[k].Image, vector.Span);
+                            LookalikeTelemetry.Embedded(Stopwatch.GetElapsedTime(start));
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -279,6 +294,7 @@ public sealed class IngestPipeline
             {
                 foreach (var item in batch)
                 {
+                    counters.Written.Add(item.Id);
                     if (stored.ContainsKey(item.Id)) counters.Updated++;
                     else counters.Added++;
                     counters.Done++;

@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Lookalike.Core.Catalog;
+
 namespace Lookalike.Hosting.Ingest;
 
 /// <summary>A file that could not be indexed, and why.</summary>
@@ -21,6 +24,12 @@ public sealed record IngestSummary
     /// <summary>Stored items whose file is gone but were kept (no prune).</summary>
     public required int Missing { get; init; }
     public required IReadOnlyList<IngestFailure> Failures { get; init; }
+    /// <summary>Items whose vector or metadata this run wrote (added, updated, relabelled): what a live index must reload.</summary>
+    [JsonIgnore] // one id per photo: not for the run's printed summary
+    public IReadOnlyList<ItemId> Changed { get; init; } = [];
+    /// <summary>Stored items whose file was not found (removed from the store with prune, else kept).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<ItemId> Gone { get; init; } = [];
     public required TimeSpan Elapsed { get; init; }
     /// <summary>Images embedded per second over the run.</summary>
     public double ImagesPerSecond => Elapsed.TotalSeconds > 0 ? (Added + Updated) / Elapsed.TotalSeconds : 0;

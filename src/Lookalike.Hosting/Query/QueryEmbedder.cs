@@ -2,6 +2,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Query;
 
@@ -43,9 +44,27 @@ public sealed class QueryEmbedder : IDisposable
             throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
                 $"Store {_store.Location} holds vectors of model '{model}', but the query model is '{embedder.Model}'. Use --model matching the store.",
                 _store.Location);
-        var image = _decoder.Decode(imageBytes, sourceName, embedder.Target with { Box = box });
+        DecodedImage image;
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.DecodeSpan))
+        {
+            try
+            {
+                image = _decoder.Decode(imageBytes, sourceName, embedder.Target with { Box = box });
+            }
+            catch (LookalikeException e) when (e.Kind is LookalikeErrorKind.UnsupportedImage or LookalikeErrorKind.CorruptImage
+                                                   or LookalikeErrorKind.ImageTooLarge or LookalikeErrorKind.DecodeTimeout)
+            {
+                LookalikeTelemetry.DecodeFailed(e.Kind.ToString());
+                throw;
+            }
+        }
         var vector = new float[embedder.Dimension];
-        embedder.Embed(image, vector);
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.EmbedSpan))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            embedder.Embed(image, vector);
+            LookalikeTelemetry.Embedded(System.Diagnostics.Stopwatch.GetElapsedTime(start));
+        }
         return vector;
     }
 

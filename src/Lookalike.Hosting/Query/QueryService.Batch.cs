@@ -36,7 +36,14 @@ public sealed partial class QueryService
         }
         var matrix = new float[vectors.Count * dimension];
         for (int v = 0; v < vectors.Count; v++) vectors[v].CopyTo(matrix, v * dimension);
-        var hits = _index.SearchBatch(matrix, vectors.Count, request, resolved.Select(r => r.Exclude).ToList());
+        IReadOnlyList<SearchHit>[] hits;
+        using (Telemetry.LookalikeTelemetry.Start(Telemetry.LookalikeTelemetry.SearchSpan))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            hits = _index.SearchBatch(matrix, vectors.Count, request, resolved.Select(r => r.Exclude).ToList());
+            Telemetry.LookalikeTelemetry.Searched(System.Diagnostics.Stopwatch.GetElapsedTime(start), _indexKind);
+        }
+        Telemetry.LookalikeTelemetry.Query("batch", resolved.Count);
         for (int v = 0; v < resolved.Count; v++)
         {
             var (slot, description, _) = resolved[v];

@@ -3,6 +3,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Serving;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Query;
 
@@ -16,6 +17,7 @@ public sealed partial class QueryService
         if (box is null) return SimilarToImage(imageBytes, sourceName, k, filter);
         SearchRequest.CheckK(k);
         float[] vector = _space.Map(Embedder.EmbedImage(imageBytes, sourceName, box));
+        LookalikeTelemetry.Query("region");
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName, Box = box.ToString() }, hits);
     }
@@ -29,6 +31,7 @@ public sealed partial class QueryService
         var item = Catalog.GetItem(id);
         SearchRequest.CheckK(k);
         float[] vector = _space.Map(Embedder.EmbedImage(ItemPhoto.Read(item, photos), item.Path, box));
+        LookalikeTelemetry.Query("region");
         return new SimilarResult(Describe(item, box), Search(vector, k, filter, id));
     }
 

@@ -5,6 +5,7 @@ using Lookalike.Core.Imaging;
 using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 using Lookalike.Core.Search;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Query;
 
@@ -21,6 +22,8 @@ public sealed partial class QueryService : IDisposable
     private readonly IVectorIndex _index;
     private readonly KReciprocalSpec? _rerank;
     private readonly LearnedSpace _space;
+    private readonly IDisposable _sizeMetric;
+    private readonly string _indexKind; // "exact", "hnsw", …: the metric attribute, without parameters
 
     private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, ModelId? model, KReciprocalSpec? rerank,
         StoredProjection? projection)
@@ -33,6 +36,8 @@ public sealed partial class QueryService : IDisposable
         Catalog = new CatalogView(store, index);
         Embedder = new QueryEmbedder(store, decoder, embedderFactory, model);
         Edits = new CatalogEditor(store, index, Catalog, _space, model);
+        _sizeMetric = LookalikeTelemetry.TrackIndex(() => _index.Count);
+        _indexKind = index.Spec.Split('(')[0];
     }
 
     /// <summary>Loads the store's vectors into the index <see cref="IndexSpec.Auto"/> picks (exact below the threshold).</summary>
@@ -86,6 +91,7 @@ public sealed partial class QueryService : IDisposable
     public SimilarResult Similar(string query, int k, ItemFilter? filter = null)
     {
         var (description, vector, exclude) = Resolve(query);
+        LookalikeTelemetry.Query(description.Kind);
         return new SimilarResult(description, Search(vector, k, filter, exclude));
     }
 
@@ -94,6 +100,7 @@ public sealed partial class QueryService : IDisposable
     {
         var item = Catalog.GetItem(id);
         float[] vector = _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the store.");
+        LookalikeTelemetry.Query("item");
         return new SimilarResult(Describe(item), Search(vector, k, filter, id));
     }
 
@@ -101,12 +108,14 @@ public sealed partial class QueryService : IDisposable
     public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter = null)
     {
         float[] vector = _space.Map(Embedder.EmbedImage(imageBytes, sourceName));
+        LookalikeTelemetry.Query("image");
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName }, hits);
     }
 
     public void Dispose()
     {
+        _sizeMetric.Dispose();
         _index.Dispose();
         Embedder.Dispose();
     }
@@ -132,7 +141,13 @@ public sealed partial class QueryService : IDisposable
 
     private List<RankedItem> Search(float[] vector, int k, ItemFilter? filter, ItemId? exclude)
     {
-        var hits = _index.Search(vector, new SearchRequest(ShortlistK(SearchRequest.CheckK(k)), Catalog.Predicate(filter), exclude));
+        IReadOnlyList<SearchHit> hits;
+        using (LookalikeTelemetry.Start(LookalikeTelemetry.SearchSpan))
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            hits = _index.Search(vector, new SearchRequest(ShortlistK(SearchRequest.CheckK(k)), Catalog.Predicate(filter), exclude));
+            LookalikeTelemetry.Searched(System.Diagnostics.Stopwatch.GetElapsedTime(start), _indexKind);
+        }
         return ToResults(Rerank(vector, hits, k));
     }
 
@@ -143,6 +158,7 @@ public sealed partial class QueryService : IDisposable
     private IReadOnlyList<SearchHit> Rerank(float[] query, IReadOnlyList<SearchHit> hits, int k)
     {
         if (_rerank is null) return hits;
+        using var span = LookalikeTelemetry.Start(LookalikeTelemetry.RerankSpan);
         var reranked = KReciprocalRerank.Rerank(query, hits, id => _index.GetVector(id) ?? throw LookalikeException.NotFound(id.Value, $"No item '{id}' in the index."), _rerank);
         return reranked.Count <= k ? reranked : reranked.Take(k).ToList();
     }

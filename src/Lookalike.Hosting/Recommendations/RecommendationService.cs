@@ -5,6 +5,7 @@ using Lookalike.Core.Feedback;
 using Lookalike.Core.Recommendations;
 using Lookalike.Core.Search;
 using Lookalike.Hosting.Query;
+using Lookalike.Hosting.Telemetry;
 
 namespace Lookalike.Hosting.Recommendations;
 
@@ -45,9 +46,11 @@ public sealed class RecommendationService : IDisposable
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(feedback);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         var engine = new RecommendationEngine(query.Index, options, feedback.LoadHybridWeights());
         var service = new RecommendationService(catalog, query, feedback, engine, time ?? TimeProvider.System);
         service.Sync();
+        LookalikeTelemetry.RecommenderRebuilt(System.Diagnostics.Stopwatch.GetElapsedTime(start));
         return service;
     }
 
@@ -119,6 +122,7 @@ public sealed class RecommendationService : IDisposable
                 var (c, r) = _engine.Add(chunk);
                 changed += c;
                 recomputed += r;
+                foreach (var kind in chunk.CountBy(e => e.Kind)) LookalikeTelemetry.FeedbackStored(FeedbackKinds.Name(kind.Key), kind.Value);
             }
             return new FeedbackReceipt(stored, changed, recomputed);
         }
@@ -145,6 +149,7 @@ public sealed class RecommendationService : IDisposable
             Strategy = RecommendationStrategies.Name(options.Strategy),
             HistoryItems = history.Items.Count,
         };
+        LookalikeTelemetry.Query("recommendations");
         return Run(query, new RecommendationRequest { History = history, Count = options.K, Now = _time.GetUtcNow() }, options);
     }
 
@@ -173,6 +178,7 @@ public sealed class RecommendationService : IDisposable
             Strategy = RecommendationStrategies.Name(options.Strategy),
             HistoryItems = history.Items.Count + likedVectors.Count + dislikedVectors.Count,
         };
+        LookalikeTelemetry.Query("session");
         var request = new RecommendationRequest
         {
             History = history, Count = options.K, Now = now, LikedVectors = likedVectors, DislikedVectors = dislikedVectors,
@@ -188,6 +194,7 @@ public sealed class RecommendationService : IDisposable
         var id = Items.Resolve(item);
         var filter = Predicate(where);
         var also = _engine.Also(id, k, filter);
+        LookalikeTelemetry.Query("also");
         var weights = _engine.Weights;
         var query = new RecommendationQuery
         {
@@ -235,6 +242,7 @@ public sealed class RecommendationService : IDisposable
         Sync();
         var request = new RecommendationRequest { History = _engine.HistoryOf(user), Count = Math.Min(pool, SearchRequest.MaxK), Now = _time.GetUtcNow() };
         var candidates = _engine.Recommend(RecommendationStrategy.Hybrid, request);
+        LookalikeTelemetry.Query("pair");
         if (candidates.Count < 2) return null;
         float best = candidates[0].Score, worst = candidates[^1].Score;
         double Relevance(Candidate c) => best > worst ? (c.Score - worst) / (best - worst) : 1;

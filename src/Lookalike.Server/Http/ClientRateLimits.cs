@@ -85,6 +85,7 @@ internal static class ClientRateLimits
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : Math.Max(1, (int)Math.Ceiling(limit.Window.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        Hosting.Telemetry.LookalikeTelemetry.RateLimited(isUpload ? Uploads : Similar);
         await ErrorMapping.WriteProblemAsync(http, LookalikeErrorKind.RateLimited,
             $"This client is limited to {limit} {(isUpload ? "image uploads (search by photo and add item)" : "look-alike and recommendation queries")}; try again in {seconds} s.",
             extensions: ("retryAfterSeconds", seconds));

@@ -21,6 +21,10 @@ internal sealed record ImageUpload(byte[] Bytes, string FileName, IFormCollectio
     /// <summary>Room for multipart boundaries, headers and the small fields beside the file.</summary>
     public const long MultipartAllowance = 1024 * 1024;
 
+    /// <summary>Whether <paramref name="endpoint"/> takes an uploaded photo (search, add item, explain a photo).</summary>
+    public static bool IsUploadEndpoint(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is "SearchByImage" or "AddItem" or "ExplainImage";
+
     /// <summary>A form field, else the query string value of the same name; null when neither has it.</summary>
     public string? Field(HttpRequest request, string name)
     {

@@ -53,6 +53,7 @@ internal sealed class ThumbnailRenders : IDisposable
             ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
             : Math.Max(1, (int)Math.Ceiling(_limit.Window.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        Hosting.Telemetry.LookalikeTelemetry.RateLimited("thumbnails");
         return ErrorMapping.Result(LookalikeErrorKind.RateLimited,
             $"This client is limited to {_limit} thumbnails that are not cached yet; try again in {seconds} s (cached ones are always served).",
             "size", extensions: [new("retryAfterSeconds", seconds)]);
