@@ -26,7 +26,7 @@ public sealed class RecommendationService : IDisposable
     private readonly Lock _resolverLock = new();
     private ResolverState? _resolver;
 
-    /// <summary>A resolver and the <see cref="QueryService.CatalogVersion"/> it was built for (swapped as one reference).</summary>
+    /// <summary>A resolver and the <see cref="CatalogView.CatalogVersion"/> it was built for (swapped as one reference).</summary>
     private sealed record ResolverState(long Version, ItemResolver Resolver);
 
     private RecommendationService(ICatalogStore catalog, QueryService query, IFeedbackStore feedback, RecommendationEngine engine, TimeProvider time)
