@@ -407,6 +407,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             UsearchErrors.Check(error, "expansion");
             _keys.Clear();
             _ids.Clear();
+            _keys.EnsureCapacity(map.Count);
+            _ids.EnsureCapacity(map.Count);
             _nextKey = 0;
             foreach (var (key, id) in map)
             {

@@ -194,6 +194,25 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
     }
 
     [Fact]
+    public void Eval_QueryViews_InDomainCatalogPhotos_OneLinePerViewList_BadViewIsUsageError()
+    {
+        var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--queries", "4", "--seed", "1",
+            "--query-views", "full", "--query-views", "full+zoom", "--json");
+
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var lines = eval.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(["full", "full+zoom"], lines.Select(l => l.GetProperty("query_views").GetString()));
+        Assert.Equal([1, 2], lines.Select(l => l.GetProperty("network_runs").GetInt32()));
+        Assert.All(lines, l => Assert.Equal("in-domain", l.GetProperty("protocol").GetString()));
+        Assert.All(lines, l => Assert.Equal(JsonValueKind.Null, l.GetProperty("instance").ValueKind)); // own item excluded: no instance figures
+        Assert.All(lines, l => Assert.Equal(4, l.GetProperty("queries").GetInt32()));
+
+        var bad = fixture.Run("eval", "--store", "store", "--label-column", "class", "--query-views", "full+crop");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'crop' is not one of", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void QueryCommands_TakeTheStoresModel_AnotherModelIsMismatch_ReindexKeepsIt()
     {
         string photo = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First();

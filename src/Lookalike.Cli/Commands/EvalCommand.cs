@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lookalike.Cli.Output;
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Retrieval;
 using Lookalike.Hosting;
@@ -48,9 +49,13 @@ internal static class EvalCommand
         {
             Description = "A search pipeline to evaluate, as printed in reports: plain, kr, pca(256)+dba(3)+aqe(3), pcaw(128)+kr(shortlist=50), … Repeat to compare several in one run (shopper photos are embedded once); instead of --pca/--pcaw/--dba/--aqe/--rerank/--rocchio.",
         };
+        var queryViews = new Option<string[]>("--query-views")
+        {
+            Description = "Embed photo queries through these views (query side only; the catalog is unchanged): views joined by + among full, mask (the whole photo's feature map pooled over the object located from its energy), loc (the located object cut out and embedded again), zoom (centre 70% square), corners (four 70% corner squares), then :mean (default) or :max (best score over the views), e.g. full+loc or full+corners:max. Repeat to compare several over the same photos. With --protocol in-domain the queries become each item's own catalog photo, embedded through the views, leave-one-out.",
+        };
         var command = new Command("eval", "Retrieval quality against a label column: leave-one-out (in-domain) or synthetic shopper photos (--protocol shopper); P, R, mAP, nDCG @k.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, pipelines,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, pipelines, queryViews,
         };
         head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
@@ -84,6 +89,9 @@ internal static class EvalCommand
                 throw LookalikeException.InvalidArgument("protocol", "--backgrounds, --save-queries and --model belong to --protocol shopper.");
             if (shopper && parse.GetValue(html) is not null)
                 throw LookalikeException.InvalidArgument("html", "--html draws the worst leave-one-out queries; it works with --protocol in-domain only.");
+            var views = (parse.GetValue(queryViews) ?? []).Select(v => QueryViews.Parse(v)).ToList();
+            if (views.Count > 0 && (parse.GetValue(holdout) is not null || parse.GetValue(html) is not null))
+                throw LookalikeException.InvalidArgument("query-views", "--query-views cannot be combined with --holdout or --html.");
             if (shopper && parse.GetValue(backgrounds) is null)
                 throw LookalikeException.InvalidArgument("backgrounds", "--protocol shopper needs --backgrounds DIR: photos from another dataset to paste behind the products.");
             using var opened = CliStore.Open(parse.GetValue(store));
@@ -114,12 +122,20 @@ internal static class EvalCommand
                 else Write(held);
                 return Task.FromResult(CommandRunner.Ok);
             }
-            if (shopper)
+            if (shopper || views.Count > 0)
             {
-                var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
-                using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
+                var shopperOptions = new ShopperPhotoOptions
+                {
+                    BackgroundsFolder = parse.GetValue(backgrounds) ?? "",
+                    SaveQueriesFolder = parse.GetValue(saveQueries),
+                    Views = views,
+                    CatalogPhotos = !shopper,
+                };
+                var storeModel = catalog.GetInfo().Model;
+                using var embedder = LookalikeComponents.CreateEmbedderFor(storeModel, parse.GetValue(model));
+                using var reader = views.Any(v => !v.IsFull) ? LookalikeComponents.CreateFeatureMapReader(embedder.Model) : null;
                 var shopperReports = ShopperPhotoEvaluator.RunMany(items, parse.GetValue(label)!, all, shopperOptions,
-                    LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
+                    LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)), reader);
                 foreach (var shopperReport in shopperReports)
                 {
                     if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
@@ -153,8 +169,10 @@ internal static class EvalCommand
         var c = report.Class;
         return new Dictionary<string, object?>
         {
-            ["protocol"] = Shopper,
+            ["protocol"] = report.CatalogPhotos ? InDomain : Shopper,
             ["pipeline"] = report.Pipeline,
+            ["query_views"] = report.Views,
+            ["network_runs"] = report.NetworkRuns,
             ["model"] = report.Model,
             ["label_column"] = report.LabelColumn,
             ["k"] = report.K,
@@ -163,7 +181,7 @@ internal static class EvalCommand
             ["items"] = report.Items,
             ["dimension"] = report.Dimension,
             ["backgrounds"] = report.Backgrounds,
-            ["instance"] = new Dictionary<string, object?>
+            ["instance"] = report.CatalogPhotos ? null : new Dictionary<string, object?>
             {
                 ["recall_at_1"] = Round(report.InstanceRecallAt1),
                 ["recall" + at] = Round(report.InstanceRecallAtK),
@@ -185,13 +203,14 @@ internal static class EvalCommand
     {
         var console = Terminal.Out;
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]shopper photos · {report.Pipeline}[/] · model {report.Model} · label {report.LabelColumn} · {report.Queries:N0} queries (seed {report.Seed}, {report.Backgrounds:N0} backgrounds) over {report.Items:N0} items · {report.Dimension}-d · {report.EmbedMs:0.0} ms/photo · {report.Seconds:0.0} s");
+            $"[bold]{(report.CatalogPhotos ? "catalog photos (leave-one-out)" : "shopper photos")} · {report.Pipeline} · views {report.Views}[/] ({report.NetworkRuns} network runs/photo) · model {report.Model} · label {report.LabelColumn} · {report.Queries:N0} queries (seed {report.Seed}, {report.Backgrounds:N0} backgrounds) over {report.Items:N0} items · {report.Dimension}-d · {report.EmbedMs:0.0} ms/photo · {report.Seconds:0.0} s");
         string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
         var table = new Table().Border(TableBorder.Simple);
         foreach (string column in (string[])["instance R@1", "instance R" + at, "instance MRR" + at, "class P" + at, "class mAP" + at, "class nDCG" + at])
             table.AddColumn(new TableColumn(column).RightAligned());
         var c = report.Class;
-        table.AddRow(F(report.InstanceRecallAt1), F(report.InstanceRecallAtK), F(report.InstanceMrr), F(c.Precision), F(c.Map), F(c.Ndcg));
+        string Instance(double value) => report.CatalogPhotos ? "—" : F(value);
+        table.AddRow(Instance(report.InstanceRecallAt1), Instance(report.InstanceRecallAtK), Instance(report.InstanceMrr), F(c.Precision), F(c.Map), F(c.Ndcg));
         console.Write(table);
     }
 

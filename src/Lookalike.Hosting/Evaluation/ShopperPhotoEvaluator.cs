@@ -4,7 +4,9 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Evaluation;
+using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Search;
 
 namespace Lookalike.Hosting.Evaluation;
 
@@ -37,11 +39,15 @@ public static class ShopperPhotoEvaluator
 
     /// <summary>
     /// As <see cref="Run"/> for several search pipelines over the same shopper photos, embedded once: the sample, seed
-    /// and k are the first pipeline's.
+    /// and k are the first pipeline's. With <see cref="ShopperPhotoOptions.Views"/> other than the whole photo, each
+    /// photo is embedded through every view list by <paramref name="viewReader"/> (the store's model run up to its
+    /// feature map), and one report is made per view list and pipeline.
     /// </summary>
+    /// <exception cref="ArgumentException">Views other than the whole photo without a <paramref name="viewReader"/>.</exception>
     public static IReadOnlyList<ShopperPhotoReport> RunMany(
         IReadOnlyList<CatalogItem> items, string labelColumn, IReadOnlyList<RetrievalOptions> pipelines, ShopperPhotoOptions shopper,
-        IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null)
+        IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null,
+        IFeatureMapReader? viewReader = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
@@ -62,7 +68,12 @@ public static class ShopperPhotoEvaluator
                 $"Item '{other.Id}' holds a vector of model '{other.Model}', but the query photos would be embedded with '{embedder.Model}'.", other.Id.Value);
         if (pipelines.FirstOrDefault(o => o.PcaDimension > rawDimension) is { } tooWide)
             throw LookalikeException.InvalidArgument("pca", $"PCA dimension must be at most the vectors' {rawDimension}; got {tooWide.PcaDimension}.");
-        var backgrounds = BackgroundFiles(shopper.BackgroundsFolder);
+        var views = shopper.Views.Count == 0 ? [QueryViews.Full] : shopper.Views;
+        bool viewed = views.Any(v => !v.IsFull);
+        if (viewed && viewReader is null) throw new ArgumentException("Query views other than the whole photo need a feature-map reader.", nameof(viewReader));
+        if (viewed && viewReader!.Model != embedder.Model)
+            throw new LookalikeException(LookalikeErrorKind.ModelMismatch, $"The query views would be embedded with '{viewReader.Model}', but the items hold vectors of '{embedder.Model}'.", viewReader.Model.Value);
+        IReadOnlyList<string> backgrounds = shopper.CatalogPhotos ? [] : BackgroundFiles(shopper.BackgroundsFolder);
 
         var byId = items.ToDictionary(i => i.Id);
         var queries = labels.Keys.Order(ItemId.Ordinal).ToList();
@@ -71,22 +82,34 @@ public static class ShopperPhotoEvaluator
             var random = new Random(first.Seed);
             queries = queries.OrderBy(_ => random.Next()).Take(sample).Order(ItemId.Ordinal).ToList();
         }
-        progress?.Report($"synthesising and embedding {queries.Count:N0} shopper photos (seed {first.Seed}, {backgrounds.Count:N0} backgrounds, model {embedder.Model})");
+        progress?.Report(shopper.CatalogPhotos
+            ? $"embedding the catalog photos of {queries.Count:N0} items as photo queries (views {string.Join(", ", views)}, model {embedder.Model})"
+            : $"synthesising and embedding {queries.Count:N0} shopper photos (seed {first.Seed}, {backgrounds.Count:N0} backgrounds, views {string.Join(", ", views)}, model {embedder.Model})");
         if (shopper.SaveQueriesFolder is { } saveTo) Directory.CreateDirectory(saveTo);
 
         var embed = Stopwatch.StartNew();
-        var queryVectors = new float[queries.Count * rawDimension];
+        var queryRows = new float[queries.Count][][][]; // [query][view list][row] → unit vector
+        var viewEmbedder = viewed ? new QueryViewEmbedder(viewReader!, decoder) : null;
         int done = 0;
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = shopper.Threads }, q =>
         {
             var item = byId[queries[q]];
-            byte[] photo = Synthesize(item, backgrounds, first.Seed, decoder, synthesizer);
+            byte[] photo = shopper.CatalogPhotos ? ReadFile(item.Path) : Synthesize(item, backgrounds, first.Seed, decoder, synthesizer);
             if (shopper.SaveQueriesFolder is { } folder)
                 File.WriteAllBytes(Path.Combine(folder, $"{q:D4}-{SafeFileName(item.Id.Value)}.jpg"), photo);
-            var image = decoder.Decode(photo, $"shopper photo of {item.Id}", embedder.Target);
-            embedder.Embed(image, queryVectors.AsSpan(q * rawDimension, rawDimension));
+            string name = shopper.CatalogPhotos ? item.Path : $"shopper photo of {item.Id}";
+            if (viewEmbedder is not null)
+            {
+                queryRows[q] = viewEmbedder.Embed(photo, name, views);
+            }
+            else
+            {
+                var vector = new float[rawDimension];
+                embedder.Embed(decoder.Decode(photo, name, embedder.Target), vector);
+                queryRows[q] = views.Select(_ => new[] { vector }).ToArray();
+            }
             int count = Interlocked.Increment(ref done);
-            if (count % 100 == 0) progress?.Report($"  {count:N0}/{queries.Count:N0} shopper photos");
+            if (count % 100 == 0) progress?.Report($"  {count:N0}/{queries.Count:N0} query photos");
         });
         embed.Stop();
         double embedMs = queries.Count == 0 ? 0 : embed.Elapsed.TotalMilliseconds / queries.Count;
@@ -96,13 +119,14 @@ public static class ShopperPhotoEvaluator
         for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(raw.AsSpan(i * rawDimension, rawDimension));
         var classMembers = labels.GroupBy(kv => kv.Value, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Select(kv => kv.Key).ToHashSet(), StringComparer.Ordinal);
-        var reports = new List<ShopperPhotoReport>(pipelines.Count);
+        var reports = new List<ShopperPhotoReport>(pipelines.Count * views.Count);
+        var exclude = queries.Select(id => shopper.CatalogPhotos ? id : (ItemId?)null).ToList();
+        for (int v = 0; v < views.Count; v++)
         foreach (var options in pipelines)
         {
             var watch = Stopwatch.StartNew();
             using var pipeline = RetrievalPipeline.Prepare(ids, raw, rawDimension, options, id => labels.GetValueOrDefault(id), progress);
-            var matrix = pipeline.TransformQueries(queryVectors, queries.Count);
-            var rankings = pipeline.SearchBatch(matrix, queries.Count, new ItemId?[queries.Count], queries.Select(id => (string?)labels[id]).ToList());
+            var rankings = Search(pipeline, queries, queryRows.Select(rows => rows[v]).ToList(), rawDimension, exclude, labels, options.K);
 
             var byClass = new RankingMetricsAccumulator(options.K);
             var byInstance = new RankingMetricsAccumulator(options.K);
@@ -111,23 +135,66 @@ public static class ShopperPhotoEvaluator
             {
                 var ranked = rankings[q].Select(h => h.Id).ToList();
                 var sameClass = classMembers[labels[queries[q]]];
+                if (shopper.CatalogPhotos)
+                {
+                    // Leave-one-out, as the in-domain protocol: the query's own item is excluded and not relevant.
+                    var others = new HashSet<ItemId>(sameClass);
+                    others.Remove(queries[q]);
+                    if (others.Count == 0) continue;
+                    sameClass = others;
+                }
                 byClass.Add(ranked, sameClass);
                 byInstance.Add(ranked, new HashSet<ItemId> { queries[q] });
                 outcomes.Add(new ShopperQueryOutcome(queries[q], labels[queries[q]], ranked.IndexOf(queries[q]) + 1, RankingMetrics.AveragePrecision(ranked, sameClass, options.K)));
             }
             int top1 = outcomes.Count(o => o.Rank == 1);
             reports.Add(new ShopperPhotoReport(
-                options.Pipeline, embedder.Model.Value, labelColumn, options.K, first.Seed, queries.Count, ids.Count, pipeline.Dimension, backgrounds.Count,
-                queries.Count == 0 ? 0 : top1 / (double)queries.Count,
+                options.Pipeline, embedder.Model.Value, labelColumn, options.K, first.Seed, outcomes.Count, ids.Count, pipeline.Dimension, backgrounds.Count,
+                outcomes.Count == 0 ? 0 : top1 / (double)outcomes.Count,
                 byInstance.HitRate,
                 byInstance.MeanReciprocalRank,
                 RetrievalEvaluator.Score("(all)", byClass),
                 outcomes,
                 embedMs,
                 pipeline.PrepareSeconds,
-                embed.Elapsed.TotalSeconds + watch.Elapsed.TotalSeconds));
+                embed.Elapsed.TotalSeconds + watch.Elapsed.TotalSeconds)
+            {
+                Views = views[v].ToString(),
+                NetworkRuns = views[v].NetworkRuns,
+                CatalogPhotos = shopper.CatalogPhotos,
+            });
         }
         return reports;
+    }
+
+    /// <summary>
+    /// Each query's top k: one search of its single row, or, with several rows (views combined by max), a search of
+    /// every row and each item scored by its best row (exact: an item in the top k by best score is in the top k of
+    /// the row that gives it).
+    /// </summary>
+    private static IReadOnlyList<SearchHit>[] Search(
+        RetrievalPipeline pipeline, List<ItemId> queries, List<float[][]> rows, int rawDimension,
+        List<ItemId?> exclude, Dictionary<ItemId, string> labels, int k)
+    {
+        var owner = new List<int>();
+        for (int q = 0; q < rows.Count; q++) owner.AddRange(Enumerable.Repeat(q, rows[q].Length));
+        var raw = new float[owner.Count * rawDimension];
+        int r = 0;
+        foreach (var row in rows.SelectMany(x => x)) row.CopyTo(raw.AsSpan(r++ * rawDimension, rawDimension));
+        var matrix = pipeline.TransformQueries(raw, owner.Count);
+        var hits = pipeline.SearchBatch(matrix, owner.Count, owner.Select(q => exclude[q]).ToList(), owner.Select(q => (string?)labels[queries[q]]).ToList());
+        if (owner.Count == queries.Count) return hits;
+        var merged = new IReadOnlyList<SearchHit>[queries.Count];
+        for (int q = 0, start = 0; q < queries.Count; start += rows[q].Length, q++)
+        {
+            var best = new Dictionary<ItemId, float>();
+            for (int i = start; i < start + rows[q].Length; i++)
+                foreach (var hit in hits[i])
+                    if (!best.TryGetValue(hit.Id, out float score) || hit.Score > score) best[hit.Id] = hit.Score;
+            merged[q] = best.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key.Value, StringComparer.Ordinal)
+                .Take(k).Select(kv => new SearchHit(kv.Key, kv.Value)).ToList();
+        }
+        return merged;
     }
 
     /// <summary>

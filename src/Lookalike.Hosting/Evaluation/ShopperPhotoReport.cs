@@ -35,4 +35,17 @@ public sealed record ShopperPhotoReport(
     IReadOnlyList<ShopperQueryOutcome> Outcomes,
     double EmbedMs,
     double PrepareSeconds,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>The query views (<see cref="Core.Embedding.QueryViews"/>): <c>full</c> unless asked otherwise.</summary>
+    public string Views { get; init; } = "full";
+
+    /// <summary>Network runs per query photo for <see cref="Views"/>: its embedding cost as a multiple of a plain photo query.</summary>
+    public int NetworkRuns { get; init; } = 1;
+
+    /// <summary>
+    /// True: the queries were the catalog photos themselves (the in-domain protocol for photo-query tricks), each
+    /// excluding its own item, so the instance figures are meaningless (0) and only the class figures count.
+    /// </summary>
+    public bool CatalogPhotos { get; init; }
+}

@@ -1,4 +1,5 @@
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Hosting.Evaluation;
 using Lookalike.TestKit;
@@ -126,6 +127,67 @@ public sealed class ShopperPhotoEvaluatorTests(IndexedSamplesFixture fixture) : 
         var absent = Assert.Throws<LookalikeException>(() => ShopperPhotoEvaluator.BackgroundFiles(missing));
         Assert.Equal(LookalikeErrorKind.NotFound, absent.Kind);
         Assert.Contains(missing, absent.Message);
+    }
+
+    [Fact]
+    public void CatalogPhotos_WholePhotoView_GivesTheLeaveOneOutFigures()
+    {
+        // The in-domain protocol for photo-query tricks: each item's own photo, re-embedded through the feature map
+        // (full view), searched leave-one-out, equals the stored-vector leave-one-out evaluation on the same sample.
+        var options = new RetrievalOptions { Queries = 20, Seed = 5 };
+        var leaveOneOut = RetrievalEvaluator.Run(Items(), "class", options);
+        using var reader = LookalikeComponents.CreateFeatureMapReader(fixture.Embedder.Model);
+        var reports = ShopperPhotoEvaluator.RunMany(Items(), "class", [options],
+            new ShopperPhotoOptions { CatalogPhotos = true, Views = [QueryViews.Parse("full"), QueryViews.Parse("full+loc")] },
+            fixture.Decoder, fixture.Embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), progress: null, reader);
+
+        Assert.Equal(["full", "full+loc"], reports.Select(r => r.Views));
+        Assert.Equal([1, 2], reports.Select(r => r.NetworkRuns));
+        Assert.All(reports, r => Assert.True(r.CatalogPhotos));
+        Assert.Equal(leaveOneOut.Overall.Queries, reports[0].Queries);
+        Assert.Equal(leaveOneOut.Overall.Map, reports[0].Class.Map, 6);
+        Assert.Equal(leaveOneOut.Overall.Precision, reports[0].Class.Precision, 6);
+        Assert.All(reports[0].Outcomes, o => Assert.Equal(0, o.Rank)); // its own item is excluded
+        // Another view is another query: same queries, other figures.
+        Assert.Equal(reports[0].Outcomes.Select(o => o.Item), reports[1].Outcomes.Select(o => o.Item));
+        Assert.NotEqual(reports[0].Outcomes.Select(o => o.AveragePrecision), reports[1].Outcomes.Select(o => o.AveragePrecision));
+    }
+
+    [Fact]
+    public void Views_MaxOverCorners_EqualsBruteForceBestScorePerItem()
+    {
+        var items = Items();
+        var options = new RetrievalOptions { Queries = 6, Seed = 2 };
+        var views = QueryViews.Parse("full+corners:max");
+        using var reader = LookalikeComponents.CreateFeatureMapReader(fixture.Embedder.Model);
+        var report = ShopperPhotoEvaluator.RunMany(items, "class", [options],
+            new ShopperPhotoOptions { BackgroundsFolder = _backgrounds.Path, Views = [views] },
+            fixture.Decoder, fixture.Embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), progress: null, reader)[0];
+        Assert.Equal(5, report.NetworkRuns);
+
+        var backgrounds = ShopperPhotoEvaluator.BackgroundFiles(_backgrounds.Path);
+        var embedder = new QueryViewEmbedder(reader, fixture.Decoder);
+        foreach (var outcome in report.Outcomes)
+        {
+            var item = items.Single(i => i.Id == outcome.Item);
+            byte[] photo = ShopperPhotoEvaluator.Synthesize(item, backgrounds, 2, fixture.Decoder, LookalikeComponents.CreateShopperPhotoSynthesizer());
+            var rows = embedder.Embed(photo, "q", [views])[0];
+            Assert.Equal(5, rows.Length);
+            var ranked = items
+                .Select(i => (i.Id, Score: rows.Max(row => Dot(row, i.Vector.Span))))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Id.Value, StringComparer.Ordinal)
+                .Take(10).Select(x => x.Id).ToList();
+            Assert.Equal(ranked.IndexOf(item.Id) + 1, outcome.Rank);
+        }
+    }
+
+    [Fact]
+    public void Views_WithoutAReader_AreRefused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => ShopperPhotoEvaluator.RunMany(Items(), "class", [new RetrievalOptions { Queries = 2 }],
+            new ShopperPhotoOptions { BackgroundsFolder = _backgrounds.Path, Views = [QueryViews.Parse("loc")] },
+            fixture.Decoder, fixture.Embedder, LookalikeComponents.CreateShopperPhotoSynthesizer()));
+        Assert.Contains("feature-map reader", e.Message);
     }
 
     private static double Dot(float[] a, ReadOnlySpan<float> b)

@@ -1,0 +1,80 @@
+using Lookalike.Core.Embedding;
+using Lookalike.Core.Explain;
+using Lookalike.Core.Imaging;
+
+namespace Lookalike.Hosting.Evaluation;
+
+/// <summary>
+/// Embeds a query photo through several <see cref="QueryViews"/> at once, running the network once per distinct view
+/// (the whole photo's feature map serves the full view, the mask and the object's location). Thread-safe when the
+/// reader and decoder are.
+/// </summary>
+public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder decoder)
+{
+    /// <summary>
+    /// The query rows of <paramref name="photo"/> for each of <paramref name="specs"/>: one unit vector for
+    /// <see cref="ViewCombination.Mean"/>, one per view (corners: four) for <see cref="ViewCombination.Max"/>.
+    /// </summary>
+    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs)
+    {
+        var needed = specs.SelectMany(s => s.Views).ToHashSet();
+        var target = reader.Target;
+        var whole = decoder.Decode(photo, name, target);
+        int width = whole.SourceWidth, height = whole.SourceHeight;
+        var vectors = new Dictionary<QueryView, float[][]>();
+
+        if (needed.Contains(QueryView.Full) || needed.Contains(QueryView.Mask) || needed.Contains(QueryView.Located))
+        {
+            var map = reader.Read(whole, mirror: false);
+            var mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(whole, mirror: true) : null;
+            if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling).Vector];
+            var region = ObjectLocator.Locate(map);
+            if (needed.Contains(QueryView.Mask)) vectors[QueryView.Mask] = [Masked(map, region, mirrored)];
+            if (needed.Contains(QueryView.Located))
+            {
+                var crop = ObjectLocator.CropOf(region, InputArea.Of(target, width, height), width, height);
+                vectors[QueryView.Located] = [EmbedBox(photo, name, crop)];
+            }
+        }
+        double side = QueryViews.ZoomSide * Math.Min(width, height), fw = side / width, fh = side / height;
+        if (needed.Contains(QueryView.Zoom))
+            vectors[QueryView.Zoom] = [EmbedBox(photo, name, new FractionRect((1 - fw) / 2, (1 - fh) / 2, fw, fh))];
+        if (needed.Contains(QueryView.Corners))
+            vectors[QueryView.Corners] = new (double X, double Y)[] { (0, 0), (1 - fw, 0), (0, 1 - fh), (1 - fw, 1 - fh) }
+                .Select(corner => EmbedBox(photo, name, new FractionRect(corner.X, corner.Y, fw, fh))).ToArray();
+
+        return specs.Select(spec =>
+        {
+            var rows = spec.Views.SelectMany(v => vectors[v]).ToArray();
+            return spec.Combine == ViewCombination.Max ? rows : new[] { MeanOf(rows) };
+        }).ToArray();
+    }
+
+    /// <summary>The map pooled over the located cells; with flip, the mirrored map is located and pooled on its own and the two averaged.</summary>
+    private float[] Masked(FeatureMap map, ObjectRegion region, FeatureMap? mirrored)
+    {
+        var vector = new float[map.Channels];
+        ObjectLocator.PoolMasked(map, region.Mask, reader.Pooling, vector);
+        if (mirrored is null) return vector;
+        var other = new float[map.Channels];
+        ObjectLocator.PoolMasked(mirrored, ObjectLocator.Locate(mirrored).Mask, reader.Pooling, other);
+        return MeanOf([vector, other]);
+    }
+
+    private float[] EmbedBox(byte[] photo, string name, FractionRect rect)
+    {
+        var box = new ImageBox(Math.Max(0, rect.X), Math.Max(0, rect.Y), rect.Width, rect.Height, Fractions: true);
+        var image = decoder.Decode(photo, name, reader.Target with { Box = box });
+        return reader.Embed(image).Vector;
+    }
+
+    private static float[] MeanOf(float[][] rows)
+    {
+        if (rows.Length == 1) return rows[0];
+        var mean = new float[rows[0].Length];
+        foreach (var row in rows) System.Numerics.Tensors.TensorPrimitives.Add(mean, row, mean);
+        float norm = System.Numerics.Tensors.TensorPrimitives.Norm(mean);
+        if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(mean, norm, mean);
+        return mean;
+    }
+}
