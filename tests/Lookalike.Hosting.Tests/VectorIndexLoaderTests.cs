@@ -113,6 +113,25 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(1500, index.Count);
     }
 
+    [Fact]
+    public void Verify_HashesTheCache_EvenWhenItsStampIsUnchanged()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        var info = store.GetInfo();
+        Assert.DoesNotContain(HnswIndexCache.Inspect(store.Location, info.Model!.Value.Value, info.Dimension, info.Generation), f => f.Severity == Core.Catalog.VerifySeverity.Error);
+
+        // Damage on disk that keeps the length and write time: opening trusts the stamp, verify must not.
+        string graph = Path.Combine(store.Location, "index", "hnsw.usearch");
+        var written = File.GetLastWriteTimeUtc(graph);
+        var bytes = File.ReadAllBytes(graph);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        File.WriteAllBytes(graph, bytes);
+        File.SetLastWriteTimeUtc(graph, written);
+        var findings = HnswIndexCache.Inspect(store.Location, info.Model!.Value.Value, info.Dimension, info.Generation);
+        Assert.Contains(findings, f => f.Severity == Core.Catalog.VerifySeverity.Error && f.Problem.Contains("checksum") && f.Repair.Contains("delete"));
+    }
+
     [Theory]
     [InlineData("hnsw(m=8,efc=64,ef=64)", "built as")]
     [InlineData(null, "header is damaged")]

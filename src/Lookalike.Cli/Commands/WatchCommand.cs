@@ -23,12 +23,14 @@ internal static class WatchCommand
         var labels = new Option<string?>("--labels") { Description = "CSV with a 'file' column and metadata columns; read again on every run." };
         var quiet = new Option<double>("--quiet") { Description = "Seconds without a change before a burst of changes is indexed (at most 4× this late).", DefaultValueFactory = _ => 1 };
         var rescan = new Option<double>("--rescan") { Description = "Seconds between full rescans, for changes file-system events miss.", DefaultValueFactory = _ => 60 };
+        var otlp = CommonOptions.Otlp();
         var command = new Command("watch", "Keep the store in step with a folder: new, changed and deleted photos are indexed or removed within seconds (Ctrl+C stops).")
         {
-            folder, store, model, labels, quiet, rescan,
+            folder, store, model, labels, quiet, rescan, otlp,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
+            using var export = CommonOptions.StartOtlpExport(parse.GetValue(otlp));
             var watcher = new FolderWatcher(parse.GetValue(folder)!, Seconds(parse.GetValue(quiet), "--quiet"), Seconds(parse.GetValue(rescan), "--rescan"));
             await Console.Error.WriteLineAsync($"watching {watcher.Folder} (Ctrl+C stops)");
             await watcher.RunAsync(async (why, token) =>
