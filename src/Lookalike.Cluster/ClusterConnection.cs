@@ -9,8 +9,13 @@ namespace Lookalike.Cluster;
 /// </summary>
 public sealed record ClusterConnection(string Redis, string Name)
 {
-    public const string ServiceId = "lookalike";
     public const string DefaultName = "lookalike";
+
+    /// <summary>
+    /// The Orleans service id: grain storage (the shape, the stale marks) is keyed by it, so each cluster name gets its
+    /// own — two clusters sharing one Redis must never read each other's shape. The default name keeps <c>lookalike</c>.
+    /// </summary>
+    public string ServiceId => Name == DefaultName ? "lookalike" : $"lookalike-{Name}";
 
     /// <exception cref="LookalikeException">InvalidArgument (option <c>cluster</c>) naming what is wrong.</exception>
     public static ClusterConnection Parse(string? text)

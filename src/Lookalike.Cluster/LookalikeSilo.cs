@@ -28,7 +28,7 @@ public static class LookalikeSilo
         {
             silo.Configure<ClusterOptions>(o =>
             {
-                o.ServiceId = ClusterConnection.ServiceId;
+                o.ServiceId = settings.Cluster.ServiceId;
                 o.ClusterId = settings.Cluster.Name;
             });
             silo.Configure<SiloOptions>(o => o.SiloName = settings.Name);

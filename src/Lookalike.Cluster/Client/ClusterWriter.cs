@@ -7,8 +7,8 @@ namespace Lookalike.Cluster.Client;
 /// <summary>
 /// Replicated writes: items are routed to their shard (<see cref="ShardMap"/>) and written to every replica whose
 /// silo is live; a batch is acknowledged only when each of those replicas has committed it. A write that finds no
-/// live replica for a shard, or a live replica that fails, is an error and is not acknowledged (re-running it is safe:
-/// upserts are idempotent). Replicas left out are marked stale first (<see cref="IShardHealthGrain"/>).
+/// live replica for a shard, or a live replica that fails (other than being unreachable while others took the batch),
+/// is an error and is not acknowledged (re-running it is safe: upserts are idempotent). Replicas left out are marked stale first (<see cref="IShardHealthGrain"/>).
 /// </summary>
 public sealed class ClusterWriter(ReplicaRouter router)
 {
@@ -55,7 +55,9 @@ public sealed class ClusterWriter(ReplicaRouter router)
         var failures = new List<(ReplicaKey Replica, Exception Error)>();
         await Task.WhenAll(live.Select(async replica =>
         {
-            try { await router.Client.Replica(replica).Upsert(items); }
+            // Retried on messaging alone: a live replica whose directory entry was on a silo that just died is
+            // briefly unreachable; a replica on that silo fails for good once Orleans declares it dead.
+            try { await MessagingRetry.RunAsync(() => router.Client.Replica(replica).Upsert(items)); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 lock (failures) failures.Add((replica, e));
@@ -65,6 +67,9 @@ public sealed class ClusterWriter(ReplicaRouter router)
         // Some replicas have the batch and some may not: those must copy before they serve again. (When none took it,
         // nothing diverged; the caller sees the error and re-runs the idempotent write.)
         if (failures.Count < live.Length) await MarkStaleAsync(shard, [.. failures.Select(f => f.Replica)]);
+        // A replica unreachable on messaging alone is on a silo that just died (the membership table has not caught up):
+        // it is not live, so the write stands on the replicas that took it, as for a silo already known to be down.
+        if (failures.Count < live.Length && failures.All(f => MessagingRetry.IsMessagingFailure(f.Error))) return;
         var (first, error) = failures[0];
         throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Replica {first} did not take the write: {error.Message}", first.ToString(), error);
     }
@@ -73,7 +78,8 @@ public sealed class ClusterWriter(ReplicaRouter router)
     {
         if (replicas.Length == 0) return;
         foreach (var replica in replicas) _skipped[replica] = true;
-        try { await router.Client.Grains.GetGrain<IShardHealthGrain>(shard).MarkStale([.. replicas.Select(r => r.Silo)]); }
+        // The shard's health grain may have lived on the silo that just died: retried until Orleans has moved it.
+        try { await MessagingRetry.RunAsync(() => router.Client.Grains.GetGrain<IShardHealthGrain>(shard).MarkStale([.. replicas.Select(r => r.Silo)])); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,

@@ -49,7 +49,7 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
         {
             client.Configure<ClusterOptions>(o =>
             {
-                o.ServiceId = ClusterConnection.ServiceId;
+                o.ServiceId = connection.ServiceId;
                 o.ClusterId = connection.Name;
             });
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(30));
@@ -83,7 +83,7 @@ public sealed class LookalikeClusterClient : IAsyncDisposable
     /// <summary>The recorded shape.</summary>
     /// <exception cref="LookalikeException">NotFound when <c>lookalike cluster init</c> has not run.</exception>
     public async Task<ClusterShape> ShapeAsync() =>
-        await Grains.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read()
+        await MessagingRetry.RunAsync(() => Grains.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read())
         ?? throw LookalikeException.NotFound(Connection.ToString(), $"The cluster at {Connection} has no shape yet; run `lookalike cluster init --cluster {Connection} --shards S --replicas R --model M`.");
 
     /// <exception cref="LookalikeException">InvalidArgument: a shape the cluster cannot take, or another one than recorded.</exception>

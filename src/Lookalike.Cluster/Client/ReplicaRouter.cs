@@ -43,7 +43,7 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
     /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica once per round. When
     /// every replica failed only on messaging (a silo just died and Orleans has not declared it dead yet, so even a
     /// live replica whose directory entry lived there is briefly unreachable), it tries again with backoff for up to
-    /// <see cref="TransientWindow"/> before giving up.
+    /// <see cref="MessagingRetry.Window"/> before giving up.
     /// </summary>
     /// <exception cref="ShardUnavailableException">Every replica failed; names each and why.</exception>
     public async Task<T> ReadAsync<T>(int shard, Func<IShardReplicaGrain, Task<T>> call)
@@ -70,17 +70,11 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
                 }
             }
             Volatile.Write(ref _view, null); // the view was wrong; look again next time
-            if (!failures.All(f => IsMessagingFailure(f.Error)) || _time.GetElapsedTime(started) + delay > TransientWindow)
+            if (!failures.All(f => MessagingRetry.IsMessagingFailure(f.Error)) || MessagingRetry.NextDelay(_time, started, ref delay) is not { } wait)
                 throw new ShardUnavailableException(shard, [.. failures.Select(f => $"{f.Replica}: {f.Error.GetType().Name}: {f.Error.Message}")]);
-            await Task.Delay(delay, _time);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            await Task.Delay(wait, _time);
         }
     }
-
-    /// <summary>How long a read keeps retrying while every replica of a shard fails on messaging alone.</summary>
-    public static readonly TimeSpan TransientWindow = TimeSpan.FromSeconds(30);
-
-    private static bool IsMessagingFailure(Exception e) => e is Orleans.Runtime.OrleansException or TimeoutException;
 
     /// <summary>
     /// Anything but cancellation: a dead silo, a lost connection, a timeout, or a damaged store on that replica —
