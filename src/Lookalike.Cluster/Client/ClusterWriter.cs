@@ -33,17 +33,46 @@ public sealed class ClusterWriter(ReplicaRouter router)
                     $"The cluster holds vectors of model '{shape.Model}'; item '{item.Id}' is of '{item.Model}'.", item.Id.Value);
         }
         var byShard = items.GroupBy(i => ShardMap.ShardOf(i.Id.Value, shape.Shards));
+        var active = await ActiveSilosAsync();
+        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
+            async (group, _) =>
+            {
+                ShardItem[] batch = [.. group.Select(item => ShardItems.From(item, item.Vector.ToArray()))];
+                await WriteShardAsync(group.Key, replica => replica.Upsert(batch), active);
+            });
+    }
+
+    /// <summary>Removes items from every live replica of their shards; returns how many the cluster held.</summary>
+    /// <exception cref="LookalikeException">StoreUnavailable (a shard not written).</exception>
+    public async Task<int> RemoveAsync(IReadOnlyCollection<ItemId> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var byShard = ids.GroupBy(id => ShardMap.ShardOf(id.Value, router.Shape.Shards));
+        var active = await ActiveSilosAsync();
+        int removed = 0;
+        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
+            async (group, _) =>
+            {
+                string[] batch = [.. group.Select(id => id.Value)];
+                int held = await WriteShardAsync(group.Key, replica => replica.Remove(batch), active);
+                Interlocked.Add(ref removed, held);
+            });
+        return removed;
+    }
+
+    private async Task<IReadOnlySet<string>> ActiveSilosAsync()
+    {
         IReadOnlySet<string> active;
         try { active = await router.ActiveSilosAsync(refresh: true); }
         catch (Exception e) when (e is not OperationCanceledException and not LookalikeException)
         {
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot read the cluster's membership, so nothing was written: {e.Message}", router.Client.Connection.ToString(), e);
         }
-        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
-            async (group, _) => await WriteShardAsync(group.Key, [.. group.Select(item => ShardItems.From(item, item.Vector.ToArray()))], active));
+        return active;
     }
 
-    private async Task WriteShardAsync(int shard, ShardItem[] items, IReadOnlySet<string> active)
+    /// <summary>Runs <paramref name="write"/> on every live replica of <paramref name="shard"/>; the most items any of them reported.</summary>
+    private async Task<int> WriteShardAsync(int shard, Func<IShardReplicaGrain, Task<int>> write, IReadOnlySet<string> active)
     {
         var live = router.Shape.ReplicasOf(shard).Where(r => active.Contains(r.Silo)).ToArray();
         var missed = router.Shape.ReplicasOf(shard).Except(live).ToArray();
@@ -53,23 +82,28 @@ public sealed class ClusterWriter(ReplicaRouter router)
         // Marked before the write goes out: a writer that dies after writing can never leave a replica silently behind.
         await MarkStaleAsync(shard, missed);
         var failures = new List<(ReplicaKey Replica, Exception Error)>();
+        int reported = 0;
         await Task.WhenAll(live.Select(async replica =>
         {
             // Retried on messaging alone: a live replica whose directory entry was on a silo that just died is
             // briefly unreachable; a replica on that silo fails for good once Orleans declares it dead.
-            try { await MessagingRetry.RunAsync(() => router.Client.Replica(replica).Upsert(items)); }
+            try
+            {
+                int count = await MessagingRetry.RunAsync(() => write(router.Client.Replica(replica)));
+                lock (failures) reported = Math.Max(reported, count);
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 lock (failures) failures.Add((replica, e));
             }
         }));
-        if (failures.Count == 0) return;
+        if (failures.Count == 0) return reported;
         // Some replicas have the batch and some may not: those must copy before they serve again. (When none took it,
         // nothing diverged; the caller sees the error and re-runs the idempotent write.)
         if (failures.Count < live.Length) await MarkStaleAsync(shard, [.. failures.Select(f => f.Replica)]);
         // A replica unreachable on messaging alone is on a silo that just died (the membership table has not caught up):
         // it is not live, so the write stands on the replicas that took it, as for a silo already known to be down.
-        if (failures.Count < live.Length && failures.All(f => MessagingRetry.IsMessagingFailure(f.Error))) return;
+        if (failures.Count < live.Length && failures.All(f => MessagingRetry.IsMessagingFailure(f.Error))) return reported;
         var (first, error) = failures[0];
         throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Replica {first} did not take the write: {error.Message}", first.ToString(), error);
     }
