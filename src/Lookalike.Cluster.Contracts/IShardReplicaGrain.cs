@@ -28,4 +28,17 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     /// missed writes copies from. A replica that is itself stale refuses.
     /// </summary>
     IAsyncEnumerable<ShardItem[]> Export(int batch);
+
+    /// <summary>
+    /// Checks this replica's store as <c>lookalike verify</c> does (SQLite, vector file, index cache): each error as
+    /// <c>[check] problem</c>, empty when healthy. A store that does not even open is one error saying why.
+    /// </summary>
+    [ReadOnly]
+    Task<string[]> Verify();
+
+    /// <summary>
+    /// Replaces this replica's store with a copy from a fresh replica of the shard: marks itself stale (no reads meanwhile),
+    /// moves the damaged store aside (kept), and copies. Call it only when another replica of the shard is healthy.
+    /// </summary>
+    Task<ReplicaRepair> Repair();
 }

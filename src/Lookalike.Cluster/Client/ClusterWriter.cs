@@ -25,31 +25,50 @@ public sealed class ClusterWriter(ReplicaRouter router)
     public async Task UpsertAsync(IReadOnlyList<CatalogItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
-        var shape = router.Shape;
+        var shape = await router.ShapeAsync();
         foreach (var item in items)
         {
             if (item.Model.Value.Split('@')[0] != shape.Model)
                 throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
                     $"The cluster holds vectors of model '{shape.Model}'; item '{item.Id}' is of '{item.Model}'.", item.Id.Value);
         }
-        var byShard = items.GroupBy(i => ShardMap.ShardOf(i.Id.Value, shape.Shards));
-        IReadOnlySet<string> active;
-        try { active = await router.ActiveSilosAsync(refresh: true); }
+        var byShard = items.GroupBy(i => ShardMap.ShardOf(i.Id.Value, shape.Shards))
+            .ToDictionary(g => g.Key, g => g.Select(item => ShardItems.From(item, item.Vector.ToArray())).ToArray());
+        var active = await ActiveSilosAsync();
+        await WriteAsync(byShard, shard => shape.ReplicasOf(shard).ToArray(), active, requireLive: true, cancellationToken);
+        // Replicas that moved meanwhile (a silo gone past the grace period) may have copied their shard before this batch
+        // reached the replica they copied from: they get the batch too, until the shape holds still.
+        for (int round = 0; round < 3; round++)
+        {
+            var after = await router.ShapeAsync(refresh: true);
+            if (after.Version == shape.Version) return;
+            var previous = shape;
+            shape = after;
+            await WriteAsync(byShard, shard => shape.ReplicasOf(shard).Except(previous.ReplicasOf(shard)).ToArray(), await ActiveSilosAsync(), requireLive: false, cancellationToken);
+        }
+    }
+
+    private async Task<IReadOnlySet<string>> ActiveSilosAsync()
+    {
+        try { return await router.ActiveSilosAsync(refresh: true); }
         catch (Exception e) when (e is not OperationCanceledException and not LookalikeException)
         {
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot read the cluster's membership, so nothing was written: {e.Message}", router.Client.Connection.ToString(), e);
         }
-        await Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
-            async (group, _) => await WriteShardAsync(group.Key, [.. group.Select(item => ShardItems.From(item, item.Vector.ToArray()))], active));
     }
 
-    private async Task WriteShardAsync(int shard, ShardItem[] items, IReadOnlySet<string> active)
+    private Task WriteAsync(Dictionary<int, ShardItem[]> byShard, Func<int, ReplicaKey[]> targets, IReadOnlySet<string> active, bool requireLive, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(byShard, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken },
+            async (group, _) => await WriteShardAsync(group.Key, group.Value, targets(group.Key), active, requireLive));
+
+    private async Task WriteShardAsync(int shard, ShardItem[] items, ReplicaKey[] replicas, IReadOnlySet<string> active, bool requireLive)
     {
-        var live = router.Shape.ReplicasOf(shard).Where(r => active.Contains(r.Silo)).ToArray();
-        var missed = router.Shape.ReplicasOf(shard).Except(live).ToArray();
-        if (live.Length == 0)
+        if (replicas.Length == 0) return;
+        var live = replicas.Where(r => active.Contains(r.Silo)).ToArray();
+        var missed = replicas.Except(live).ToArray();
+        if (live.Length == 0 && requireLive)
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable,
-                $"Shard {shard} has no live replica (silos {string.Join(", ", router.Shape.Placement[shard])}); nothing written to it.", $"shard {shard}");
+                $"Shard {shard} has no live replica (silos {string.Join(", ", replicas.Select(r => r.Silo))}); nothing written to it.", $"shard {shard}");
         // Marked before the write goes out: a writer that dies after writing can never leave a replica silently behind.
         await MarkStaleAsync(shard, missed);
         var failures = new List<(ReplicaKey Replica, Exception Error)>();
@@ -64,6 +83,12 @@ public sealed class ClusterWriter(ReplicaRouter router)
             }
         }));
         if (failures.Count == 0) return;
+        if (!requireLive)
+        {
+            // A replica that just moved here and missed the batch copies again before it serves.
+            await MarkStaleAsync(shard, [.. failures.Select(f => f.Replica)]);
+            return;
+        }
         // Some replicas have the batch and some may not: those must copy before they serve again. (When none took it,
         // nothing diverged; the caller sees the error and re-runs the idempotent write.)
         if (failures.Count < live.Length) await MarkStaleAsync(shard, [.. failures.Select(f => f.Replica)]);

@@ -22,6 +22,8 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
     private const int CopyBatch = 256;
 
     private ReplicaStore? _store;
+    private IndexSpec _index = IndexSpec.Exact;
+    private string? _openError;
     private bool _stale;
 
     private ReplicaKey Key => ReplicaKey.Parse(this.GetPrimaryKeyString());
@@ -32,7 +34,17 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
         if (Key.Silo != silo.Name)
             throw new InvalidOperationException($"Replica {Key} activated on silo '{silo.Name}', not on its own silo.");
         var shape = await GrainFactory.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read();
-        _store = ReplicaStore.Open(silo.ShardStore(Key.Shard), IndexSpec.Parse(shape?.IndexOrExact ?? "exact"));
+        _index = IndexSpec.Parse(shape?.IndexOrExact ?? "exact");
+        try
+        {
+            _store = ReplicaStore.Open(silo.ShardStore(Key.Shard), _index);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A store too damaged to open still activates, so `verify --cluster` can name it and repair it; reads go elsewhere.
+            _openError = e.Message;
+            log.LogError("Replica {Replica} cannot open its store: {Error}", Key, e.Message);
+        }
         await CatchUpAsync(cancellationToken);
         this.RegisterGrainTimer(CatchUpAsync, new GrainTimerCreationOptions(CatchUpPeriod, CatchUpPeriod));
     }
@@ -79,7 +91,30 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
         }
     }
 
-    private ReplicaStore Store => _store ?? throw new InvalidOperationException($"Replica {Key} is not open.");
+    public Task<string[]> Verify()
+    {
+        if (_store is null) return Task.FromResult(new[] { $"[open] {_openError ?? "the store is not open"}" });
+        var report = Hosting.Reliability.StoreVerifier.Verify(silo.ShardStore(Key.Shard));
+        return Task.FromResult(report.Findings.Where(f => f.Severity == VerifySeverity.Error).Select(f => $"[{f.Check}] {f.Problem}").ToArray());
+    }
+
+    public async Task<ReplicaRepair> Repair()
+    {
+        await GrainFactory.GetGrain<IShardHealthGrain>(Key.Shard).MarkStale([silo.Name]);
+        _stale = true;
+        _store?.Dispose();
+        _store = null;
+        string directory = silo.ShardStore(Key.Shard);
+        string kept = $"{directory}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssfff}";
+        if (Directory.Exists(directory)) Directory.Move(directory, kept);
+        _store = ReplicaStore.Open(directory, _index);
+        _openError = null;
+        log.LogWarning("Replica {Replica}: damaged store moved to {Kept}; copying the shard from a fresh replica", Key, kept);
+        await CatchUpAsync(CancellationToken.None);
+        return new ReplicaRepair { KeptAt = kept, Items = _store.Count, CaughtUp = !_stale };
+    }
+
+    private ReplicaStore Store => _store ?? throw new InvalidOperationException($"Replica {Key} is not open{(_openError is null ? "" : $": {_openError}")}.");
 
     private ReplicaStore Fresh => _stale
         ? throw new InvalidOperationException($"Replica {Key} missed writes and is catching up; ask another replica.")
@@ -92,6 +127,7 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
     /// </summary>
     private async Task CatchUpAsync(CancellationToken cancellationToken)
     {
+        if (_store is null) return; // cannot open: only a repair helps
         var health = GrainFactory.GetGrain<IShardHealthGrain>(Key.Shard);
         for (int attempt = 0; attempt < 3; attempt++)
         {
