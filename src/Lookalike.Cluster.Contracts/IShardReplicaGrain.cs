@@ -12,6 +12,13 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     /// <summary>Inserts or replaces items in one transaction; returns the replica's item count after.</summary>
     Task<int> Upsert(ShardItem[] items);
 
+    /// <summary>Removes items in one transaction; returns how many this replica held.</summary>
+    Task<int> Remove(string[] ids);
+
+    /// <summary>The metadata column names this replica's items have, sorted ordinally.</summary>
+    [ReadOnly]
+    Task<string[]> Columns();
+
     /// <summary>This replica's top-k for a vector already in the search space.</summary>
     [ReadOnly]
     Task<ShardAnswer> Search(ShardQuery query);

@@ -26,6 +26,20 @@ internal sealed class ReplicaStore : IDisposable
 
     public int Count => _catalog.GetInfo().Items;
 
+    public StoreInfo Info => _catalog.GetInfo();
+
+    public IReadOnlyList<string> Columns() => _catalog.GetMetadataColumns();
+
+    /// <summary>Removes <paramref name="ids"/> in one transaction; the index is reloaded on the next search.</summary>
+    public int Remove(IReadOnlyCollection<ItemId> ids)
+    {
+        if (ids.Count == 0) return 0;
+        int removed = _catalog.Remove(ids);
+        _query?.Dispose();
+        _query = null;
+        return removed;
+    }
+
     public string? Model => _catalog.Model?.Value;
 
     /// <summary>Writes <paramref name="items"/> in one transaction; the index is reloaded on the next search.</summary>

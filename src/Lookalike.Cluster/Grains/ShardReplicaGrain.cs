@@ -59,8 +59,16 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
     public Task<int> Upsert(ShardItem[] items)
     {
         ArgumentNullException.ThrowIfNull(items);
-        return Task.FromResult(Store.Upsert(items.Select(ToCatalogItem).ToList()));
+        return Task.FromResult(Store.Upsert(items.Select(ShardItems.ToCatalogItem).ToList()));
     }
+
+    public Task<int> Remove(string[] ids)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return Task.FromResult(Store.Remove([.. ids.Select(ItemId.Parse)]));
+    }
+
+    public Task<string[]> Columns() => Task.FromResult(Fresh.Columns().ToArray());
 
     public Task<ShardAnswer> Search(ShardQuery query)
     {
@@ -70,14 +78,22 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
 
     public Task<ShardItem?> Find(string id) => Task.FromResult(Fresh.Find(ItemId.Parse(id)));
 
-    public Task<ReplicaStatus> Status() => Task.FromResult(new ReplicaStatus
+    public Task<ReplicaStatus> Status()
     {
-        Silo = silo.Name,
-        Shard = Key.Shard,
-        Items = Store.Count,
-        Model = Store.Model,
-        Stale = _stale,
-    });
+        var info = Store.Info;
+        return Task.FromResult(new ReplicaStatus
+        {
+            Silo = silo.Name,
+            Shard = Key.Shard,
+            Items = info.Items,
+            Model = info.Model?.Value,
+            Stale = _stale,
+            Dimension = info.Dimension,
+            StoreBytes = info.StoreBytes,
+            Generation = info.Generation,
+            SchemaVersion = info.SchemaVersion,
+        });
+    }
 
     public async IAsyncEnumerable<ShardItem[]> Export(int batch)
     {
@@ -170,22 +186,10 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
         await foreach (var batch in GrainFactory.GetGrain<IShardReplicaGrain>(source.ToString()).Export(CopyBatch).WithCancellation(cancellationToken))
         {
             if (batch.Length == 0) continue;
-            Store.Upsert(batch.Select(ToCatalogItem).ToList());
+            Store.Upsert(batch.Select(ShardItems.ToCatalogItem).ToList());
             foreach (var item in batch) seen.Add(ItemId.Parse(item.Id));
         }
         Store.RemoveAllBut(seen);
         return seen.Count;
     }
-
-    private static CatalogItem ToCatalogItem(ShardItem item) => new()
-    {
-        Id = ItemId.Parse(item.Id),
-        Path = item.Path,
-        ContentHash = item.ContentHash,
-        SizeBytes = item.SizeBytes,
-        ModifiedUtc = item.ModifiedUtc,
-        Metadata = item.Metadata,
-        Model = new ModelId(item.Model),
-        Vector = item.Vector,
-    };
 }
