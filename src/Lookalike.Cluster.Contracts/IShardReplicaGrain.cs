@@ -19,6 +19,27 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     [ReadOnly]
     Task<string[]> Columns();
 
+    /// <summary>Appends feedback events of users of this shard (durably); returns how many were new here.</summary>
+    Task<int> AddFeedback(FeedbackRecord[] events);
+
+    /// <summary>Up to <paramref name="max"/> events with a sequence above <paramref name="afterSequence"/>, in sequence order.</summary>
+    [ReadOnly]
+    Task<FeedbackRecord[]> ReadFeedback(long afterSequence, int max);
+
+    /// <summary>One user's events in sequence order.</summary>
+    [ReadOnly]
+    Task<FeedbackRecord[]> UserFeedback(string user);
+
+    /// <summary>Removes every event of the user; returns how many this replica held.</summary>
+    Task<int> RemoveUserFeedback(string user);
+
+    /// <summary>
+    /// Reads, decodes and embeds these photos on this replica's silo with the cluster's model (<c>index --cluster</c>);
+    /// stores nothing — the client writes the items to every replica. A photo that fails is reported, not thrown.
+    /// </summary>
+    [ReadOnly]
+    Task<IndexOutcome> Embed(IndexWork[] work);
+
     /// <summary>This replica's top-k for a vector already in the search space.</summary>
     [ReadOnly]
     Task<ShardAnswer> Search(ShardQuery query);

@@ -64,4 +64,9 @@ public sealed class ReplicaStatus
     [Id(7)] public long Generation { get; init; }
 
     [Id(8)] public int SchemaVersion { get; init; }
+
+    /// <summary>Feedback events this replica holds (of its shard's users).</summary>
+    [Id(9)] public int FeedbackEvents { get; init; }
+
+    [Id(10)] public long LastFeedbackSequence { get; init; }
 }

@@ -28,6 +28,7 @@ public static class LookalikeSilo
         Directory.CreateDirectory(settings.DataDirectory);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddSingleton<SiloEmbedder>();
         builder.Services.AddSingleton(new SiloData(settings.Name, Path.GetFullPath(settings.DataDirectory), settings.RebuildAfter ?? DefaultRebuildAfter));
         builder.UseOrleans(silo =>
         {

@@ -11,7 +11,7 @@ namespace Lookalike.Cluster.Backend;
 /// item's shard (or of every shard, merged), writes to every live replica (<see cref="ClusterWriter"/>). Files that
 /// belong to this process — uploads, the thumbnail cache — live under <see cref="Location"/>, a folder on this machine.
 /// </summary>
-internal sealed class ClusterCatalogStore(ClusterSession session, string location) : ICatalogStore
+internal sealed class ClusterCatalogStore(ClusterSession session, string location, bool ownsSession = false) : ICatalogStore
 {
     private const int ExportBatch = 512;
     private ModelId? _model;
@@ -112,9 +112,10 @@ internal sealed class ClusterCatalogStore(ClusterSession session, string locatio
 
     public void SetQueryViews(Core.Embedding.QueryViews views) => throw NotOnCluster("query views");
 
-    /// <summary>The session belongs to whoever opened the backend.</summary>
+    /// <summary>Disposes the session when this catalog owns it (see <see cref="ClusterStoreBackend"/>).</summary>
     public void Dispose()
     {
+        if (ownsSession) session.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private ReplicaStatus[] Statuses() => EveryShard(async replica =>

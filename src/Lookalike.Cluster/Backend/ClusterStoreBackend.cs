@@ -17,14 +17,18 @@ public sealed class ClusterStoreBackend : IStoreBackend
 {
     private readonly ClusterSession _session;
     private readonly string _location;
+    private readonly bool _ownsSession;
 
-    /// <param name="session">The open cluster session; owned by the caller, who disposes it after the store.</param>
+    /// <param name="session">The open cluster session.</param>
     /// <param name="location">A folder on this machine for what belongs to this client (uploads, thumbnails); created if missing.</param>
-    public ClusterStoreBackend(ClusterSession session, string location)
+    /// <param name="ownsSession">True: the catalog this backend opens disposes the session with itself (a CLI verb's one
+    /// store); false: the caller disposes it after the store.</param>
+    public ClusterStoreBackend(ClusterSession session, string location, bool ownsSession = false)
     {
         ArgumentNullException.ThrowIfNull(session);
         _session = session;
         _location = Path.GetFullPath(location);
+        _ownsSession = ownsSession;
     }
 
     /// <summary>The default <c>location</c> for a cluster's client: a folder per cluster name under the user's temp folder.</summary>
@@ -39,13 +43,12 @@ public sealed class ClusterStoreBackend : IStoreBackend
     public ICatalogStore OpenCatalog(LookalikeStoreOptions options)
     {
         Directory.CreateDirectory(_location);
-        return new ClusterCatalogStore(_session, _location);
+        return new ClusterCatalogStore(_session, _location, _ownsSession);
     }
 
     public IVectorIndex? OpenIndex(ICatalogStore catalog, QueryOptions options) =>
         new ClusterVectorIndex(_session, catalog as ClusterCatalogStore
             ?? throw new ArgumentException("A cluster's index goes with the cluster's catalog.", nameof(catalog)));
 
-    public IFeedbackStore OpenFeedback(ICatalogStore catalog) =>
-        throw Core.Errors.LookalikeException.InvalidArgument("cluster", "Feedback and recommendations are not kept by a cluster yet.");
+    public IFeedbackStore OpenFeedback(ICatalogStore catalog) => new ClusterFeedbackStore(_session);
 }

@@ -56,6 +56,29 @@ public sealed class ClusterWriter(ReplicaRouter router)
         return await WriteEverywhereAsync(shape, byShard, cancellationToken);
     }
 
+    /// <summary>Appends feedback events to every live replica of their user's shard; returns how many were new.</summary>
+    /// <exception cref="LookalikeException">StoreUnavailable (a shard not written).</exception>
+    public async Task<int> AddFeedbackAsync(IReadOnlyList<FeedbackRecord> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var shape = await router.ShapeAsync();
+        var byShard = events.GroupBy(e => ShardMap.ShardOf(e.User, shape.Shards))
+            .ToDictionary(g => g.Key, g =>
+            {
+                FeedbackRecord[] batch = [.. g];
+                return (Func<IShardReplicaGrain, Task<int>>)(replica => replica.AddFeedback(batch));
+            });
+        return await WriteEverywhereAsync(shape, byShard, cancellationToken);
+    }
+
+    /// <summary>Removes a user's events from every live replica of the user's shard; returns how many there were.</summary>
+    public async Task<int> RemoveUserFeedbackAsync(string user, CancellationToken cancellationToken = default)
+    {
+        var shape = await router.ShapeAsync();
+        var byShard = new Dictionary<int, Func<IShardReplicaGrain, Task<int>>> { [ShardMap.ShardOf(user, shape.Shards)] = replica => replica.RemoveUserFeedback(user) };
+        return await WriteEverywhereAsync(shape, byShard, cancellationToken);
+    }
+
     /// <summary>
     /// Runs each shard's write on every live replica of it; the sum over shards of the most items any replica reported.
     /// Replicas that moved meanwhile (a silo gone past the grace period) may have copied their shard before the write

@@ -16,10 +16,11 @@ namespace Lookalike.Cluster.Grains;
 /// <see cref="CatchUpPeriod"/> while it stays stale or is marked again.
 /// </summary>
 [SiloPinnedPlacement]
-internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain> log) : Grain, IShardReplicaGrain
+internal sealed class ShardReplicaGrain(SiloData silo, SiloEmbedder embedder, ILogger<ShardReplicaGrain> log) : Grain, IShardReplicaGrain
 {
     public static readonly TimeSpan CatchUpPeriod = TimeSpan.FromSeconds(5);
     private const int CopyBatch = 256;
+    private const int FeedbackCopyBatch = 10_000;
 
     private ReplicaStore? _store;
     private IndexSpec _index = IndexSpec.Exact;
@@ -68,6 +69,26 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
         return Task.FromResult(Store.Remove([.. ids.Select(ItemId.Parse)]));
     }
 
+    public Task<int> AddFeedback(FeedbackRecord[] events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return Task.FromResult(Store.Feedback.Add(events));
+    }
+
+    public Task<FeedbackRecord[]> ReadFeedback(long afterSequence, int max) => Task.FromResult(Fresh.Feedback.Read(afterSequence, max));
+
+    public Task<FeedbackRecord[]> UserFeedback(string user) => Task.FromResult(Fresh.Feedback.OfUser(user));
+
+    public Task<int> RemoveUserFeedback(string user) => Task.FromResult(Store.Feedback.RemoveUser(user));
+
+    public async Task<IndexOutcome> Embed(IndexWork[] work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        var shape = await GrainFactory.GetGrain<IClusterShapeGrain>(ClusterShape.GrainKey).Read()
+            ?? throw new InvalidOperationException("The cluster has no shape yet; run 'lookalike cluster init'.");
+        return await embedder.EmbedAsync(shape.Model, work);
+    }
+
     public Task<string[]> Columns() => Task.FromResult(Fresh.Columns().ToArray());
 
     public Task<ShardAnswer> Search(ShardQuery query)
@@ -92,6 +113,8 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
             StoreBytes = info.StoreBytes,
             Generation = info.Generation,
             SchemaVersion = info.SchemaVersion,
+            FeedbackEvents = Store.Feedback.Count,
+            LastFeedbackSequence = Store.Feedback.LastSequence,
         });
     }
 
@@ -190,6 +213,16 @@ internal sealed class ShardReplicaGrain(SiloData silo, ILogger<ShardReplicaGrain
             foreach (var item in batch) seen.Add(ItemId.Parse(item.Id));
         }
         Store.RemoveAllBut(seen);
+        // The shard's users' feedback too, as the source holds it.
+        var events = new List<FeedbackRecord>();
+        var replica = GrainFactory.GetGrain<IShardReplicaGrain>(source.ToString());
+        while (true)
+        {
+            var page = await replica.ReadFeedback(events.Count == 0 ? 0 : events[^1].Sequence, FeedbackCopyBatch);
+            if (page.Length == 0) break;
+            events.AddRange(page);
+        }
+        Store.Feedback.Replace(events);
         return seen.Count;
     }
 }
