@@ -48,6 +48,9 @@ public sealed class ServerCatalog : IDisposable
         _logger = logger;
         _imageJobs = new SemaphoreSlim(_options.MaxConcurrentImageJobs, _options.MaxConcurrentImageJobs);
         _loaded = new Lazy<Loaded>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (embedder is BackgroundEmbedder pending)
+            pending.Completion.ContinueWith(t => _logger.LogError("The model {Model} failed to load: {Message}. Queries by id work; photo queries and uploads answer 503.",
+                pending.ModelName, t.Exception?.InnerException?.Message), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>Absolute path of the store folder.</summary>

@@ -23,7 +23,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
         private readonly WebApplication _app;
         private readonly ManualResetEventSlim _gate = new();
 
-        public GatedServer(string store, int modelWaitSeconds)
+        public GatedServer(string store, int modelWaitSeconds, Func<IImageEmbedder>? load = null)
         {
             var builder = WebApplication.CreateBuilder(["--urls", "http://127.0.0.1:0"]);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -31,7 +31,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
             builder.Services.AddSingleton<IImageEmbedder>(new BackgroundEmbedder("resnet18", () =>
             {
                 _gate.Wait();
-                return new Unowned(SharedModel.Embedder);
+                return load?.Invoke() ?? new Unowned(SharedModel.Embedder);
             }));
             builder.Services.AddLookalike(o =>
             {
@@ -146,5 +146,26 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, search.StatusCode);
         var results = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().ToList();
         Assert.NotEmpty(results);
+    }
+
+    [Fact]
+    public async Task ModelThatFailsToLoad_CatalogStillAnswers_ReadySaysWhy_PhotoQueries503ModelUnavailable()
+    {
+        await using var server = new GatedServer(fixture.Catalog.Store, modelWaitSeconds: 120,
+            load: () => throw new Core.Errors.LookalikeException(Core.Errors.LookalikeErrorKind.ModelUnavailable, "Model file not found: model.onnx", "model.onnx"));
+        await server.StartAsync();
+        server.LetTheModelLoad();
+        var embedder = (BackgroundEmbedder)server.Services.GetRequiredService<IImageEmbedder>();
+        await Assert.ThrowsAsync<Core.Errors.LookalikeException>(() => embedder.WaitAsync(TimeSpan.FromSeconds(60), CancellationToken.None));
+
+        var ready = await server.Client.GetFromJsonAsync<JsonElement>("/ready");
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        Assert.Equal("failed: Model file not found: model.onnx", ready.GetProperty("modelState").GetString());
+        using (var photoReady = await server.Client.GetAsync("/ready?photo=true"))
+            await Problems.AssertAsync(photoReady, HttpStatusCode.ServiceUnavailable, "NotReady");
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(ApiFixture.ItemPath(fixture.Catalog.Items[0].Id) + "/similar?k=3")).StatusCode);
+        byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
+        using var search = await server.Client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg"));
+        await Problems.AssertAsync(search, HttpStatusCode.ServiceUnavailable, "ModelUnavailable");
     }
 }

@@ -31,6 +31,9 @@ public sealed class BackgroundEmbedder : IImageEmbedder
     /// <summary>True once the session is loaded.</summary>
     public bool IsLoaded => _load.IsCompletedSuccessfully;
 
+    /// <summary>Completes when the load ends: faulted with its failure, or with the session.</summary>
+    public Task Completion => _load;
+
     /// <summary>Why the load failed; null while loading or once loaded.</summary>
     public string? Failure => _load.IsFaulted ? _load.Exception!.InnerException?.Message ?? _load.Exception.Message : null;
 
