@@ -2,11 +2,13 @@
 # The cluster drill of docs/scale-out.md: a private Redis and SILOS real silo processes on loopback, the vectors
 # imported through the cluster, then a bounded query stream (lookalike cluster bench) whose answers are checked
 # against a single-machine store holding the same items. With KILL=1 one silo is SIGKILLed a third of the way in
-# and restarted (same name and data) two thirds in. Prints the stream's JSON and the CPU seconds the processes used.
-#   usage: bench/cluster/drill.sh VECTORS.npy IDS.txt LOCAL_STORE [QUERY_IDS.txt]   (env: SILOS=3 SHARDS=6 REPLICAS=2 SECONDS=60 CONNECTIONS=8 KILL=0 EXPECT=1)
+# and restarted (same name and data) two thirds in; silos rebuild a gone silo's replicas after REBUILD_AFTER seconds.
+# Prints the stream's JSON, the CPU seconds the processes used, and the cluster's status after the stream.
+#   usage: bench/cluster/drill.sh VECTORS.npy IDS.txt LOCAL_STORE [QUERY_IDS.txt]
+#   env: SILOS=3 SHARDS=6 REPLICAS=2 SECONDS=60 CONNECTIONS=8 KILL=0 EXPECT=1 REBUILD_AFTER=300 SETTLE=0 (seconds to wait before the final status)
 set -euo pipefail
 npy=$1 ids=$2 local=$3 queries=${4:-$2}
-SILOS=${SILOS:-3} SHARDS=${SHARDS:-6} REPLICAS=${REPLICAS:-2} SECONDS_=${SECONDS:-60} CONNECTIONS=${CONNECTIONS:-8} KILL=${KILL:-0} EXPECT=${EXPECT:-1}
+SILOS=${SILOS:-3} SHARDS=${SHARDS:-6} REPLICAS=${REPLICAS:-2} SECONDS_=${SECONDS:-60} CONNECTIONS=${CONNECTIONS:-8} KILL=${KILL:-0} EXPECT=${EXPECT:-1} REBUILD_AFTER=${REBUILD_AFTER:-300} SETTLE=${SETTLE:-0}
 cli="dotnet $(cd "$(dirname "$0")/../.." && pwd)/src/Lookalike.Cli/bin/Debug/net10.0/lookalike.dll"
 work=$(mktemp -d /tmp/lookalike-drill.XXXXXX)
 port=$((20000 + RANDOM % 10000))
@@ -18,7 +20,7 @@ for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep
 cluster="redis://127.0.0.1:$port/drill"
 start_silo() {
   local i=$1
-  $cli silo --cluster "$cluster" --data "$work/silo$i" --name "silo$i" --silo-port $((port + 100 + i)) --gateway-port $((port + 200 + i)) >"$work/silo$i.log" 2>&1 &
+  $cli silo --cluster "$cluster" --data "$work/silo$i" --name "silo$i" --silo-port $((port + 100 + i)) --gateway-port $((port + 200 + i)) --rebuild-after "$REBUILD_AFTER" >"$work/silo$i.log" 2>&1 &
   pids[$i]=$!
   until grep -q "ready" "$work/silo$i.log"; do kill -0 "${pids[$i]}" || { cat "$work/silo$i.log"; exit 1; }; sleep 0.5; done
 }
@@ -41,4 +43,5 @@ wait "$bench" || true
 after=$(cpu "${pids[@]}")
 cat "$work/bench.json"
 echo "silo cpu: $(echo "($after - $before) / $(getconf CLK_TCK)" | bc -l | cut -c1-6) s" >&2
+sleep "$SETTLE"
 $cli cluster status --cluster "$cluster" >&2

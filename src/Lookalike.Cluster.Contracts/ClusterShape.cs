@@ -21,6 +21,10 @@ public sealed class ClusterShape
     /// its size; null in shapes recorded before the index was chosen, which serve exactly.</summary>
     [Id(4)] public string? Index { get; init; }
 
+    /// <summary>Bumped each time a replica moves to another silo (a silo gone past the grace period): a client that
+    /// wrote under an older version re-sends its batch to the replicas added since.</summary>
+    [Id(5)] public long Version { get; init; }
+
     public string IndexOrExact => Index ?? "exact";
 
     public IEnumerable<ReplicaKey> ReplicasOf(int shard) => Placement[shard].Select(silo => new ReplicaKey(silo, shard));

@@ -53,4 +53,20 @@ public sealed class ReplicaStatus
 
     /// <summary>The replica missed writes and has not caught up yet: it answers no reads.</summary>
     [Id(4)] public bool Stale { get; init; }
+
+    /// <summary>Vector length; 0 while the replica holds nothing.</summary>
+    [Id(5)] public int Dimension { get; init; }
+
+    /// <summary>Bytes of the replica's store on its silo's disk.</summary>
+    [Id(6)] public long StoreBytes { get; init; }
+
+    /// <summary>The replica store's generation (bumped by every committed write).</summary>
+    [Id(7)] public long Generation { get; init; }
+
+    [Id(8)] public int SchemaVersion { get; init; }
+
+    /// <summary>Feedback events this replica holds (of its shard's users).</summary>
+    [Id(9)] public int FeedbackEvents { get; init; }
+
+    [Id(10)] public long LastFeedbackSequence { get; init; }
 }

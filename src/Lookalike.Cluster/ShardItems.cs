@@ -18,4 +18,17 @@ internal static class ShardItems
         Model = item.Model.Value,
         Vector = vector,
     };
+
+    /// <summary>The shard message as a catalog item (with its vector).</summary>
+    public static CatalogItem ToCatalogItem(ShardItem item) => new()
+    {
+        Id = ItemId.Parse(item.Id),
+        Path = item.Path,
+        ContentHash = item.ContentHash,
+        SizeBytes = item.SizeBytes,
+        ModifiedUtc = item.ModifiedUtc,
+        Metadata = item.Metadata,
+        Model = new ModelId(item.Model),
+        Vector = item.Vector,
+    };
 }

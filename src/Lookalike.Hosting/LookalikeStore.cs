@@ -34,7 +34,7 @@ public sealed class LookalikeStore : IDisposable
     public static LookalikeStore Open(LookalikeStoreOptions? options = null)
     {
         options ??= new LookalikeStoreOptions();
-        var catalog = LookalikeComponents.OpenStore(StoreLocation.Resolve(options.Store), options.Create);
+        var catalog = (options.Backend ?? IStoreBackend.Local).OpenCatalog(options);
         return new LookalikeStore(catalog, options);
     }
 
@@ -55,12 +55,15 @@ public sealed class LookalikeStore : IDisposable
         Func<IImageEmbedder> embedder = _options.SharedEmbedder is { } shared
             ? () => new SharedEmbedder(shared)
             : () => LookalikeComponents.CreateEmbedderFor(Catalog.Model, _options.Model);
-        return QueryService.Open(Catalog, decoder, embedder, _options.Query);
+        var backend = _options.Backend ?? IStoreBackend.Local;
+        return backend.OpenIndex(Catalog, _options.Query) is { } index
+            ? QueryService.Open(Catalog, decoder, embedder, _options.Query, index, backend.SharedWithOtherWriters)
+            : QueryService.Open(Catalog, decoder, embedder, _options.Query);
     });
 
     /// <summary>Feedback events beside the catalog; opened on first use.</summary>
     /// <exception cref="Core.Errors.LookalikeException">StoreUnavailable (e.g. a read-only store without the feedback schema) or StoreCorrupt.</exception>
-    public IFeedbackStore Feedback => Once(ref _feedback, _feedbackLock, () => LookalikeComponents.OpenFeedback(Location));
+    public IFeedbackStore Feedback => Once(ref _feedback, _feedbackLock, () => (_options.Backend ?? IStoreBackend.Local).OpenFeedback(Catalog));
 
     /// <summary>True once <see cref="Recommendations"/> has been built.</summary>
     public bool AreRecommendationsLoaded => Volatile.Read(ref _recommendations) is not null;

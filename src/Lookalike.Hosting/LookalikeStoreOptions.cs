@@ -11,6 +11,9 @@ public sealed class LookalikeStoreOptions
     /// <summary>Store folder; null: <see cref="StoreLocation.Resolve"/> (<c>$LOOKALIKE_STORE</c>, else <c>./.lookalike</c>).</summary>
     public string? Store { get; init; }
 
+    /// <summary>Where the data lives; null: a store folder on this machine (<see cref="IStoreBackend.Local"/>).</summary>
+    public IStoreBackend? Backend { get; init; }
+
     /// <summary>Create the store when it does not exist (index, import); false (default): a missing store is NotFound.</summary>
     public bool Create { get; init; }
 

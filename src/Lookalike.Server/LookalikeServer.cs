@@ -15,10 +15,14 @@ public static class LookalikeServer
     /// <param name="args">Host arguments, e.g. <c>--urls http://127.0.0.1:5000</c>.</param>
     /// <param name="configure">Overrides of the bound options.</param>
     /// <param name="contentRoot">Content root; null: the current directory.</param>
-    public static WebApplication Build(string[] args, Action<LookalikeServerOptions>? configure = null, string? contentRoot = null)
+    /// <param name="register">Services registered before Lookalike's own, which they replace (e.g. <c>serve --cluster</c>'s
+    /// <see cref="Hosting.IStoreBackend"/> and model session).</param>
+    public static WebApplication Build(string[] args, Action<LookalikeServerOptions>? configure = null, string? contentRoot = null,
+        Action<IServiceCollection>? register = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot });
         var services = builder.Services;
+        register?.Invoke(services);
 
         // Telemetry only when asked: a listener aggregates every measurement, which a server nobody scrapes need not
         // pay for. Registered first, so it listens before the catalog loads (the recommender's first build is measured).

@@ -26,6 +26,7 @@ public sealed class ServerCatalog : IDisposable
     private readonly ILogger<ServerCatalog> _logger;
     private readonly Lazy<Loaded> _loaded;
     private readonly SemaphoreSlim _imageJobs;
+    private readonly IStoreBackend? _backend;
 
     private sealed record Loaded(LookalikeStore Store, UploadedItems Uploads, ThumbnailCache Thumbnails, PhotoFiles Photos, ExplainService Explain, LiveFolderSync? Watch);
 
@@ -33,9 +34,11 @@ public sealed class ServerCatalog : IDisposable
     /// <param name="embedder">The model session; owned by the container, never disposed here.</param>
     /// <param name="logger">Where the load is reported.</param>
     /// <param name="createDecoder">Makes the decoders (upload and thumbnail); null: <see cref="LookalikeComponents.CreateDecoder"/>.</param>
+    /// <param name="backend">Where the catalog lives (e.g. a cluster, registered by <c>serve --cluster</c>); null: the store folder <see cref="LookalikeServerOptions.Store"/>.</param>
     public ServerCatalog(IOptions<LookalikeServerOptions> options, IImageEmbedder embedder, ILogger<ServerCatalog> logger,
-        Func<ImageDecoderOptions, IImageDecoder>? createDecoder = null)
+        Func<ImageDecoderOptions, IImageDecoder>? createDecoder = null, IStoreBackend? backend = null)
     {
+        _backend = backend;
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _embedder = embedder;
@@ -168,6 +171,7 @@ public sealed class ServerCatalog : IDisposable
         var store = LookalikeStore.Open(new LookalikeStoreOptions
         {
             Store = _options.Store,
+            Backend = _backend,
             SharedEmbedder = _embedder,
             Decoder = uploadDecoder,
             Query = new QueryOptions

@@ -106,7 +106,7 @@ public sealed class ClusterProcessTests : IDisposable
     }
 
     /// <summary>Item queries and outside-vector queries: the same ids, in the same order, with bit-identical scores.</summary>
-    private static async Task AssertEqualToLocalAsync(ClusterSession session, QueryService local, int items = Items)
+    internal static async Task AssertEqualToLocalAsync(ClusterSession session, QueryService local, int items = Items)
     {
         for (int row = 0; row < items; row += 97)
         {

@@ -13,9 +13,12 @@ public sealed class LocalCluster : IDisposable
     private readonly TempDirectory _data = new();
     private readonly ChildProcess?[] _silos;
     private readonly (int Silo, int Gateway)[] _ports;
+    private readonly string[] _siloArguments;
 
-    public LocalCluster(string connection, int silos)
+    /// <param name="siloArguments">Extra arguments for every <c>lookalike silo</c> (e.g. <c>--rebuild-after 2</c>).</param>
+    public LocalCluster(string connection, int silos, params string[] siloArguments)
     {
+        _siloArguments = siloArguments;
         Connection = connection;
         _silos = new ChildProcess?[silos];
         _ports = Enumerable.Range(0, silos).Select(_ => (RedisServer.FreePort(), RedisServer.FreePort())).ToArray();
@@ -35,8 +38,9 @@ public sealed class LocalCluster : IDisposable
     public async Task StartAsync(int silo)
     {
         _silos[silo]?.Dispose();
-        var process = ChildProcess.Lookalike("silo", "--cluster", Connection, "--data", DataOf(silo), "--name", Name(silo),
-            "--silo-port", _ports[silo].Silo.ToString(), "--gateway-port", _ports[silo].Gateway.ToString());
+        var process = ChildProcess.Lookalike([
+            "silo", "--cluster", Connection, "--data", DataOf(silo), "--name", Name(silo),
+            "--silo-port", _ports[silo].Silo.ToString(), "--gateway-port", _ports[silo].Gateway.ToString(), .. _siloArguments]);
         _silos[silo] = process;
         await process.WaitForLineAsync(l => l.StartsWith($"silo {Name(silo)} ready", StringComparison.Ordinal), StartTimeout);
     }

@@ -16,9 +16,14 @@ public sealed class RedisServer : IDisposable
     private ChildProcess? _own;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "lookalike-tests", "redis-" + Guid.NewGuid().ToString("N"));
 
-    public RedisServer()
+    private readonly bool _persistent;
+
+    /// <param name="persistent">A private server that fsyncs every write to its append-only file, so a test may kill and
+    /// restart it and find the cluster's membership and shape again (the shared one keeps nothing on disk).</param>
+    public RedisServer(bool persistent = false)
     {
-        if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } shared)
+        _persistent = persistent;
+        if (!persistent && Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } shared)
         {
             Endpoint = shared;
             return;
@@ -30,7 +35,7 @@ public sealed class RedisServer : IDisposable
     public string Endpoint { get; }
 
     /// <summary>True when this fixture owns the server (so a test may restart it).</summary>
-    public bool IsOwn => Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 };
+    public bool IsOwn => _persistent || Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 };
 
     /// <summary>Starts the private server when needed (skips the test when <c>redis-server</c> is missing); idempotent.</summary>
     public async Task EnsureStartedAsync()
@@ -40,8 +45,17 @@ public sealed class RedisServer : IDisposable
         Directory.CreateDirectory(_directory);
         string port = Endpoint.Split(':')[1];
         _own?.Dispose();
-        _own = ChildProcess.Start("redis-server", ["--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no", "--dir", _directory]);
+        string[] durability = _persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+        _own = ChildProcess.Start("redis-server", ["--bind", "127.0.0.1", "--port", port, "--save", "", .. durability, "--dir", _directory]);
         await _own.WaitForLineAsync(l => l.Contains("Ready to accept connections", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>SIGKILLs the private server (a persistent one has fsynced every write).</summary>
+    public void Kill()
+    {
+        if (!IsOwn) throw new InvalidOperationException("Only a private server may be killed.");
+        _own?.Kill();
+        _own?.Process.WaitForExit();
     }
 
     /// <summary>A fresh cluster address on this Redis: <c>redis://host:port/NAME</c>.</summary>

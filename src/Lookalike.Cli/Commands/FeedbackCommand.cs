@@ -38,10 +38,11 @@ internal static class FeedbackCommand
         var itemFormat = new Option<string?>("--item-format") { Description = "Format turning the item value into an item id, {0} = the value, e.g. \"images/{0}.jpg\"." };
         var itemColumn = new Option<string?>("--item-column") { Description = "Match the item value against this metadata column (from the labels CSV), e.g. article_id." };
         var store = CommonOptions.Store();
+        var cluster = ClusterOptions.Cluster();
         var json = CommonOptions.Json();
         var command = new Command("import", "Import feedback events from a CSV file; bad rows are reported and skipped, re-imports add nothing.")
         {
-            file, user, item, time, timeFormat, kind, kindColumn, value, other, context, itemFormat, itemColumn, store, json,
+            file, user, item, time, timeFormat, kind, kindColumn, value, other, context, itemFormat, itemColumn, store, cluster, json,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -65,7 +66,7 @@ internal static class FeedbackCommand
                 ContextColumn = parse.GetValue(context),
                 Items = new ItemMapping { Format = parse.GetValue(itemFormat), MetadataColumn = parse.GetValue(itemColumn) },
             };
-            using var opened = CliStore.Open(parse.GetValue(store));
+            using var opened = CliStore.Open(parse.GetValue(store), cluster: parse.GetValue(cluster));
             var resolver = new ItemResolver(opened.Catalog.ReadAll(withVectors: false), options.Items);
             var result = FeedbackCsvImporter.Import(parse.GetValue(file)!, options, opened.Feedback, resolver, cancellationToken: cancellationToken);
             if (parse.GetValue(json))
@@ -109,10 +110,11 @@ internal static class FeedbackCommand
         var clicked = new Option<string?>("--clicked") { Description = "The clicked search result (with --search)." };
         var time = new Option<string?>("--time") { Description = "When (ISO 8601); default now." };
         var store = CommonOptions.Store();
+        var cluster = ClusterOptions.Cluster();
         var json = CommonOptions.Json();
         var command = new Command("add", "Record feedback of one user: likes, ratings, preferences, rankings, favourites, purchases, views, search clicks.")
         {
-            user, like, dislike, rate, prefer, over, rank, favorite, unfavorite, list, purchase, view, search, clicked, time, store, json,
+            user, like, dislike, rate, prefer, over, rank, favorite, unfavorite, list, purchase, view, search, clicked, time, store, cluster, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -152,7 +154,7 @@ internal static class FeedbackCommand
             if (inputs.Count == 0)
                 throw LookalikeException.InvalidArgument("feedback", "Nothing to record: give --like, --dislike, --rate, --prefer/--over, --rank, --favorite, --purchase, --view or --search/--clicked.");
 
-            using var opened = CliStore.Open(parse.GetValue(store));
+            using var opened = CliStore.Open(parse.GetValue(store), cluster: parse.GetValue(cluster));
             var resolver = new ItemResolver(opened.Catalog.ReadAll(withVectors: false));
             var now = TimeProvider.System.GetUtcNow();
             var events = inputs.SelectMany(i => i.ToEvents(who, resolver, now)).ToList();
@@ -169,11 +171,12 @@ internal static class FeedbackCommand
     private static Command Info()
     {
         var store = CommonOptions.Store();
+        var cluster = ClusterOptions.Cluster();
         var json = CommonOptions.Json();
-        var command = new Command("info", "Show how much feedback the store holds, and the hybrid weights.") { store, json };
+        var command = new Command("info", "Show how much feedback the store holds, and the hybrid weights.") { store, cluster, json };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
-            using var opened = CliStore.Open(parse.GetValue(store));
+            using var opened = CliStore.Open(parse.GetValue(store), cluster: parse.GetValue(cluster));
             var feedback = opened.Feedback;
             var stats = feedback.GetStats();
             var weights = feedback.LoadHybridWeights();

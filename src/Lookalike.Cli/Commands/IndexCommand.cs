@@ -34,9 +34,10 @@ internal static class IndexCommand
         var decodeTimeout = CommonOptions.DecodeTimeout();
         var feed = new FeedOptions();
         var otlp = CommonOptions.Otlp();
+        var cluster = ClusterOptions.Cluster();
         var command = new Command("index", "Index a folder of photos, or a product feed (--feed), into the store (unchanged photos are skipped), then its vector index.")
         {
-            folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout, otlp,
+            folder, store, model, precision, labels, prune, json, threads, batch, device, index, decodeTimeout, otlp, cluster,
         };
         foreach (var option in feed.All) command.Options.Add(option);
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
@@ -54,6 +55,11 @@ internal static class IndexCommand
                 DecodeTimeout = CommonOptions.DecodeTimeoutOf(parse.GetValue(decodeTimeout)),
                 Index = parse.GetValue(index) is { } spec ? IndexSpec.Parse(spec) : null,
             };
+            if (parse.GetValue(cluster) is { } connection)
+            {
+                if (job.Folder is null) throw LookalikeException.InvalidArgument("folder", "index --cluster needs a folder (readable at the same path on every silo).");
+                return await ClusterIndex.RunAsync(connection, job.Folder, job.Labels, parse.GetValue(json), cancellationToken);
+            }
             if (feed.Job(parse, parse.GetValue(prune)) is { } feedJob)
             {
                 if (job.Folder is not null) throw LookalikeException.InvalidArgument("--feed", "Give a folder or --feed, not both.");

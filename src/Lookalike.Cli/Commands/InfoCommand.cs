@@ -17,14 +17,18 @@ internal static class InfoCommand
     {
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
-        var command = new Command("info", "Show item count, model, dimension and size of a store.") { store, json };
-        command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
+        var cluster = ClusterOptions.Cluster();
+        var command = new Command("info", "Show item count, model, dimension and size of a store (or of a cluster, summed over its shards).") { store, json, cluster };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
-            using var opened = CliStore.Open(parse.GetValue(store));
-            var catalog = opened.Catalog;
+            await using var client = parse.GetValue(cluster) is { } connection
+                ? await ClusterStoreClient.OpenAsync(connection, null, null, cancellationToken)
+                : null;
+            using var local = client is null ? CliStore.Open(parse.GetValue(store)) : null;
+            var catalog = (client?.Store ?? local!).Catalog;
             var info = catalog.GetInfo();
             var columns = catalog.GetMetadataColumns();
-            var cache = IndexCacheInfo.Read(catalog.Location);
+            var cache = client is null ? IndexCacheInfo.Read(catalog.Location) : null;
             var projection = catalog.GetProjection();
             // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.
             var perItem = IndexChoices.Select(IndexSpec.Parse)
@@ -45,14 +49,15 @@ internal static class InfoCommand
                 index_bytes_per_item = perItem,
                 index_cache = cache,
                 projection = projection is null ? null : ProjectionJsonView.Of(projection),
+                cluster = client is null ? null : new { shards = client.Session.Shape.Shards, replicas = client.Session.Shape.Replicas, index = client.Session.Shape.IndexOrExact },
             };
             if (parse.GetValue(json))
             {
                 JsonOutput.WriteLine(view);
-                return Task.FromResult(CommandRunner.Ok);
+                return CommandRunner.Ok;
             }
             var grid = new Grid().AddColumn().AddColumn();
-            grid.AddRow("store", Markup.Escape(info.Location));
+            grid.AddRow(client is null ? "store" : "cluster", Markup.Escape(info.Location));
             grid.AddRow("items", info.Items.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             grid.AddRow("model", Markup.Escape(info.Model?.Value ?? "(none yet)"));
             grid.AddRow("dimension", $"{info.Dimension} (float32, {view.vector_bytes_per_item} bytes per vector)");
@@ -60,12 +65,13 @@ internal static class InfoCommand
             grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));
             grid.AddRow("metadata", Markup.Escape(columns.Count == 0 ? "-" : string.Join(", ", columns)));
             grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");
+            if (client is not null) grid.AddRow("shards", $"{view.cluster!.shards} × {view.cluster.replicas} replicas, index {Markup.Escape(view.cluster.index)}");
             grid.AddRow("index", Markup.Escape($"{view.default_index} by default; bytes per item: {string.Join(", ", perItem.Select(kv => $"{kv.Key} {kv.Value:N0}"))}"));
             grid.AddRow("learned space", Markup.Escape(projection is null ? "- (raw vectors; see 'lookalike learn')" :
                 $"{projection.Descriptor.Summary}, {projection.Descriptor.InputDimension}→{projection.Descriptor.OutputDimension}-d, version {projection.Version}, fitted at generation {projection.Descriptor.FittedGeneration}"));
             grid.AddRow("index cache", Markup.Escape(cache is null ? "-" : $"{cache.Spec}, {cache.Count:N0} items, {cache.FileBytes / Math.Max(1, cache.Count):N0} bytes per item on disk, generation {cache.StoreGeneration}{(cache.StoreGeneration == info.Generation ? "" : " (stale: refreshed on next load)")}{(cache.Calibration is { } c ? $"; ef {c.Ef} chosen for recall@10 ≥ {c.Target:0.00}, measured {c.Recall:0.000} on {c.Queries} items against exact" : "")}"));
             Terminal.Out.Write(grid);
-            return Task.FromResult(CommandRunner.Ok);
+            return CommandRunner.Ok;
         }));
         return command;
     }

@@ -31,11 +31,12 @@ internal static class RecommendCommand
         var includeSeen = new Option<bool>("--include-seen") { Description = "Also recommend items the user already bought, rated or liked." };
         var similarity = new Option<string>("--similarity") { Description = "CF similarity: cosine (default; purchases, likes) or pearson (ratings).", DefaultValueFactory = _ => "cosine" };
         var store = CommonOptions.Store();
+        var cluster = ClusterOptions.Cluster();
         var model = CommonOptions.Model();
         var json = CommonOptions.Json();
         var command = new Command("recommend", "Recommend items for a user, for an anonymous set of likes and dislikes, or for an item page.")
         {
-            user, like, dislike, item, k, strategy, where, diversity, collapse, includeSeen, similarity, store, model, json,
+            user, like, dislike, item, k, strategy, where, diversity, collapse, includeSeen, similarity, store, cluster, model, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
@@ -54,7 +55,7 @@ internal static class RecommendCommand
                 DuplicateThreshold = parse.GetValue(collapse),
                 IncludeSeen = parse.GetValue(includeSeen),
             };
-            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), recommender: EvalRecsCommand.Options(parse.GetValue(similarity)));
+            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), recommender: EvalRecsCommand.Options(parse.GetValue(similarity)), cluster: parse.GetValue(cluster));
             var service = opened.Recommendations;
             if (page is not null)
             {

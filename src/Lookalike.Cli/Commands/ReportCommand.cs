@@ -15,16 +15,17 @@ internal static class ReportCommand
         var where = CommonOptions.Where();
         var output = new Option<string>("--out", "-o") { Description = "HTML file to write (default report.html).", DefaultValueFactory = _ => "report.html" };
         var store = CommonOptions.Store();
+        var cluster = ClusterOptions.Cluster();
         var model = CommonOptions.Model();
         var explain = new Option<bool>("--explain") { Description = "Under each row, why each look-alike looks alike: heat-maps over both photos, shared metadata, colours (re-reads every photo)." };
         var command = new Command("report", "Write an HTML page showing each query beside its top-k look-alikes.")
         {
-            queries, k, where, output, store, model, explain,
+            queries, k, where, output, store, cluster, model, explain,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
             var filter = ItemFilter.Parse(parse.GetValue(where) ?? []);
-            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model));
+            using var opened = CliStore.Open(parse.GetValue(store), parse.GetValue(model), cluster: parse.GetValue(cluster));
             var asked = parse.GetValue(queries)!;
             var results = asked.Select(q => opened.Query.Similar(q, parse.GetValue(k), filter)).ToList();
             IReadOnlyList<IReadOnlyList<Hosting.Explain.Explanation>>? explanations = null;
@@ -35,7 +36,8 @@ internal static class ReportCommand
                     .Select(hit => explainer.Explain(asked[i], Core.Catalog.ItemId.Parse(hit.Id)).Explanation).ToList()).ToList();
             }
             string path = Path.GetFullPath(parse.GetValue(output)!);
-            await WriteAsync(path, results, opened.Location, cancellationToken, explanations);
+            // A cluster is named by its address (its client's own folder is no store).
+            await WriteAsync(path, results, parse.GetValue(cluster) is null ? opened.Location : opened.Catalog.GetInfo().Location, cancellationToken, explanations);
             await Console.Error.WriteLineAsync($"wrote {path}");
             return CommandRunner.Ok;
         }));

@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Lookalike.Cluster;
+using Lookalike.Cluster.Backend;
+using Lookalike.Cluster.Client;
+using Lookalike.Core.Embedding;
 using Lookalike.Hosting;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
@@ -65,10 +69,11 @@ internal static class ServeCommand
         {
             Description = "With --watch: a CSV with a 'file' column and metadata columns, read again on every run.",
         };
+        var cluster = ClusterOptions.Cluster();
         var command = new Command("serve", "Serve the store: a JSON API (OpenAPI at /openapi/v1.json) and a web page to browse it by look.")
         {
             store, urls, model, index, apiKey, rateLimit, similarRateLimit, thumbnailRateLimit, corsOrigins, allowedHosts, decodeTimeout,
-            metrics, otlp, watch, watchLabels,
+            metrics, otlp, watch, watchLabels, cluster,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
         {
@@ -104,6 +109,11 @@ internal static class ServeCommand
             {
                 _ = IndexSpec.Parse(spec); // a bad spec is a usage error now, not a failed start
                 limits += o => o.Index = spec;
+            }
+            if (parse.GetValue(cluster) is { } connection)
+            {
+                if (parse.GetValue(watch) is not null) throw LookalikeException.InvalidArgument("--watch", "--watch is not supported with --cluster: index into the cluster instead.");
+                return RunClusterAsync(connection, parse.GetValue(store), parse.GetValue(urls)!, parse.GetValue(model), parse.GetValue(apiKey), limits, cancellationToken);
             }
             return RunAsync(parse.GetValue(store), parse.GetValue(urls)!, parse.GetValue(model), parse.GetValue(apiKey), limits, cancellationToken);
         }));
@@ -144,10 +154,34 @@ internal static class ServeCommand
         RunAsync(storeOption, urls, model, apiKey, null, cancellationToken);
 
     /// <summary>Serves until Ctrl+C; <paramref name="limits"/> overrides limit options after the others.</summary>
-    public static async Task<int> RunAsync(string? storeOption, string urls, string? model, string? apiKey, Action<LookalikeServerOptions>? limits,
-        CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string? storeOption, string urls, string? model, string? apiKey, Action<LookalikeServerOptions>? limits,
+        CancellationToken cancellationToken) =>
+        RunAsync(StoreLocation.Resolve(storeOption), urls, model, apiKey, limits, register: null, cancellationToken);
+
+    /// <summary>
+    /// <c>serve --cluster</c>: the same server with the cluster as its catalog (<see cref="ClusterStoreBackend"/>);
+    /// <paramref name="storeOption"/>, when given, is this server's own folder (uploads, thumbnails). Several servers may
+    /// serve one cluster.
+    /// </summary>
+    private static async Task<int> RunClusterAsync(string connection, string? storeOption, string urls, string? model, string? apiKey,
+        Action<LookalikeServerOptions>? limits, CancellationToken cancellationToken)
     {
-        string store = StoreLocation.Resolve(storeOption);
+        var address = ClusterConnection.Parse(connection);
+        await using var session = await ClusterSession.OpenAsync(address, cancellationToken);
+        string location = Path.GetFullPath(storeOption ?? ClusterStoreBackend.DefaultLocation(address));
+        var backend = new ClusterStoreBackend(session, location);
+        // The model session for photo queries and uploads: the cluster's model (or --model), as a store's recorded one.
+        var recorded = backend.OpenCatalog(new LookalikeStoreOptions()).Model;
+        return await RunAsync(location, urls, model, apiKey, limits, services =>
+        {
+            services.AddSingleton<IStoreBackend>(backend);
+            services.AddSingleton<IImageEmbedder>(_ => LookalikeComponents.CreateEmbedderFor(recorded, model));
+        }, cancellationToken);
+    }
+
+    private static async Task<int> RunAsync(string store, string urls, string? model, string? apiKey, Action<LookalikeServerOptions>? limits,
+        Action<IServiceCollection>? register, CancellationToken cancellationToken)
+    {
         string? key = string.IsNullOrEmpty(apiKey) ? Environment.GetEnvironmentVariable(ApiKeyVariable) : apiKey;
         await using var app = LookalikeServer.Build(
             ["--urls", urls],
@@ -159,7 +193,8 @@ internal static class ServeCommand
                 if (!string.IsNullOrEmpty(key)) o.ApiKey = key;
                 limits?.Invoke(o);
             },
-            contentRoot: AppContext.BaseDirectory);
+            contentRoot: AppContext.BaseDirectory,
+            register: register);
         // Open the store and load index and model now, so a bad store is a plain CLI error (exit 2), not a crashed host.
         var catalog = app.Services.GetRequiredService<ServerCatalog>();
         catalog.EnsureLoaded();

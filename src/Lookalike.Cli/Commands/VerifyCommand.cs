@@ -16,9 +16,16 @@ internal static class VerifyCommand
     {
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
-        var command = new Command("verify", "Check a store's integrity (SQLite, vectors, model, index cache); exit 0 when healthy, 2 when not.") { store, json };
-        command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
+        var cluster = ClusterOptions.Cluster();
+        var noRepair = new Option<bool>("--no-repair") { Description = "With --cluster: only report damaged replicas; do not re-copy them from a healthy replica." };
+        var command = new Command("verify", "Check a store's integrity (SQLite, vectors, model, index cache); exit 0 when healthy, 2 when not. With --cluster: every replica, re-copying damaged ones from a healthy replica.")
         {
+            store, json, cluster, noRepair,
+        };
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(() =>
+        {
+            if (parse.GetValue(cluster) is { } connection)
+                return ClusterVerify.RunAsync(connection, repair: !parse.GetValue(noRepair), parse.GetValue(json), cancellationToken);
             var report = StoreVerifier.Verify(StoreLocation.Resolve(parse.GetValue(store)));
             if (parse.GetValue(json))
             {

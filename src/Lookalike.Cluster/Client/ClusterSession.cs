@@ -11,7 +11,6 @@ public sealed class ClusterSession : IAsyncDisposable
     private ClusterSession(LookalikeClusterClient client, ClusterShape shape)
     {
         Client = client;
-        Shape = shape;
         Router = new ReplicaRouter(client, shape);
         Search = new ClusterSearch(Router);
         Writer = new ClusterWriter(Router);
@@ -19,7 +18,8 @@ public sealed class ClusterSession : IAsyncDisposable
 
     public LookalikeClusterClient Client { get; }
 
-    public ClusterShape Shape { get; }
+    /// <summary>The shape as last read by <see cref="Router"/> (its placement changes when replicas move).</summary>
+    public ClusterShape Shape => Router.Shape;
 
     public ReplicaRouter Router { get; }
 

@@ -5,17 +5,43 @@ namespace Lookalike.Cluster.Client;
 /// <summary>
 /// Calls one replica of a shard, falling back to the next when a call fails (its silo died, is leaving, or the
 /// placement refused it): replicas on silos the membership table calls Active first, rotated per call so reads
-/// spread over replicas. The membership view is refreshed at most every <see cref="MembershipTtl"/>.
+/// spread over replicas. The membership view is refreshed at most every <see cref="MembershipTtl"/>, the shape (which
+/// changes when replicas move off a silo gone past the grace period) at most every <see cref="ShapeTtl"/> and after a
+/// round in which no replica answered.
 /// </summary>
 public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape shape, TimeProvider? time = null)
 {
     public static readonly TimeSpan MembershipTtl = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan ShapeTtl = TimeSpan.FromSeconds(5);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MembershipView? _view;
     private int _turn;
+    private ClusterShape _shape = shape;
+    private long _shapeRead = (time ?? TimeProvider.System).GetTimestamp();
 
-    public ClusterShape Shape => shape;
+    /// <summary>The shape as last read (shards, replicas and model never change; the placement may).</summary>
+    public ClusterShape Shape => Volatile.Read(ref _shape);
+
+    /// <summary>The shape, read again when the last read is older than <see cref="ShapeTtl"/> or <paramref name="refresh"/>
+    /// asks; when it cannot be read the last one is kept (a read tries its replicas anyway).</summary>
+    public async Task<ClusterShape> ShapeAsync(bool refresh = false)
+    {
+        var last = Shape;
+        if (!refresh && _time.GetElapsedTime(Interlocked.Read(ref _shapeRead)) < ShapeTtl) return last;
+        try
+        {
+            var fresh = await client.ShapeAsync();
+            Interlocked.Exchange(ref _shapeRead, _time.GetTimestamp());
+            if (fresh.Version < last.Version) return last; // an older answer overtaken by a newer one
+            Volatile.Write(ref _shape, fresh);
+            return fresh;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return last;
+        }
+    }
 
     public LookalikeClusterClient Client => client;
 
@@ -53,7 +79,7 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
         while (true)
         {
             var active = await ActiveSilosAsync();
-            var replicas = shape.ReplicasOf(shard).ToArray();
+            var replicas = (await ShapeAsync()).ReplicasOf(shard).ToArray();
             int start = (int)((uint)Interlocked.Increment(ref _turn) % (uint)replicas.Length);
             var order = Enumerable.Range(0, replicas.Length).Select(i => replicas[(start + i) % replicas.Length])
                 .OrderBy(r => active.Contains(r.Silo) ? 0 : 1).ToArray();
@@ -70,6 +96,8 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
                 }
             }
             Volatile.Write(ref _view, null); // the view was wrong; look again next time
+            // The replicas may have moved (a silo gone past the grace period): then the new ones are asked at once.
+            if (!(await ShapeAsync(refresh: true)).ReplicasOf(shard).SequenceEqual(replicas)) continue;
             if (!failures.All(f => MessagingRetry.IsMessagingFailure(f.Error)) || MessagingRetry.NextDelay(_time, started, ref delay) is not { } wait)
                 throw new ShardUnavailableException(shard, [.. failures.Select(f => $"{f.Replica}: {f.Error.GetType().Name}: {f.Error.Message}")]);
             await Task.Delay(wait, _time);

@@ -18,13 +18,34 @@ internal sealed class ReplicaStore : IDisposable
     private readonly Lock _queryLock = new();
     private QueryService? _query;
 
-    private ReplicaStore(ICatalogStore catalog, IndexSpec index) => (_catalog, _index) = (catalog, index);
+    private ReplicaStore(ICatalogStore catalog, IndexSpec index, FeedbackLog feedback) => (_catalog, _index, Feedback) = (catalog, index, feedback);
 
     /// <param name="index">The cluster's index spec, resolved at this shard's size (an HNSW graph is cached beside the
     /// store and refreshed by store generation after writes).</param>
-    public static ReplicaStore Open(string directory, IndexSpec index) => new(LookalikeComponents.OpenStore(directory, create: true), index);
+    public static ReplicaStore Open(string directory, IndexSpec index)
+    {
+        var catalog = LookalikeComponents.OpenStore(directory, create: true);
+        return new(catalog, index, FeedbackLog.Open(catalog.Location));
+    }
+
+    /// <summary>The feedback events of this shard's users.</summary>
+    public FeedbackLog Feedback { get; }
 
     public int Count => _catalog.GetInfo().Items;
+
+    public StoreInfo Info => _catalog.GetInfo();
+
+    public IReadOnlyList<string> Columns() => _catalog.GetMetadataColumns();
+
+    /// <summary>Removes <paramref name="ids"/> in one transaction; the index is reloaded on the next search.</summary>
+    public int Remove(IReadOnlyCollection<ItemId> ids)
+    {
+        if (ids.Count == 0) return 0;
+        int removed = _catalog.Remove(ids);
+        _query?.Dispose();
+        _query = null;
+        return removed;
+    }
 
     public string? Model => _catalog.Model?.Value;
 

@@ -18,6 +18,12 @@ public interface IVectorIndex : IDisposable
     /// <summary>Bytes of memory the index holds (vectors and graph), for <c>info</c> and benchmarks.</summary>
     long MemoryBytes { get; }
 
+    /// <summary>
+    /// True when the index applies <see cref="SearchRequest.Where"/> itself, next to the items' metadata (a cluster's
+    /// shards), so a caller sends the conditions instead of a predicate that would need every item's metadata here.
+    /// </summary>
+    bool FiltersByMetadata => false;
+
     /// <summary>Adds the item or replaces its vector.</summary>
     void Upsert(ItemId id, ReadOnlySpan<float> vector);
 

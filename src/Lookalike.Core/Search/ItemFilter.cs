@@ -53,6 +53,9 @@ public sealed class ItemFilter
         return true;
     }
 
+    /// <summary>The filter as <c>column=value</c> conditions, what <see cref="Parse"/> takes back (to send it where the items are).</summary>
+    public IEnumerable<string> Conditions() => _allowed.SelectMany(kv => kv.Value.Select(value => $"{kv.Key}={value}"));
+
     public override string ToString() =>
         string.Join(" and ", _allowed.Select(kv => $"{kv.Key} in ({string.Join(", ", kv.Value)})"));
 

@@ -12,6 +12,12 @@ public sealed record SearchRequest(int K, Func<ItemId, bool>? Filter = null, Ite
 {
     public const int MaxK = 1000;
 
+    /// <summary>
+    /// The metadata filter as conditions, for an index that applies them where the items' metadata lives
+    /// (<see cref="IVectorIndex.FiltersByMetadata"/>: a cluster's shards); other indexes ignore it and use <see cref="Filter"/>.
+    /// </summary>
+    public ItemFilter? Where { get; init; }
+
     /// <summary><paramref name="k"/>, checked: 1–<see cref="MaxK"/>.</summary>
     /// <exception cref="LookalikeException">InvalidArgument (field <c>k</c>) outside the range.</exception>
     public static int CheckK(int k) => k is < 1 or > MaxK

@@ -352,8 +352,15 @@ public sealed class IngestPipeline
         return done.Task;
     }
 
-    private List<FileInfo> EnumerateImages(string root)
+    private List<FileInfo> EnumerateImages(string root) => EnumerateImages(root, _options.Extensions);
+
+    /// <summary>
+    /// The photos an index run of <paramref name="root"/> looks at: files with one of <paramref name="extensions"/>, in
+    /// ordinal path order, nothing under a dot-folder (e.g. the default store <c>./.lookalike</c>) and no dot-files.
+    /// </summary>
+    public static List<FileInfo> EnumerateImages(string root, IReadOnlySet<string> extensions)
     {
+        ArgumentNullException.ThrowIfNull(extensions);
         var options = new EnumerationOptions
         {
             RecurseSubdirectories = true,
@@ -367,7 +374,7 @@ public sealed class IngestPipeline
             // Skip anything under a dot-folder (e.g. the default store ./.lookalike) and dot-files.
             string relative = Path.GetRelativePath(root, path);
             if (relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'))) continue;
-            if (!_options.Extensions.Contains(Path.GetExtension(path))) continue;
+            if (!extensions.Contains(Path.GetExtension(path))) continue;
             result.Add(new FileInfo(path));
         }
         result.Sort((a, b) => string.CompareOrdinal(a.FullName, b.FullName));

@@ -15,6 +15,7 @@ public sealed class CatalogView
 {
     private readonly ICatalogStore _store;
     private readonly IVectorIndex _index;
+    private readonly bool _shared;
     private readonly Lock _lock = new();
 
     // Every item (no vectors), once something needs all of them (listing, facets, filters); null until then. Guarded by _lock.
@@ -32,10 +33,13 @@ public sealed class CatalogView
     // Bumped by every add or remove. Guarded by _lock.
     private long _version;
 
-    internal CatalogView(ICatalogStore store, IVectorIndex index)
+    /// <param name="shared">Other processes write the catalog (a cluster): nothing is remembered — every lookup,
+    /// listing, facet count and column check reads the store as it is now.</param>
+    internal CatalogView(ICatalogStore store, IVectorIndex index, bool shared = false)
     {
         _store = store;
         _index = index;
+        _shared = shared;
     }
 
     /// <summary>
@@ -58,6 +62,12 @@ public sealed class CatalogView
     /// <summary>The stored item (metadata, path, fingerprint) without its vector.</summary>
     public bool TryGetItem(ItemId id, out CatalogItem item)
     {
+        if (_shared)
+        {
+            var now = _store.Find(id);
+            item = now is null ? null! : now with { Vector = ReadOnlyMemory<float>.Empty };
+            return now is not null;
+        }
         lock (_lock)
         {
             if (_items is not null) return _items.TryGetValue(id, out item!);
@@ -96,8 +106,8 @@ public sealed class CatalogView
         ItemId[] ids;
         lock (_lock)
         {
-            _sortedIds ??= AllItems().Keys.Order(ItemId.Ordinal).ToArray();
-            ids = _sortedIds;
+            ids = _sortedIds ?? AllItems().Keys.Order(ItemId.Ordinal).ToArray();
+            if (!_shared) _sortedIds = ids;
         }
 
         long skip = (long)(page - 1) * pageSize;
@@ -136,7 +146,7 @@ public sealed class CatalogView
                     ? []
                     : c.Value.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).Select(v => new FacetValue(v.Key, v.Value)).ToList()))
                 .ToList();
-            _facets = (maxValues, facets);
+            if (!_shared) _facets = (maxValues, facets);
             return facets;
         }
     }
@@ -144,6 +154,7 @@ public sealed class CatalogView
     /// <summary>Metadata columns across the catalog, for validating filters; computed once per catalog change.</summary>
     public IReadOnlySet<string> MetadataColumns()
     {
+        if (_shared) return _store.GetMetadataColumns().ToHashSet(StringComparer.OrdinalIgnoreCase);
         lock (_lock)
             return _columns ??= AllItems().Values.SelectMany(i => i.Metadata.Keys).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
@@ -193,7 +204,7 @@ public sealed class CatalogView
         {
             var stored = item with { Vector = ReadOnlyMemory<float>.Empty };
             if (_items is not null) _items[item.Id] = stored;
-            else _looked[item.Id] = stored;
+            else if (!_shared) _looked[item.Id] = stored;
             Changed();
         }
     }
@@ -204,7 +215,7 @@ public sealed class CatalogView
         lock (_lock)
         {
             if (_items is not null) _items.Remove(id);
-            else _looked[id] = null;
+            else if (!_shared) _looked[id] = null;
             Changed();
         }
     }
@@ -213,6 +224,7 @@ public sealed class CatalogView
     private Dictionary<ItemId, CatalogItem> AllItems()
     {
         if (_items is not null) return _items;
+        if (_shared) return _store.ReadAll(withVectors: false).ToDictionary(i => i.Id);
         var items = new Dictionary<ItemId, CatalogItem>(_index.Count);
         foreach (var item in _store.ReadAll(withVectors: false))
         {

@@ -15,8 +15,7 @@ public sealed partial class QueryService
     public IReadOnlyList<BatchAnswer> SimilarBatch(IReadOnlyList<string> queries, int k, ItemFilter? filter = null)
     {
         ArgumentNullException.ThrowIfNull(queries);
-        var predicate = Catalog.Predicate(filter);
-        var request = new SearchRequest(ShortlistK(SearchRequest.CheckK(k)), predicate);
+        var request = Request(ShortlistK(SearchRequest.CheckK(k)), filter, exclude: null);
         int dimension = _index.Dimension;
         var resolved = new List<(int Slot, QueryDescription Description, Core.Catalog.ItemId? Exclude)>();
         var vectors = new List<float[]>();

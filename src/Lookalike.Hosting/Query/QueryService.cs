@@ -26,14 +26,14 @@ public sealed partial class QueryService : IDisposable
     private readonly string _indexKind; // "exact", "hnsw", …: the metric attribute, without parameters
 
     private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, ModelId? model, KReciprocalSpec? rerank,
-        StoredProjection? projection)
+        StoredProjection? projection, bool shared = false)
     {
         LearnedProjection = projection;
         _space = new LearnedSpace(projection?.Projection);
         _rerank = rerank;
         _store = store;
         _index = index;
-        Catalog = new CatalogView(store, index);
+        Catalog = new CatalogView(store, index, shared);
         Embedder = new QueryEmbedder(store, decoder, embedderFactory, model);
         Edits = new CatalogEditor(store, index, Catalog, _space, model);
         _sizeMetric = LookalikeTelemetry.TrackIndex(() => _index.Count);
@@ -56,6 +56,28 @@ public sealed partial class QueryService : IDisposable
         {
             // Metadata is read when a result or query needs it (CatalogView).
             return new QueryService(store, decoder, embedderFactory, index, info.Model, options.Rerank, projection);
+        }
+        catch
+        {
+            index.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A query service over an index that already holds the store's vectors where they live (a cluster's shards), owned
+    /// by the service from here on. <paramref name="shared"/>: other processes write the catalog (<see cref="CatalogView"/>
+    /// reads items through).
+    /// </summary>
+    public static QueryService Open(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, QueryOptions options,
+        IVectorIndex index, bool shared)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(index);
+        try
+        {
+            return new QueryService(store, decoder, embedderFactory, index, store.Model, options.Rerank, store.GetProjection(), shared);
         }
         catch
         {
@@ -145,11 +167,16 @@ public sealed partial class QueryService : IDisposable
         using (LookalikeTelemetry.Start(LookalikeTelemetry.SearchSpan))
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            hits = _index.Search(vector, new SearchRequest(ShortlistK(SearchRequest.CheckK(k)), Catalog.Predicate(filter), exclude));
+            hits = _index.Search(vector, Request(ShortlistK(SearchRequest.CheckK(k)), filter, exclude));
             LookalikeTelemetry.Searched(System.Diagnostics.Stopwatch.GetElapsedTime(start), _indexKind);
         }
         return ToResults(Rerank(vector, hits, k));
     }
+
+    /// <summary>The search request for a filter: conditions for an index that filters where the metadata lives, else a predicate.</summary>
+    private SearchRequest Request(int k, ItemFilter? filter, ItemId? exclude) => _index.FiltersByMetadata
+        ? new SearchRequest(k, Exclude: exclude) { Where = filter }
+        : new SearchRequest(k, Catalog.Predicate(filter), exclude);
 
     /// <summary>How many results to fetch for <paramref name="k"/>: the re-ranking shortlist when there is one.</summary>
     private int ShortlistK(int k) => _rerank is null ? k : Math.Min(SearchRequest.MaxK, Math.Max(k, _rerank.Shortlist));
