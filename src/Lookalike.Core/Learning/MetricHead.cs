@@ -8,7 +8,8 @@ namespace Lookalike.Core.Learning;
 /// <c>y = normalise(x + W₂·relu(W₁x + b₁) + b₂)</c>. The residual starts it at the raw space (W₂ ≈ 0), so what it
 /// learns is a correction, which keeps categories it never saw close to where they were. From classes it minimises
 /// normalised-softmax cross-entropy against one learned proxy per class (Zhai &amp; Wu 2018; proxies start at the class
-/// means); from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Deterministic for a seed.
+/// means), plus a term that keeps each pair of a batch at its raw cosine (<see cref="MetricHeadOptions.KeepGeometry"/>);
+/// from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Deterministic for a seed.
 /// </summary>
 public static class MetricHead
 {

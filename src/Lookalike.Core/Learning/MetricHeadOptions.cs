@@ -36,13 +36,13 @@ public sealed record MetricHeadOptions
     /// <summary>
     /// How much of the learned correction the query applies: <c>y = normalise(x + Step·head(x))</c>, in (0, 1]; null:
     /// <see cref="DefaultStepFromClasses"/> from labels, <see cref="DefaultStepFromPairs"/> from feedback. A full step
-    /// pulls every photo toward the classes the head learned; with <see cref="KeepGeometry"/> holding the raw cosines
-    /// that costs categories it never saw less than 1% (docs/evaluation.md, "Learned", round 2).
+    /// pulls every photo toward the classes the head learned, which costs categories it never saw; with
+    /// <see cref="KeepGeometry"/> holding the raw cosines, 0.75 keeps them within 2% of raw (docs/evaluation.md, "Learned", round 2).
     /// </summary>
     public float? Step { get; init; }
 
     /// <summary>The step from labels (with <see cref="KeepGeometry"/> on).</summary>
-    public const float DefaultStepFromClasses = 1f;
+    public const float DefaultStepFromClasses = 0.75f;
 
     /// <summary>The step from feedback pairs.</summary>
     public const float DefaultStepFromPairs = 0.5f;

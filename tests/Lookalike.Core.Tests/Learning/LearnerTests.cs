@@ -125,7 +125,7 @@ public class LearnerTests
         var (test, testClasses) = Data(30, 4, seed: 12);
         double raw = NearestNeighbourAccuracy(test, testClasses, Dimension);
         double learned = NearestNeighbourAccuracy(kept.ApplyAll(test, testClasses.Length), testClasses, Dimension);
-        Assert.True(learned > raw + 0.2, $"seen classes: held-out 1-NN accuracy {learned:0.000} vs raw {raw:0.000}");
+        Assert.True(learned > raw + 0.15, $"seen classes: held-out 1-NN accuracy {learned:0.000} vs raw {raw:0.000}");
     }
 
     [Fact]
