@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Lookalike.Core.Catalog;
@@ -7,8 +6,10 @@ namespace Lookalike.Search.USearch;
 
 /// <summary>
 /// The HNSW graph persisted beside the store as a derived cache (<c>&lt;store&gt;/index/</c>): <c>hnsw.usearch</c> (the
-/// native graph), <c>hnsw.ids.tsv</c> (key → item id) and <c>hnsw.header.json</c>, a self-describing header with the
-/// format version, model id, learned projection, dimension, metric, spec, store generation and the SHA-256 of the other two files.
+/// native graph), <c>hnsw.keys.bin</c> (key ↔ item id, <see cref="HnswKeyFile"/>) and <c>hnsw.header.json</c>, a
+/// self-describing header with the format version, model id, learned projection, dimension, metric, spec, store
+/// generation and the SHA-256 of the other two files. A current cache is opened in place: both files memory-mapped,
+/// no id decoded until a search returns it. Format 1 (ids in a text file parsed whole at open) is rebuilt, never read.
 /// Anything that does not match is reported as a reason and the caller rebuilds from SQLite: never a wrong answer.
 /// The checksums are recomputed on open only when a file's length or modification time differs from what the header
 /// recorded at save (a file rewritten since); otherwise opening reads neither file whole, so it costs the same at any
@@ -16,7 +17,8 @@ namespace Lookalike.Search.USearch;
 /// </summary>
 public static class HnswIndexCache
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: ids in the binary key file read in place (1: <c>hnsw.ids.tsv</c>, parsed into dictionaries at open).</summary>
+    public const int FormatVersion = 2;
     public const string Metric = "ip";
 
     public sealed record Header
@@ -58,7 +60,10 @@ public static class HnswIndexCache
 
     private static string GraphPath(string folder) => Path.Combine(folder, "hnsw.usearch");
 
-    private static string IdsPath(string folder) => Path.Combine(folder, "hnsw.ids.tsv");
+    private static string IdsPath(string folder) => Path.Combine(folder, "hnsw.keys.bin");
+
+    /// <summary>The id map of format 1, deleted when a newer cache is saved.</summary>
+    private static string FormatOneIdsPath(string folder) => Path.Combine(folder, "hnsw.ids.tsv");
 
     private static string HeaderPath(string folder) => Path.Combine(folder, "hnsw.header.json");
 
@@ -71,14 +76,10 @@ public static class HnswIndexCache
         File.Delete(HeaderPath(folder)); // invalidate first
         string graphTemp = GraphPath(folder) + ".tmp", idsTemp = IdsPath(folder) + ".tmp";
         index.SaveNative(graphTemp);
-        var map = index.KeyMap();
-        using (var writer = new StreamWriter(idsTemp))
-        {
-            writer.NewLine = "\n";
-            foreach (var (key, id) in map) writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{key}\t{id.Value}"));
-        }
+        int count = index.SaveKeys(idsTemp);
         File.Move(graphTemp, GraphPath(folder), overwrite: true);
         File.Move(idsTemp, IdsPath(folder), overwrite: true);
+        File.Delete(FormatOneIdsPath(folder));
         var header = new Header
         {
             FormatVersion = FormatVersion,
@@ -87,7 +88,7 @@ public static class HnswIndexCache
             Metric = Metric,
             Spec = index.Spec,
             StoreGeneration = generation,
-            Count = map.Count,
+            Count = count,
             GraphSha256 = Sha256(GraphPath(folder)),
             IdsSha256 = Sha256(IdsPath(folder)),
             Projection = projection,
@@ -144,24 +145,16 @@ public static class HnswIndexCache
         if (!File.Exists(GraphPath(folder)) || !File.Exists(IdsPath(folder))) return "index cache files are missing";
         if (!Intact(GraphPath(folder), header.GraphStamp, header.GraphSha256) || !Intact(IdsPath(folder), header.IdsStamp, header.IdsSha256))
             return "index cache files are corrupt (checksum mismatch)";
-        var map = new List<(ulong, ItemId)>(header.Count);
-        foreach (string line in File.ReadLines(IdsPath(folder)))
-        {
-            int tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab <= 0 || !ulong.TryParse(line.AsSpan(0, tab), NumberStyles.None, CultureInfo.InvariantCulture, out ulong key) || !ItemId.TryParse(line[(tab + 1)..], out var id))
-                return "index cache id map is malformed";
-            map.Add((key, id));
-        }
-        if (map.Count != header.Count) return "index cache id map has the wrong length";
         try
         {
-            if (header.StoreGeneration == storeGeneration) index.ViewNative(GraphPath(folder), map);
-            else index.LoadNative(GraphPath(folder), map);
+            if (header.StoreGeneration == storeGeneration) index.ViewNative(GraphPath(folder), IdsPath(folder));
+            else index.LoadNative(GraphPath(folder), IdsPath(folder));
         }
         catch (Exception e) when (e is InvalidOperationException or InvalidDataException)
         {
             return $"index cache cannot be loaded ({e.Message})";
         }
+        if (index.Count != header.Count) return $"index cache holds {index.Count:N0} items, its header says {header.Count:N0}";
         return null;
     }
 

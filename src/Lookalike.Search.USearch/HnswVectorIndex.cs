@@ -22,11 +22,9 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
 {
     private IndexSpec _spec;
     private readonly RerankVectors? _rerank;
-    private readonly Dictionary<ItemId, ulong> _keys = [];
-    private readonly Dictionary<ulong, ItemId> _ids = [];
+    private readonly HnswKeyMap _keys = new();
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private nint _index;
-    private ulong _nextKey;
     private bool _view;
 
     /// <param name="dimension">Vector length.</param>
@@ -133,8 +131,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             {
                 long native = (long)UsearchNative.usearch_memory_usage(_index, out nint error);
                 UsearchErrors.Check(error, "memory usage");
-                // + the id ↔ key maps (+ the re-ranking row map and vectors written since opening; the mapped rows are the page cache's)
-                return native + _keys.Count * 96L + (_rerank is null ? 0 : _keys.Count * 24L + _rerank.OverlayCount * (Dimension * 4L + 48));
+                // + the keys given since opening (+ the re-ranking row map and vectors written since opening; the mapped key file and rows are the page cache's)
+                return native + _keys.MemoryBytes + (_rerank is null ? 0 : _keys.Count * 24L + _rerank.OverlayCount * (Dimension * 4L + 48));
             }
             finally { _lock.ExitReadLock(); }
         }
@@ -174,24 +172,21 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         {
             EnsureMutableLocked();
             EnsureCapacity(_keys.Count + 1);
-            if (_keys.TryGetValue(id, out ulong key))
+            if (_keys.TryGetKey(id, out ulong key))
             {
                 UsearchNative.usearch_remove(_index, key, out nint removeError);
                 UsearchErrors.Check(removeError, "remove");
             }
             else
             {
-                key = _nextKey++;
-                _keys[id] = key;
-                _ids[key] = id;
+                key = _keys.Add(id);
             }
             nint error;
             fixed (float* p = vector) UsearchNative.usearch_add(_index, key, p, ScalarKind.Float32, out error);
             if (error != 0)
             {
                 // A failed add must not leave a key without a vector.
-                _keys.Remove(id);
-                _ids.Remove(key);
+                _keys.Remove(id, out _);
                 _rerank?.Remove(id);
                 UsearchErrors.Check(error, "add");
             }
@@ -216,16 +211,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             EnsureCapacity(_keys.Count + ids.Count);
             for (int i = 0; i < ids.Count; i++)
             {
-                if (_keys.TryGetValue(ids[i], out ulong old))
+                if (_keys.TryGetKey(ids[i], out ulong old))
                 {
                     UsearchNative.usearch_remove(_index, old, out nint removeError);
                     UsearchErrors.Check(removeError, "remove");
                     keys[i] = old;
                     continue;
                 }
-                keys[i] = _nextKey++;
-                _keys[ids[i]] = keys[i];
-                _ids[keys[i]] = ids[i];
+                keys[i] = _keys.Add(ids[i]);
             }
             fixed (float* basePtr = vectors)
             {
@@ -249,10 +242,9 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         _lock.EnterWriteLock();
         try
         {
-            if (!_keys.ContainsKey(id)) return false;
+            if (!_keys.TryGetKey(id, out _)) return false;
             EnsureMutableLocked();
             _keys.Remove(id, out ulong key);
-            _ids.Remove(key);
             _rerank?.Remove(id);
             UsearchNative.usearch_remove(_index, key, out nint error);
             UsearchErrors.Check(error, "remove");
@@ -264,14 +256,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     public bool Contains(ItemId id)
     {
         _lock.EnterReadLock();
-        try { return _keys.ContainsKey(id); }
+        try { return _keys.TryGetKey(id, out _); }
         finally { _lock.ExitReadLock(); }
     }
 
     public float[]? GetVector(ItemId id)
     {
         _lock.EnterReadLock();
-        try { return _keys.TryGetValue(id, out ulong key) ? GetVectorLocked(key) : null; }
+        try { return _keys.TryGetKey(id, out ulong key) ? GetVectorLocked(key) : null; }
         finally { _lock.ExitReadLock(); }
     }
 
@@ -316,7 +308,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             hits = new List<SearchHit>(found);
             for (int i = 0; i < found; i++)
             {
-                if (!_ids.TryGetValue(keys[i], out var id)) continue;
+                if (!_keys.TryGetId(keys[i], out var id)) continue;
                 float score = 1f - distances[i]; // inner-product distance is 1 − dot
                 // Re-scored from memory (the mapped vector file) under the read lock: a few dot products, no I/O.
                 if (rerank && _rerank!.TryScore(id, query, out float exact)) score = exact;
@@ -345,7 +337,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         return results;
     }
 
-    /// <summary>Writes the native index to <paramref name="path"/> (keys only; the caller persists the id map).</summary>
+    /// <summary>Writes the native index to <paramref name="path"/> (keys only; <see cref="SaveKeys"/> writes which item each key stands for).</summary>
     public void SaveNative(string path)
     {
         _lock.EnterReadLock();
@@ -357,27 +349,46 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         finally { _lock.ExitReadLock(); }
     }
 
-    /// <summary>The id ↔ key map, for persistence.</summary>
+    /// <summary>Writes which item each key stands for to <paramref name="path"/> (an <see cref="HnswKeyFile"/>); returns how many.</summary>
+    internal int SaveKeys(string path)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var entries = _keys.Entries().ToList();
+            HnswKeyFile.Write(path, entries);
+            return entries.Count;
+        }
+        finally { _lock.ExitReadLock(); }
+    }
+
+    /// <summary>Every (key, id), ascending by key: decodes every id, for whole-catalog walks (a refresh), not for searching.</summary>
     public IReadOnlyList<(ulong Key, ItemId Id)> KeyMap()
     {
         _lock.EnterReadLock();
-        try { return _ids.Select(kv => (kv.Key, kv.Value)).OrderBy(x => x.Key).ToList(); }
+        try { return _keys.Entries().ToList(); }
         finally { _lock.ExitReadLock(); }
     }
 
     /// <summary>Replaces the contents with a saved native index and its id map (as written by <see cref="SaveNative"/>), read into memory.</summary>
-    public void LoadNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map) => OpenNative(path, map, view: false);
-
-    /// <summary>
-    /// Replaces the contents with a saved native index, memory-mapped in place rather than read (opening costs the same at
-    /// any size; pages are read as searches touch them), and its id map. The file must not be changed in place while
-    /// viewed (<see cref="HnswIndexCache"/> replaces files by rename). The first write copies the graph into memory.
-    /// </summary>
-    public void ViewNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map) => OpenNative(path, map, view: true);
-
-    private void OpenNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map, bool view)
+    public void LoadNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map)
     {
         ArgumentNullException.ThrowIfNull(map);
+        OpenNative(path, null, map, view: false);
+    }
+
+    /// <summary>Replaces the contents with a saved native index read into memory and the key file saved with it (<see cref="SaveKeys"/>).</summary>
+    internal void LoadNative(string path, string keysPath) => OpenNative(path, keysPath, [], view: false);
+
+    /// <summary>
+    /// Replaces the contents with a saved native index and the key file saved with it, both memory-mapped in place rather
+    /// than read (opening decodes no id; pages are read as searches touch them). The files must not be changed in place
+    /// while viewed (<see cref="HnswIndexCache"/> replaces files by rename). The first write copies the graph into memory.
+    /// </summary>
+    internal void ViewNative(string path, string keysPath) => OpenNative(path, keysPath, [], view: true);
+
+    private void OpenNative(string path, string? keysPath, IReadOnlyList<(ulong Key, ItemId Id)> map, bool view)
+    {
         _lock.EnterWriteLock();
         try
         {
@@ -405,20 +416,10 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             // usearch_load replaces the search expansion with the file's; the spec decides.
             UsearchNative.usearch_change_expansion_search(_index, (nuint)_spec.EfSearch, out error);
             UsearchErrors.Check(error, "expansion");
-            _keys.Clear();
-            _ids.Clear();
-            _keys.EnsureCapacity(map.Count);
-            _ids.EnsureCapacity(map.Count);
-            _nextKey = 0;
-            foreach (var (key, id) in map)
-            {
-                _keys[id] = key;
-                _ids[key] = id;
-                _nextKey = Math.Max(_nextKey, key + 1);
-            }
+            _keys.Reset(keysPath is null ? null : HnswKeyFile.Open(keysPath), map);
             long size = (long)UsearchNative.usearch_size(_index, out error);
             UsearchErrors.Check(error, "size");
-            if (size != map.Count) throw new InvalidDataException($"Index file {path} holds {size} vectors but its id map {map.Count}.");
+            if (size != _keys.Count) throw new InvalidDataException($"Index file {path} holds {size} vectors but its id map {_keys.Count}.");
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -434,6 +435,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 _index = 0;
             }
             _rerank?.Dispose();
+            _keys.Dispose();
         }
         finally { _lock.ExitWriteLock(); }
         _lock.Dispose();
@@ -481,7 +483,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         var heap = new TopK(request.K);
         var rows = new List<ItemId>(_keys.Count);
         var buffer = new float[Dimension];
-        foreach (var (id, key) in _keys.OrderBy(kv => kv.Value))
+        foreach (var (key, id) in _keys.Entries())
         {
             if (request.Exclude == id || (request.Filter is not null && !request.Filter(id))) continue;
             fixed (float* b = buffer) UsearchNative.usearch_get(_index, key, 1, b, ScalarKind.Float32, out nint error);
@@ -526,7 +528,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         try
         {
             var filter = (FilterState)GCHandle.FromIntPtr(state).Target!;
-            if (!filter.Index._ids.TryGetValue(key, out var id)) return 0;
+            if (!filter.Index._keys.TryGetId(key, out var id)) return 0;
             if (filter.Exclude == id) return 0;
             return filter.Filter is null || filter.Filter(id) ? 1 : 0;
         }

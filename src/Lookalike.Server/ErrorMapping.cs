@@ -16,6 +16,9 @@ namespace Lookalike.Server;
 /// </summary>
 public static partial class ErrorMapping
 {
+    /// <summary>The Retry-After of a 503 NotReady (the model still loading).</summary>
+    public const string NotReadyRetrySeconds = "5";
+
     /// <summary>The status code and problem title for <paramref name="kind"/>.</summary>
     public static (int Status, string Title) Describe(LookalikeErrorKind kind) => kind switch
     {
@@ -90,7 +93,8 @@ public static partial class ErrorMapping
             case LookalikeException e:
             {
                 var (status, _) = Describe(e.Kind);
-                if (status < 500) return Problem(e.Kind, e.Message, e.Subject); // the message names the input
+                // The message names the input, or (not ready) what is still loading: nothing internal.
+                if (status < 500 || e.Kind == LookalikeErrorKind.NotReady) return Problem(e.Kind, e.Message, e.Subject);
                 return Problem(e.Kind, status == StatusCodes.Status503ServiceUnavailable
                     ? "The server cannot do this right now; try again later."
                     : "The server failed to complete the request; the error was logged.");
@@ -214,12 +218,15 @@ internal sealed class ProblemExceptionHandler(IProblemDetailsService problems, I
         if (status is >= 400 and < 500 && Http.ImageUpload.IsUploadEndpoint(httpContext.Features.Get<IExceptionHandlerFeature>()?.Endpoint)
             && problem.Extensions.TryGetValue("kind", out var kind))
             Hosting.Telemetry.LookalikeTelemetry.UploadRejected(kind?.ToString() ?? "");
-        if (status >= 500)
+        if (status >= 500 && exception is not LookalikeException { Kind: LookalikeErrorKind.NotReady })
             logger.LogError(exception, "{Method} {Path} failed with {Status}", httpContext.Request.Method, httpContext.Request.Path, status);
         else
             logger.LogInformation("{Method} {Path}: {Status} {Message}", httpContext.Request.Method, httpContext.Request.Path, status, exception.Message);
         if (httpContext.Response.HasStarted) return true;
         httpContext.Response.StatusCode = status;
+        // Not ready yet (the model loading): worth retrying soon.
+        if (exception is LookalikeException { Kind: LookalikeErrorKind.NotReady })
+            httpContext.Response.Headers.RetryAfter = ErrorMapping.NotReadyRetrySeconds;
         // The exception is deliberately not passed on: no writer may render it.
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
     }

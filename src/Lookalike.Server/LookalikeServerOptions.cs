@@ -48,6 +48,12 @@ public sealed class LookalikeServerOptions
     public int MaxConcurrentImageJobs { get; set; } = Environment.ProcessorCount;
 
     /// <summary>
+    /// How long a photo query or upload that arrives while the model is still loading waits for it before answering 503
+    /// with Retry-After. Default 30 s; 0 answers at once.
+    /// </summary>
+    public int ModelWaitSeconds { get; set; } = 30;
+
+    /// <summary>
     /// When set, adding and removing items needs the header <c>X-Api-Key</c> with this value (compared in constant
     /// time). Null or empty: writes are open to same-origin pages and to clients that send no <c>Origin</c> (curl,
     /// scripts), as befits the loopback default; writes from other sites' pages are refused either way unless they
@@ -140,6 +146,7 @@ public sealed class LookalikeServerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(DefaultThumbnailSize, MaxThumbnailSize, nameof(DefaultThumbnailSize));
         ArgumentOutOfRangeException.ThrowIfNegative(ThumbnailMemoryBytes, nameof(ThumbnailMemoryBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentImageJobs, 1, nameof(MaxConcurrentImageJobs));
+        ArgumentOutOfRangeException.ThrowIfNegative(ModelWaitSeconds, nameof(ModelWaitSeconds));
         ArgumentOutOfRangeException.ThrowIfNegative(RequestTimeoutSeconds, nameof(RequestTimeoutSeconds));
         ArgumentOutOfRangeException.ThrowIfNegative(DecodeTimeoutSeconds, nameof(DecodeTimeoutSeconds));
         if (!string.IsNullOrEmpty(OtlpEndpoint)) _ = LookalikeTelemetryExtensions.ParseOtlpEndpoint(OtlpEndpoint, nameof(OtlpEndpoint));

@@ -1,5 +1,6 @@
 using Lookalike.Core.Embedding;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Serving;
 using Lookalike.Server;
 using Lookalike.Server.Endpoints;
 using Lookalike.Server.Http;
@@ -35,11 +36,13 @@ public static class LookalikeServiceCollectionExtensions
             .ValidateOnStart();
 
         // The one model session and the one loaded catalog of this process.
-        // Without a model option: the model the store's vectors were made with, from its recorded id.
+        // Without a model option: the model the store's vectors were made with, from its recorded id. It loads in the
+        // background: the catalog answers by id before the model session (seconds) is ready.
         services.TryAddSingleton<IImageEmbedder>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LookalikeServerOptions>>().Value;
-            return LookalikeComponents.CreateEmbedderFor(LookalikeComponents.RecordedModel(StoreLocation.Resolve(options.Store)), options.Model);
+            var recorded = LookalikeComponents.RecordedModel(StoreLocation.Resolve(options.Store));
+            return new BackgroundEmbedder(LookalikeComponents.ModelFor(recorded, options.Model), () => LookalikeComponents.CreateEmbedderFor(recorded, options.Model));
         });
         services.AddSingleton<ServerCatalog>();
         services.AddHostedService<CatalogLoader>();

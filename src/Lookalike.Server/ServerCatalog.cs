@@ -14,9 +14,11 @@ using Microsoft.Extensions.Options;
 namespace Lookalike.Server;
 
 /// <summary>
-/// The process's one store, one loaded index and one model session, shared by every request. Loaded once at start
-/// (<see cref="CatalogLoader"/>); a store that is missing, damaged or made with another model stops the server
-/// before it listens. Disposed with the host.
+/// The process's one store, one loaded index and one model session, shared by every request. The store and index are
+/// loaded once at start (<see cref="CatalogLoader"/>); a store that is missing, damaged or made with another model
+/// stops the server before it listens. The model session (seconds to load) loads in the background
+/// (<see cref="BackgroundEmbedder"/>): catalog queries are answered at once, photo jobs wait for it up to
+/// <see cref="LookalikeServerOptions.ModelWaitSeconds"/> and then get 503 with Retry-After. Disposed with the host.
 /// </summary>
 public sealed class ServerCatalog : IDisposable
 {
@@ -46,6 +48,9 @@ public sealed class ServerCatalog : IDisposable
         _logger = logger;
         _imageJobs = new SemaphoreSlim(_options.MaxConcurrentImageJobs, _options.MaxConcurrentImageJobs);
         _loaded = new Lazy<Loaded>(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+        if (embedder is BackgroundEmbedder pending)
+            pending.Completion.ContinueWith(t => _logger.LogError("The model {Model} failed to load: {Message}. Queries by id work; photo queries and uploads answer 503.",
+                pending.ModelName, t.Exception?.InnerException?.Message), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>Absolute path of the store folder.</summary>
@@ -54,8 +59,16 @@ public sealed class ServerCatalog : IDisposable
     /// <summary>Whether adding and removing items needs the API key.</summary>
     public bool WritesNeedApiKey => !string.IsNullOrEmpty(_options.ApiKey);
 
-    /// <summary>True once the store is open, its vectors are in the index and the model is loaded.</summary>
-    public bool IsReady => _loaded.IsValueCreated && _loaded.Value.Store.Query.Embedder.IsModelLoaded;
+    /// <summary>True once the store is open and its vectors are in the index: id, vector and listing queries are answered.</summary>
+    public bool IsReady => _loaded.IsValueCreated;
+
+    /// <summary>Where the photo model stands: <c>ready</c>, <c>loading</c>, or <c>failed: …</c> (photo queries then answer the failure).</summary>
+    public string ModelState => _embedder is BackgroundEmbedder pending
+        ? pending.IsLoaded ? "ready" : pending.Failure is { } failure ? $"failed: {failure}" : "loading"
+        : "ready";
+
+    /// <summary>The model photos are embedded with: its id once loaded, its name while loading.</summary>
+    public string ModelDescription => _embedder is BackgroundEmbedder { IsLoaded: false } pending ? pending.ModelName : _embedder.Model.Value;
 
     public QueryService Query => _loaded.Value.Store.Query;
 
@@ -126,9 +139,15 @@ public sealed class ServerCatalog : IDisposable
     /// Runs a decode-and-embed job once one of <see cref="LookalikeServerOptions.MaxConcurrentImageJobs"/> slots is free,
     /// so a burst of uploads queues instead of decoding every photo in memory at once.
     /// </summary>
-    public async Task<T> RunImageJobAsync<T>(Func<T> job, CancellationToken cancellationToken)
+    /// <param name="needsModel">Whether the job embeds (false for thumbnails): such a job first waits for the model.</param>
+    /// <exception cref="LookalikeException">NotReady when the model is still loading after <see cref="LookalikeServerOptions.ModelWaitSeconds"/>; the load's failure when it failed.</exception>
+    public async Task<T> RunImageJobAsync<T>(Func<T> job, CancellationToken cancellationToken, bool needsModel = true)
     {
         ArgumentNullException.ThrowIfNull(job);
+        if (needsModel && _embedder is BackgroundEmbedder { IsLoaded: false } pending
+            && !await pending.WaitAsync(TimeSpan.FromSeconds(_options.ModelWaitSeconds), cancellationToken))
+            throw new LookalikeException(LookalikeErrorKind.NotReady,
+                $"The model ({pending.ModelName}) is still loading; catalog queries by id work now, photo queries in a few seconds. Retry then.");
         await _imageJobs.WaitAsync(cancellationToken);
         try
         {
@@ -162,6 +181,17 @@ public sealed class ServerCatalog : IDisposable
         return service;
     }
 
+    /// <summary>
+    /// Whether the embedder can be the store's model. A model still loading is judged by name (a built-in name other than
+    /// the store's cannot be); a manifest path or the same name is checked again when loaded (photo queries answer 409 then).
+    /// </summary>
+    private bool MayMatch(ModelId stored)
+    {
+        if (_embedder is BackgroundEmbedder { IsLoaded: false } pending)
+            return pending.ModelName == stored.Value.Split('@')[0] || pending.ModelName.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        return _embedder.Model == stored;
+    }
+
     private Loaded Load()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -183,7 +213,7 @@ public sealed class ServerCatalog : IDisposable
         try
         {
             string location = store.Location;
-            if (store.Catalog.Model is { } model && model != _embedder.Model)
+            if (store.Catalog.Model is { } model && !MayMatch(model))
             {
                 // A model we could compute is a misconfiguration; imported vectors are served by id without photo search.
                 if (LookalikeComponents.CanCompute(model))
@@ -194,14 +224,13 @@ public sealed class ServerCatalog : IDisposable
                     location, model);
             }
             var query = store.Query;
-            _ = query.Embedder.QueryModel; // load the model session now, not on the first upload
             // Checked now, so a wrong folder stops the start: a store indexed from another folder would lose its items.
             var watch = string.IsNullOrEmpty(_options.Watch) ? null
                 : new LiveFolderSync(store, _embedder, _options.Watch, _options.WatchLabels, decodeTimeout);
             var photos = new PhotoFiles(store.Catalog.Root ?? watch?.Folder, Path.Combine(location, UploadedItems.Folder));
             var thumbnails = new ThumbnailCache(_createDecoder(new ImageDecoderOptions { DecodeTimeout = decodeTimeout }), Path.Combine(location, "cache", "thumbnails"), _options.ThumbnailMemoryBytes, photos);
             _logger.LogInformation("Loaded {Items} items from {Store} ({Index}, model {Model}) in {Milliseconds} ms",
-                query.Count, location, query.Index.Spec, _embedder.Model, clock.ElapsedMilliseconds);
+                query.Count, location, query.Index.Spec, ModelDescription, clock.ElapsedMilliseconds);
             return new Loaded(store, new UploadedItems(query, location), thumbnails, photos, new ExplainService(query, uploadDecoder, photos: photos), watch);
         }
         catch

@@ -180,6 +180,84 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
         Assert.Subset(after.ToHashSet(), before.Select(h => h.Id).ToHashSet());
     }
 
+    /// <summary>
+    /// Issue 16: a cache of format 1 (ids in <c>hnsw.ids.tsv</c>, parsed at open) is rebuilt, never read with the new key
+    /// scheme: its id file is even made to lie here, so reading it would answer wrong ids.
+    /// </summary>
+    [Fact]
+    public void Load_FormatOneCache_IsRebuilt_NeverMisread()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        string folder = Path.Combine(store.Location, "index");
+        string header = Path.Combine(folder, "hnsw.header.json");
+        File.WriteAllText(header, File.ReadAllText(header).Replace("\"format_version\": 2", "\"format_version\": 1", StringComparison.Ordinal));
+        File.Delete(Path.Combine(folder, "hnsw.keys.bin"));
+        // Every key names the item of the next key: a misread would shift every answer by one.
+        File.WriteAllLines(Path.Combine(folder, "hnsw.ids.tsv"), Enumerable.Range(0, 1500).Select(k => $"{k}\tsynthetic/{(k + 1) % 1500:D7}"));
+
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("index cache format 1, this build writes 2", log.Single());
+        Assert.Equal(1500, index.Count);
+        var probe = store.Find(ItemId.Parse("synthetic/0000042"))!;
+        Assert.Equal(probe.Id, index.Search(probe.Vector.Span, new SearchRequest(1)).Single().Id);
+        Assert.False(File.Exists(Path.Combine(folder, "hnsw.ids.tsv")), "the format-1 id file is deleted when the new cache is saved");
+        var (again, log2) = Load(store, Hnsw);
+        using (again) Assert.Contains("loaded from cache", log2.Single());
+    }
+
+    [Fact]
+    public void Load_TruncatedKeyFile_RebuildsWithMessage()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        string keys = Path.Combine(store.Location, "index", "hnsw.keys.bin");
+        var bytes = File.ReadAllBytes(keys);
+        File.WriteAllBytes(keys, bytes[..^7]);
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("corrupt", log.Single());
+        Assert.Equal(1500, index.Count);
+        var probe = store.Find(ItemId.Parse("synthetic/0000042"))!;
+        Assert.Equal(probe.Id, index.Search(probe.Vector.Span, new SearchRequest(1)).Single().Id);
+    }
+
+    /// <summary>Keys given and taken after a viewed cache opened live beside the mapped key file, and survive a save and reopen.</summary>
+    [Fact]
+    public void Load_ViewedCache_WritesThenRefresh_KeepEveryIdRight()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        var (index, _) = Load(store, Hnsw);
+        var hnsw = Assert.IsType<HnswVectorIndex>(index);
+        using (hnsw)
+        {
+            var probe = store.Find(ItemId.Parse("synthetic/0000042"))!;
+            Assert.True(hnsw.Remove(ItemId.Parse("synthetic/0000042")));
+            Assert.False(hnsw.Contains(ItemId.Parse("synthetic/0000042")));
+            hnsw.Upsert(ItemId.Parse("added/é/1"), probe.Vector.Span);
+            Assert.Equal(ItemId.Parse("added/é/1"), hnsw.Search(probe.Vector.Span, new SearchRequest(1)).Single().Id);
+            Assert.Equal(1500, hnsw.Count);
+            Assert.Equal(hnsw.Count, hnsw.KeyMap().Select(e => e.Id).Distinct().Count());
+        }
+        // The same changes through the store: the refresh saves a cache holding the new keys; the next load reads them in place.
+        var moved = store.Find(ItemId.Parse("synthetic/0000009"))!;
+        var target = store.Find(ItemId.Parse("synthetic/0001400"))!.Vector.ToArray();
+        store.Remove([ItemId.Parse("synthetic/0000007")]);
+        store.Upsert([moved with { Vector = target }]);
+        Load(store, Hnsw).Index.Dispose();
+        var (reopened, log) = Load(store, Hnsw);
+        using var _r = reopened;
+        Assert.Matches("loaded from cache \\(", log.Single());
+        Assert.True(Assert.IsType<HnswVectorIndex>(reopened).IsView);
+        Assert.Equal(1499, reopened.Count);
+        Assert.False(reopened.Contains(ItemId.Parse("synthetic/0000007")));
+        Assert.Contains(ItemId.Parse("synthetic/0000009"), reopened.Search(target, new SearchRequest(2)).Select(h => h.Id));
+        var other = store.Find(ItemId.Parse("synthetic/0000500"))!;
+        Assert.Equal(other.Id, reopened.Search(other.Vector.Span, new SearchRequest(1)).Single().Id);
+    }
+
     [Fact]
     public void Load_StaleCache_IsReadIntoMemory_ThenRefreshed()
     {

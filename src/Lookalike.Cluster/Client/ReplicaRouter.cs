@@ -14,6 +14,10 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
     public static readonly TimeSpan MembershipTtl = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan ShapeTtl = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a read waits for one replica before asking the next as well (reads are idempotent; the first
+    /// answer wins). Well above a loaded shard's answer time, far below the 30 s a request to a just-killed silo waits.</summary>
+    public static readonly TimeSpan HedgeAfter = TimeSpan.FromSeconds(2);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private MembershipView? _view;
     private int _turn;
@@ -66,7 +70,8 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
     }
 
     /// <summary>
-    /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica once per round. When
+    /// Runs <paramref name="call"/> on one replica of <paramref name="shard"/>, trying each replica once per round (the
+    /// next one also when the current one has not answered within <see cref="HedgeAfter"/>; the first answer wins). When
     /// every replica failed only on messaging (a silo just died and Orleans has not declared it dead yet, so even a
     /// live replica whose directory entry lived there is briefly unreachable), it tries again with backoff for up to
     /// <see cref="MessagingRetry.Window"/> before giving up.
@@ -84,15 +89,31 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
             var order = Enumerable.Range(0, replicas.Length).Select(i => replicas[(start + i) % replicas.Length])
                 .OrderBy(r => active.Contains(r.Silo) ? 0 : 1).ToArray();
             var failures = new List<(ReplicaKey Replica, Exception Error)>();
-            foreach (var replica in order)
+            var pending = new List<(ReplicaKey Replica, Task<T> Answer)>();
+            int next = 0;
+            while (pending.Count > 0 || next < order.Length)
             {
+                if (pending.Count == 0) pending.Add(Ask(order[next++], call));
+                // A replica that has not answered within HedgeAfter may sit on a silo that just died (its requests wait
+                // out the response timeout): the next replica is asked too, and the first answer wins.
+                var hedge = next < order.Length ? Task.Delay(HedgeAfter, _time) : null;
+                var finished = await Task.WhenAny([.. pending.Select(p => (Task)p.Answer), .. hedge is null ? Array.Empty<Task>() : [hedge]]);
+                if (finished == hedge)
+                {
+                    pending.Add(Ask(order[next++], call));
+                    continue;
+                }
+                var done = pending.First(p => p.Answer == finished);
+                pending.Remove(done);
                 try
                 {
-                    return await call(client.Replica(replica));
+                    var answer = await done.Answer;
+                    foreach (var (_, loser) in pending) Forget(loser);
+                    return answer;
                 }
                 catch (Exception e) when (IsReplicaFailure(e))
                 {
-                    failures.Add((replica, e));
+                    failures.Add((done.Replica, e));
                 }
             }
             Volatile.Write(ref _view, null); // the view was wrong; look again next time
@@ -103,6 +124,15 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
             await Task.Delay(wait, _time);
         }
     }
+
+    private (ReplicaKey Replica, Task<T> Answer) Ask<T>(ReplicaKey replica, Func<IShardReplicaGrain, Task<T>> call)
+    {
+        try { return (replica, call(client.Replica(replica))); }
+        catch (Exception e) when (IsReplicaFailure(e)) { return (replica, Task.FromException<T>(e)); }
+    }
+
+    /// <summary>A hedged call that lost the race: its failure, if any, is observed and dropped.</summary>
+    private static void Forget(Task task) => task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>
     /// Anything but cancellation: a dead silo, a lost connection, a timeout, or a damaged store on that replica —

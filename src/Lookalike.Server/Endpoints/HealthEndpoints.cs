@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace Lookalike.Server.Endpoints;
 
-/// <summary><c>/health</c> (liveness), <c>/ready</c> (model and index loaded) and <c>/api/info</c>.</summary>
+/// <summary>
+/// <c>/health</c> (liveness), <c>/ready</c> (store and index loaded: queries by id are answered; <c>?photo=true</c>: the
+/// model too) and <c>/api/info</c>.
+/// </summary>
 public static class HealthEndpoints
 {
     /// <summary>Columns with more distinct values than this are not offered as category filters.</summary>
@@ -17,7 +20,8 @@ public static class HealthEndpoints
             .WithTags("Health").WithName("Health").WithSummary("Liveness: the process answers");
 
         app.MapGet("/ready", Ready)
-            .WithTags("Health").WithName("Ready").WithSummary("Readiness: store open, index loaded, model loaded (503 until then)")
+            .WithTags("Health").WithName("Ready")
+            .WithSummary("Readiness: store open and index loaded (503 until then); with photo=true also the model (503 with Retry-After while it loads); modelState says where the model stands")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         app.MapGet("/api/info", Info)
@@ -27,7 +31,9 @@ public static class HealthEndpoints
 
     public sealed record HealthResponse(string Status);
 
-    public sealed record ReadyResponse(string Status, int Items, string Model, string Index);
+    /// <param name="Model">The photo model: its id once loaded, its name while loading.</param>
+    /// <param name="ModelState"><c>ready</c>, <c>loading</c> (photo queries wait, then 503), or <c>failed: …</c>.</param>
+    public sealed record ReadyResponse(string Status, int Items, string Model, string Index, string ModelState);
 
     /// <summary>What <c>/api/info</c> returns.</summary>
     /// <param name="Items">Items in the catalog now.</param>
@@ -47,11 +53,18 @@ public static class HealthEndpoints
     /// <param name="WritesNeedApiKey">Whether adding and removing items needs the X-Api-Key header.</param>
     public sealed record LimitsResponse(long MaxUploadBytes, long MaxImagePixels, int MaxK, int DefaultK, int MaxPageSize, bool WritesNeedApiKey);
 
-    internal static Results<Ok<ReadyResponse>, ProblemHttpResult> Ready(ServerCatalog catalog)
+    internal static Results<Ok<ReadyResponse>, ProblemHttpResult> Ready(ServerCatalog catalog, HttpContext http, bool? photo = null)
     {
         if (!catalog.IsReady)
-            return ErrorMapping.Result(LookalikeErrorKind.NotReady, "The catalog or the model is still loading.");
-        return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.Query.Embedder.QueryModel.Value, catalog.Query.Index.Spec));
+            return ErrorMapping.Result(LookalikeErrorKind.NotReady, "The catalog is still loading.");
+        string state = catalog.ModelState;
+        if (photo == true && state != "ready")
+        {
+            http.Response.Headers.RetryAfter = ErrorMapping.NotReadyRetrySeconds;
+            return ErrorMapping.Result(LookalikeErrorKind.NotReady, $"The catalog answers by id; the model is {state}.", subject: "photo",
+                extensions: [new("modelState", state)]);
+        }
+        return TypedResults.Ok(new ReadyResponse("ready", catalog.Query.Count, catalog.ModelDescription, catalog.Query.Index.Spec, state));
     }
 
     internal static Ok<InfoResponse> Info(ServerCatalog catalog, IOptions<LookalikeServerOptions> options)

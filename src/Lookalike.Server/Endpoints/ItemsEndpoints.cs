@@ -189,7 +189,7 @@ public static class ItemsEndpoints
         if (!catalog.Thumbnails.TryGetCached(item, side, out byte[] jpeg))
         {
             if (http.RequestServices.GetRequiredService<ThumbnailRenders>().TryAcquire(http) is { } refused) return refused;
-            jpeg = await catalog.RunImageJobAsync(() => catalog.Thumbnails.Make(item, side), http.RequestAborted);
+            jpeg = await catalog.RunImageJobAsync(() => catalog.Thumbnails.Make(item, side), http.RequestAborted, needsModel: false);
         }
         // A URL that names the content (?v=<hash prefix>, as the page builds them) never changes meaning: cache it for good.
         bool pinned = version is { Length: >= 8 } && item.ContentHash.StartsWith(version, StringComparison.Ordinal);
