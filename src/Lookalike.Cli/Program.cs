@@ -19,6 +19,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     EvalRecsCommand.Create(),
     EvalCommand.Create(),
     LearnCommand.Create(),
+    ConfigCommand.Create(),
     VerifyCommand.Create(),
     SiloCommand.Create(),
     ClusterCommand.Create(),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Learning;
 using Lookalike.Storage.Sqlite.Vectors;
@@ -21,6 +22,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaRoot = "root";
     private const string MetaGeneration = "generation";
     private const string MetaProjectionVersion = "projection_version";
+    private const string MetaQueryViews = "query_views";
 
     private readonly StoreDatabase _database;
     private readonly Lock _vectorsLock = new();
@@ -390,6 +392,39 @@ public sealed class SqliteCatalogStore : ICatalogStore
             removed = command.ExecuteNonQuery();
         });
         return removed > 0;
+    }
+
+    public QueryViews QueryViews
+    {
+        get
+        {
+            if (GetMeta(MetaQueryViews) is not { } text) return QueryViews.Full;
+            try
+            {
+                return QueryViews.Parse(text);
+            }
+            catch (LookalikeException e)
+            {
+                throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                    $"Store {Location} records query views '{text}' that cannot be read ({e.Message}). Set them again with 'lookalike config --query-views full'.", Location, e);
+            }
+        }
+    }
+
+    public void SetQueryViews(QueryViews views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        Write(connection =>
+        {
+            if (views.Equals(QueryViews.Full))
+            {
+                using var command = connection.CreateCommand();
+                command.CommandText = "DELETE FROM store_meta WHERE key = $key;";
+                command.Parameters.AddWithValue("$key", MetaQueryViews);
+                command.ExecuteNonQuery();
+            }
+            else SetMeta(connection, MetaQueryViews, views.ToString());
+        });
     }
 
     public void Dispose()

@@ -28,6 +28,8 @@ internal static class EvalRecsCommand
             split, k, similarity, store, json, learn,
         };
         head.AddTo(command);
+        var pairing = new PairingOptions();
+        pairing.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             var spec = SplitSpec.Parse(parse.GetValue(split));
@@ -49,11 +51,13 @@ internal static class EvalRecsCommand
             if (parse.GetValue(learn) is { } method)
             {
                 var options = head.Read(parse);
+                var pairs = pairing.Read(parse);
                 learnFromTraining = train =>
                 {
                     var items = opened.Catalog.ReadAll(withVectors: true).ToList();
-                    var learned = LearnedIndex.FromFeedback(items, train, method, options, progress);
-                    progress.Report($"learned {method.ToString().ToLowerInvariant()} from {learned.Set.Pairs:N0} training pairs of {learned.Set.Items:N0} items");
+                    var learned = LearnedIndex.FromFeedback(items, train, method, options, progress, pairs);
+                    foreach (var note in learned.Set.Notes) progress.Report("note: " + note);
+                    progress.Report($"learned {method.ToString().ToLowerInvariant()} from {learned.Set.Pairs:N0} training pairs of {learned.Set.Items:N0} items ({pairs})");
                     return learned.Index;
                 };
             }
@@ -120,6 +124,14 @@ internal static class EvalRecsCommand
                     ["verdict"] = c.Verdict,
                 })
                 : null,
+            ["learned_vs_raw"] = report.LearnedVsRaw.FirstOrDefault(c => c.Strategy == row.Strategy) is { } l
+                ? new Dictionary<string, object>
+                {
+                    ["hr" + at + "_diff"] = Round(l.HitRateDifference), ["hr" + at + "_diff_ci"] = Interval(l.HitRateInterval),
+                    ["ndcg" + at + "_diff"] = Round(l.NdcgDifference), ["ndcg" + at + "_diff_ci"] = Interval(l.NdcgInterval),
+                    ["verdict"] = l.Verdict,
+                }
+                : null,
         };
     }
 
@@ -149,6 +161,11 @@ internal static class EvalRecsCommand
         {
             console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
                 $"{c.Strategy} − {c.Other}: HR{at} {c.HitRateDifference:+0.0000;-0.0000;0} {c.HitRateInterval} ({c.Verdict}), nDCG{at} {c.NdcgDifference:+0.0000;-0.0000;0} {c.NdcgInterval}");
+        }
+        foreach (var c in report.LearnedVsRaw)
+        {
+            console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
+                $"{c.Strategy} learned − raw: HR{at} {c.HitRateDifference:+0.0000;-0.0000;0} {c.HitRateInterval} ({c.Verdict}), nDCG{at} {c.NdcgDifference:+0.0000;-0.0000;0} {c.NdcgInterval}");
         }
         console.MarkupLineInterpolated($"[grey]{report.LeakageNote}[/]");
     }

@@ -49,6 +49,7 @@ internal static class InfoCommand
                 index_bytes_per_item = perItem,
                 index_cache = cache,
                 projection = projection is null ? null : ProjectionJsonView.Of(projection),
+                query_views = catalog.QueryViews.ToString(),
                 cluster = client is null ? null : new { shards = client.Session.Shape.Shards, replicas = client.Session.Shape.Replicas, index = client.Session.Shape.IndexOrExact },
             };
             if (parse.GetValue(json))
@@ -69,6 +70,7 @@ internal static class InfoCommand
             grid.AddRow("index", Markup.Escape($"{view.default_index} by default; bytes per item: {string.Join(", ", perItem.Select(kv => $"{kv.Key} {kv.Value:N0}"))}"));
             grid.AddRow("learned space", Markup.Escape(projection is null ? "- (raw vectors; see 'lookalike learn')" :
                 $"{projection.Descriptor.Summary}, {projection.Descriptor.InputDimension}→{projection.Descriptor.OutputDimension}-d, version {projection.Version}, fitted at generation {projection.Descriptor.FittedGeneration}"));
+            grid.AddRow("query views", Markup.Escape($"{view.query_views} (how photo queries are embedded; see 'lookalike config')"));
             grid.AddRow("index cache", Markup.Escape(cache is null ? "-" : $"{cache.Spec}, {cache.Count:N0} items, {cache.FileBytes / Math.Max(1, cache.Count):N0} bytes per item on disk, generation {cache.StoreGeneration}{(cache.StoreGeneration == info.Generation ? "" : " (stale: refreshed on next load)")}{(cache.Calibration is { } c ? $"; ef {c.Ef} chosen for recall@10 ≥ {c.Target:0.00}, measured {c.Recall:0.000} on {c.Queries} items against exact" : "")}"));
             Terminal.Out.Write(grid);
             return CommandRunner.Ok;

@@ -17,7 +17,7 @@ internal static class LearnCommand
     {
         var store = CommonOptions.Store();
         var label = new Option<string?>("--label-column") { Description = "Learn from labels: items with the same value in this metadata column look alike." };
-        var feedback = new Option<bool>("--feedback") { Description = "Learn from feedback: items one person bought, liked or chose within 30 days of each other look alike." };
+        var feedback = new Option<bool>("--feedback") { Description = "Learn from feedback: items one person bought, liked or chose within 30 days of each other look alike (see --pair-window)." };
         var before = new Option<string?>("--before") { Description = "With --feedback: only events before this date (YYYY-MM-DD, UTC), e.g. a training cut-off." };
         var where = CommonOptions.Where();
         var drop = new Option<bool>("--drop") { Description = "Drop the learned projection: search the raw vectors again." };
@@ -29,6 +29,8 @@ internal static class LearnCommand
             store, label, feedback, before, where, method, drop, json,
         };
         head.AddTo(command);
+        var pairing = new PairingOptions();
+        pairing.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             string storeDirectory = StoreLocation.Resolve(parse.GetValue(store));
@@ -48,6 +50,8 @@ internal static class LearnCommand
                 throw LookalikeException.InvalidArgument("label-column", "Give --label-column COLUMN (learn from labels) or --feedback (learn from feedback), one of the two.");
             if (parse.GetValue(before) is not null && !fromFeedback)
                 throw LookalikeException.InvalidArgument("before", "--before applies to --feedback only.");
+            if (pairing.Given(parse) && !fromFeedback)
+                throw LookalikeException.InvalidArgument("pair-window", "--pair-window, --pair-partners and --pairs-per-item apply to --feedback only.");
             var request = new LearnRequest
             {
                 LabelColumn = column,
@@ -55,6 +59,7 @@ internal static class LearnCommand
                 Before = parse.GetValue(before) is { } date ? ParseDate(date) : null,
                 Method = parse.GetValue(method),
                 Head = head.Read(parse),
+                Pairing = pairing.Read(parse),
             };
             using var feedbackStore = fromFeedback ? LookalikeComponents.OpenFeedback(storeDirectory) : null;
             var outcome = StoreLearning.Learn(catalog, feedbackStore, request, new Progress(m => Console.Error.WriteLine(m)));

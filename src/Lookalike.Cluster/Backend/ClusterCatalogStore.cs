@@ -107,6 +107,11 @@ internal sealed class ClusterCatalogStore(ClusterSession session, string locatio
 
     public bool DropProjection() => false;
 
+    /// <summary>A cluster's photo queries embed the whole photo (a per-store view setting is not kept on the shards).</summary>
+    public Core.Embedding.QueryViews QueryViews => Core.Embedding.QueryViews.Full;
+
+    public void SetQueryViews(Core.Embedding.QueryViews views) => throw NotOnCluster("query views");
+
     /// <summary>Disposes the session when this catalog owns it (see <see cref="ClusterStoreBackend"/>).</summary>
     public void Dispose()
     {

@@ -63,4 +63,14 @@ public interface ICatalogStore : IDisposable
 
     /// <summary>Returns the store to the raw space; false when it had no projection.</summary>
     bool DropProjection();
+
+    /// <summary>
+    /// How photo queries against this store are embedded (<c>lookalike config --query-views</c>); <see cref="Embedding.QueryViews.Full"/>
+    /// (the whole photo, as the catalog was embedded) unless set. Catalog items are always embedded whole.
+    /// </summary>
+    /// <exception cref="Errors.LookalikeException">StoreCorrupt: the recorded value cannot be read.</exception>
+    Embedding.QueryViews QueryViews { get; }
+
+    /// <summary>Records the query views (<see cref="Embedding.QueryViews.Full"/> removes the setting). Vectors and generation are unchanged.</summary>
+    void SetQueryViews(Embedding.QueryViews views);
 }

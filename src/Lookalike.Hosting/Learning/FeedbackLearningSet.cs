@@ -9,24 +9,21 @@ namespace Lookalike.Hosting.Learning;
 
 /// <summary>
 /// Turns feedback into positive pairs of items for a <see cref="LearningSet"/>: two items one person chose within
-/// <see cref="Window"/> of each other (bought, liked, favourited, rated 4+, preferred in a <c>prefer</c>, clicked from
-/// a search) are a pair. Each choice pairs with at most <see cref="PartnersPerChoice"/> of that person's choices
-/// nearest in time, so one heavy user cannot dominate. Every unusable input is a <see cref="LookalikeException"/> naming its cause.
+/// <see cref="FeedbackPairing.WindowDays"/> of each other (bought, liked, favourited, rated 4+, preferred in a
+/// <c>prefer</c>, clicked from a search) are a pair. Each choice pairs with at most
+/// <see cref="FeedbackPairing.PartnersPerChoice"/> of that person's later choices nearest in time, so one heavy user
+/// cannot dominate, and optionally each item with at most <see cref="FeedbackPairing.MaxPairsPerItem"/>, so bestsellers
+/// cannot. Every unusable input is a <see cref="LookalikeException"/> naming its cause.
 /// </summary>
 public static class FeedbackLearningSet
 {
-    /// <summary>Choices further apart than this are not paired (a season's taste, not a lifetime's).</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromDays(30);
-
-    public const int PartnersPerChoice = 5;
-
     /// <summary>Fewer pairs than this cannot learn a 512-d space meaningfully.</summary>
     public const int MinPairs = 20;
 
     public sealed record Result(LearningSet Set, int Items, int Pairs, IReadOnlyList<string> Notes);
 
     /// <exception cref="LookalikeException">InvalidArgument: the filter selects no item, no feedback (before the cut-off), or too few pairs.</exception>
-    public static Result Build(IReadOnlyList<CatalogItem> items, IFeedbackStore feedback, ItemFilter filter, DateTimeOffset? before)
+    public static Result Build(IReadOnlyList<CatalogItem> items, IFeedbackStore feedback, ItemFilter filter, DateTimeOffset? before, FeedbackPairing? pairing = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(feedback);
@@ -35,12 +32,13 @@ public static class FeedbackLearningSet
         if (selected.Count == 0)
             throw LookalikeException.InvalidArgument("where", $"The filter ({filter}) selects none of the store's {items.Count:N0} items.");
         var events = feedback.Read().Where(e => before is null || e.Time < before).ToList();
-        return Build(selected, events, before);
+        return Build(selected, events, before, pairing);
     }
 
     /// <summary>Pairs from <paramref name="events"/> over <paramref name="catalog"/> (only its items take part).</summary>
-    public static Result Build(IReadOnlyDictionary<ItemId, CatalogItem> catalog, IReadOnlyList<FeedbackEvent> events, DateTimeOffset? before)
+    public static Result Build(IReadOnlyDictionary<ItemId, CatalogItem> catalog, IReadOnlyList<FeedbackEvent> events, DateTimeOffset? before, FeedbackPairing? pairing = null)
     {
+        pairing = (pairing ?? FeedbackPairing.Default).Validated();
         string when = before is { } b ? $" before {b.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}" : "";
         if (events.Count == 0)
             throw LookalikeException.InvalidArgument("feedback", $"The store has no feedback{when} to learn from (import some with 'lookalike feedback import').");
@@ -49,34 +47,59 @@ public static class FeedbackLearningSet
         {
             if (Chosen(e) is { } item && catalog.ContainsKey(item)) choices.Add((e.User, item, e.Time));
         }
-        var rowOf = new Dictionary<ItemId, int>();
-        var pairs = new HashSet<(int, int)>();
+        // Candidate pairs in time order (earliest first), so that a per-item cap keeps each item's earliest pairs.
+        var candidates = new List<(DateTimeOffset Time, ItemId A, ItemId B)>();
+        var window = pairing.Window;
         foreach (var group in choices.GroupBy(c => c.User))
         {
             var ordered = group.OrderBy(c => c.Time).ThenBy(c => c.Item.Value, StringComparer.Ordinal).ToList();
             for (int i = 0; i < ordered.Count; i++)
             {
                 int partners = 0;
-                for (int j = i + 1; j < ordered.Count && partners < PartnersPerChoice; j++)
+                for (int j = i + 1; j < ordered.Count && partners < pairing.PartnersPerChoice; j++)
                 {
-                    if (ordered[j].Time - ordered[i].Time > Window) break;
+                    if (!Within(ordered[i].Time, ordered[j].Time, window)) break;
                     if (ordered[j].Item == ordered[i].Item) continue;
-                    int a = Row(ordered[i].Item), c = Row(ordered[j].Item);
-                    pairs.Add(a < c ? (a, c) : (c, a));
+                    candidates.Add((ordered[j].Time, ordered[i].Item, ordered[j].Item));
                     partners++;
                 }
             }
         }
+        var rowOf = new Dictionary<ItemId, int>();
+        var pairs = new HashSet<(int, int)>();
+        var pairsOf = new Dictionary<ItemId, int>();
+        int capped = 0;
+        foreach (var (_, first, second) in candidates.OrderBy(c => c.Time).ThenBy(c => c.A.Value, StringComparer.Ordinal).ThenBy(c => c.B.Value, StringComparer.Ordinal))
+        {
+            int a = Row(first), c = Row(second);
+            var pair = a < c ? (a, c) : (c, a);
+            if (pairs.Contains(pair)) continue;
+            if (pairing.MaxPairsPerItem > 0 && (pairsOf.GetValueOrDefault(first) >= pairing.MaxPairsPerItem || pairsOf.GetValueOrDefault(second) >= pairing.MaxPairsPerItem))
+            {
+                capped++;
+                continue;
+            }
+            pairs.Add(pair);
+            pairsOf[first] = pairsOf.GetValueOrDefault(first) + 1;
+            pairsOf[second] = pairsOf.GetValueOrDefault(second) + 1;
+        }
         if (pairs.Count < MinPairs)
             throw LookalikeException.InvalidArgument("feedback",
-                $"Feedback{when} gives {pairs.Count} positive pair(s) of catalog items (two items one person chose within {Window.TotalDays:0} days); learning needs at least {MinPairs}. " +
+                $"Feedback{when} gives {pairs.Count} positive pair(s) of catalog items ({pairing}); learning needs at least {MinPairs}. " +
                 $"{choices.Count:N0} of {events.Count:N0} events are choices of catalog items.");
+        // Rows only for items that kept a pair (a capped item may have none).
+        var used = pairs.SelectMany(p => new[] { p.Item1, p.Item2 }).ToHashSet();
+        var renumber = new Dictionary<int, int>();
+        foreach (var kv in rowOf.OrderBy(kv => kv.Value).Where(kv => used.Contains(kv.Value))) renumber[kv.Value] = renumber.Count;
+        rowOf = rowOf.Where(kv => used.Contains(kv.Value)).ToDictionary(kv => kv.Key, kv => renumber[kv.Value]);
+        pairs = pairs.Select(p => (renumber[p.Item1], renumber[p.Item2])).ToHashSet();
+        var notes = capped > 0 ? new[] { $"{capped:N0} pair(s) left out: an item takes part in at most {pairing.MaxPairsPerItem} pair(s)" } : [];
         var ordered2 = rowOf.OrderBy(kv => kv.Value).Select(kv => catalog[kv.Key]).ToList();
         int dimension = ordered2[0].Vector.Length;
         var vectors = new float[(long)ordered2.Count * dimension];
         for (int r = 0; r < ordered2.Count; r++) ordered2[r].Vector.Span.CopyTo(vectors.AsSpan(r * dimension, dimension));
         var list = pairs.OrderBy(p => p.Item1).ThenBy(p => p.Item2).Select(p => (p.Item1, p.Item2)).ToList();
-        return new Result(LearningSet.FromPairs(vectors, dimension, list), ordered2.Count, list.Count, []);
+        return new Result(LearningSet.FromPairs(vectors, dimension, list), ordered2.Count, list.Count, notes);
 
         int Row(ItemId id)
         {
@@ -84,6 +107,10 @@ public static class FeedbackLearningSet
             return row;
         }
     }
+
+    /// <summary>Same calendar day (UTC) for a window of 0 days; otherwise at most the window apart.</summary>
+    private static bool Within(DateTimeOffset earlier, DateTimeOffset later, TimeSpan window) =>
+        window == TimeSpan.Zero ? earlier.UtcDateTime.Date == later.UtcDateTime.Date : later - earlier <= window;
 
     /// <summary>The item an event says its user chose, or null when it says no such thing.</summary>
     private static ItemId? Chosen(FeedbackEvent e) => e.Kind switch

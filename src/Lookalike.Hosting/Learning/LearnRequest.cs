@@ -18,4 +18,7 @@ public sealed record LearnRequest
     public ProjectionMethod Method { get; init; } = ProjectionLearner.DefaultMethod;
 
     public MetricHeadOptions Head { get; init; } = new();
+
+    /// <summary>Feedback only: which choices pair as positives.</summary>
+    public FeedbackPairing Pairing { get; init; } = FeedbackPairing.Default;
 }

@@ -19,9 +19,9 @@ public static class LearnedIndex
     /// <c>lookalike learn --feedback</c>, and indexes <paramref name="items"/> through it.
     /// </summary>
     public static (ExactVectorIndex Index, Projection Projection, FeedbackLearningSet.Result Set) FromFeedback(
-        IReadOnlyList<CatalogItem> items, IReadOnlyList<FeedbackEvent> events, ProjectionMethod method, MetricHeadOptions head, IProgress<string>? progress = null)
+        IReadOnlyList<CatalogItem> items, IReadOnlyList<FeedbackEvent> events, ProjectionMethod method, MetricHeadOptions head, IProgress<string>? progress = null, FeedbackPairing? pairing = null)
     {
-        var set = FeedbackLearningSet.Build(items.ToDictionary(i => i.Id), events, before: null);
+        var set = FeedbackLearningSet.Build(items.ToDictionary(i => i.Id), events, before: null, pairing);
         var projection = ProjectionLearner.Fit(set.Set, method, head, progress);
         return (Build(items, new LearnedSpace(projection)), projection, set);
     }

@@ -39,7 +39,7 @@ public static class StoreLearning
         else
         {
             if (feedback is null) throw LookalikeException.InvalidArgument("feedback", $"Store {store.Location} has no feedback to learn from.");
-            var built = FeedbackLearningSet.Build(items, feedback, request.Filter, request.Before);
+            var built = FeedbackLearningSet.Build(items, feedback, request.Filter, request.Before, request.Pairing);
             set = built.Set;
             notes = built.Notes;
             descriptor = Describe(request, info, "feedback", set) with

@@ -15,6 +15,12 @@ public sealed class QueryOptions
     /// </summary>
     public KReciprocalSpec? Rerank { get; set; }
 
+    /// <summary>
+    /// Makes the feature-map reader that embeds photo queries through the store's query views (when they are not
+    /// <c>full</c>); null (default): <see cref="LookalikeComponents.CreateFeatureMapReader"/>.
+    /// </summary>
+    public Func<Lookalike.Core.Catalog.ModelId, Lookalike.Core.Explain.IFeatureMapReader>? ViewReaderFactory { get; set; }
+
     /// <summary>One-line messages about the index (loaded from cache, rebuilt and why).</summary>
     public Action<string>? Log { get; set; }
 

@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
 using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
@@ -26,7 +27,7 @@ public sealed partial class QueryService : IDisposable
     private readonly string _indexKind; // "exact", "hnsw", …: the metric attribute, without parameters
 
     private QueryService(ICatalogStore store, IImageDecoder decoder, Func<IImageEmbedder> embedderFactory, IVectorIndex index, ModelId? model, KReciprocalSpec? rerank,
-        StoredProjection? projection, bool shared = false)
+        StoredProjection? projection, QueryViews views, Func<ModelId, IFeatureMapReader> viewReaderFactory, bool shared = false)
     {
         LearnedProjection = projection;
         _space = new LearnedSpace(projection?.Projection);
@@ -34,7 +35,7 @@ public sealed partial class QueryService : IDisposable
         _store = store;
         _index = index;
         Catalog = new CatalogView(store, index, shared);
-        Embedder = new QueryEmbedder(store, decoder, embedderFactory, model);
+        Embedder = new QueryEmbedder(store, decoder, embedderFactory, model, views, viewReaderFactory);
         Edits = new CatalogEditor(store, index, Catalog, _space, model);
         _sizeMetric = LookalikeTelemetry.TrackIndex(() => _index.Count);
         _indexKind = index.Spec.Split('(')[0];
@@ -51,11 +52,13 @@ public sealed partial class QueryService : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var info = store.GetInfo();
         var projection = store.GetProjection();
+        var views = store.QueryViews;
         var index = Hosting.Search.VectorIndexLoader.Load(store, options.Index, options.Log, options.Progress);
         try
         {
             // Metadata is read when a result or query needs it (CatalogView).
-            return new QueryService(store, decoder, embedderFactory, index, info.Model, options.Rerank, projection);
+            return new QueryService(store, decoder, embedderFactory, index, info.Model, options.Rerank, projection, views,
+                options.ViewReaderFactory ?? LookalikeComponents.CreateFeatureMapReader);
         }
         catch
         {
@@ -77,7 +80,8 @@ public sealed partial class QueryService : IDisposable
         ArgumentNullException.ThrowIfNull(index);
         try
         {
-            return new QueryService(store, decoder, embedderFactory, index, store.Model, options.Rerank, store.GetProjection(), shared);
+            return new QueryService(store, decoder, embedderFactory, index, store.Model, options.Rerank, store.GetProjection(), store.QueryViews,
+                options.ViewReaderFactory ?? LookalikeComponents.CreateFeatureMapReader, shared);
         }
         catch
         {
@@ -129,7 +133,7 @@ public sealed partial class QueryService : IDisposable
     /// <summary>Look-alikes of an outside photo (encoded bytes).</summary>
     public SimilarResult SimilarToImage(ReadOnlySpan<byte> imageBytes, string sourceName, int k, ItemFilter? filter = null)
     {
-        float[] vector = _space.Map(Embedder.EmbedImage(imageBytes, sourceName));
+        float[] vector = _space.Map(Embedder.EmbedQueryPhoto(imageBytes, sourceName));
         LookalikeTelemetry.Query("image");
         var hits = Search(vector, k, filter, exclude: null);
         return new SimilarResult(new QueryDescription { Kind = "image", Path = sourceName }, hits);
@@ -154,7 +158,7 @@ public sealed partial class QueryService : IDisposable
             float[] vector = _index.GetVector(itemId) ?? throw LookalikeException.NotFound(itemId.Value, $"No item '{itemId}' in the store.");
             return (Describe(item), vector, itemId);
         }
-        return (new QueryDescription { Kind = "image", Path = resolved.Path }, _space.Map(Embedder.EmbedImage(resolved.Bytes!, resolved.Path!)), null);
+        return (new QueryDescription { Kind = "image", Path = resolved.Path }, _space.Map(Embedder.EmbedQueryPhoto(resolved.Bytes!, resolved.Path!)), null);
     }
 
     /// <summary>A catalog item as the query of an answer (<paramref name="box"/>: the part of its photo asked about).</summary>

@@ -28,6 +28,11 @@ public sealed record EvaluationReport
     public required TimeSpan? PopularityHalfLife { get; init; }
     /// <summary>The hybrid against every other row, paired over the same users.</summary>
     public required IReadOnlyList<StrategyComparison> Comparisons { get; init; }
+    /// <summary>
+    /// With a learned space: each strategy that reads the vectors (visual, visualknn, hybrid) in the learned space minus
+    /// the same strategy on the raw vectors (its <c>-raw</c> row, the hybrid tuned again on raw), paired over the same users.
+    /// </summary>
+    public IReadOnlyList<StrategyComparison> LearnedVsRaw { get; init; } = [];
     public required double Seconds { get; init; }
 }
 
@@ -53,6 +58,12 @@ public sealed record StrategyComparison(string Strategy, string Other, double Hi
 /// </summary>
 public static class RecommendationEvaluator
 {
+    /// <summary>Appended to a strategy's name for its row on the raw vectors when the evaluation learned a space.</summary>
+    public const string RawSuffix = "-raw";
+
+    /// <summary>The strategies that read the vectors, so that a learned space changes them.</summary>
+    private static readonly RecommendationStrategy[] VisualStrategies = [RecommendationStrategy.Visual, RecommendationStrategy.VisualKnn, RecommendationStrategy.Hybrid];
+
     /// <summary>Trains one engine per fold on the fold's training events and tunes the hybrid weights on all folds' users together.</summary>
     public static TuningResult TuneOn(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k, double step, string origin,
         IProgress<string>? progress = null, DateTimeOffset? tunedAt = null)
@@ -137,6 +148,7 @@ public static class RecommendationEvaluator
         var applied = split.Apply(events);
         var cases = RecommenderEvaluation.Cases(applied, index.Contains, options.Signals);
         progress?.Report($"split {split}: {applied.Train.Count:N0} training events, {applied.Test.Count:N0} test events, {cases.Count:N0} test users");
+        var rawIndex = index;
         using var learned = learnFromTraining?.Invoke(applied.Train);
         if (learned is not null) index = learned;
 
@@ -160,6 +172,23 @@ public static class RecommendationEvaluator
         allTime.Add(applied.Train);
         rows.Add(RecommenderEvaluation.Evaluate(AllTimePopular, allTime.Recommend, cases, k, index.Count));
         var hybrid = rows.Single(r => r.Strategy == RecommendationStrategies.Name(RecommendationStrategy.Hybrid));
+        var comparisons = rows.Where(r => r != hybrid).Select(r => StrategyComparison.Of(hybrid, r)).ToList();
+        var learnedVsRaw = new List<StrategyComparison>();
+        if (learned is not null)
+        {
+            // The same users through the raw vectors, the hybrid tuned again there: a paired answer to "did learning help?".
+            var rawTuning = TuneOn(folds, rawIndex, options, k, tuningStep, origin, progress);
+            progress?.Report($"raw weights {rawTuning.Weights} (validation nDCG@{k} {rawTuning.Ndcg:0.0000})");
+            using var rawEngine = RecommendationEngine.Build(applied.Train, rawIndex, options, rawTuning.Weights);
+            foreach (var strategy in VisualStrategies)
+            {
+                string name = RecommendationStrategies.Name(strategy);
+                progress?.Report($"evaluating {name} on the raw vectors");
+                var raw = RecommenderEvaluation.Evaluate(name + RawSuffix, r => rawEngine.Recommend(strategy, r), cases, k, rawIndex.Count);
+                rows.Add(raw);
+                learnedVsRaw.Add(StrategyComparison.Of(rows.Single(r => r.Strategy == name), raw));
+            }
+        }
         return new EvaluationReport
         {
             Split = applied.Cutoff is { } c && split.Cutoff is null ? $"{split} (cutoff {c:yyyy-MM-dd})" : split.ToString(),
@@ -177,7 +206,8 @@ public static class RecommendationEvaluator
             Tuning = tuning,
             Rows = rows,
             PopularityHalfLife = halfLife,
-            Comparisons = rows.Where(r => r != hybrid).Select(r => StrategyComparison.Of(hybrid, r)).ToList(),
+            Comparisons = comparisons,
+            LearnedVsRaw = learnedVsRaw,
             Seconds = Stopwatch.GetElapsedTime(started).TotalSeconds,
         };
     }

@@ -303,7 +303,7 @@ public sealed class RecommendationService : IDisposable
         var resolver = Items;
         var resolved = ReferenceResolver.Resolve(reference, _catalog, byName: r => resolver.Resolve(r, out _), contains: resolver.Contains);
         if (resolved.Item is { } id) items.Add(id);
-        else vectors.Add(_query.Space.Map(_query.Embedder.EmbedImage(resolved.Bytes!, resolved.Path!)));
+        else vectors.Add(_query.Space.Map(_query.Embedder.EmbedQueryPhoto(resolved.Bytes!, resolved.Path!)));
     }
 
     private void RequireItem(ItemId id) => _query.Catalog.GetItem(id);

@@ -43,7 +43,9 @@ public static class HealthEndpoints
     /// <param name="Columns">Metadata columns; <c>values</c> (most frequent first) when at most 100 distinct, for category filters.</param>
     /// <param name="Limits">The server's limits on requests.</param>
     /// <param name="Learned">How the search space was learned (<c>lookalike learn</c>), e.g. "learned from labels 'class' (head, …)"; null: raw vectors.</param>
-    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits, string? Learned = null);
+    /// <param name="QueryViews">How photo queries are embedded (<c>lookalike config --query-views</c>): "full" (the whole photo, the default), "full+zoom", ….</param>
+    public sealed record InfoResponse(int Items, string Model, int Dimension, string Index, IReadOnlyList<CatalogFacet> Columns, LimitsResponse Limits, string? Learned = null,
+        string QueryViews = "full");
 
     /// <param name="MaxUploadBytes">Largest accepted upload (413 above).</param>
     /// <param name="MaxImagePixels">Largest accepted width×height of an upload (413 above).</param>
@@ -78,6 +80,7 @@ public static class HealthEndpoints
             query.Index.Spec,
             query.Catalog.Facets(MaxFacetValues),
             new LimitsResponse(o.MaxUploadBytes, o.MaxImagePixels, o.MaxK, o.DefaultK, o.MaxPageSize, !string.IsNullOrEmpty(o.ApiKey)),
-            query.LearnedProjection?.Descriptor.Summary));
+            query.LearnedProjection?.Descriptor.Summary,
+            query.Embedder.Views.ToString()));
     }
 }
