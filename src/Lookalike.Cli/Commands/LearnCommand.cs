@@ -96,7 +96,8 @@ internal static class LearnCommand
         private readonly Option<float> _rate = new("--learning-rate") { Description = $"Head: Adam step size (default {Defaults.LearningRate}).", DefaultValueFactory = _ => Defaults.LearningRate };
         private readonly Option<float> _temperature = new("--temperature") { Description = $"Head: softmax temperature (default {Defaults.Temperature}).", DefaultValueFactory = _ => Defaults.Temperature };
         private readonly Option<float> _dropout = new("--input-dropout") { Description = $"Head: share of input values dropped per training step (default {Defaults.InputDropout}).", DefaultValueFactory = _ => Defaults.InputDropout };
-        private readonly Option<float> _step = new("--step") { Description = $"Head: share of the learned correction applied, 0–1 (default {Defaults.Step}; 1 favours the known classes, less keeps unseen ones).", DefaultValueFactory = _ => Defaults.Step };
+        private readonly Option<float?> _step = new("--step") { Description = $"Head: share of the learned correction applied, 0–1 (default {MetricHeadOptions.DefaultStepFromClasses} from labels, {MetricHeadOptions.DefaultStepFromPairs} from feedback; 1 favours the known classes, less keeps unseen ones)." };
+        private readonly Option<float> _keep = new("--keep-geometry") { Description = $"Head, labels: weight of keeping each pair of items at its raw cosine, 0 off (default {Defaults.KeepGeometry}; more keeps unseen categories, less favours the known ones).", DefaultValueFactory = _ => Defaults.KeepGeometry };
         private readonly Option<int> _learnSeed = new("--learn-seed") { Description = $"Head: seed of the initial weights and the data order (default {Defaults.Seed}).", DefaultValueFactory = _ => Defaults.Seed };
 
         public void AddTo(Command command)
@@ -108,6 +109,7 @@ internal static class LearnCommand
             command.Options.Add(_learnSeed);
             command.Options.Add(_dropout);
             command.Options.Add(_step);
+            command.Options.Add(_keep);
         }
 
         public MetricHeadOptions Read(ParseResult parse)
@@ -118,12 +120,14 @@ internal static class LearnCommand
             if (hidden is < 8 or > 4096) throw LookalikeException.InvalidArgument("hidden", $"--hidden must be 8–4096; got {hidden}.");
             if (!(rate > 0 && rate < 1)) throw LookalikeException.InvalidArgument("learning-rate", $"--learning-rate must be between 0 and 1; got {rate}.");
             if (!(temperature > 0.001f && temperature <= 10)) throw LookalikeException.InvalidArgument("temperature", $"--temperature must be 0.001–10; got {temperature}.");
-            float step = parse.GetValue(_step);
-            if (!(step > 0 && step <= 1)) throw LookalikeException.InvalidArgument("step", $"--step must be above 0 and at most 1; got {step}.");
+            float? step = parse.GetValue(_step);
+            if (step is { } given && !(given > 0 && given <= 1)) throw LookalikeException.InvalidArgument("step", $"--step must be above 0 and at most 1; got {step}.");
+            float keep = parse.GetValue(_keep);
+            if (!(keep >= 0 && keep <= 1000)) throw LookalikeException.InvalidArgument("keep-geometry", $"--keep-geometry must be 0–1000; got {keep}.");
             return new MetricHeadOptions
             {
                 Epochs = epochs, Hidden = hidden, LearningRate = rate, Temperature = temperature, Seed = parse.GetValue(_learnSeed),
-                InputDropout = parse.GetValue(_dropout), Step = step,
+                InputDropout = parse.GetValue(_dropout), Step = step, KeepGeometry = keep,
             };
         }
     }

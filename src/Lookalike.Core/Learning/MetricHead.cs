@@ -8,7 +8,8 @@ namespace Lookalike.Core.Learning;
 /// <c>y = normalise(x + W₂·relu(W₁x + b₁) + b₂)</c>. The residual starts it at the raw space (W₂ ≈ 0), so what it
 /// learns is a correction, which keeps categories it never saw close to where they were. From classes it minimises
 /// normalised-softmax cross-entropy against one learned proxy per class (Zhai &amp; Wu 2018; proxies start at the class
-/// means); from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Deterministic for a seed.
+/// means), plus a term that keeps each pair of a batch at its raw cosine (<see cref="MetricHeadOptions.KeepGeometry"/>);
+/// from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Deterministic for a seed.
 /// </summary>
 public static class MetricHead
 {
@@ -20,6 +21,8 @@ public static class MetricHead
         if (options.Hidden is < 1 or > 8192) throw new ArgumentException($"Hidden units must be 1–8192; got {options.Hidden}.", nameof(options));
         if (options.Epochs is < 1 or > 10000) throw new ArgumentException($"Epochs must be 1–10000; got {options.Epochs}.", nameof(options));
         if (options.BatchSize is < 2 or > 65536) throw new ArgumentException($"Batch size must be 2–65536; got {options.BatchSize}.", nameof(options));
+        if (options.Step is { } step && !(step > 0 && step <= 1)) throw new ArgumentException($"Step must be above 0 and at most 1; got {step}.", nameof(options));
+        if (!(options.KeepGeometry >= 0 && float.IsFinite(options.KeepGeometry))) throw new ArgumentException($"Keep-geometry weight must be 0 or more; got {options.KeepGeometry}.", nameof(options));
         var trainer = new Trainer(set, options);
         return trainer.Run(progress);
     }
@@ -76,7 +79,7 @@ public static class MetricHead
                 if (_options.TimeLimitSeconds > 0 && watch.Elapsed.TotalSeconds > _options.TimeLimitSeconds) break;
             }
             // The step scales the head's output layer: the same correction, applied partly.
-            float step = _options.Step;
+            float step = _options.Step ?? (_set.Classes is not null ? MetricHeadOptions.DefaultStepFromClasses : MetricHeadOptions.DefaultStepFromPairs);
             return new Projection(
             [
                 new ProjectionLayer(_d, _h, _w1, _b1, Relu: true),
@@ -133,11 +136,39 @@ public static class MetricHead
                     TensorPrimitives.MultiplyAdd(batch.Y.AsSpan(s * _d, _d), g, dProxyUnit.AsSpan(k * _d, _d), dProxyUnit.AsSpan(k * _d, _d));
                 }
             }
+            if (_options.KeepGeometry > 0) loss += KeepGeometry(rows, batch, dY);
             var dProxies = new float[c * _d];
             for (int k = 0; k < c; k++)
                 ThroughNormalisation(proxies.AsSpan(k * _d, _d), proxyNorms[k], dProxyUnit.AsSpan(k * _d, _d), dProxies.AsSpan(k * _d, _d));
             Backward(batch, dY);
             _adam.Step("proxies", _proxies!, dProxies, rateScale: 10f, decay: false);
+            return loss;
+        }
+
+        /// <summary>
+        /// Adds <c>λ · mean over the batch's pairs of (y_i·y_j − x_i·x_j)²</c> to the loss and its gradient to
+        /// <paramref name="dY"/>: the head keeps every pair's raw cosine unless the labels pay for changing it, so the
+        /// directions that tell apart categories it never saw survive (docs/evaluation.md, "Learned", round 2).
+        /// </summary>
+        private double KeepGeometry(ReadOnlySpan<int> rows, Batch batch, float[] dY)
+        {
+            int b = rows.Length;
+            double pairs = b * (b - 1) / 2.0, loss = 0;
+            float lambda = _options.KeepGeometry;
+            for (int i = 0; i < b; i++)
+            {
+                var xi = _set.Row(rows[i]);
+                var yi = batch.Y.AsSpan(i * _d, _d);
+                for (int j = i + 1; j < b; j++)
+                {
+                    var yj = batch.Y.AsSpan(j * _d, _d);
+                    float difference = TensorPrimitives.Dot(yi, yj) - TensorPrimitives.Dot(xi, _set.Row(rows[j]));
+                    loss += lambda * difference * difference / pairs;
+                    float g = (float)(2 * lambda * difference / pairs);
+                    TensorPrimitives.MultiplyAdd(yj, g, dY.AsSpan(i * _d, _d), dY.AsSpan(i * _d, _d));
+                    TensorPrimitives.MultiplyAdd(yi, g, dY.AsSpan(j * _d, _d), dY.AsSpan(j * _d, _d));
+                }
+            }
             return loss;
         }
 

@@ -24,15 +24,28 @@ public sealed record MetricHeadOptions
     /// <summary>Share of input values zeroed (and the rest scaled up) at each training step: augmentation against overfitting (default 0).</summary>
     public float InputDropout { get; init; }
 
+    /// <summary>
+    /// Labels only: weight λ of the term that keeps each pair of training items at its raw cosine,
+    /// <c>λ·mean (y_i·y_j − x_i·x_j)²</c> over the pairs of a batch; 0 turns it off (default 3).
+    /// </summary>
+    public float KeepGeometry { get; init; } = 3f;
+
     /// <summary>Seeds the initial weights and the order of the rows (default 1).</summary>
     public int Seed { get; init; } = 1;
 
     /// <summary>
-    /// How much of the learned correction the query applies: <c>y = normalise(x + Step·head(x))</c>, in (0, 1]. A full
-    /// step pulls every photo toward the classes the head learned, which costs categories it never saw; 0.5 keeps them
-    /// within 1% of raw (docs/evaluation.md, "Unseen categories").
+    /// How much of the learned correction the query applies: <c>y = normalise(x + Step·head(x))</c>, in (0, 1]; null:
+    /// <see cref="DefaultStepFromClasses"/> from labels, <see cref="DefaultStepFromPairs"/> from feedback. A full step
+    /// pulls every photo toward the classes the head learned, which costs categories it never saw; with
+    /// <see cref="KeepGeometry"/> holding the raw cosines, 0.75 keeps them within 2% of raw (docs/evaluation.md, "Learned", round 2).
     /// </summary>
-    public float Step { get; init; } = 0.5f;
+    public float? Step { get; init; }
+
+    /// <summary>The step from labels (with <see cref="KeepGeometry"/> on).</summary>
+    public const float DefaultStepFromClasses = 0.75f;
+
+    /// <summary>The step from feedback pairs.</summary>
+    public const float DefaultStepFromPairs = 0.5f;
 
     /// <summary>Stops early after this many seconds (0: no limit).</summary>
     public double TimeLimitSeconds { get; init; }

@@ -89,6 +89,45 @@ public class LearnerTests
         Assert.True(learned > raw + 0.2, $"{method}: held-out 1-NN accuracy {learned:0.000} vs raw {raw:0.000}");
     }
 
+    /// <summary>Mean |cos′ − cos| over the pairs of rows: how far a projection moves the rows' geometry.</summary>
+    private static double CosineDistortion(float[] raw, float[] mapped, int count, int rawDimension, int mappedDimension)
+    {
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < count; i++)
+        {
+            for (int j = i + 1; j < count; j++, pairs++)
+            {
+                float before = VectorMath.Dot(raw.AsSpan(i * rawDimension, rawDimension), raw.AsSpan(j * rawDimension, rawDimension));
+                float after = VectorMath.Dot(mapped.AsSpan(i * mappedDimension, mappedDimension), mapped.AsSpan(j * mappedDimension, mappedDimension));
+                sum += Math.Abs(after - before);
+            }
+        }
+        return sum / pairs;
+    }
+
+    [Fact]
+    public void Head_KeepGeometry_UnseenClassesMoveLess_SeenStillImprove()
+    {
+        var (all, allClasses) = Data(30, 8, seed: 11);
+        // Classes 0–3 learn; 4–7 are categories the head never sees.
+        int seenRows = 30 * 4;
+        var train = all[..(seenRows * Dimension)];
+        var unseen = all[(seenRows * Dimension)..];
+        var set = LearningSet.FromClasses(train, Dimension, allClasses[..seenRows]);
+        var options = new MetricHeadOptions { Epochs = 30, BatchSize = 32, Hidden = 32 };
+        var free = MetricHead.Train(set, options with { KeepGeometry = 0 });
+        var kept = MetricHead.Train(set, options);
+        int count = allClasses.Length - seenRows;
+        double freeDistortion = CosineDistortion(unseen, free.ApplyAll(unseen, count), count, Dimension, Dimension);
+        double keptDistortion = CosineDistortion(unseen, kept.ApplyAll(unseen, count), count, Dimension, Dimension);
+        Assert.True(keptDistortion < 0.75 * freeDistortion, $"unseen-class cosines moved {keptDistortion:0.0000} with keep-geometry vs {freeDistortion:0.0000} without");
+        var (test, testClasses) = Data(30, 4, seed: 12);
+        double raw = NearestNeighbourAccuracy(test, testClasses, Dimension);
+        double learned = NearestNeighbourAccuracy(kept.ApplyAll(test, testClasses.Length), testClasses, Dimension);
+        Assert.True(learned > raw + 0.15, $"seen classes: held-out 1-NN accuracy {learned:0.000} vs raw {raw:0.000}");
+    }
+
     [Fact]
     public void Head_SameSeed_SameWeights()
     {

@@ -55,6 +55,18 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         Assert.True(report.Learned.Overall.Map > report.Raw.Overall.Map, $"learned {report.Learned.Overall.Map} ≤ raw {report.Raw.Overall.Map}");
     }
 
+    /// <summary>The shipped defaults (no test-sized options): known classes gain, categories never seen stay within 2% of raw.</summary>
+    [Fact]
+    public void Holdout_DefaultHead_SeenClassesImprove_UnseenClassesWithinTwoPercent()
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var seen = HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionLearner.DefaultMethod));
+        var unseen = HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Class, ProjectionLearner.DefaultMethod));
+        output.WriteLine($"seen: raw {seen.Raw.Overall.Map:0.0000} → {seen.Learned.Overall.Map:0.0000}; unseen: raw {unseen.Raw.Overall.Map:0.0000} → {unseen.Learned.Overall.Map:0.0000}");
+        Assert.True(seen.Learned.Overall.Map > 1.05 * seen.Raw.Overall.Map, $"seen classes: learned {seen.Learned.Overall.Map:0.0000} vs raw {seen.Raw.Overall.Map:0.0000}");
+        Assert.True(unseen.Learned.Overall.Map >= 0.98 * unseen.Raw.Overall.Map, $"unseen classes: learned {unseen.Learned.Overall.Map:0.0000} vs raw {unseen.Raw.Overall.Map:0.0000}");
+    }
+
     [Fact]
     public void Holdout_ByClass_HeldOutClassesNeverLearn()
     {
