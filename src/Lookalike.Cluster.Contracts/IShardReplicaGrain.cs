@@ -37,7 +37,10 @@ public interface IShardReplicaGrain : IGrainWithStringKey
     /// Reads, decodes and embeds these photos on this replica's silo with the cluster's model (<c>index --cluster</c>);
     /// stores nothing — the client writes the items to every replica. A photo that fails is reported, not thrown.
     /// </summary>
+    /// <remarks>Its own response timeout: a batch waits for the silo's one embedding slot, and a loaded silo embeds
+    /// slowly; the client's 30 s would fail healthy work (and re-embed it elsewhere).</remarks>
     [ReadOnly]
+    [ResponseTimeout("00:10:00")]
     Task<IndexOutcome> Embed(IndexWork[] work);
 
     /// <summary>This replica's top-k for a vector already in the search space.</summary>

@@ -20,10 +20,10 @@ public sealed record ClusterIndexSummary(int Files, int Added, int Updated, int 
 public sealed class ClusterIndexer(ClusterSession session)
 {
     /// <summary>Photos per embedding call.</summary>
-    public const int Batch = 32;
+    public const int Batch = 16;
 
-    /// <summary>Shards embedded at once (each on its own replica's silo).</summary>
-    public const int MaxParallelShards = 8;
+    /// <summary>Batches in flight at most; fewer when there are fewer live silos (each embeds one batch at a time).</summary>
+    public const int MaxParallelBatches = 8;
 
     /// <param name="folder">The folder to index; item ids are paths relative to it, as for a local store.</param>
     /// <param name="labels">Optional labels CSV (a <c>file</c> column and metadata columns).</param>
@@ -63,7 +63,8 @@ public sealed class ClusterIndexer(ClusterSession session)
         progress?.Report((done, total));
         var existingIds = work.Where(w => w.Existing).Select(w => w.Work.Id).ToHashSet(StringComparer.Ordinal);
         var batches = work.GroupBy(w => w.Shard).SelectMany(g => g.Chunk(Batch).Select(chunk => (Shard: g.Key, Work: chunk.Select(c => c.Work).ToArray()))).ToList();
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = MaxParallelShards, CancellationToken = cancellationToken }, async (batch, _) =>
+        int parallel = Math.Clamp((await session.Router.ActiveSilosAsync(refresh: true)).Count, 1, MaxParallelBatches);
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (batch, _) =>
         {
             var outcome = await Translated(() => session.Router.ReadAsync(batch.Shard, replica => replica.Embed(batch.Work)));
             if (outcome.Items.Length > 0) await session.Writer.UpsertAsync([.. outcome.Items.Select(ShardItems.ToCatalogItem)], cancellationToken);
