@@ -4,6 +4,7 @@ using Lookalike.Cluster.Backend;
 using Lookalike.Cluster.Client;
 using Lookalike.Core.Embedding;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Serving;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 using Lookalike.Server;
@@ -175,7 +176,8 @@ internal static class ServeCommand
         return await RunAsync(location, urls, model, apiKey, limits, services =>
         {
             services.AddSingleton<IStoreBackend>(backend);
-            services.AddSingleton<IImageEmbedder>(_ => LookalikeComponents.CreateEmbedderFor(recorded, model));
+            // Loaded in the background, as for a local store: the cluster's catalog answers before the model session is ready.
+            services.AddSingleton<IImageEmbedder>(_ => new BackgroundEmbedder(LookalikeComponents.ModelFor(recorded, model), () => LookalikeComponents.CreateEmbedderFor(recorded, model)));
         }, cancellationToken);
     }
 
