@@ -29,11 +29,24 @@ public sealed class FeedbackRecord
     [Id(8)] public string? Source { get; init; }
 }
 
-/// <summary>The cluster's feedback sequence: ranges handed out in order, persisted before they are given.</summary>
+/// <summary>
+/// The cluster's feedback sequence: ranges handed out in order, persisted before they are given. A writer commits its
+/// range once its events are written (or failed); readers read only up to <see cref="CommittedThrough"/>, so a range
+/// written after a later one can never be skipped by a reader that already read past it.
+/// </summary>
 public interface IFeedbackSequenceGrain : IGrainWithIntegerKey
 {
     /// <summary>Reserves <paramref name="count"/> sequence numbers; returns the first (they run on from there).</summary>
     Task<long> Reserve(int count);
+
+    /// <summary>The range starting at <paramref name="first"/> is written (or its write failed for good): readers may pass it.</summary>
+    Task Commit(long first);
+
+    /// <summary>
+    /// The highest sequence below which every reserved range is committed (or was reserved longer ago than the lease
+    /// a writer has to commit it: a writer that died holds readers back for at most that long). 0: none.
+    /// </summary>
+    Task<long> CommittedThrough();
 
     /// <summary>The last sequence number handed out (0: none).</summary>
     Task<long> Last();

@@ -25,12 +25,28 @@ internal sealed class ClusterFeedbackStore(ClusterSession session) : IFeedbackSt
         if (events.Count == 0) return 0;
         long first = ClusterCatalogStore.Wait(MessagingRetry.RunAsync(() => Sequence.Reserve(events.Count)));
         var records = events.Select((e, i) => ToRecord(e, first + i)).ToList();
-        return ClusterCatalogStore.Wait(session.Writer.AddFeedbackAsync(records));
+        try
+        {
+            return ClusterCatalogStore.Wait(session.Writer.AddFeedbackAsync(records));
+        }
+        finally
+        {
+            // Written or failed for good: readers may pass this range now (a failed write re-run gets a new range). If the
+            // commit itself is lost, readers pass the range when its lease runs out.
+            try { ClusterCatalogStore.Wait(MessagingRetry.RunAsync(() => Sequence.Commit(first))); }
+            catch (Exception e) when (e is not OperationCanceledException) { }
+        }
     }
 
-    /// <summary>Every shard's events above <paramref name="afterSequence"/>, merged in sequence order.</summary>
+    /// <summary>
+    /// Every shard's events above <paramref name="afterSequence"/> and up to the sequence's committed watermark, merged in
+    /// sequence order: an event of a range still being written is left for the next read, so a reader that continues
+    /// from the last sequence it saw never skips a range that two writers committed out of order.
+    /// </summary>
     public IEnumerable<FeedbackEvent> Read(long afterSequence = 0)
     {
+        long through = ClusterCatalogStore.Wait(MessagingRetry.RunAsync(() => Sequence.CommittedThrough()));
+        if (through <= afterSequence) return [];
         var shards = ClusterCatalogStore.Wait(Task.WhenAll(Enumerable.Range(0, session.Shape.Shards).Select(shard => session.Router.ReadAsync(shard, async replica =>
         {
             var events = new List<FeedbackRecord>();
@@ -41,7 +57,7 @@ internal sealed class ClusterFeedbackStore(ClusterSession session) : IFeedbackSt
                 if (page.Length < ReadPage) return events;
             }
         }))));
-        return shards.SelectMany(s => s).OrderBy(r => r.Sequence).Select(ToEvent).ToList();
+        return shards.SelectMany(s => s).Where(r => r.Sequence <= through).OrderBy(r => r.Sequence).Select(ToEvent).ToList();
     }
 
     public IReadOnlyList<FeedbackEvent> ReadUser(UserId user) =>
@@ -53,9 +69,11 @@ internal sealed class ClusterFeedbackStore(ClusterSession session) : IFeedbackSt
         return (all.Skip(Math.Max(0, all.Count - newest)).ToList(), all.Count);
     }
 
-    /// <summary>The newest stored event's sequence over every shard.</summary>
-    public long LastSequence => ClusterCatalogStore.Wait(Task.WhenAll(Enumerable.Range(0, session.Shape.Shards)
-        .Select(shard => session.Router.ReadAsync(shard, replica => replica.Status())))).Select(s => s.LastFeedbackSequence).DefaultIfEmpty().Max();
+    /// <summary>The newest stored event's sequence over every shard, up to the committed watermark (what <see cref="Read"/> returns).</summary>
+    public long LastSequence => Math.Min(
+        ClusterCatalogStore.Wait(MessagingRetry.RunAsync(() => Sequence.CommittedThrough())),
+        ClusterCatalogStore.Wait(Task.WhenAll(Enumerable.Range(0, session.Shape.Shards)
+            .Select(shard => session.Router.ReadAsync(shard, replica => replica.Status())))).Select(s => s.LastFeedbackSequence).DefaultIfEmpty().Max());
 
     public FeedbackStats GetStats()
     {
