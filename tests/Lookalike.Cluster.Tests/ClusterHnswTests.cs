@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Lookalike.Cluster.Client;
 using Lookalike.Core.Search;
-using Lookalike.Hosting;
-using Lookalike.Hosting.Catalog;
-using Lookalike.Hosting.Query;
 using Lookalike.TestKit;
 using Xunit.Abstractions;
 
@@ -26,17 +23,13 @@ public sealed class ClusterHnswTests(ITestOutputHelper output) : IDisposable
     {
         await _redis.EnsureStartedAsync();
         var (npy, ids) = SeededVectors.Write(_temp.Path, Items, Dimension, seed: 21);
-        using var store = LookalikeComponents.OpenStore(_temp.Combine("local"), create: true);
-        VectorImporter.Import(store, npy, ids, "imported");
-        using var exact = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var store = ExactOracle.Store(_temp.Combine("local"), npy, ids);
+        using var exact = ExactOracle.Query(store);
         using var cluster = new LocalCluster(_redis.NewCluster("hnsw"), silos: 2);
         await cluster.StartAllAsync();
 
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "4", "--replicas", "2", "--model", "imported", "--index", Spec);
-        Assert.True(init.ExitCode == 0, init.Output);
-        var import = await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection);
-        Assert.True(import.ExitCode == 0, import.Output);
+        await cluster.InitAsync(shards: 4, replicas: 2, index: Spec);
+        await cluster.ImportAsync(npy, ids);
         var status = await LocalCluster.RunAsync("cluster", "status", "--cluster", cluster.Connection, "--json");
         Assert.True(status.ExitCode == 0, status.Output);
         var root = JsonDocument.Parse(status.Stdout).RootElement;

@@ -25,8 +25,7 @@ public sealed class ClusterIndexKillTests : IDisposable
         foreach (string photo in photos) File.Copy(photo, Path.Combine(catalog, Path.GetFileName(photo)));
         using var cluster = new LocalCluster(_redis.NewCluster("index-kill"), silos: 3);
         await cluster.StartAllAsync();
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "3", "--replicas", "2", "--model", LookalikeComponents.DefaultModel);
-        Assert.True(init.ExitCode == 0, init.Output);
+        await cluster.InitAsync(shards: 3, replicas: 2, model: LookalikeComponents.DefaultModel, index: "auto");
 
         using (var index = ChildProcess.Lookalike("index", catalog, "--cluster", cluster.Connection, "--json"))
         {

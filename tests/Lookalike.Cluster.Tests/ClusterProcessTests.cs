@@ -3,7 +3,6 @@ using Lookalike.Cluster.Client;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
-using Lookalike.Hosting;
 using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Query;
 using Lookalike.TestKit;
@@ -27,17 +26,13 @@ public sealed class ClusterProcessTests : IDisposable
     {
         await _redis.EnsureStartedAsync();
         var (npy, ids) = SeededVectors.Write(_temp.Path, Items, Dimension, seed: 15);
-        using var store = LookalikeComponents.OpenStore(_temp.Combine("local"), create: true);
-        VectorImporter.Import(store, npy, ids, "imported");
-        using var local = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var store = ExactOracle.Store(_temp.Combine("local"), npy, ids);
+        using var local = ExactOracle.Query(store);
         using var cluster = new LocalCluster(_redis.NewCluster("equality"), silos: 3);
         await cluster.StartAllAsync();
 
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "5", "--replicas", "2", "--model", "imported", "--index", "exact");
-        Assert.True(init.ExitCode == 0, init.Output);
-        var import = await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection);
-        Assert.True(import.ExitCode == 0, import.Output);
+        await cluster.InitAsync(shards: 5, replicas: 2);
+        await cluster.ImportAsync(npy, ids);
 
         var status = await StatusAsync(cluster.Connection);
         Assert.Equal(Items, status.GetProperty("items").GetInt64());
@@ -63,8 +58,7 @@ public sealed class ClusterProcessTests : IDisposable
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("missed these writes", second.Output);
         VectorImporter.Import(store, npy2, ids2, "imported");
-        using var grown = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var grown = ExactOracle.Query(store);
         await AssertEqualToLocalAsync(session, grown, Grown);
 
         await cluster.StartAsync(1); // same name, same --data: it rejoins with its replicas, which copy what they missed

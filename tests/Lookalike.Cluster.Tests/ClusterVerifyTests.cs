@@ -1,9 +1,5 @@
 using System.Text.Json;
 using Lookalike.Cluster.Client;
-using Lookalike.Core.Search;
-using Lookalike.Hosting;
-using Lookalike.Hosting.Catalog;
-using Lookalike.Hosting.Query;
 using Lookalike.TestKit;
 
 namespace Lookalike.Cluster.Tests;
@@ -24,14 +20,12 @@ public sealed class ClusterVerifyTests : IDisposable
     {
         await _redis.EnsureStartedAsync();
         var (npy, ids) = SeededVectors.Write(_temp.Path, Items, Dimension, seed: 41);
-        using var store = LookalikeComponents.OpenStore(_temp.Combine("local"), create: true);
-        VectorImporter.Import(store, npy, ids, "imported");
-        using var local = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var store = ExactOracle.Store(_temp.Combine("local"), npy, ids);
+        using var local = ExactOracle.Query(store);
         using var cluster = new LocalCluster(_redis.NewCluster("verify"), silos: 2);
         await cluster.StartAllAsync();
-        Assert.Equal(0, (await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "2", "--replicas", "2", "--model", "imported", "--index", "exact")).ExitCode);
-        Assert.Equal(0, (await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection)).ExitCode);
+        await cluster.InitAsync(shards: 2, replicas: 2);
+        await cluster.ImportAsync(npy, ids);
 
         var healthy = await LocalCluster.RunAsync("verify", "--cluster", cluster.Connection);
         Assert.True(healthy.ExitCode == 0, healthy.Output);

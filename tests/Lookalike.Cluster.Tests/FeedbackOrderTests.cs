@@ -23,8 +23,7 @@ public sealed class FeedbackOrderTests : IDisposable
         await _redis.EnsureStartedAsync();
         using var cluster = new LocalCluster(_redis.NewCluster("feedback-order"), silos: 1);
         await cluster.StartAllAsync();
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "2", "--replicas", "1", "--model", "imported", "--index", "exact");
-        Assert.True(init.ExitCode == 0, init.Output);
+        await cluster.InitAsync(shards: 2, replicas: 1);
         await using var session = await ClusterSession.OpenAsync(ClusterConnection.Parse(cluster.Connection));
         using var store = new ClusterFeedbackStore(session);
         var sequence = session.Client.Grains.GetGrain<IFeedbackSequenceGrain>(0);

@@ -48,6 +48,21 @@ public sealed class LocalCluster : IDisposable
     /// <summary>SIGKILLs silo <paramref name="silo"/>.</summary>
     public void Kill(int silo) => _silos[silo]?.Kill();
 
+    /// <summary><c>cluster init</c> with this shape; fails the test when the command does.</summary>
+    public async Task InitAsync(int shards, int replicas, string model = "imported", string index = "exact")
+    {
+        var init = await RunAsync("cluster", "init", "--cluster", Connection, "--shards", shards.ToString(), "--replicas", replicas.ToString(), "--model", model, "--index", index);
+        Xunit.Assert.True(init.ExitCode == 0, init.Output);
+    }
+
+    /// <summary><c>vectors import --cluster</c>; returns its output, failing the test when the command fails.</summary>
+    public async Task<string> ImportAsync(string npy, string ids)
+    {
+        var import = await RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", Connection);
+        Xunit.Assert.True(import.ExitCode == 0, import.Output);
+        return import.Output;
+    }
+
     /// <summary>Runs a CLI verb to completion; returns its exit code and output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Output)> RunAsync(params string[] args)
     {

@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Lookalike.Cluster.Client;
-using Lookalike.Core.Search;
-using Lookalike.Hosting;
 using Lookalike.Hosting.Catalog;
-using Lookalike.Hosting.Query;
 using Lookalike.TestKit;
 using Xunit.Abstractions;
 
@@ -27,12 +24,11 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IDisposable
     {
         await _redis.EnsureStartedAsync();
         var (npy, ids) = SeededVectors.Write(_temp.Path, Items, Dimension, seed: 51);
-        using var store = LookalikeComponents.OpenStore(_temp.Combine("local"), create: true);
-        VectorImporter.Import(store, npy, ids, "imported");
+        using var store = ExactOracle.Store(_temp.Combine("local"), npy, ids);
         using var cluster = new LocalCluster(_redis.NewCluster("redis-restart"), silos: 2);
         await cluster.StartAllAsync();
-        Assert.Equal(0, (await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "3", "--replicas", "2", "--model", "imported", "--index", "exact")).ExitCode);
-        Assert.Equal(0, (await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection)).ExitCode);
+        await cluster.InitAsync(shards: 3, replicas: 2);
+        await cluster.ImportAsync(npy, ids);
         await using var session = await ClusterSession.OpenAsync(ClusterConnection.Parse(cluster.Connection));
 
         int answered = 0, failed = 0;
@@ -72,8 +68,7 @@ public sealed class RedisRestartTests(ITestOutputHelper output) : IDisposable
         var status = await ClusterStatus.ReadAsync(session.Client);
         Assert.Equal([LocalCluster.Name(0), LocalCluster.Name(1)], status.Silos.Where(s => s.Status == "Active").Select(s => s.Name));
         Assert.Equal(Grown, status.Items);
-        using var local = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var local = ExactOracle.Query(store);
         await ClusterProcessTests.AssertEqualToLocalAsync(session, local, Grown);
     }
 

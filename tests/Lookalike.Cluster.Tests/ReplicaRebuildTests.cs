@@ -1,8 +1,5 @@
 using Lookalike.Cluster.Client;
-using Lookalike.Hosting;
 using Lookalike.Hosting.Catalog;
-using Lookalike.Hosting.Query;
-using Lookalike.Core.Search;
 using Lookalike.TestKit;
 
 namespace Lookalike.Cluster.Tests;
@@ -25,14 +22,11 @@ public sealed class ReplicaRebuildTests : IDisposable
     {
         await _redis.EnsureStartedAsync();
         var (npy, ids) = SeededVectors.Write(_temp.Path, Items, Dimension, seed: 31);
-        using var store = LookalikeComponents.OpenStore(_temp.Combine("local"), create: true);
-        VectorImporter.Import(store, npy, ids, "imported");
+        using var store = ExactOracle.Store(_temp.Combine("local"), npy, ids);
         using var cluster = new LocalCluster(_redis.NewCluster("rebuild"), silos: 3, "--rebuild-after", "2");
         await cluster.StartAllAsync();
-        var init = await LocalCluster.RunAsync("cluster", "init", "--cluster", cluster.Connection, "--shards", "3", "--replicas", "2", "--model", "imported", "--index", "exact");
-        Assert.True(init.ExitCode == 0, init.Output);
-        var import = await LocalCluster.RunAsync("vectors", "import", npy, "--ids", ids, "--cluster", cluster.Connection);
-        Assert.True(import.ExitCode == 0, import.Output);
+        await cluster.InitAsync(shards: 3, replicas: 2);
+        await cluster.ImportAsync(npy, ids);
         await using var session = await ClusterSession.OpenAsync(ClusterConnection.Parse(cluster.Connection));
         long before = session.Shape.Version;
         Assert.Contains(session.Shape.Placement, p => p.Contains(LocalCluster.Name(1)));
@@ -51,8 +45,7 @@ public sealed class ReplicaRebuildTests : IDisposable
         VectorImporter.Import(store, npy2, ids2, "imported");
 
         // Only the rebuilt silos are left, then only silo1, which holds every shard now: still the single store's answers.
-        using var local = QueryService.Open(store, LookalikeComponents.CreateDecoder(), () => throw new InvalidOperationException("no photos here"),
-            new QueryOptions { Index = IndexSpec.Exact });
+        using var local = ExactOracle.Query(store);
         await ClusterProcessTests.AssertEqualToLocalAsync(session, local, Grown);
         cluster.Kill(2);
         await ClusterProcessTests.AssertEqualToLocalAsync(session, local, Grown);
