@@ -59,7 +59,9 @@ public sealed class ReplicaRouter(LookalikeClusterClient client, ClusterShape sh
         var last = Volatile.Read(ref _view);
         if (!refresh && last is { } view && _time.GetUtcNow() - view.At < MembershipTtl) return view.Active;
         IReadOnlyList<SiloView> silos;
-        try { silos = await client.SilosAsync(); }
+        // A forced refresh (before a write) must not fail because the management grain lived on a silo that just died
+        // and Orleans has not declared it dead yet: retry over the messaging window, as reads do.
+        try { silos = refresh ? await MessagingRetry.RunAsync(client.SilosAsync, _time) : await client.SilosAsync(); }
         catch (Exception e) when (!refresh && e is not OperationCanceledException)
         {
             return last?.Active ?? new HashSet<string>();
