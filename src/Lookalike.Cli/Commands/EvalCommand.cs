@@ -101,7 +101,7 @@ internal static class EvalCommand
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");
             if (parse.GetValue(holdout) is { } fraction)
             {
-                var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse));
+                var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse), head.ReadAugment(parse));
                 if (shopper)
                 {
                     // Learn on one part, then shopper photos of the held-out part searched raw and through the projection.

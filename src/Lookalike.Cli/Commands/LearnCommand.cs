@@ -61,6 +61,7 @@ internal static class LearnCommand
                 // From feedback, learned whitening measured best on H&M (docs/evaluation.md, "Learned from feedback").
                 Method = fromFeedback && parse.GetResult(method) is null or { Implicit: true } ? ProjectionMethod.Lw : parse.GetValue(method),
                 Head = head.Read(parse),
+                Augment = head.ReadAugment(parse),
                 Pairing = pairing.Read(parse),
             };
             using var feedbackStore = fromFeedback ? LookalikeComponents.OpenFeedback(storeDirectory) : null;
@@ -98,6 +99,7 @@ internal static class LearnCommand
         private readonly Option<float> _dropout = new("--input-dropout") { Description = $"Head: share of input values dropped per training step (default {Defaults.InputDropout}).", DefaultValueFactory = _ => Defaults.InputDropout };
         private readonly Option<float?> _step = new("--step") { Description = $"Head: share of the learned correction applied, 0–1 (default {MetricHeadOptions.DefaultStepFromClasses} from labels, {MetricHeadOptions.DefaultStepFromPairs} from feedback; 1 favours the known classes, less keeps unseen ones)." };
         private readonly Option<float> _keep = new("--keep-geometry") { Description = $"Head, labels: weight of keeping each pair of items at its raw cosine, 0 off (default {Defaults.KeepGeometry}; more keeps unseen categories, less favours the known ones).", DefaultValueFactory = _ => Defaults.KeepGeometry };
+        private readonly Option<string?> _augment = new("--augment") { Description = "Labels: also learn from views of each learning item's photo, re-embedded: flip, zoom or flip,zoom (1, 1 or 3 network runs per item; default none)." };
         private readonly Option<int> _learnSeed = new("--learn-seed") { Description = $"Head: seed of the initial weights and the data order (default {Defaults.Seed}).", DefaultValueFactory = _ => Defaults.Seed };
 
         public void AddTo(Command command)
@@ -110,7 +112,11 @@ internal static class LearnCommand
             command.Options.Add(_dropout);
             command.Options.Add(_step);
             command.Options.Add(_keep);
+            command.Options.Add(_augment);
         }
+
+        /// <summary>The <c>--augment</c> views (none when not given).</summary>
+        public TrainingViews ReadAugment(ParseResult parse) => parse.GetValue(_augment) is { } text ? TrainingViewsText.Parse(text) : TrainingViews.None;
 
         public MetricHeadOptions Read(ParseResult parse)
         {

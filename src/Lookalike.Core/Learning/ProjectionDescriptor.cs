@@ -21,6 +21,9 @@ public sealed record ProjectionDescriptor
     /// <summary>Feedback only: events before this instant (ISO 8601); null: all.</summary>
     public string? Before { get; init; }
 
+    /// <summary>Labels only: extra views of each learning item's photo embedded as more rows of its class (<c>learn --augment</c>: <c>flip</c>, <c>zoom</c>, <c>flip,zoom</c>); null: none.</summary>
+    public string? Augment { get; init; }
+
     /// <summary>Items that took part in learning.</summary>
     public required int Items { get; init; }
 
@@ -47,7 +50,7 @@ public sealed record ProjectionDescriptor
 
     /// <summary>A one-line summary for people: <c>learned from labels 'articleType' (head, 4,792 items, 70 classes)</c>.</summary>
     public string Summary => Source == "labels"
-        ? $"learned from labels '{LabelColumn}'{(Filter is null ? "" : $" where {Filter}")} ({Method}, {Items:N0} items, {Classes:N0} classes)"
+        ? $"learned from labels '{LabelColumn}'{(Filter is null ? "" : $" where {Filter}")} ({Method}, {Items:N0} items, {Classes:N0} classes{(Augment is null ? "" : $", augmented {Augment}")})"
         : $"learned from feedback{(Before is null ? "" : $" before {Before}")}{(Filter is null ? "" : $" where {Filter}")} ({Method}, {Pairs:N0} pairs of {Items:N0} items)";
 }
 

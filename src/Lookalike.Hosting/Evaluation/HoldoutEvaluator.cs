@@ -18,7 +18,8 @@ public enum HoldoutSplit
 
 /// <summary>What <see cref="HoldoutEvaluator"/> splits off and learns.</summary>
 /// <param name="Fraction">Share of the labelled items held out for evaluation, strictly between 0 and 1.</param>
-public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, ProjectionMethod Method, MetricHeadOptions? Head = null);
+/// <param name="Augment">Extra views of the learning items' photos learned as more rows of their class (<c>--augment</c>).</param>
+public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, ProjectionMethod Method, MetricHeadOptions? Head = null, TrainingViews Augment = TrainingViews.None);
 
 /// <summary>Raw and learned scores on the same held-out items.</summary>
 public sealed record HoldoutReport(HoldoutOptions Options, int LearnItems, int LearnClasses, int HeldOutItems, double LearnSeconds,
@@ -56,6 +57,10 @@ public static class HoldoutEvaluator
         var set = LabelLearningSet.Build(learn, labelColumn, ItemFilter.None);
         foreach (var note in set.Notes) progress?.Report("note: " + note);
         var watch = Stopwatch.StartNew();
+        if (holdout.Augment != TrainingViews.None)
+        {
+            set = StoreLearning.Augment(set, learn[0].Model, holdout.Augment, progress);
+        }
         var projection = ProjectionLearner.Fit(set.Set, holdout.Method, holdout.Head, progress);
         double seconds = watch.Elapsed.TotalSeconds;
         string method = holdout.Method.ToString().ToLowerInvariant();

@@ -13,7 +13,38 @@ namespace Lookalike.Hosting.Learning;
 public static class LabelLearningSet
 {
     /// <summary>The set, and notes on what was left out (items alone in their class).</summary>
-    public sealed record Result(LearningSet Set, int Items, int Classes, IReadOnlyList<string> Notes);
+    /// <param name="RowItems">The item of each row of <see cref="Set"/>, in order.</param>
+    public sealed record Result(LearningSet Set, int Items, int Classes, IReadOnlyList<string> Notes, IReadOnlyList<CatalogItem> RowItems);
+
+    /// <summary>
+    /// The set with every item's extra views (<c>learn --augment</c>) appended as more rows of its class; items without
+    /// views keep their one row. Items, classes and notes are unchanged.
+    /// </summary>
+    public static Result WithViews(Result result, IReadOnlyDictionary<ItemId, float[][]> views)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(views);
+        var set = result.Set;
+        int d = set.Dimension, extra = result.RowItems.Sum(i => views.TryGetValue(i.Id, out var v) ? v.Length : 0);
+        var vectors = new float[(long)(set.Count + extra) * d];
+        var classes = new int[set.Count + extra];
+        set.Vectors.CopyTo(vectors, 0);
+        set.Classes!.CopyTo(classes, 0);
+        var rowItems = new List<CatalogItem>(result.RowItems);
+        int row = set.Count;
+        for (int r = 0; r < set.Count; r++)
+        {
+            if (!views.TryGetValue(result.RowItems[r].Id, out var extraViews)) continue;
+            foreach (var view in extraViews)
+            {
+                if (view.Length != d) throw new ArgumentException($"View of item '{result.RowItems[r].Id}' has {view.Length} values, the set {d}.", nameof(views));
+                view.CopyTo(vectors, (long)row * d);
+                classes[row++] = set.Classes[r];
+                rowItems.Add(result.RowItems[r]);
+            }
+        }
+        return result with { Set = LearningSet.FromClasses(vectors, d, classes), RowItems = rowItems };
+    }
 
     /// <param name="items">Catalog items read with their vectors.</param>
     /// <param name="filter">Only the items it selects learn (e.g. <c>split=train</c>).</param>
@@ -56,6 +87,7 @@ public static class LabelLearningSet
         int count = kept.Sum(g => g.Count());
         var vectors = new float[(long)count * dimension];
         var classes = new int[count];
+        var rowItems = new CatalogItem[count];
         int row = 0;
         for (int c = 0; c < kept.Count; c++)
         {
@@ -64,10 +96,11 @@ public static class LabelLearningSet
                 if (item.Vector.Length != dimension)
                     throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"Item '{item.Id}' has {item.Vector.Length} values, others {dimension}.", item.Id.Value);
                 item.Vector.Span.CopyTo(vectors.AsSpan(row * dimension, dimension));
+                rowItems[row] = item;
                 classes[row++] = c;
             }
         }
-        return new Result(LearningSet.FromClasses(vectors, dimension, classes), count, kept.Count, notes);
+        return new Result(LearningSet.FromClasses(vectors, dimension, classes), count, kept.Count, notes, rowItems);
     }
 
     private static bool TryGet(IReadOnlyDictionary<string, string> metadata, string column, out string? value)

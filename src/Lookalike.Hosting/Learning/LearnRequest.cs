@@ -19,6 +19,9 @@ public sealed record LearnRequest
 
     public MetricHeadOptions Head { get; init; } = new();
 
+    /// <summary>Labels only: extra views of each learning item's photo, embedded and learned as more rows of its class.</summary>
+    public TrainingViews Augment { get; init; }
+
     /// <summary>Feedback only: which choices pair as positives.</summary>
     public FeedbackPairing Pairing { get; init; } = FeedbackPairing.Default;
 }

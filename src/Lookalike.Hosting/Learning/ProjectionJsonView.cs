@@ -18,6 +18,7 @@ public static class ProjectionJsonView
             ["label_column"] = d.LabelColumn,
             ["filter"] = d.Filter,
             ["before"] = d.Before,
+            ["augment"] = d.Augment,
             ["items"] = d.Items,
             ["classes"] = d.Classes,
             ["pairs"] = d.Pairs,

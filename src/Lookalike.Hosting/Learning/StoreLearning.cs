@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Feedback;
 using Lookalike.Core.Learning;
@@ -32,12 +33,19 @@ public static class StoreLearning
         if (request.LabelColumn is { } column)
         {
             var built = LabelLearningSet.Build(items, column, request.Filter);
+            if (request.Augment != TrainingViews.None) built = Augment(built, info.Model, request.Augment, progress);
             set = built.Set;
             notes = built.Notes;
-            descriptor = Describe(request, info, "labels", set) with { LabelColumn = column, Filter = filter, Items = built.Items, Classes = built.Classes };
+            descriptor = Describe(request, info, "labels", set) with
+            {
+                LabelColumn = column, Filter = filter, Items = built.Items, Classes = built.Classes,
+                Augment = request.Augment == TrainingViews.None ? null : TrainingViewsText.Format(request.Augment),
+            };
         }
         else
         {
+            if (request.Augment != TrainingViews.None)
+                throw LookalikeException.InvalidArgument("augment", "--augment adds views of each item's photo to its class: it learns from --label-column only.");
             if (feedback is null) throw LookalikeException.InvalidArgument("feedback", $"Store {store.Location} has no feedback to learn from.");
             var built = FeedbackLearningSet.Build(items, feedback, request.Filter, request.Before, request.Pairing);
             set = built.Set;
@@ -56,6 +64,35 @@ public static class StoreLearning
         descriptor = descriptor with { OutputDimension = projection.OutputDimension, Seconds = Math.Round(watch.Elapsed.TotalSeconds, 2) };
         var stored = store.SetProjection(descriptor, projection);
         return new Outcome(stored, notes);
+    }
+
+    /// <summary>
+    /// Embeds the extra views of the learning items' photos with the store's own model and adds them to the set
+    /// (<c>learn --augment</c>); notes name items whose photo could not be read.
+    /// </summary>
+    /// <exception cref="LookalikeException">InvalidArgument naming <c>augment</c>: the store's model cannot run on photos here, or no photo could be read.</exception>
+    public static LabelLearningSet.Result Augment(LabelLearningSet.Result built, ModelId? model, TrainingViews views, IProgress<string>? progress)
+    {
+        ArgumentNullException.ThrowIfNull(built);
+        IImageEmbedder embedder;
+        try
+        {
+            embedder = LookalikeComponents.CreateEmbedderFor(model, null);
+        }
+        catch (LookalikeException e)
+        {
+            throw LookalikeException.InvalidArgument("augment",
+                $"--augment re-embeds the learning items' photos with the store's model '{model}', which cannot run here ({e.Message}); learn without --augment.");
+        }
+        using (embedder)
+        {
+            var items = built.RowItems.DistinctBy(i => i.Id).ToList();
+            progress?.Report($"augment: embedding {TrainingViewsText.Format(views)} views of {items.Count:N0} photos ({TrainingViewsText.Runs(views)} network run(s) each)");
+            var notes = built.Notes.ToList();
+            var vectors = TrainingViewEmbedder.Embed(items, views, embedder, LookalikeComponents.CreateDecoder(), notes, progress);
+            foreach (var note in notes.Skip(built.Notes.Count)) progress?.Report("note: " + note);
+            return LabelLearningSet.WithViews(built with { Notes = notes }, vectors);
+        }
     }
 
     private static ProjectionDescriptor Describe(LearnRequest request, StoreInfo info, string source, LearningSet set) => new()

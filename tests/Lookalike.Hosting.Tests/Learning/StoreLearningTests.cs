@@ -171,6 +171,83 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         Assert.Equal(previous.Projection.ToBytes(), after.Projection.ToBytes());
     }
 
+    /// <summary>
+    /// <c>learn --augment flip</c> on a store of the real sample photos: every learning item's mirror image is embedded
+    /// by the store's model and learned as another row of its class; the artifact records it.
+    /// </summary>
+    [Fact]
+    public void Learn_Augment_EmbedsViewsOfThePhotos_AndRecordsThem()
+    {
+        using var store = ImportedCopy(change: i => i with { Path = fixture.Store.Find(i.Id)!.Path });
+        var progress = new List<string>();
+        var outcome = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick, Augment = TrainingViews.Flip }, new SyncProgress(progress.Add));
+        Assert.Equal("flip", outcome.Stored.Descriptor.Augment);
+        Assert.Equal(250, outcome.Stored.Descriptor.Items);
+        Assert.Contains("augmented flip", outcome.Stored.Descriptor.Summary);
+        Assert.Equal("flip", ProjectionJsonView.Of(outcome.Stored)["augment"]);
+        Assert.Contains(progress, m => m.Contains("flip views of 250 photos", StringComparison.Ordinal));
+        Assert.Contains(progress, m => m.Contains("learning head from 500 vectors", StringComparison.Ordinal));
+
+        // The views are the mirrored photos through the real model: close to, never equal to, the stored vector.
+        var item = fixture.Store.ReadAll(withVectors: true).First();
+        var views = TrainingViewEmbedder.Embed([item], TrainingViews.Flip | TrainingViews.Zoom, fixture.Embedder, fixture.Decoder, []);
+        Assert.Equal(3, views[item.Id].Length);
+        foreach (var view in views[item.Id])
+        {
+            float cosine = System.Numerics.Tensors.TensorPrimitives.Dot(view, item.Vector.Span);
+            Assert.InRange(cosine, 0.5f, 0.9999f);
+        }
+    }
+
+    [Fact]
+    public void Holdout_Augmented_HeldOutMapImproves()
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var report = HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionMethod.Head, Quick, TrainingViews.Flip | TrainingViews.Zoom));
+        output.WriteLine($"augmented: raw mAP@10 {report.Raw.Overall.Map:0.0000} → learned {report.Learned.Overall.Map:0.0000}");
+        Assert.Equal(125, report.LearnItems);
+        Assert.True(report.Learned.Overall.Map > report.Raw.Overall.Map, $"learned {report.Learned.Overall.Map} ≤ raw {report.Raw.Overall.Map}");
+    }
+
+    [Fact]
+    public void Learn_Augment_WithoutPhotosOrFromFeedback_NamesTheCause_AndKeepsThePreviousProjection()
+    {
+        using var store = ImportedCopy();
+        var previous = StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick }).Stored;
+        var noPhotos = Assert.Throws<LookalikeException>(() => StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick, Augment = TrainingViews.Flip }));
+        Assert.Equal("augment", noPhotos.Subject);
+        Assert.Contains("none of the 250 could be read", noPhotos.Message);
+        Assert.Contains("without --augment", noPhotos.Message);
+        var fromFeedback = Assert.Throws<LookalikeException>(() => StoreLearning.Learn(store, null, new LearnRequest { Augment = TrainingViews.Zoom }));
+        Assert.Equal("augment", fromFeedback.Subject);
+        var unknown = Assert.Throws<LookalikeException>(() => TrainingViewsText.Parse("flip,rotate"));
+        Assert.Contains("'rotate' is not a view", unknown.Message);
+        Assert.Equal(TrainingViews.Flip | TrainingViews.Zoom, TrainingViewsText.Parse("zoom+flip"));
+        Assert.Equal(3, TrainingViewsText.Runs(TrainingViewsText.Parse("flip,zoom")));
+        var after = store.GetProjection()!;
+        Assert.Equal(previous.Version, after.Version);
+        Assert.Null(after.Descriptor.Augment);
+    }
+
+    [Fact]
+    public void Mirror_SwapsColumns_AndTwiceIsTheOriginal()
+    {
+        var pixels = new byte[3 * 2 * 3];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)i;
+        var image = new Lookalike.Core.Imaging.DecodedImage(3, 2, pixels);
+        var mirrored = TrainingViewEmbedder.Mirror(image);
+        Assert.Equal(pixels.AsSpan(6, 3).ToArray(), mirrored.Pixels.AsSpan(0, 3).ToArray());  // row 0: last pixel first
+        Assert.Equal(pixels.AsSpan(3, 3).ToArray(), mirrored.Pixels.AsSpan(3, 3).ToArray());  // middle stays
+        Assert.Equal(pixels.AsSpan(9, 3).ToArray(), mirrored.Pixels.AsSpan(15, 3).ToArray()); // row 1: first pixel last
+        Assert.Equal(pixels, TrainingViewEmbedder.Mirror(mirrored).Pixels);
+    }
+
+    /// <summary>Reports on the calling thread, in order.</summary>
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
+    }
+
     [Fact]
     public void Learn_ClassWithOneItem_LeftOutWithANote_AndAllSinglesFail()
     {
