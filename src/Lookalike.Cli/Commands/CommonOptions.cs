@@ -66,11 +66,10 @@ internal static class CommonOptions
         DefaultValueFactory = _ => EmbedderChoice.AutoBatch,
     };
 
-    /// <summary><c>--precision fp32|int8</c>.</summary>
-    public static Option<EmbeddingPrecision> Precision() => new("--precision")
+    /// <summary><c>--precision fp32|int8</c>; not given: the store's own, else this CPU's default for a new store.</summary>
+    public static Option<EmbeddingPrecision?> Precision() => new("--precision")
     {
-        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, and queries take it from the store.",
-        DefaultValueFactory = _ => EmbeddingPrecision.Fp32,
+        Description = "fp32 or int8 (resnet18's int8 copy, model resnet18-int8[+gem3], ~3x faster). Default: the store's own; for a new store int8 where the CPU has VNNI or AMX, else fp32. A store keeps one, and queries take it from the store.",
     };
 
     /// <summary><c>--decode-timeout SECONDS</c>, shared with <c>index</c>.</summary>
