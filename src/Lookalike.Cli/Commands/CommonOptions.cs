@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3. index: default resnet18+gem3 for a new store, the store's own model for an existing one; query commands: the store's own model (from its recorded id), so it never has to be repeated.",
+        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3. index: default resnet18+gem3 for a new store (in int8, resnet18-int8+gem3, where the CPU has VNNI or AMX), the store's own model for an existing one; query commands: the store's own model (from its recorded id), so it never has to be repeated.",
     };
 
     public static Option<string?> Index() => new("--index")
