@@ -89,7 +89,7 @@ public sealed class Int8Tests(ResNet18Fixture fixture) : IDisposable
             Assert.Equal(1f, TensorPrimitives.Norm(vector), 1e-4f);
             float cosine = TensorPrimitives.Dot<float>(vector, reference);
             Assert.True(cosine > 0.97f, $"image {i}: cosine int8+gem3 vs fp32 gem3 {cosine}");
-            Assert.Equal(vector, batch.AsSpan(i * 512, 512).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4f);
+            Assert.Equal(vector, batch.AsSpan(i * 512, 512).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-5f); // the crash-resume test's bound: a resumed run batches photos differently
         }
     }
 
