@@ -61,7 +61,7 @@ public static class HoldoutEvaluator
         {
             set = StoreLearning.Augment(set, learn[0].Model, holdout.Augment, progress);
         }
-        var projection = ProjectionLearner.Fit(set.Set, holdout.Method, holdout.Head, progress);
+        var projection = ProjectionLearner.Fit(set.Set, holdout.Method, StoreLearning.HeadFor(holdout.Head, holdout.Augment), progress);
         double seconds = watch.Elapsed.TotalSeconds;
         string method = holdout.Method.ToString().ToLowerInvariant();
         progress?.Report($"learned {method} on {set.Items:N0} items of {set.Classes} classes in {seconds:0.0} s");
