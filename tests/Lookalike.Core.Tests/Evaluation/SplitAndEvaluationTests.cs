@@ -163,6 +163,45 @@ public class SplitAndEvaluationTests
         Assert.Equal(TuningObjective.HitRate, once.Objective); // the default: the metric the targets are stated in
     }
 
+    [Fact]
+    public void Tuner_ForHitRate_FillsTheSlotsWhereNdcgPrefersOneTopHit()
+    {
+        // 40 users go on to buy a bestseller from ranks 6–10 of the popularity list (a hit for popularity, low in its list);
+        // 20 go on to buy the nearest look-alike of what they bought (rank 1 of the visual lists). nDCG@10 prefers the
+        // visual corner (20 hits at rank 1), HR@10 the popular one (40 hits anywhere in the ten): a tuner that ignored its
+        // objective would give both the same weights.
+        var random = new Random(79);
+        var catalog = Enumerable.Range(0, 80).Select(i => (I(i), RandomUnit(random, 8))).ToList();
+        var events = new List<FeedbackEvent>();
+        for (int p = 0; p < 10; p++)
+        {
+            for (int n = 0; n < 10 * (10 - p); n++) events.Add(Buy(5000 + p * 100 + n, 70 + p, 1)); // item 70 sells 100, … item 79 sells 10
+        }
+        for (int u = 0; u < 40; u++)
+        {
+            events.Add(Buy(u, 10 + u, 2));
+            events.Add(Buy(u, 75 + u % 5, 10));
+        }
+        for (int u = 40; u < 60; u++)
+        {
+            int seen = u - 40;
+            events.Add(Buy(u, seen, 2));
+            // Its nearest look-alike that is no bestseller (so popularity cannot hit it).
+            int nearest = Enumerable.Range(0, 70).Where(i => i != seen).MaxBy(i => Dot(catalog[i].Item2, catalog[seen].Item2));
+            events.Add(Buy(u, nearest, 10));
+        }
+        using var index = Index(catalog);
+        var split = SplitSpec.Temporal(Day(5)).Apply(events);
+        var cases = RecommenderEvaluation.Cases(split, _ => true);
+        Assert.Equal(60, cases.Count);
+        using var engine = RecommendationEngine.Build(split.Train, index, new RecommenderOptions { PopularityHalfLife = null });
+        var forHr = HybridTuner.Tune(engine, cases, 10, step: 0.25, resamples: 0, objective: TuningObjective.HitRate);
+        var forNdcg = HybridTuner.Tune(engine, cases, 10, step: 0.25, resamples: 0, objective: TuningObjective.Ndcg);
+        Assert.True(forHr.HitRate > forNdcg.HitRate, $"tuned for HR: HR {forHr.HitRate} ({forHr.Weights}); tuned for nDCG: HR {forNdcg.HitRate} ({forNdcg.Weights})");
+        Assert.True(forNdcg.Ndcg > forHr.Ndcg, $"tuned for nDCG: nDCG {forNdcg.Ndcg}; tuned for HR: nDCG {forHr.Ndcg}");
+        Assert.True(forHr.Weights.Popular > forNdcg.Weights.Popular, $"{forHr.Weights} vs {forNdcg.Weights}");
+    }
+
     [Theory]
     [InlineData("hr", TuningObjective.HitRate)]
     [InlineData("NDCG", TuningObjective.Ndcg)]
