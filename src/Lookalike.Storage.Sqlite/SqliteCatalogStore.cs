@@ -309,19 +309,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
         try
         {
             if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{VectorsPath} has more rows than one index can map ({rows.Count:N0}).", VectorsPath);
-            var ids = new ItemId?[rows.Count];
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "SELECT id, vector_row FROM items;";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                long row = reader.GetInt64(1);
-                if ((ulong)row >= (ulong)ids.Length || ids[row] is not null)
-                    throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
-                        $"Item '{reader.GetString(0)}' refers to row {row:N0} of {VectorsPath}, which has {ids.Length:N0} rows{(row < ids.Length ? " and gives that row to another item" : "")}. Run 'lookalike verify'.", VectorsPath);
-                ids[row] = ItemId.Parse(reader.GetString(0));
-            }
+            var ids = SqliteRowIds.Read(_database, connection, transaction, (int)rows.Count, VectorsPath);
             return new StoredVectors(rows, ids, generation);
         }
         catch

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lookalike.Hosting;
@@ -172,23 +171,14 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IDisposable
     private static async Task<string> GetAsync(HttpClient client, string path) => await Answer(await client.GetAsync(path));
 
     private static async Task<string> SearchAsync(HttpClient client, byte[] photo, params (string Name, string Value)[] fields) =>
-        await Answer(await client.PostAsync("/api/search", Form(photo, "outside.jpg", fields)));
+        await Answer(await client.PostAsync("/api/search", UploadForm.Image(photo, "outside.jpg", fields)));
 
     private static async Task<string> AddAsync(HttpClient client, byte[] photo) =>
-        await Answer(await client.PostAsync("/api/items", Form(photo, "added.jpg", ("class", "added"))));
+        await Answer(await client.PostAsync("/api/items", UploadForm.Image(photo, "added.jpg", ("class", "added"))));
 
     private static async Task<string> PostJsonAsync(HttpClient client, string path, string json) =>
         await Answer(await client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json")));
 
-    private static MultipartFormDataContent Form(byte[] bytes, string fileName, params (string Name, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "image", fileName);
-        foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
-        return form;
-    }
 
     private static async Task<string> Answer(HttpResponseMessage response)
     {

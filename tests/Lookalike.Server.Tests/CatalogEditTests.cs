@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -34,7 +35,7 @@ public sealed class CatalogEditTests : IDisposable
     {
         var (path, label) = _catalog.Outside[3];
         byte[] bytes = await File.ReadAllBytesAsync(path);
-        using var response = await _client.PostAsync("/api/items", TestImages.Form(bytes, "mine.jpg", ("class", label), ("metadata", "{\"source\":\"test\"}")));
+        using var response = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "mine.jpg", ("class", label), ("metadata", "{\"source\":\"test\"}")));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var item = await response.Content.ReadFromJsonAsync<JsonElement>();
         string id = item.GetProperty("id").GetString()!;
@@ -50,7 +51,7 @@ public sealed class CatalogEditTests : IDisposable
         Assert.Contains(listed.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == id);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(ItemPath(id) + "/thumbnail")).StatusCode);
         Assert.Equal(bytes, await _client.GetByteArrayAsync(ItemPath(id) + "/image"));
-        using var search = await _client.PostAsync("/api/search", TestImages.Form(bytes, "again.jpg", ("k", "1")));
+        using var search = await _client.PostAsync("/api/search", UploadForm.Image(bytes, "again.jpg", ("k", "1")));
         var top = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
         Assert.Equal(id, top.GetProperty("id").GetString());
         // And it has look-alikes of its own.
@@ -62,8 +63,8 @@ public sealed class CatalogEditTests : IDisposable
     public async Task AddItem_SameBytesTwice_OneItemMetadataReplaced()
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[4].Path);
-        using var first = await _client.PostAsync("/api/items", TestImages.Form(bytes, "a.jpg", ("class", "one")));
-        using var second = await _client.PostAsync("/api/items", TestImages.Form(bytes, "b.jpg", ("class", "two")));
+        using var first = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "a.jpg", ("class", "one")));
+        using var second = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "b.jpg", ("class", "two")));
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         var info = await _client.GetFromJsonAsync<JsonElement>("/api/info");
@@ -76,7 +77,7 @@ public sealed class CatalogEditTests : IDisposable
     public async Task DeleteItem_GoneFromNextQueries_UploadFileDeleted()
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[5].Path);
-        using var created = await _client.PostAsync("/api/items", TestImages.Form(bytes, "x.jpg"));
+        using var created = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "x.jpg"));
         string id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         string file = Path.Combine(_catalog.Store, id);
         Assert.True(File.Exists(file));
@@ -85,7 +86,7 @@ public sealed class CatalogEditTests : IDisposable
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.False(File.Exists(file));
         await Problems.AssertAsync(await _client.GetAsync(ItemPath(id)), HttpStatusCode.NotFound, "NotFound");
-        using var search = await _client.PostAsync("/api/search", TestImages.Form(bytes, "again.jpg", ("k", "20")));
+        using var search = await _client.PostAsync("/api/search", UploadForm.Image(bytes, "again.jpg", ("k", "20")));
         var results = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray();
         Assert.DoesNotContain(results, r => r.GetProperty("id").GetString() == id);
         await Problems.AssertAsync(await _client.DeleteAsync(ItemPath(id)), HttpStatusCode.NotFound, "NotFound");
@@ -109,7 +110,7 @@ public sealed class CatalogEditTests : IDisposable
     public async Task Edits_PersistInTheStore_AfterRestart()
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[6].Path);
-        using var created = await _client.PostAsync("/api/items", TestImages.Form(bytes, "keep.jpg", ("class", "kept")));
+        using var created = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "keep.jpg", ("class", "kept")));
         string added = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
         string removed = _catalog.Items[2].Id;
         (await _client.DeleteAsync(ItemPath(removed))).Dispose();
@@ -126,7 +127,7 @@ public sealed class CatalogEditTests : IDisposable
     public async Task AddItem_BadPhoto_4xxAndNothingWritten(string kind, string text)
     {
         byte[] bytes = kind == "bomb" ? TestImages.GifBomb() : System.Text.Encoding.UTF8.GetBytes(text);
-        using var response = await _client.PostAsync("/api/items", TestImages.Form(bytes, "bad.jpg"));
+        using var response = await _client.PostAsync("/api/items", UploadForm.Image(bytes, "bad.jpg"));
         Assert.InRange((int)response.StatusCode, 400, 499);
         Assert.False(Directory.Exists(Path.Combine(_catalog.Store, "uploads")) && Directory.EnumerateFiles(Path.Combine(_catalog.Store, "uploads")).Any());
         var info = await _client.GetFromJsonAsync<JsonElement>("/api/info");
@@ -141,7 +142,7 @@ public sealed class CatalogEditTests : IDisposable
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[7].Path);
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/items", TestImages.Form(bytes, "x.jpg", ("metadata", metadata))), HttpStatusCode.BadRequest, "InvalidArgument");
+            await _client.PostAsync("/api/items", UploadForm.Image(bytes, "x.jpg", ("metadata", metadata))), HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("metadata", problem.GetProperty("subject").GetString());
     }
 
@@ -150,7 +151,7 @@ public sealed class CatalogEditTests : IDisposable
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[7].Path);
         await Problems.AssertAsync(
-            await _client.PostAsync("/api/items", TestImages.Form(bytes, "x.jpg", ("class", new string('x', 600)))), HttpStatusCode.BadRequest, "InvalidArgument");
+            await _client.PostAsync("/api/items", UploadForm.Image(bytes, "x.jpg", ("class", new string('x', 600)))), HttpStatusCode.BadRequest, "InvalidArgument");
     }
 
     [Fact]
@@ -160,7 +161,7 @@ public sealed class CatalogEditTests : IDisposable
         using var client = guarded.CreateClient();
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[8].Path);
 
-        await Problems.AssertAsync(await client.PostAsync("/api/items", TestImages.Form(bytes, "x.jpg")), HttpStatusCode.Unauthorized);
+        await Problems.AssertAsync(await client.PostAsync("/api/items", UploadForm.Image(bytes, "x.jpg")), HttpStatusCode.Unauthorized);
         await Problems.AssertAsync(await client.DeleteAsync(ItemPath(_catalog.Items[3].Id)), HttpStatusCode.Unauthorized);
         using (var wrong = new HttpRequestMessage(HttpMethod.Delete, ItemPath(_catalog.Items[3].Id)))
         {
@@ -184,6 +185,6 @@ public sealed class CatalogEditTests : IDisposable
         using var client = small.CreateClient();
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[0].Path);
         Assert.True(bytes.Length > 4096);
-        await Problems.AssertAsync(await client.PostAsync("/api/search", TestImages.Form(bytes, "x.jpg")), HttpStatusCode.RequestEntityTooLarge, "ImageTooLarge");
+        await Problems.AssertAsync(await client.PostAsync("/api/search", UploadForm.Image(bytes, "x.jpg")), HttpStatusCode.RequestEntityTooLarge, "ImageTooLarge");
     }
 }

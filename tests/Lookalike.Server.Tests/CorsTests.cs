@@ -1,6 +1,7 @@
 using System.Net;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -61,7 +62,7 @@ public sealed class CorsTests(HardenedServerFixture fixture)
         // The allow-list grants reads only: a write from that site is cross-site, refused before the key check.
         foreach (string origin in new[] { Allowed, "https://evil.example" })
         {
-            using var noKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
+            using var noKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = UploadForm.Image(photo, "x.jpg") };
             noKey.Headers.Add("Origin", origin);
             using var refused = await client.SendAsync(noKey);
             var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "Forbidden");
@@ -72,7 +73,7 @@ public sealed class CorsTests(HardenedServerFixture fixture)
         // With the key (a script that sends an Origin; a browser page cannot send X-Api-Key cross-origin) it goes on.
         foreach (string origin in new[] { Allowed, "https://evil.example" })
         {
-            using var withKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") };
+            using var withKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = UploadForm.Image(photo, "x.jpg") };
             withKey.Headers.Add("Origin", origin);
             withKey.Headers.Add("X-Api-Key", HardenedServerFixture.ApiKey);
             using var added = await client.SendAsync(withKey);
@@ -80,7 +81,7 @@ public sealed class CorsTests(HardenedServerFixture fixture)
             Assert.False(added.Headers.Contains("Access-Control-Allow-Origin"));
         }
         // A wrong key is no key.
-        using (var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = TestImages.Form(photo, "x.jpg") })
+        using (var wrongKey = new HttpRequestMessage(HttpMethod.Post, "/api/items") { Content = UploadForm.Image(photo, "x.jpg") })
         {
             wrongKey.Headers.Add("Origin", Allowed);
             wrongKey.Headers.Add("X-Api-Key", "not-the-key");
@@ -88,7 +89,7 @@ public sealed class CorsTests(HardenedServerFixture fixture)
         }
 
         // A multipart search needs no preflight either; its answer could not be read cross-origin, so it is refused too.
-        using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = TestImages.Form(photo, "x.jpg") };
+        using var search = new HttpRequestMessage(HttpMethod.Post, "/api/search") { Content = UploadForm.Image(photo, "x.jpg") };
         search.Headers.Add("Origin", Allowed);
         using var found = await client.SendAsync(search);
         await Problems.AssertAsync(found, HttpStatusCode.Forbidden, "Forbidden");

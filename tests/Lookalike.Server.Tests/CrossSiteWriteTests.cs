@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -34,7 +35,7 @@ public sealed class CrossSiteWriteTests(OpenServerFixture fixture)
                      ("Sec-Fetch-Site", "same-site", "same-site"),
                  })
         {
-            using (var add = Request(HttpMethod.Post, "/api/items", header, value, TestImages.Form(photo, "x.jpg")))
+            using (var add = Request(HttpMethod.Post, "/api/items", header, value, UploadForm.Image(photo, "x.jpg")))
             using (var refused = await client.SendAsync(add))
             {
                 var problem = await Problems.AssertAsync(refused, HttpStatusCode.Forbidden, "Forbidden");
@@ -44,7 +45,7 @@ public sealed class CrossSiteWriteTests(OpenServerFixture fixture)
                 await Problems.AssertAsync(await client.SendAsync(like), HttpStatusCode.Forbidden, "Forbidden");
             using (var delete = Request(HttpMethod.Delete, ItemPath(target), header, value))
                 await Problems.AssertAsync(await client.SendAsync(delete), HttpStatusCode.Forbidden, "Forbidden");
-            using (var search = Request(HttpMethod.Post, "/api/search", header, value, TestImages.Form(photo, "x.jpg")))
+            using (var search = Request(HttpMethod.Post, "/api/search", header, value, UploadForm.Image(photo, "x.jpg")))
                 await Problems.AssertAsync(await client.SendAsync(search), HttpStatusCode.Forbidden, "Forbidden");
         }
 
@@ -83,7 +84,7 @@ public sealed class CrossSiteWriteTests(OpenServerFixture fixture)
         Assert.Equal(5, feedback.GetProperty("total").GetInt32());
 
         string photo = fixture.UnusedPhoto("hat", 1);
-        using (var add = Request(HttpMethod.Post, "/api/items", "Origin", fixture.Server.BaseUrl, TestImages.Form(await File.ReadAllBytesAsync(photo), "own.jpg")))
+        using (var add = Request(HttpMethod.Post, "/api/items", "Origin", fixture.Server.BaseUrl, UploadForm.Image(await File.ReadAllBytesAsync(photo), "own.jpg")))
         using (var added = await client.SendAsync(add))
             Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         string plain = await LiveCatalogRecommendationTests.AddAsync(client, fixture.UnusedPhoto("hat", 2));

@@ -45,14 +45,14 @@ public sealed class DecodeTimeoutApiTests : IDisposable
         using var client = _factory.CreateClient();
         byte[] photo = await File.ReadAllBytesAsync(_catalog.Outside[0].Path);
 
-        using var stuck = await client.PostAsync("/api/search", TestImages.Form(photo, $"{BlockingDecoder.HangMarker}.jpg"));
+        using var stuck = await client.PostAsync("/api/search", UploadForm.Image(photo, $"{BlockingDecoder.HangMarker}.jpg"));
         var problem = await Problems.AssertAsync(stuck, HttpStatusCode.UnprocessableContent, "DecodeTimeout");
         string detail = problem.GetProperty("detail").GetString()!;
         Assert.Contains("hang.jpg", detail, StringComparison.Ordinal);
         Assert.Contains("did not finish within 1 s", detail, StringComparison.Ordinal);
         Assert.Equal("hang.jpg", problem.GetProperty("subject").GetString());
 
-        using var fine = await client.PostAsync("/api/search", TestImages.Form(photo, "fine.jpg", ("k", "3")));
+        using var fine = await client.PostAsync("/api/search", UploadForm.Image(photo, "fine.jpg", ("k", "3")));
         Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -47,9 +48,9 @@ public sealed class ExplainApiTests(ApiFixture fixture)
     {
         var (path, _) = _catalog.Outside[0];
         byte[] photo = await File.ReadAllBytesAsync(path);
-        var search = await (await _client.PostAsync("/api/search", TestImages.Form(photo, "photo.jpg", ("k", "2")))).Content.ReadFromJsonAsync<JsonElement>();
+        var search = await (await _client.PostAsync("/api/search", UploadForm.Image(photo, "photo.jpg", ("k", "2")))).Content.ReadFromJsonAsync<JsonElement>();
         var hit = search.GetProperty("results")[1];
-        using var response = await _client.PostAsync("/api/explain", TestImages.Form(photo, "photo.jpg", ("id", hit.GetProperty("id").GetString()!)));
+        using var response = await _client.PostAsync("/api/explain", UploadForm.Image(photo, "photo.jpg", ("id", hit.GetProperty("id").GetString()!)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var e = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(hit.GetProperty("score").GetDouble(), e.GetProperty("score").GetDouble(), 1e-4);
@@ -62,8 +63,8 @@ public sealed class ExplainApiTests(ApiFixture fixture)
     {
         var (path, _) = _catalog.Outside[2];
         byte[] photo = await File.ReadAllBytesAsync(path);
-        using var whole = await _client.PostAsync("/api/search", TestImages.Form(photo, "p.jpg", ("k", "5")));
-        using var boxed = await _client.PostAsync("/api/search", TestImages.Form(photo, "p.jpg", ("k", "5"), ("box-frac", "0,0,0.5,0.5")));
+        using var whole = await _client.PostAsync("/api/search", UploadForm.Image(photo, "p.jpg", ("k", "5")));
+        using var boxed = await _client.PostAsync("/api/search", UploadForm.Image(photo, "p.jpg", ("k", "5"), ("box-frac", "0,0,0.5,0.5")));
         Assert.Equal(HttpStatusCode.OK, boxed.StatusCode);
         var boxedRoot = await boxed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("0,0,0.5,0.5 (fractions)", boxedRoot.GetProperty("query").GetProperty("box").GetString());
@@ -91,7 +92,7 @@ public sealed class ExplainApiTests(ApiFixture fixture)
     {
         var (path, _) = _catalog.Outside[0];
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form(await File.ReadAllBytesAsync(path), "p.jpg", (field, value))),
+            await _client.PostAsync("/api/search", UploadForm.Image(await File.ReadAllBytesAsync(path), "p.jpg", (field, value))),
             HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("box", problem.GetProperty("subject").GetString());
         Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
@@ -109,7 +110,7 @@ public sealed class ExplainApiTests(ApiFixture fixture)
     public async Task ExplainImage_NoId_400NamingTheField()
     {
         var (path, _) = _catalog.Outside[0];
-        var problem = await Problems.AssertAsync(await _client.PostAsync("/api/explain", TestImages.Form(await File.ReadAllBytesAsync(path), "p.jpg")), HttpStatusCode.BadRequest, "InvalidArgument");
+        var problem = await Problems.AssertAsync(await _client.PostAsync("/api/explain", UploadForm.Image(await File.ReadAllBytesAsync(path), "p.jpg")), HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("id", problem.GetProperty("subject").GetString());
     }
 

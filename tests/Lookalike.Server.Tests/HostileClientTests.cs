@@ -7,6 +7,7 @@ using Lookalike.Core.Feedback;
 using Lookalike.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -147,9 +148,9 @@ public sealed class HostileClientTests(HostileServerFixture fixture)
             using var response = await client.GetAsync(url);
             answers.Add((url, await response.Content.ReadAsStringAsync()));
         }
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "photo.jpg", ("k", "3"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "photo.jpg", ("k", "3"))))
             answers.Add(("search", await search.Content.ReadAsStringAsync()));
-        using (var upload = await client.PostAsync("/api/items", TestImages.Form(photo, "new.jpg")))
+        using (var upload = await client.PostAsync("/api/items", UploadForm.Image(photo, "new.jpg")))
         {
             Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
             answers.Add(("upload", await upload.Content.ReadAsStringAsync()));
@@ -267,7 +268,7 @@ public sealed class HostileClientTests(HostileServerFixture fixture)
         using var client = fixture.Server.Client("127.0.1.15");
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[1].Path);
         var fields = Enumerable.Range(0, 70).Select(i => ($"f{i}", "x")).ToArray();
-        using var response = await client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg", fields));
+        using var response = await client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg", fields));
         var problem = await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Contains("fields", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }

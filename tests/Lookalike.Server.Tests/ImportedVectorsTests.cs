@@ -33,7 +33,7 @@ public sealed class ImportedVectorsTests(ApiFixture fixture)
         Assert.True(results[0].GetProperty("score").GetSingle() >= results[^1].GetProperty("score").GetSingle());
 
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
-        using var search = await client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg"));
+        using var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg"));
         var problem = await Problems.AssertAsync(search, HttpStatusCode.Conflict, "ModelMismatch");
         Assert.Contains("synthetic@", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -93,7 +94,7 @@ public sealed class LiveCatalogRecommendationTests(OpenServerFixture fixture)
 
     internal static async Task<string> AddAsync(HttpClient client, string photo)
     {
-        using var response = await client.PostAsync("/api/items", TestImages.Form(await File.ReadAllBytesAsync(photo), Path.GetFileName(photo)));
+        using var response = await client.PostAsync("/api/items", UploadForm.Image(await File.ReadAllBytesAsync(photo), Path.GetFileName(photo)));
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"add {photo}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;

@@ -7,6 +7,7 @@ using Lookalike.Server.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -108,7 +109,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
 
         // A photo query gets a clear 503 with Retry-After (this server waits 0 s for the model).
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg")))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg")))
         {
             var problem = await Problems.AssertAsync(search, HttpStatusCode.ServiceUnavailable, "NotReady");
             Assert.Contains("still loading", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
@@ -126,7 +127,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
             Assert.Equal("ready", body.GetProperty("modelState").GetString());
             Assert.StartsWith("resnet18@", body.GetProperty("model").GetString());
         }
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg")))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg")))
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);
     }
 
@@ -137,7 +138,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
         await server.StartAsync();
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
         // Sent while the gate is shut: the request waits for the model rather than failing.
-        var pending = server.Client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg"));
+        var pending = server.Client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg"));
         var ready = await server.Client.GetFromJsonAsync<JsonElement>("/ready");
         Assert.Equal("loading", ready.GetProperty("modelState").GetString());
         Assert.False(pending.IsCompleted);
@@ -165,7 +166,7 @@ public sealed class ModelLoadingTests(ApiFixture fixture)
             await Problems.AssertAsync(photoReady, HttpStatusCode.ServiceUnavailable, "NotReady");
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(ApiFixture.ItemPath(fixture.Catalog.Items[0].Id) + "/similar?k=3")).StatusCode);
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
-        using var search = await server.Client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg"));
+        using var search = await server.Client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg"));
         await Problems.AssertAsync(search, HttpStatusCode.ServiceUnavailable, "ModelUnavailable");
     }
 }

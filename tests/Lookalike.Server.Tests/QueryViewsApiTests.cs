@@ -5,6 +5,7 @@ using Lookalike.Core.Embedding;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Evaluation;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -24,7 +25,7 @@ public sealed class QueryViewsApiTests : IDisposable
         await using var server = await KestrelApp.StartAsync(_catalog.Store);
         using var client = server.Client();
         var info = await client.GetFromJsonAsync<JsonElement>(new Uri(server.BaseUrl + "/api/info"));
-        using var response = await client.PostAsync(new Uri(server.BaseUrl + "/api/search"), TestImages.Form(await File.ReadAllBytesAsync(photo), "shopper.jpg", ("k", "5")));
+        using var response = await client.PostAsync(new Uri(server.BaseUrl + "/api/search"), UploadForm.Image(await File.ReadAllBytesAsync(photo), "shopper.jpg", ("k", "5")));
         response.EnsureSuccessStatusCode();
         var upload = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray()
             .Select(r => (r.GetProperty("id").GetString()!, r.GetProperty("score").GetSingle())).ToList();

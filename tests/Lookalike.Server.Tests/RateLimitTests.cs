@@ -1,6 +1,7 @@
 using System.Net;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -66,19 +67,19 @@ public sealed class RateLimitTests(HardenedServerFixture fixture)
         using var client = fixture.Server.Client("127.0.0.5");
         client.DefaultRequestHeaders.Add("X-Api-Key", HardenedServerFixture.ApiKey);
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "a.jpg", ("k", "3"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "a.jpg", ("k", "3"))))
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);
-        using (var add = await client.PostAsync("/api/items", TestImages.Form(photo, "a.jpg")))
+        using (var add = await client.PostAsync("/api/items", UploadForm.Image(photo, "a.jpg")))
             Assert.True(add.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"add: {(int)add.StatusCode}");
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "a.jpg", ("k", "3"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "a.jpg", ("k", "3"))))
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);
 
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "a.jpg", ("k", "3"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "a.jpg", ("k", "3"))))
         {
             await Problems.AssertAsync(search, HttpStatusCode.TooManyRequests, "RateLimited");
             Assert.True(search.Headers.RetryAfter is not null, "no Retry-After");
         }
-        using (var add = await client.PostAsync("/api/items", TestImages.Form(photo, "b.jpg")))
+        using (var add = await client.PostAsync("/api/items", UploadForm.Image(photo, "b.jpg")))
             await Problems.AssertAsync(add, HttpStatusCode.TooManyRequests, "RateLimited");
         using (var similar = await client.GetAsync(SimilarPath(0)))
             Assert.Equal(HttpStatusCode.OK, similar.StatusCode);

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -17,7 +18,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_OutsidePhoto_KResultsBestFirst()
     {
         var (path, _) = _catalog.Outside[0];
-        using var response = await _client.PostAsync("/api/search", TestImages.Form(await File.ReadAllBytesAsync(path), "photo.jpg", ("k", "7")));
+        using var response = await _client.PostAsync("/api/search", UploadForm.Image(await File.ReadAllBytesAsync(path), "photo.jpg", ("k", "7")));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var root = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("image", root.GetProperty("query").GetProperty("kind").GetString());
@@ -34,7 +35,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
         var decoder = Lookalike.Hosting.LookalikeComponents.CreateDecoder();
         var image = decoder.Decode(await File.ReadAllBytesAsync(Path.Combine(_catalog.Folder, id)), id);
         byte[] png = TestImages.Png(image);
-        using var response = await _client.PostAsync("/api/search", TestImages.Form(png, "same.png", ("k", "3")));
+        using var response = await _client.PostAsync("/api/search", UploadForm.Image(png, "same.png", ("k", "3")));
         var top = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
         Assert.Equal(id, top.GetProperty("id").GetString());
         Assert.True(top.GetProperty("score").GetSingle() > 0.95f);
@@ -44,7 +45,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_WhereAndKInQueryString_Applied()
     {
         var (path, _) = _catalog.Outside[1];
-        using var response = await _client.PostAsync("/api/search?k=2&where=class:hat", TestImages.Form(await File.ReadAllBytesAsync(path), "x.jpg"));
+        using var response = await _client.PostAsync("/api/search?k=2&where=class:hat", UploadForm.Image(await File.ReadAllBytesAsync(path), "x.jpg"));
         var results = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(2, results.Count);
         Assert.All(results, r => Assert.Equal("hat", r.GetProperty("metadata").GetProperty("class").GetString()));
@@ -54,7 +55,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_TextFileNamedJpg_415NotAnImage()
     {
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form("just some text, not a photo"u8.ToArray(), "holiday.jpg")),
+            await _client.PostAsync("/api/search", UploadForm.Image("just some text, not a photo"u8.ToArray(), "holiday.jpg")),
             HttpStatusCode.UnsupportedMediaType, "UnsupportedImage");
         Assert.Contains("holiday.jpg", problem.GetProperty("detail").GetString());
     }
@@ -72,7 +73,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     [Fact]
     public async Task Search_EmptyFile_415()
     {
-        await Problems.AssertAsync(await _client.PostAsync("/api/search", TestImages.Form([], "empty.jpg")), HttpStatusCode.UnsupportedMediaType, "UnsupportedImage");
+        await Problems.AssertAsync(await _client.PostAsync("/api/search", UploadForm.Image([], "empty.jpg")), HttpStatusCode.UnsupportedMediaType, "UnsupportedImage");
     }
 
     [Theory]
@@ -82,7 +83,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     {
         byte[] bytes = await File.ReadAllBytesAsync(_catalog.Outside[2].Path);
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form(bytes[..(int)(bytes.Length * keep)], "cut.jpg")),
+            await _client.PostAsync("/api/search", UploadForm.Image(bytes[..(int)(bytes.Length * keep)], "cut.jpg")),
             HttpStatusCode.UnprocessableEntity, "CorruptImage");
         Assert.Contains("cut.jpg", problem.GetProperty("detail").GetString());
     }
@@ -91,7 +92,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_DecompressionBomb_413TooLarge()
     {
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form(TestImages.GifBomb(), "bomb.gif")),
+            await _client.PostAsync("/api/search", UploadForm.Image(TestImages.GifBomb(), "bomb.gif")),
             HttpStatusCode.RequestEntityTooLarge, "ImageTooLarge");
         Assert.Contains("bomb.gif", problem.GetProperty("detail").GetString());
     }
@@ -102,7 +103,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
         // 20 MiB + 1 byte that starts like a JPEG: rejected on size before any decoding.
         var bytes = new byte[20 * 1024 * 1024 + 1];
         bytes[0] = 0xFF; bytes[1] = 0xD8; bytes[2] = 0xFF;
-        var problem = await Problems.AssertAsync(await _client.PostAsync("/api/search", TestImages.Form(bytes, "huge.jpg")), HttpStatusCode.RequestEntityTooLarge, "ImageTooLarge");
+        var problem = await Problems.AssertAsync(await _client.PostAsync("/api/search", UploadForm.Image(bytes, "huge.jpg")), HttpStatusCode.RequestEntityTooLarge, "ImageTooLarge");
         Assert.Contains("20 MiB", problem.GetProperty("detail").GetString());
     }
 
@@ -138,7 +139,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_KOutOfRange_400BeforeEmbedding(string k)
     {
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form(await File.ReadAllBytesAsync(_catalog.Outside[0].Path), "x.jpg", ("k", k))),
+            await _client.PostAsync("/api/search", UploadForm.Image(await File.ReadAllBytesAsync(_catalog.Outside[0].Path), "x.jpg", ("k", k))),
             HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("k", problem.GetProperty("subject").GetString());
     }
@@ -149,7 +150,7 @@ public sealed class SearchApiTests(ApiFixture fixture)
     public async Task Search_MalformedWhere_400(string where)
     {
         var problem = await Problems.AssertAsync(
-            await _client.PostAsync("/api/search", TestImages.Form(await File.ReadAllBytesAsync(_catalog.Outside[0].Path), "x.jpg", ("where", where))),
+            await _client.PostAsync("/api/search", UploadForm.Image(await File.ReadAllBytesAsync(_catalog.Outside[0].Path), "x.jpg", ("where", where))),
             HttpStatusCode.BadRequest, "InvalidArgument");
         Assert.Equal("where", problem.GetProperty("subject").GetString());
     }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests;
 
@@ -22,7 +23,7 @@ public sealed class UnexpectedErrorTests(ApiFixture fixture)
         using var client = factory.CreateClient();
         byte[] photo = await File.ReadAllBytesAsync(fixture.Catalog.Outside[0].Path);
 
-        using var response = await client.PostAsync("/api/search", TestImages.Form(photo, "x.jpg"));
+        using var response = await client.PostAsync("/api/search", UploadForm.Image(photo, "x.jpg"));
 
         var problem = await Problems.AssertAsync(response, HttpStatusCode.InternalServerError, "Internal");
         string body = problem.GetRawText();

@@ -18,7 +18,8 @@ public sealed record ClusterStatus(
     {
         ArgumentNullException.ThrowIfNull(client);
         var shape = await client.ShapeAsync();
-        var silos = await client.SilosAsync();
+        // The management grain may live on a silo that just died (not yet declared dead): retry like reads do.
+        var silos = await MessagingRetry.RunAsync(client.SilosAsync);
         var active = silos.Where(s => s.Status == "Active").Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
         var shards = await Task.WhenAll(Enumerable.Range(0, shape.Shards).Select(async shard =>
         {

@@ -5,10 +5,12 @@ namespace Lookalike.Core.Search;
 
 /// <summary>
 /// Brute-force search over a store's vectors where they lie (<see cref="StoredVectors"/>: the memory-mapped vector file),
-/// so opening it reads no vector at all; each query streams the mapped rows through the same dot product as
-/// <see cref="ExactVectorIndex"/> and returns the same answers. Rows no item refers to are skipped. Items written after
-/// it was opened go to an in-memory overlay (an <see cref="ExactVectorIndex"/>) and their mapped rows are skipped from
-/// then on. Owns <see cref="StoredVectors"/> (disposing the index unmaps it). Thread-safe.
+/// so opening it reads no vector and no id: which rows are live comes with the snapshot, and a row's id is decoded only
+/// when the row is good enough to enter a query's top k (<see cref="IRowIds"/>). Each query streams the mapped rows
+/// through the same dot product as <see cref="ExactVectorIndex"/> and returns the same answers. Items written after it
+/// was opened go to an in-memory overlay (an <see cref="ExactVectorIndex"/>) and their mapped rows are retired from then
+/// on, as are rows whose item another writer removed or moved. Owns <see cref="StoredVectors"/> (disposing the index
+/// unmaps it). Thread-safe.
 /// </summary>
 public sealed class MappedExactIndex : IVectorIndex
 {
@@ -16,24 +18,19 @@ public sealed class MappedExactIndex : IVectorIndex
     private const int ChunkRows = 8192;
 
     private readonly StoredVectors _stored;
-    private readonly ItemId?[] _ids;
-    private readonly Dictionary<ItemId, int> _rowOf;
+    private readonly IRowIds _ids;
+    private readonly RetiredRows _retired;
     private readonly ExactVectorIndex _overlay;
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
+    private int _mappedLive;
 
     public MappedExactIndex(StoredVectors stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        if (stored.IdsByRow.Length != stored.Rows.Count)
-            throw new ArgumentException($"{stored.IdsByRow.Length} ids for {stored.Rows.Count} rows.", nameof(stored));
         _stored = stored;
-        _ids = (ItemId?[])stored.IdsByRow.Clone();
-        _rowOf = new Dictionary<ItemId, int>(_ids.Length);
-        for (int row = 0; row < _ids.Length; row++)
-        {
-            if (_ids[row] is { } id && !_rowOf.TryAdd(id, row))
-                throw new ArgumentException($"Item '{id}' has two rows ({_rowOf[id]} and {row}).", nameof(stored));
-        }
+        _ids = stored.Ids;
+        _retired = new RetiredRows(_ids.Count);
+        _mappedLive = _ids.LiveCount;
         _overlay = new ExactVectorIndex(stored.Rows.Dimension);
     }
 
@@ -49,18 +46,18 @@ public sealed class MappedExactIndex : IVectorIndex
         get
         {
             _lock.EnterReadLock();
-            try { return _rowOf.Count + _overlay.Count; }
+            try { return Volatile.Read(ref _mappedLive) + _overlay.Count; }
             finally { _lock.ExitReadLock(); }
         }
     }
 
-    /// <summary>Managed bytes (row → id bookkeeping and the overlay); the mapped rows are the page cache's, shared and evictable.</summary>
+    /// <summary>Managed bytes of the overlay and the retired-row bits; the mapped rows are the page cache's, shared and evictable.</summary>
     public long MemoryBytes
     {
         get
         {
             _lock.EnterReadLock();
-            try { return (long)_ids.Length * IntPtr.Size + (long)_rowOf.Count * 24 + _overlay.MemoryBytes; }
+            try { return _ids.Count / 8 + _overlay.MemoryBytes; }
             finally { _lock.ExitReadLock(); }
         }
     }
@@ -71,7 +68,7 @@ public sealed class MappedExactIndex : IVectorIndex
         try
         {
             _overlay.Upsert(id, vector);
-            if (_rowOf.Remove(id, out int row)) _ids[row] = null;
+            if (_ids.TryGetRow(id, out int row)) Retire(row);
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -81,12 +78,8 @@ public sealed class MappedExactIndex : IVectorIndex
         _lock.EnterWriteLock();
         try
         {
-            if (_rowOf.Remove(id, out int row))
-            {
-                _ids[row] = null;
-                return true;
-            }
-            return _overlay.Remove(id);
+            bool mapped = _ids.TryGetRow(id, out int row) && Retire(row);
+            return _overlay.Remove(id) | mapped;
         }
         finally { _lock.ExitWriteLock(); }
     }
@@ -94,14 +87,18 @@ public sealed class MappedExactIndex : IVectorIndex
     public bool Contains(ItemId id)
     {
         _lock.EnterReadLock();
-        try { return _rowOf.ContainsKey(id) || _overlay.Contains(id); }
+        try { return _overlay.Contains(id) || MappedRow(id) is not null; }
         finally { _lock.ExitReadLock(); }
     }
 
     public float[]? GetVector(ItemId id)
     {
         _lock.EnterReadLock();
-        try { return _rowOf.TryGetValue(id, out int row) ? _stored.Rows.Rows(row, 1).ToArray() : _overlay.GetVector(id); }
+        try
+        {
+            if (_overlay.GetVector(id) is { } held) return held;
+            return MappedRow(id) is { } row ? _stored.Rows.Rows(row, 1).ToArray() : null;
+        }
         finally { _lock.ExitReadLock(); }
     }
 
@@ -114,12 +111,13 @@ public sealed class MappedExactIndex : IVectorIndex
         _lock.EnterReadLock();
         try
         {
-            int n = _ids.Length;
-            int excluded = request.Exclude is { } ex && _rowOf.TryGetValue(ex, out int exRow) ? exRow : -1;
-            var heap = SlicedScan.Run(query, n, request.K, MaxThreads, (q, from, to, h) => ScanRows(q, from, to, excluded, request.Filter, h));
+            int n = _ids.Count;
+            var heap = SlicedScan.Run(query, n, request.K, MaxThreads, (q, from, to, h) => ScanRows(q, from, to, request.Exclude, request.Filter, h));
             var best = heap.DrainSorted();
             var hits = new List<SearchHit>(best.Length + request.K);
-            foreach (var (score, row) in best) hits.Add(new SearchHit(_ids[row]!.Value, score));
+            // Every row in the heap was decoded by the scan (and stays cached), so this finds each id.
+            foreach (var (score, row) in best)
+                if (_ids.TryGetId(row, out var id)) hits.Add(new SearchHit(id, score));
             if (_overlay.Count == 0) return hits;
             hits.AddRange(_overlay.Search(query, request));
             hits.Sort((a, b) => b.Score.CompareTo(a.Score));
@@ -140,7 +138,30 @@ public sealed class MappedExactIndex : IVectorIndex
         _lock.Dispose();
     }
 
-    private void ScanRows(ReadOnlySpan<float> query, int from, int to, int excluded, Func<ItemId, bool>? filter, TopK heap)
+    /// <summary>
+    /// The row <paramref name="id"/> had in the snapshot, unless an edit since retired it. Another writer's changes are
+    /// not consulted: the index holds the snapshot plus its own edits, as <see cref="Count"/> and <see cref="Contains"/> say.
+    /// </summary>
+    private int? MappedRow(ItemId id) => _ids.TryGetRow(id, out int row) && !_retired.Contains(row) ? row : null;
+
+    /// <summary>
+    /// Whether <paramref name="row"/> is searchable, and its item: live in the snapshot, not retired by an edit, and its
+    /// id confirmed (a row whose item another writer removed or moved since is skipped, never given a guessed id).
+    /// </summary>
+    private bool IsCurrent(int row, out ItemId id)
+    {
+        id = default;
+        return _ids.IsLive(row) && !_retired.Contains(row) && _ids.TryGetId(row, out id);
+    }
+
+    private bool Retire(int row)
+    {
+        if (!_ids.IsLive(row) || !_retired.Add(row)) return false;
+        Interlocked.Decrement(ref _mappedLive);
+        return true;
+    }
+
+    private void ScanRows(ReadOnlySpan<float> query, int from, int to, ItemId? excluded, Func<ItemId, bool>? filter, TopK heap)
     {
         int dimension = Dimension;
         for (int first = from; first < to; first += ChunkRows)
@@ -151,9 +172,9 @@ public sealed class MappedExactIndex : IVectorIndex
             {
                 float score = VectorMath.Dot(query, data.Slice(offset, dimension));
                 if (score <= heap.Threshold) continue;
-                // Liveness, exclusion and the filter are checked only for rows good enough to enter the heap.
+                // Liveness, the id, exclusion and the filter are looked at only for rows good enough to enter the heap.
                 int row = first + i;
-                if (row == excluded || _ids[row] is not { } id || (filter is not null && !filter(id))) continue;
+                if (!IsCurrent(row, out var id) || id == excluded || (filter is not null && !filter(id))) continue;
                 heap.Add(score, row);
             }
         }

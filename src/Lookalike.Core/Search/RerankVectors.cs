@@ -15,7 +15,7 @@ public sealed class RerankVectors : IDisposable
 {
     private readonly StoredVectors _stored;
     private readonly LearnedSpace _space;
-    private readonly Dictionary<ItemId, int> _rowOf;
+    private readonly RetiredRows _retired;
     private readonly Dictionary<ItemId, float[]> _overlay = [];
 
     /// <param name="stored">The store's vectors; this object owns them from now on.</param>
@@ -26,9 +26,7 @@ public sealed class RerankVectors : IDisposable
         _stored = stored;
         _space = space ?? LearnedSpace.Raw;
         Dimension = _space.OutputDimension(stored.Rows.Dimension);
-        _rowOf = new Dictionary<ItemId, int>(stored.IdsByRow.Length);
-        for (int row = 0; row < stored.IdsByRow.Length; row++)
-            if (stored.IdsByRow[row] is { } id) _rowOf[id] = row;
+        _retired = new RetiredRows(stored.Ids.Count);
     }
 
     /// <summary>Length of the vectors scored (the learned space's output dimension).</summary>
@@ -45,7 +43,7 @@ public sealed class RerankVectors : IDisposable
             score = VectorMath.Dot(query, held);
             return true;
         }
-        if (!_rowOf.TryGetValue(id, out int row))
+        if (!TryGetRow(id, out int row))
         {
             score = 0;
             return false;
@@ -66,22 +64,28 @@ public sealed class RerankVectors : IDisposable
     public void Set(ItemId id, ReadOnlySpan<float> vector)
     {
         if (vector.Length != Dimension) throw new ArgumentException($"Vector has {vector.Length} values; re-ranking holds {Dimension}-d vectors.", nameof(vector));
-        if (_rowOf.TryGetValue(id, out int row) && MatchesRow(row, vector))
+        if (TryGetRow(id, out int row))
         {
-            _overlay.Remove(id);
-            return;
+            if (MatchesRow(row, vector))
+            {
+                _overlay.Remove(id);
+                return;
+            }
+            _retired.Add(row);
         }
-        _rowOf.Remove(id);
         _overlay[id] = vector.ToArray();
     }
 
     public void Remove(ItemId id)
     {
-        _rowOf.Remove(id);
+        if (TryGetRow(id, out int row)) _retired.Add(row);
         _overlay.Remove(id);
     }
 
     public void Dispose() => _stored.Dispose();
+
+    /// <summary>The snapshot row of <paramref name="id"/>, unless an edit retired it.</summary>
+    private bool TryGetRow(ItemId id, out int row) => _stored.Ids.TryGetRow(id, out row) && !_retired.Contains(row);
 
     private bool MatchesRow(int row, ReadOnlySpan<float> vector)
     {

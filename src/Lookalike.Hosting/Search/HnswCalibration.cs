@@ -48,7 +48,7 @@ public static class HnswCalibration
         for (int i = 0; i < q; i++)
         {
             int row = rows[offset + (int)((long)i * rows.Count / q)];
-            queryIds[i] = stored.IdsByRow[row]!.Value;
+            if (!stored.Ids.TryGetId(row, out queryIds[i])) return null; // another writer changed the store meanwhile: calibrate next time
             space.Map(stored.Rows.Rows(row, 1), queries.AsSpan(i * dimension, dimension));
         }
         var truth = ExactNeighbours(stored, rows, space, queries, queryIds, dimension);
@@ -71,9 +71,9 @@ public static class HnswCalibration
 
     private static List<int> LiveRows(StoredVectors stored)
     {
-        var rows = new List<int>(stored.IdsByRow.Length);
-        for (int row = 0; row < stored.IdsByRow.Length; row++)
-            if (stored.IdsByRow[row] is not null) rows.Add(row);
+        var rows = new List<int>(stored.Ids.LiveCount);
+        for (int row = 0; row < stored.Ids.Count; row++)
+            if (stored.Ids.IsLive(row)) rows.Add(row);
         return rows;
     }
 
@@ -108,7 +108,8 @@ public static class HnswCalibration
             foreach (var heaps in partial)
                 foreach (var (score, row) in heaps[i].DrainSorted())
                     if (score > merged.Threshold) merged.Add(score, row);
-            truth[i] = merged.DrainSorted().Select(x => stored.IdsByRow[x.Row]!.Value).Where(id => id != queryIds[i]).Take(K).ToHashSet();
+            truth[i] = merged.DrainSorted().Select(x => stored.Ids.TryGetId(x.Row, out var id) ? id : (ItemId?)null)
+                .OfType<ItemId>().Where(id => id != queryIds[i]).Take(K).ToHashSet();
         }
         return truth;
     }

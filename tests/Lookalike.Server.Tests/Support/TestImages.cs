@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net.Http.Headers;
 
 namespace Lookalike.Server.Tests.Support;
 
@@ -24,17 +23,6 @@ public static class TestImages
         output.Write([2, 0x44, 0x01, 0]);
         output.WriteByte(0x3B);
         return output.ToArray();
-    }
-
-    /// <summary>A multipart body with <paramref name="bytes"/> as the <c>image</c> file and the given text fields.</summary>
-    public static MultipartFormDataContent Form(byte[] bytes, string fileName, params (string Name, string Value)[] fields)
-    {
-        var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(bytes);
-        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        form.Add(file, "image", fileName);
-        foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
-        return form;
     }
 
     private static void WriteUInt16(Stream output, int value)

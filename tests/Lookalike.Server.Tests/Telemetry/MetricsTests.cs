@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Lookalike.Server.Tests.Support;
 using static Lookalike.Server.Tests.Support.ApiFixture;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests.Telemetry;
 
@@ -44,9 +45,9 @@ public sealed class MetricsTests : IAsyncLifetime
     {
         using var client = _app.Client();
         (await client.GetAsync(ItemPath(_catalog.Items[0].Id) + "/similar?k=3")).EnsureSuccessStatusCode();
-        (await client.PostAsync("/api/search", TestImages.Form(File.ReadAllBytes(_catalog.Outside[0].Path), "outside.jpg"))).EnsureSuccessStatusCode();
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync("/api/search", TestImages.Form("not a photo"u8.ToArray(), "x.jpg"))).StatusCode);
-        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/api/search", TestImages.Form(File.ReadAllBytes(_catalog.Outside[1].Path), "y.jpg"))).StatusCode);
+        (await client.PostAsync("/api/search", UploadForm.Image(File.ReadAllBytes(_catalog.Outside[0].Path), "outside.jpg"))).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync("/api/search", UploadForm.Image("not a photo"u8.ToArray(), "x.jpg"))).StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await client.PostAsync("/api/search", UploadForm.Image(File.ReadAllBytes(_catalog.Outside[1].Path), "y.jpg"))).StatusCode);
         (await client.PostAsJsonAsync("/api/users/metrics-user/feedback", new { kind = "like", item = _catalog.Items[1].Id })).EnsureSuccessStatusCode();
         (await client.GetAsync("/api/users/metrics-user/recommendations?k=3")).EnsureSuccessStatusCode();
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Lookalike.Hosting.Telemetry;
 using Lookalike.Server.Tests.Support;
+using Lookalike.TestKit;
 
 namespace Lookalike.Server.Tests.Telemetry;
 
@@ -30,7 +31,7 @@ public sealed class TracingTests(OpenServerFixture fixture)
         using var client = fixture.Server.Client("127.0.0.9");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/search")
         {
-            Content = TestImages.Form(File.ReadAllBytes(fixture.UnusedPhoto(fixture.Catalog.Items[0].Class, 0)), "z.jpg"),
+            Content = UploadForm.Image(File.ReadAllBytes(fixture.UnusedPhoto(fixture.Catalog.Items[0].Class, 0)), "z.jpg"),
         };
         request.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
         (await client.SendAsync(request)).EnsureSuccessStatusCode();

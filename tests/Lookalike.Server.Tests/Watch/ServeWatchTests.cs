@@ -46,7 +46,7 @@ public sealed class ServeWatchTests : IAsyncLifetime
         byte[] photo = await File.ReadAllBytesAsync(outside);
         // An uploaded item is in the store but not in the folder: the syncs must leave it alone.
         var (other, _) = _catalog.Outside[1];
-        using var uploaded = await client.PostAsync("/api/items", TestImages.Form(await File.ReadAllBytesAsync(other), "mine.jpg", ("class", label)));
+        using var uploaded = await client.PostAsync("/api/items", UploadForm.Image(await File.ReadAllBytesAsync(other), "mine.jpg", ("class", label)));
         uploaded.EnsureSuccessStatusCode();
         string uploadedId = (await uploaded.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
 
@@ -54,7 +54,7 @@ public sealed class ServeWatchTests : IAsyncLifetime
         File.Copy(outside, Path.Combine(_catalog.Folder, "images", "watched-new.jpg"));
 
         await UntilAsync(client, ItemPath(id), HttpStatusCode.OK);
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "same.jpg", ("k", "3"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "same.jpg", ("k", "3"))))
         {
             search.EnsureSuccessStatusCode();
             var top = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results")[0];
@@ -70,7 +70,7 @@ public sealed class ServeWatchTests : IAsyncLifetime
         File.Delete(Path.Combine(_catalog.Folder, "images", "watched-new.jpg"));
 
         await UntilAsync(client, ItemPath(id), HttpStatusCode.NotFound);
-        using (var search = await client.PostAsync("/api/search", TestImages.Form(photo, "same.jpg", ("k", "10"))))
+        using (var search = await client.PostAsync("/api/search", UploadForm.Image(photo, "same.jpg", ("k", "10"))))
         {
             search.EnsureSuccessStatusCode();
             var results = (await search.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("results").EnumerateArray();
