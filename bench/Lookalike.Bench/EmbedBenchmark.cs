@@ -50,13 +50,13 @@ public static class EmbedBenchmark
         Emit(DecodeOnly(s.Images, decoder, decoded[0].Width, decoded[0].Height, s.Seconds / 2, cancellationToken));
 
         // Latency: one call at a time, the runtime's threads all on it (the query path's setting).
-        using (var latency = new OnnxImageEmbedder(BuiltInModels.Resolve(ModelName(s), s.Choice.Precision), new OnnxEmbeddingOptions { IntraOpThreads = s.Threads, Device = s.Choice.Device }))
+        using (var latency = new OnnxImageEmbedder(Manifest(s.Choice, s.Model), new OnnxEmbeddingOptions { IntraOpThreads = s.Threads, Device = s.Choice.Device }))
             Emit(Raw("raw_latency", latency, decoded, callers: 1, s.Seconds, cancellationToken));
 
         // Throughput: one single-threaded call per core, one image per call, then batched (the indexing setting).
         using (var throughput = Create(s.Choice with { BatchSize = 1 }, s.Model))
             Emit(Raw("raw_throughput", throughput, decoded, callers: s.Threads, s.Seconds, cancellationToken));
-        if (s.Choice.EffectiveBatch > 1)
+        if (s.Choice.EffectiveBatch(BuiltInModels.IsInt8(Manifest(s.Choice, s.Model))) > 1)
         {
             using var batched = Create(s.Choice, s.Model);
             Emit(Raw("raw_throughput", batched, decoded, callers: s.Threads, s.Seconds, cancellationToken));
@@ -92,11 +92,17 @@ public static class EmbedBenchmark
         .Order(StringComparer.Ordinal);
 
     /// <summary>The embedder an index run with <paramref name="choice"/> uses, as the ONNX type (the bench reads its options).</summary>
-    private static OnnxImageEmbedder Create(EmbedderChoice choice, string? model) =>
-        new(BuiltInModels.Resolve(LookalikeComponents.ModelFor(null, model, choice.Precision), choice.Precision),
-            OnnxEmbeddingOptions.ForThroughput() with { Device = choice.Device, BatchSize = choice.EffectiveBatch });
+    private static OnnxImageEmbedder Create(EmbedderChoice choice, string? model)
+    {
+        ModelManifest manifest = Manifest(choice, model);
+        return new(manifest, OnnxEmbeddingOptions.ForThroughput() with { Device = choice.Device, BatchSize = choice.EffectiveBatch(BuiltInModels.IsInt8(manifest)) });
+    }
 
-    private static string ModelName(EmbedBenchSettings s) => LookalikeComponents.ModelFor(null, s.Model, s.Choice.Precision);
+    /// <summary>The model a new store indexed with <paramref name="choice"/> gets (no precision: this CPU's default).</summary>
+    private static ModelManifest Manifest(EmbedderChoice choice, string? model) =>
+        BuiltInModels.Resolve(ModelName(choice, model), choice.Precision ?? EmbeddingPrecision.Fp32);
+
+    private static string ModelName(EmbedderChoice choice, string? model) => LookalikeComponents.ModelFor(null, model, choice.Precision);
 
     private static async Task<string> EndToEndAsync(EmbedBenchSettings s, Action<JsonObject> emit, CancellationToken cancellationToken)
     {
@@ -109,7 +115,7 @@ public static class EmbedBenchmark
             IngestSummary summary;
             string model;
             using (var store = LookalikeComponents.OpenStore(storeDirectory, create: true))
-            using (var embedder = s.Choice.Create(s.Model, out string described, out _))
+            using (var embedder = s.Choice.Create(ModelName(s.Choice, s.Model), out string described, out _))
             {
                 model = embedder.Model.Value;
                 var decoderOptions = new ImageDecoderOptions();

@@ -33,7 +33,8 @@ public static class BuiltInModels
 
     /// <summary>
     /// As <see cref="Resolve(string)"/>, at a precision: <see cref="EmbeddingPrecision.Int8"/> turns <c>resnet18</c> into
-    /// <c>resnet18-int8</c> (the only model with a shipped calibration table).
+    /// <c>resnet18-int8</c> (the only network with a shipped calibration table), suffixes kept (<c>resnet18+gem3</c> →
+    /// <c>resnet18-int8+gem3</c>).
     /// </summary>
     /// <exception cref="LookalikeException"><see cref="LookalikeErrorKind.ModelUnavailable"/>: int8 asked for a model without a calibration table, or files missing.</exception>
     public static ModelManifest Resolve(string nameOrPath, EmbeddingPrecision precision)
@@ -101,8 +102,8 @@ public static class BuiltInModels
     private static ModelManifest WithSuffixes(ModelManifest manifest, TestTimeAugmentation augmentation, EmbeddingPooling pooling)
     {
         manifest = manifest with { Augmentation = augmentation, Pooling = pooling };
-        if (!pooling.IsAverage && manifest.Name == ResNet18 && manifest.Graphs[^1].Output == ResNet18PooledOutput)
-            manifest = manifest with { Graphs = [.. manifest.Graphs.Take(manifest.Graphs.Count - 1), manifest.Graphs[^1] with { Output = ResNet18FeatureMap }] };
+        if (!pooling.IsAverage && manifest.Name is ResNet18 or ResNet18Int8)
+            manifest = WithFeatureMapOutput(manifest);
         return manifest;
     }
 
@@ -113,8 +114,22 @@ public static class BuiltInModels
     /// </summary>
     internal static ModelManifest WithFeatureMapOutput(ModelManifest manifest) =>
         manifest.Graphs[^1].Output == ResNet18PooledOutput
-            ? manifest with { Graphs = [.. manifest.Graphs.Take(manifest.Graphs.Count - 1), manifest.Graphs[^1] with { Output = ResNet18FeatureMap }] }
+            ? manifest with { Graphs = [.. manifest.Graphs.Take(manifest.Graphs.Count - 1), manifest.Graphs[^1] with { Output = FeatureMapOf(manifest) }] }
             : manifest;
+
+    /// <summary>
+    /// ResNet18's last feature map in <paramref name="manifest"/>'s network: <see cref="ResNet18FeatureMap"/> in the float
+    /// file; in the int8 copy the last ReLU is folded into the Add before it (its clamp is the uint8 range), so the
+    /// clamped map is the output of that tensor's DequantizeLinear (<see cref="ResNet18Int8FeatureMap"/>). Reading the
+    /// Add's own float output instead would skip the clamp and stop the runtime fusing the Add into a QLinearAdd.
+    /// </summary>
+    private static string FeatureMapOf(ModelManifest manifest) => manifest.Name == ResNet18Int8 ? ResNet18Int8FeatureMap : ResNet18FeatureMap;
+
+    /// <summary>The int8 copy's last feature map, [1,512,7,7]: <see cref="ResNet18FeatureMap"/> after its quantise/dequantise pair.</summary>
+    public const string ResNet18Int8FeatureMap = ResNet18FeatureMap + "_dequantized";
+
+    /// <summary>Whether <paramref name="manifest"/> runs resnet18's int8 copy (any variant).</summary>
+    public static bool IsInt8(ModelManifest manifest) => manifest?.Name == ResNet18Int8;
 
     /// <summary>ResNet18's global-average-pooled output, [1,512,1,1].</summary>
     private const string ResNet18PooledOutput = "Pooling395_Output_0";

@@ -19,8 +19,9 @@ namespace Lookalike.Hosting;
 public static class LookalikeComponents
 {
     /// <summary>
-    /// The model of a new store when <c>index</c> is given no <c>--model</c>: the best zero-shot recipe measured on both
-    /// evaluation protocols and two datasets (docs/evaluation.md, "Zero-shot default"). An existing store keeps its own.
+    /// The recipe of a new store when <c>index</c> is given no <c>--model</c>: the best zero-shot recipe measured on both
+    /// evaluation protocols and two datasets (docs/evaluation.md, "Zero-shot default"), at <see cref="DefaultPrecision"/>
+    /// (<see cref="NewStoreModel"/>). An existing store keeps its own.
     /// </summary>
     public const string DefaultModel = "resnet18+gem3";
 
@@ -28,18 +29,43 @@ public static class LookalikeComponents
     public const string PlainModel = "resnet18";
 
     /// <summary>
-    /// The model name to embed with: <paramref name="requested"/> when given; else the built-in model or variant the
-    /// store's vectors were made with (its recorded id without the fingerprint, <c>resnet18+gem3@…</c> →
-    /// <c>resnet18+gem3</c>), so an existing store keeps its model without <c>--model</c>; else (a new store, or one of
-    /// imported or manifest vectors this build cannot name) <see cref="DefaultModel"/> — <see cref="PlainModel"/> at
-    /// int8 precision, the only int8 model.
+    /// The precision of a new store when none is asked: int8 where the CPU has VNNI or AMX
+    /// (<see cref="Int8Hardware.DotProduct"/>), where its mAP@10 is within 0.5% of fp32 on both retrieval protocols and it
+    /// embeds ~3× faster (docs/benchmarks.md, "int8 by default"); fp32 elsewhere.
     /// </summary>
-    public static string ModelFor(ModelId? storeModel, string? requested, EmbeddingPrecision precision = EmbeddingPrecision.Fp32)
+    public static EmbeddingPrecision DefaultPrecision { get; } = Int8Hardware.DotProduct is null ? EmbeddingPrecision.Fp32 : EmbeddingPrecision.Int8;
+
+    /// <summary>This CPU's int8 dot-product instructions (<c>avx512-vnni</c>, …), null when none.</summary>
+    public static string? CpuInt8Instructions => Int8Hardware.DotProduct;
+
+    /// <summary>Why <see cref="DefaultPrecision"/> is what it is, for <c>info</c> and the index log.</summary>
+    public static string DefaultPrecisionReason => Int8Hardware.DotProduct is { } found
+        ? $"int8 (this CPU has {found})"
+        : "fp32 (this CPU has no VNNI or AMX)";
+
+    /// <summary>The model a new store gets without <c>--model</c>: <see cref="DefaultModel"/> at <paramref name="precision"/> (null: <see cref="DefaultPrecision"/>).</summary>
+    public static string NewStoreModel(EmbeddingPrecision? precision = null) =>
+        (precision ?? DefaultPrecision) == EmbeddingPrecision.Int8 ? BuiltInModels.ResNet18Int8 + "+gem3" : DefaultModel;
+
+    /// <summary>
+    /// The model name to embed with: <paramref name="requested"/> when given (turned int8 by an explicit
+    /// <c>--precision int8</c> when the model is resolved); else the built-in model or variant the store's vectors were
+    /// made with (its recorded id without the fingerprint, <c>resnet18-int8+gem3@…</c> → <c>resnet18-int8+gem3</c>), so
+    /// an existing store keeps its model and precision without options; else (a new store, or one of imported or manifest
+    /// vectors this build cannot name) <see cref="NewStoreModel"/> at <paramref name="precision"/>.
+    /// </summary>
+    public static string ModelFor(ModelId? storeModel, string? requested, EmbeddingPrecision? precision = null)
     {
         if (!string.IsNullOrWhiteSpace(requested)) return requested;
         if (storeModel is { } recorded && CanCompute(recorded)) return recorded.Value.Split('@')[0];
-        return precision == EmbeddingPrecision.Int8 ? PlainModel : DefaultModel;
+        return NewStoreModel(precision);
     }
+
+    /// <summary>The precision of <paramref name="model"/>'s vectors: int8 for resnet18's int8 copy and its variants, fp32 for any other model this build computes, null for imported vectors.</summary>
+    public static EmbeddingPrecision? PrecisionOf(ModelId? model) =>
+        model is not { } m || !CanCompute(m) ? null
+        : m.Value.StartsWith(BuiltInModels.ResNet18Int8, StringComparison.OrdinalIgnoreCase) ? EmbeddingPrecision.Int8
+        : EmbeddingPrecision.Fp32;
 
     /// <summary>The model recorded by the store in <paramref name="directory"/>; null when there is no store there yet or it holds no vectors.</summary>
     public static ModelId? RecordedModel(string directory)
@@ -120,7 +146,7 @@ public static class LookalikeComponents
     /// <summary>Re-shoots catalog photos as synthetic shopper photos, for the cross-domain evaluation protocol.</summary>
     public static IShopperPhotoSynthesizer CreateShopperPhotoSynthesizer() => new SkiaShopperPhotoSynthesizer();
 
-    /// <summary>Loads <c>resnet18</c> or a manifest.json path; throws ModelUnavailable naming the file when it cannot.</summary>
+    /// <summary>Loads a built-in model or variant or a manifest.json path (null: <see cref="NewStoreModel"/>); throws ModelUnavailable naming the file when it cannot.</summary>
     public static IImageEmbedder CreateEmbedder(string? model) =>
-        new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? DefaultModel : model));
+        new OnnxImageEmbedder(BuiltInModels.Resolve(string.IsNullOrWhiteSpace(model) ? NewStoreModel() : model));
 }

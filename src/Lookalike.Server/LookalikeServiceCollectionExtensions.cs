@@ -65,6 +65,9 @@ public static class LookalikeServiceCollectionExtensions
         services.AddOptions<FormOptions>().Configure<IOptions<LookalikeServerOptions>>((form, o) =>
         {
             form.MultipartBodyLengthLimit = o.Value.MaxUploadBytes + ImageUpload.MultipartAllowance;
+            // The default (64 KiB) sends every phone photo through a temporary file before it is decoded; in memory up
+            // to InMemoryBytes instead, larger uploads still spill to disk (docs/benchmarks.md, "Photo queries").
+            form.MemoryBufferThreshold = (int)Math.Min(ImageUpload.InMemoryBytes, form.MultipartBodyLengthLimit);
             form.ValueLengthLimit = 64 * 1024;
             form.ValueCountLimit = ImageUpload.MaxFormFields;
         });

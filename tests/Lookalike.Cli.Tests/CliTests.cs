@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lookalike.Hosting;
 using Lookalike.TestKit;
 
 namespace Lookalike.Cli.Tests;
@@ -13,6 +14,33 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.Equal(30, summary.RootElement.GetProperty("added").GetInt32());
         Assert.Equal(0, summary.RootElement.GetProperty("failures").GetArrayLength());
         Assert.Contains("indexing 100%", fixture.IndexResult.Stderr); // progress goes to stderr
+        // The log line names the precision and why a new store got it.
+        Assert.Contains($"new store: {LookalikeComponents.DefaultPrecisionReason}", fixture.IndexResult.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Index_NewStore_PrecisionFp32_IsTheFloatRecipe_Int8IsItsInt8Copy_StoreKeepsItsOwn()
+    {
+        string photos = Path.Combine(fixture.Catalog, "images");
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("few"));
+        foreach (string file in Directory.GetFiles(photos).Order(StringComparer.Ordinal).Take(2))
+            File.Copy(file, dir.Combine("few", Path.GetFileName(file)));
+        foreach (var (precision, model) in new[] { ("fp32", "resnet18+gem3@"), ("int8", "resnet18-int8+gem3@") })
+        {
+            var index = CliRunner.Run(dir.Path, "index", "few", "--store", precision, "--precision", precision);
+            Assert.True(index.ExitCode == 0, index.Stderr);
+            Assert.Contains(precision + " · ", index.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("new store:", index.Stderr, StringComparison.Ordinal); // asked for, not defaulted
+            var info = JsonDocument.Parse(CliRunner.Run(dir.Path, "info", "--store", precision, "--json").Stdout).RootElement;
+            Assert.StartsWith(model, info.GetProperty("model").GetString(), StringComparison.Ordinal);
+            Assert.Equal(precision, info.GetProperty("precision").GetString());
+            // Re-indexing without --precision keeps the store's precision (nothing re-embedded, no mismatch).
+            var again = CliRunner.Run(dir.Path, "index", "few", "--store", precision, "--json");
+            Assert.True(again.ExitCode == 0, again.Stderr);
+            Assert.Contains(precision + " · ", again.Stderr, StringComparison.Ordinal);
+            Assert.Equal(2, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("skipped").GetInt32());
+        }
     }
 
     [Fact]
@@ -22,7 +50,9 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         Assert.Equal(0, result.ExitCode);
         var info = JsonDocument.Parse(result.Stdout).RootElement;
         Assert.Equal(30, info.GetProperty("items").GetInt32());
-        Assert.StartsWith("resnet18+gem3@", info.GetProperty("model").GetString()); // the default recipe of a new store
+        Assert.StartsWith(LookalikeComponents.NewStoreModel() + "@", info.GetProperty("model").GetString()); // the default recipe of a new store, int8 on a VNNI CPU
+        Assert.Equal(LookalikeComponents.DefaultPrecision.ToString().ToLowerInvariant(), info.GetProperty("precision").GetString());
+        Assert.Equal(LookalikeComponents.CpuInt8Instructions, info.GetProperty("cpu_int8_instructions").GetString());
         Assert.Equal(512, info.GetProperty("dimension").GetInt32());
         Assert.True(info.GetProperty("store_bytes").GetInt64() > 30 * 2048);
     }
@@ -181,7 +211,7 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         var report = JsonDocument.Parse(lines[0]).RootElement;
         Assert.Equal("shopper", report.GetProperty("protocol").GetString());
         Assert.Equal("plain", report.GetProperty("pipeline").GetString());
-        Assert.StartsWith("resnet18+gem3@", report.GetProperty("model").GetString()); // the store's model, no --model given
+        Assert.StartsWith(LookalikeComponents.NewStoreModel() + "@", report.GetProperty("model").GetString()); // the store's model, no --model given
         Assert.Equal(4, report.GetProperty("queries").GetInt32());
         // Measured with seed 1: R@10 1.0 (R@1 0.75), class mAP@10 0.431 (0.466 with α-QE); floors are one query and 0.05 lower.
         Assert.True(report.GetProperty("instance").GetProperty("recall_at_10").GetDouble() >= 0.75, report.ToString());
@@ -228,7 +258,7 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
         // … and refuses the plain recipe, naming both models.
         var plain = fixture.Run("similar", outside, "--model", "resnet18", "--store", "store");
         Assert.Equal(2, plain.ExitCode);
-        Assert.Contains("resnet18+gem3@", plain.Stderr, StringComparison.Ordinal);
+        Assert.Contains(LookalikeComponents.NewStoreModel() + "@", plain.Stderr, StringComparison.Ordinal);
         Assert.Contains("'resnet18@", plain.Stderr, StringComparison.Ordinal);
         // Re-indexing without --model keeps the store's model (nothing re-embedded, no mismatch).
         var again = fixture.Run("index", "catalog", "--labels", "catalog/labels.csv", "--store", "store", "--json");

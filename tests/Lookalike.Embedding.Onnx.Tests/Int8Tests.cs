@@ -43,6 +43,57 @@ public sealed class Int8Tests(ResNet18Fixture fixture) : IDisposable
     }
 
     [Fact]
+    public void Resolve_Int8Gem_ReadsTheClampedMapOfTheInt8Network_OwnModelId()
+    {
+        var viaPrecision = BuiltInModels.Resolve("resnet18+gem3", EmbeddingPrecision.Int8);
+        var byName = BuiltInModels.Resolve("resnet18-int8+gem3");
+        Assert.Equal(BuiltInModels.ResNet18Int8, viaPrecision.Name);
+        Assert.Equal(BuiltInModels.ResNet18Int8FeatureMap, viaPrecision.Graphs[^1].Output);
+        Assert.Equal(byName.Graphs, viaPrecision.Graphs);
+        using var embedder = new OnnxImageEmbedder(byName);
+        Assert.Matches("^resnet18-int8\\+gem3@[0-9a-f]{8}$", embedder.Model.Value);
+    }
+
+    [Fact]
+    public void Embed_Int8GemP1_EqualsTheInt8AveragePooledVector()
+    {
+        // p = 1 is the mean of max(x, ε) of the map the int8 network's own average pooling reads: the same vector up to
+        // ε and float reassociation. The Add's unclamped float output (the folded ReLU's tensor) would not match.
+        using var gem1 = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18-int8+gem1"));
+        using var plain = new OnnxImageEmbedder(BuiltInModels.Resolve(BuiltInModels.ResNet18Int8));
+        float[] actual = new float[512], expected = new float[512];
+        foreach (string path in SampleImages.Paths(4))
+        {
+            var image = fixture.Load(path);
+            gem1.Embed(image, actual);
+            plain.Embed(image, expected);
+            Assert.Equal(expected, actual, (a, b) => Math.Abs(a - b) < 2e-5f);
+        }
+    }
+
+    [Fact]
+    public void Embed_Int8Gem3_CloseToFp32Gem3_AlsoBatched()
+    {
+        using var fp32 = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+gem3"));
+        using var int8 = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18-int8+gem3"));
+        using var batched = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18-int8+gem3"), OnnxEmbeddingOptions.ForThroughput() with { BatchSize = 4 });
+        Assert.Equal(4, batched.BatchSize);
+        var images = SampleImages.Paths(8).Select(fixture.Load).ToArray();
+        float[] reference = new float[512], vector = new float[512];
+        float[] batch = new float[images.Length * 512];
+        batched.EmbedBatch(images, batch);
+        for (int i = 0; i < images.Length; i++)
+        {
+            fp32.Embed(images[i], reference);
+            int8.Embed(images[i], vector);
+            Assert.Equal(1f, TensorPrimitives.Norm(vector), 1e-4f);
+            float cosine = TensorPrimitives.Dot<float>(vector, reference);
+            Assert.True(cosine > 0.97f, $"image {i}: cosine int8+gem3 vs fp32 gem3 {cosine}");
+            Assert.Equal(vector, batch.AsSpan(i * 512, 512).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-5f); // the crash-resume test's bound: a resumed run batches photos differently
+        }
+    }
+
+    [Fact]
     public void Embed_Int8_SameClassNeighboursLikeFp32()
     {
         // The floor of OnnxImageEmbedderTests.Embed_SameClassNeighbours_MoreLikelyThanChance, on the int8 copy.

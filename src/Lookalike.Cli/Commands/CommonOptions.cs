@@ -15,7 +15,7 @@ internal static class CommonOptions
 
     public static Option<string?> Model() => new("--model")
     {
-        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3. index: default resnet18+gem3 for a new store, the store's own model for an existing one; query commands: the store's own model (from its recorded id), so it never has to be repeated.",
+        Description = "Model: 'resnet18' (built in) or the path of a manifest.json, optionally with '+flip' (flip test-time augmentation) and/or '+gem3' ('+gem{p}', '+max': pool the last feature map), e.g. resnet18+flip+gem3. index: default resnet18+gem3 for a new store (in int8, resnet18-int8+gem3, where the CPU has VNNI or AMX), the store's own model for an existing one; query commands: the store's own model (from its recorded id), so it never has to be repeated.",
     };
 
     public static Option<string?> Index() => new("--index")
@@ -66,11 +66,10 @@ internal static class CommonOptions
         DefaultValueFactory = _ => EmbedderChoice.AutoBatch,
     };
 
-    /// <summary><c>--precision fp32|int8</c>.</summary>
-    public static Option<EmbeddingPrecision> Precision() => new("--precision")
+    /// <summary><c>--precision fp32|int8</c>; not given: the store's own, else this CPU's default for a new store.</summary>
+    public static Option<EmbeddingPrecision?> Precision() => new("--precision")
     {
-        Description = "fp32 (default) or int8: resnet18's int8 copy (model resnet18-int8, ~2x faster on CPUs with VNNI); a store keeps one, and queries take it from the store.",
-        DefaultValueFactory = _ => EmbeddingPrecision.Fp32,
+        Description = "fp32 or int8 (resnet18's int8 copy, model resnet18-int8[+gem3], ~3x faster). Default: the store's own; for a new store int8 where the CPU has VNNI or AMX, else fp32. A store keeps one, and queries take it from the store.",
     };
 
     /// <summary><c>--decode-timeout SECONDS</c>, shared with <c>index</c>.</summary>

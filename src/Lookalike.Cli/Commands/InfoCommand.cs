@@ -37,6 +37,9 @@ internal static class InfoCommand
             {
                 items = info.Items,
                 model = info.Model?.Value,
+                precision = LookalikeComponents.PrecisionOf(info.Model)?.ToString().ToLowerInvariant(),
+                new_store_precision = LookalikeComponents.DefaultPrecision.ToString().ToLowerInvariant(),
+                cpu_int8_instructions = LookalikeComponents.CpuInt8Instructions,
                 dimension = info.Dimension,
                 store_bytes = info.StoreBytes,
                 vector_bytes_per_item = info.Dimension * sizeof(float),
@@ -61,6 +64,7 @@ internal static class InfoCommand
             grid.AddRow(client is null ? "store" : "cluster", Markup.Escape(info.Location));
             grid.AddRow("items", info.Items.ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
             grid.AddRow("model", Markup.Escape(info.Model?.Value ?? "(none yet)"));
+            grid.AddRow("precision", Markup.Escape($"{view.precision ?? "-"} (new stores on this machine: {LookalikeComponents.DefaultPrecisionReason})"));
             grid.AddRow("dimension", $"{info.Dimension} (float32, {view.vector_bytes_per_item} bytes per vector)");
             grid.AddRow("store size", $"{info.StoreBytes / 1024.0 / 1024.0:0.0} MiB");
             grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));

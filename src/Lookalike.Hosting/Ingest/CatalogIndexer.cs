@@ -74,8 +74,11 @@ public static class CatalogIndexer
         IngestSummary? summary = null;
         if (job.Folder is { } folder)
         {
-            // An existing store keeps its model without --model; a new one gets the default recipe.
+            // An existing store keeps its model (and so its precision) without --model; a new one gets the default recipe
+            // at the default precision of this CPU.
             using var embedder = job.Embedding.Create(LookalikeComponents.ModelFor(store.Model, job.Model, job.Embedding.Precision), out string description, out string? deviceNote);
+            if (store.Model is null && job.Model is null && job.Embedding.Precision is null)
+                description += $" · new store: {LookalikeComponents.DefaultPrecisionReason}, --precision to choose";
             var decoderOptions = new ImageDecoderOptions();
             if (job.DecodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
             var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, job.Embedding.IngestOptions(), decoderOptions);

@@ -18,6 +18,12 @@ internal sealed record ImageUpload(byte[] Bytes, string FileName, IFormCollectio
 
     private const int UploadedItemsColumns = Hosting.Serving.UploadedItems.MaxColumns;
 
+    /// <summary>
+    /// Uploads up to this size (8 MiB: a 12–48 MP phone JPEG) are read in memory; larger ones are buffered in a
+    /// temporary file, so concurrent uploads cannot hold <see cref="LookalikeServerOptions.MaxUploadBytes"/> each in memory.
+    /// </summary>
+    public const int InMemoryBytes = 8 * 1024 * 1024;
+
     /// <summary>Room for multipart boundaries, headers and the small fields beside the file.</summary>
     public const long MultipartAllowance = 1024 * 1024;
 
