@@ -209,6 +209,7 @@ public class RecommendCliTests(SyntheticCatalogFixture fixture) : IClassFixture<
         Assert.Equal("better", vs.GetProperty("popular").GetProperty("verdict").GetString());
         Assert.Equal("not told apart", vs.GetProperty("visual").GetProperty("verdict").GetString());
         Assert.True(lines[0].TryGetProperty("popularity_half_life_days", out _));
+        Assert.Equal("hr", lines[5].GetProperty("tuned_for").GetString()); // the default: the metric the targets are stated in
         // Every test purchase is a look-alike of the buyer's earlier ones and nobody bought it before: visual finds them, CF cannot.
         // Measured: visual and visualknn hit all 12 (nDCG 0.697), the hybrid all 12 (nDCG 0.436); floors are measured − 0.05.
         foreach (int visual in (int[])[1, 2, 5])
@@ -233,6 +234,9 @@ public class RecommendCliTests(SyntheticCatalogFixture fixture) : IClassFixture<
         Assert.Equal(2, Run(work, "feedback", "add", "--user", "ann", "--like", "0999999999", "--store", "store").ExitCode); // unknown item
         Assert.Equal(1, Run(work, "feedback", "add", "--user", "ann", "--rate", "070000001", "9", "--store", "store").ExitCode);
         Assert.Equal(1, Run(work, "eval-recs", "--split", "sometime", "--store", "store").ExitCode);
+        var objective = Run(work, "eval-recs", "--tune-for", "map", "--store", "store");
+        Assert.Equal(1, objective.ExitCode);
+        Assert.Contains("tuning objective 'map': expected hr or ndcg", objective.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, Run(fixture.CopyStore(), "feedback", "info", "--store", "nowhere").ExitCode);
     }
 }

@@ -22,10 +22,11 @@ internal static class EvalRecsCommand
         var store = CommonOptions.Store();
         var json = CommonOptions.Json();
         var learn = new Option<ProjectionMethod?>("--learn") { Description = "Learn the look-alike space from the training events only (head or lw, as 'learn --feedback' does) and evaluate every strategy in it." };
+        var tuneFor = new Option<string>("--tune-for") { Description = "What the validation windows maximise when choosing the hybrid's weights and popularity's half-life: hr (HR@k, default) or ndcg.", DefaultValueFactory = _ => "hr" };
         var head = new LearnCommand.HeadOptions();
         var command = new Command("eval-recs", "Evaluate every recommendation strategy on a split of the stored feedback: HR, nDCG, MAP, recall @k, coverage, cold-start.")
         {
-            split, k, similarity, store, json, learn,
+            split, k, similarity, store, json, learn, tuneFor,
         };
         head.AddTo(command);
         var pairing = new PairingOptions();
@@ -33,6 +34,7 @@ internal static class EvalRecsCommand
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
         {
             var spec = SplitSpec.Parse(parse.GetValue(split));
+            var objective = TuningObjectives.Parse(parse.GetValue(tuneFor), "--tune-for");
             int cutoff = parse.GetValue(k);
             Core.Search.SearchRequest.CheckK(cutoff);
             using var opened = CliStore.Open(parse.GetValue(store));
@@ -61,7 +63,7 @@ internal static class EvalRecsCommand
                     return learned.Index;
                 };
             }
-            var report = RecommendationEvaluator.Run(index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), progress, learnFromTraining: learnFromTraining);
+            var report = RecommendationEvaluator.Run(index, feedback, spec, cutoff, Options(parse.GetValue(similarity)), progress, learnFromTraining: learnFromTraining, objective: objective);
             Console.Error.WriteLine(report.LeakageNote);
             if (parse.GetValue(json))
             {
@@ -115,6 +117,7 @@ internal static class EvalRecsCommand
             ["test_events"] = report.TestEvents,
             ["catalog_items"] = report.CatalogItems,
             ["weights"] = row.Strategy == "hybrid" ? report.Weights.ToString() : null,
+            ["tuned_for"] = row.Strategy == "hybrid" ? TuningObjectives.Name(report.Tuning.Objective) : null,
             ["popularity_half_life_days"] = row.Strategy == "popular" ? report.PopularityHalfLife?.TotalDays : null,
             ["vs"] = row.Strategy == "hybrid"
                 ? report.Comparisons.ToDictionary(c => c.Other, c => new Dictionary<string, object>
@@ -144,7 +147,7 @@ internal static class EvalRecsCommand
         var console = Terminal.Out;
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[bold]split {report.Split}[/] · {report.TrainEvents:N0} training / {report.TestEvents:N0} test events · {report.TestUsers:N0} test users ({report.ColdTestUsers:N0} with cold items) · catalog {report.CatalogItems:N0} · {report.Seconds:0.0} s");
-        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"hybrid weights {report.Weights} ({report.Weights.Origin}, validation nDCG@{report.K} {report.Tuning.Ndcg:0.0000})");
+        console.MarkupLineInterpolated(CultureInfo.InvariantCulture, $"hybrid weights {report.Weights} ({report.Weights.Origin}, validation HR@{report.K} {report.Tuning.HitRate:0.0000}, nDCG@{report.K} {report.Tuning.Ndcg:0.0000})");
         string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
         var table = new Table().Border(TableBorder.Simple).AddColumn("strategy");
         foreach (string column in (string[])["HR" + at, "95% CI", "nDCG" + at, "95% CI", "MAP" + at, "recall" + at, "coverage", "cold HR" + at, "ms/user"])

@@ -6,8 +6,14 @@ namespace Lookalike.Core.Evaluation;
 /// <summary>The outcome of tuning: the weights, their validation nDCG@k and HR@k, how many users, combinations and resamples.</summary>
 public sealed record TuningResult(HybridWeights Weights, double Ndcg, double HitRate, int Users, int Combinations, int Resamples)
 {
-    /// <summary>Validation nDCG@k of each source alone, by strategy name: the hybrid's <see cref="Ndcg"/> is never below any of them.</summary>
+    /// <summary>What the weights were chosen to maximise: the hybrid is never below any single source on it (the other metric breaking ties).</summary>
+    public TuningObjective Objective { get; init; } = TuningObjective.HitRate;
+
+    /// <summary>Validation nDCG@k of each source alone, by strategy name.</summary>
     public IReadOnlyDictionary<string, double> SourceNdcg { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Validation HR@k of each source alone, by strategy name.</summary>
+    public IReadOnlyDictionary<string, double> SourceHitRate { get; init; } = new Dictionary<string, double>();
 }
 
 /// <summary>One validation fold: an engine trained only on events before the fold's window, and the fold's test users.</summary>
@@ -15,8 +21,9 @@ public sealed record TuningFold(RecommendationEngine Engine, IReadOnlyList<Evalu
 
 /// <summary>
 /// Tunes the hybrid's weights on validation folds by a bagged grid search. Every combination of the five sources' weights
-/// in steps of <c>step</c> summing to 1 is scored by nDCG@k per validation user; the best combination (ties: HR@k, then the
-/// earlier one) is found on each of <c>resamples</c> bootstrap resamples of the users, and the weights are the mean of those
+/// in steps of <c>step</c> summing to 1 is scored by the <see cref="TuningObjective"/> (HR@k by default: the metric the
+/// targets are stated in; nDCG@k breaks ties, or the other way round) per validation user; the best combination (full ties:
+/// the earlier one) is found on each of <c>resamples</c> bootstrap resamples of the users, and the weights are the mean of those
 /// winners. Hits at k = 10 are rare on sparse data (a few dozen users), so a single arg-max would mostly fit noise; bagging
 /// (Breiman 1996) averages that noise out. Each source is asked once per user; the grid only re-blends.
 /// Deterministic: the resamples come from a seeded generator.
@@ -28,7 +35,7 @@ public static class HybridTuner
         [RecommendationStrategy.ItemKnn, RecommendationStrategy.UserKnn, RecommendationStrategy.Visual, RecommendationStrategy.VisualKnn, RecommendationStrategy.Popular];
 
     public static TuningResult Tune(IReadOnlyList<TuningFold> folds, int k, double step = 0.1, int resamples = 100, int seed = 1,
-        string? origin = null, DateTimeOffset? tunedAt = null)
+        string? origin = null, DateTimeOffset? tunedAt = null, TuningObjective objective = TuningObjective.HitRate)
     {
         ArgumentNullException.ThrowIfNull(folds);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(k);
@@ -60,7 +67,7 @@ public static class HybridTuner
             {
                 double n = 0, h = 0;
                 foreach (int u in sample) { n += ndcg[u][g]; h += hit[u][g] ? 1 : 0; }
-                if (n > bestNdcg + 1e-12 || (Math.Abs(n - bestNdcg) <= 1e-12 && h > bestHr))
+                if (TuningObjectives.Beats(objective, n, h, bestNdcg, bestHr))
                 {
                     best = g;
                     bestNdcg = n;
@@ -92,16 +99,20 @@ public static class HybridTuner
         // The averaged weights need not beat every source alone (bagging can average two good corners into a worse middle):
         // when one source alone scores better on the same validation users, the hybrid is that source.
         var sourceNdcg = new double[Sources.Length];
+        var sourceHr = new double[Sources.Length];
         string? fallback = null;
+        string metric = objective == TuningObjective.HitRate ? "HR" : "nDCG";
         for (int s = 0; s < Sources.Length; s++)
         {
             var alone = new double[Sources.Length];
             alone[s] = 1;
             var (n, h) = Mean(users, alone, k, top);
             sourceNdcg[s] = n;
-            if (n > meanNdcg + 1e-12 || (Math.Abs(n - meanNdcg) <= 1e-12 && h > meanHr))
+            sourceHr[s] = h;
+            if (TuningObjectives.Beats(objective, n, h, meanNdcg, meanHr))
             {
-                fallback = $"{RecommendationStrategies.Name(Sources[s])} alone (validation nDCG@{k} {n:0.0000} beat the blend's {meanNdcg:0.0000})";
+                var (mine, blend) = objective == TuningObjective.HitRate ? (h, meanHr) : (n, meanNdcg);
+                fallback = $"{RecommendationStrategies.Name(Sources[s])} alone (validation {metric}@{k} {mine:0.0000} beat the blend's {blend:0.0000})";
                 (weights, meanNdcg, meanHr) = (alone, n, h);
             }
         }
@@ -111,8 +122,13 @@ public static class HybridTuner
             ValidationScore = meanNdcg,
             TunedAt = tunedAt,
         };
-        var perSource = Sources.Select((source, s) => (RecommendationStrategies.Name(source), sourceNdcg[s])).ToDictionary(p => p.Item1, p => p.Item2, StringComparer.Ordinal);
-        return new TuningResult(result, meanNdcg, meanHr, users.Count, grid.Count, resamples) { SourceNdcg = perSource };
+        var names = Sources.Select(RecommendationStrategies.Name).ToArray();
+        return new TuningResult(result, meanNdcg, meanHr, users.Count, grid.Count, resamples)
+        {
+            Objective = objective,
+            SourceNdcg = names.Select((name, s) => (name, sourceNdcg[s])).ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal),
+            SourceHitRate = names.Select((name, s) => (name, sourceHr[s])).ToDictionary(p => p.name, p => p.Item2, StringComparer.Ordinal),
+        };
     }
 
     private static (double Ndcg, double HitRate) Mean(List<UserCandidates> users, double[] weights, int k, TopBlend top)
@@ -129,8 +145,8 @@ public static class HybridTuner
 
     /// <summary>Tunes on one fold.</summary>
     public static TuningResult Tune(RecommendationEngine engine, IReadOnlyList<EvaluationCase> validation, int k, double step = 0.1, int resamples = 100,
-        string? origin = null, DateTimeOffset? tunedAt = null) =>
-        Tune([new TuningFold(engine, validation)], k, step, resamples, 1, origin, tunedAt);
+        string? origin = null, DateTimeOffset? tunedAt = null, TuningObjective objective = TuningObjective.HitRate) =>
+        Tune([new TuningFold(engine, validation)], k, step, resamples, 1, origin, tunedAt, objective);
 
     /// <param name="Earned">Per candidate and source, what it earns (<see cref="HybridRecommender.Earned"/>); 0 when not proposed.</param>
     /// <param name="IdOrder">Per candidate, its position in ordinal id order (the hybrid's tie-break).</param>

@@ -66,7 +66,7 @@ public static class RecommendationEvaluator
 
     /// <summary>Trains one engine per fold on the fold's training events and tunes the hybrid weights on all folds' users together.</summary>
     public static TuningResult TuneOn(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k, double step, string origin,
-        IProgress<string>? progress = null, DateTimeOffset? tunedAt = null)
+        IProgress<string>? progress = null, DateTimeOffset? tunedAt = null, TuningObjective objective = TuningObjective.HitRate)
     {
         ArgumentNullException.ThrowIfNull(folds);
         ArgumentNullException.ThrowIfNull(index);
@@ -85,8 +85,9 @@ public static class RecommendationEvaluator
             }
             int users = tuningFolds.Sum(f => f.Cases.Count);
             return users == 0
-                ? new TuningResult(HybridWeights.Default, 0, 0, 0, 0, 0)
-                : HybridTuner.Tune(tuningFolds, k, step, origin: $"{origin}: bagged grid search on {users} validation users in {tuningFolds.Count} fold(s)", tunedAt: tunedAt);
+                ? new TuningResult(HybridWeights.Default, 0, 0, 0, 0, 0) { Objective = objective }
+                : HybridTuner.Tune(tuningFolds, k, step, origin: $"{origin}: bagged grid search for {TuningObjectives.Name(objective)}@{k} on {users} validation users in {tuningFolds.Count} fold(s)",
+                    tunedAt: tunedAt, objective: objective);
         }
         finally
         {
@@ -102,10 +103,11 @@ public static class RecommendationEvaluator
     public const string AllTimePopular = "popular-alltime";
 
     /// <summary>
-    /// The popularity half-life with the best pooled validation nDCG@k (HR@k breaks ties; the shorter half-life wins
-    /// a full tie), each fold's popularity counted from that fold's training events only.
+    /// The popularity half-life with the best pooled validation <paramref name="objective"/> (HR@k by default; the other metric
+    /// breaks ties; the shorter half-life wins a full tie), each fold's popularity counted from that fold's training events only.
     /// </summary>
-    public static TimeSpan? ChoosePopularityHalfLife(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k)
+    public static TimeSpan? ChoosePopularityHalfLife(IReadOnlyList<FeedbackSplit> folds, IVectorIndex index, RecommenderOptions options, int k,
+        TuningObjective objective = TuningObjective.HitRate)
     {
         ArgumentNullException.ThrowIfNull(folds);
         ArgumentNullException.ThrowIfNull(index);
@@ -124,7 +126,7 @@ public static class RecommendationEvaluator
                 ndcg += score.Ndcg * score.Users;
                 hr += score.HitRate * score.Users;
             }
-            if (ndcg > bestScore.Ndcg || (ndcg == bestScore.Ndcg && hr > bestScore.Hr))
+            if (TuningObjectives.Beats(objective, ndcg, hr, bestScore.Ndcg, bestScore.Hr))
             {
                 best = halfLife;
                 bestScore = (ndcg, hr);
@@ -133,10 +135,15 @@ public static class RecommendationEvaluator
         return best;
     }
 
+    /// <summary>Each source alone on the validation users: "name HR/nDCG, …".</summary>
+    private static string Alone(TuningResult tuning) => string.Join(", ", tuning.SourceHitRate.Select(s =>
+        FormattableString.Invariant($"{s.Key} {s.Value:0.0000}/{tuning.SourceNdcg.GetValueOrDefault(s.Key):0.0000}")));
+
     /// <param name="learnFromTraining">When given, builds the index every strategy uses from the split's training events
     /// (e.g. a feedback-learned projection), so that learning never sees the test period.</param>
     public static EvaluationReport Run(IVectorIndex index, IFeedbackStore feedback, SplitSpec split, int k, RecommenderOptions? options = null,
-        IProgress<string>? progress = null, double tuningStep = 0.1, int validationFolds = 3, Func<IReadOnlyList<FeedbackEvent>, IVectorIndex>? learnFromTraining = null)
+        IProgress<string>? progress = null, double tuningStep = 0.1, int validationFolds = 3, Func<IReadOnlyList<FeedbackEvent>, IVectorIndex>? learnFromTraining = null,
+        TuningObjective objective = TuningObjective.HitRate)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(feedback);
@@ -153,12 +160,12 @@ public static class RecommendationEvaluator
         if (learned is not null) index = learned;
 
         var folds = split.ValidationFolds(applied, events, validationFolds);
-        var halfLife = ChoosePopularityHalfLife(folds, index, options, k);
+        var halfLife = ChoosePopularityHalfLife(folds, index, options, k, objective);
         options = options with { PopularityHalfLife = halfLife };
         progress?.Report($"popularity half-life {(halfLife is { } h ? $"{h.TotalDays:0} days" : "none (all-time counts)")}, chosen on the validation windows");
         string origin = applied.Cutoff is { } before ? $"tuned before {before:yyyy-MM-dd}" : "tuned on leave-last-out folds of the training events";
-        var tuning = TuneOn(folds, index, options, k, tuningStep, origin, progress);
-        progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000}, HR@{k} {tuning.HitRate:0.0000}, {tuning.Users} users)");
+        var tuning = TuneOn(folds, index, options, k, tuningStep, origin, progress, objective: objective);
+        progress?.Report($"weights {tuning.Weights} (validation nDCG@{k} {tuning.Ndcg:0.0000}, HR@{k} {tuning.HitRate:0.0000}, {tuning.Users} users; alone: {Alone(tuning)})");
 
         using var engine = RecommendationEngine.Build(applied.Train, index, options, tuning.Weights);
         var rows = new List<StrategyScore>();
@@ -177,8 +184,8 @@ public static class RecommendationEvaluator
         if (learned is not null)
         {
             // The same users through the raw vectors, the hybrid tuned again there: a paired answer to "did learning help?".
-            var rawTuning = TuneOn(folds, rawIndex, options, k, tuningStep, origin, progress);
-            progress?.Report($"raw weights {rawTuning.Weights} (validation nDCG@{k} {rawTuning.Ndcg:0.0000})");
+            var rawTuning = TuneOn(folds, rawIndex, options, k, tuningStep, origin, progress, objective: objective);
+            progress?.Report($"raw weights {rawTuning.Weights} (validation nDCG@{k} {rawTuning.Ndcg:0.0000}, HR@{k} {rawTuning.HitRate:0.0000}; alone: {Alone(rawTuning)})");
             using var rawEngine = RecommendationEngine.Build(applied.Train, rawIndex, options, rawTuning.Weights);
             foreach (var strategy in VisualStrategies)
             {
