@@ -57,9 +57,17 @@ public static class LookalikeComponents
     public static string ModelFor(ModelId? storeModel, string? requested, EmbeddingPrecision? precision = null)
     {
         if (!string.IsNullOrWhiteSpace(requested)) return requested;
-        if (storeModel is { } recorded && CanCompute(recorded)) return recorded.Value.Split('@')[0];
-        return NewStoreModel(precision);
+        if (storeModel is not { } recorded || !CanCompute(recorded)) return NewStoreModel(precision);
+        string name = recorded.Value.Split('@')[0];
+        // An explicit --precision the store was not made with names that precision's copy of the store's recipe, so the
+        // store refuses it as another model (ModelMismatch) instead of the option being silently ignored.
+        return precision is { } asked && PrecisionOf(recorded) is { } own && own != asked ? OtherPrecision(name, asked) : name;
     }
+
+    private static string OtherPrecision(string name, EmbeddingPrecision precision) =>
+        precision == EmbeddingPrecision.Int8
+            ? BuiltInModels.ResNet18Int8 + name[BuiltInModels.ResNet18.Length..]
+            : BuiltInModels.ResNet18 + name[BuiltInModels.ResNet18Int8.Length..];
 
     /// <summary>The precision of <paramref name="model"/>'s vectors: int8 for resnet18's int8 copy and its variants, fp32 for any other model this build computes, null for imported vectors.</summary>
     public static EmbeddingPrecision? PrecisionOf(ModelId? model) =>

@@ -40,6 +40,12 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
             Assert.True(again.ExitCode == 0, again.Stderr);
             Assert.Contains(precision + " · ", again.Stderr, StringComparison.Ordinal);
             Assert.Equal(2, JsonDocument.Parse(again.Stdout).RootElement.GetProperty("skipped").GetInt32());
+            // The other precision on this store is another model: refused naming both, even with every photo unchanged.
+            string other = precision == "fp32" ? "int8" : "fp32";
+            var refused = CliRunner.Run(dir.Path, "index", "few", "--store", precision, "--precision", other);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains($"holds vectors of model '{model}", refused.Stderr, StringComparison.Ordinal);
+            Assert.Contains(other == "int8" ? "'resnet18-int8+gem3@" : "'resnet18+gem3@", refused.Stderr, StringComparison.Ordinal);
         }
     }
 

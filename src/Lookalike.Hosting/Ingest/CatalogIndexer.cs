@@ -77,6 +77,10 @@ public static class CatalogIndexer
             // An existing store keeps its model (and so its precision) without --model; a new one gets the default recipe
             // at the default precision of this CPU.
             using var embedder = job.Embedding.Create(LookalikeComponents.ModelFor(store.Model, job.Model, job.Embedding.Precision), out string description, out string? deviceNote);
+            // Refused before any photo is read, also when every photo is unchanged (nothing would be written to refuse it).
+            if (store.Model is { } held && held != embedder.Model)
+                throw new LookalikeException(LookalikeErrorKind.ModelMismatch,
+                    $"Store {directory} holds vectors of model '{held}', not '{embedder.Model}'. Use the same --model and --precision, or another --store for this model.", held.Value);
             if (store.Model is null && job.Model is null && job.Embedding.Precision is null)
                 description += $" · new store: {LookalikeComponents.DefaultPrecisionReason}, --precision to choose";
             var decoderOptions = new ImageDecoderOptions();
