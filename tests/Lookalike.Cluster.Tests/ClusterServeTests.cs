@@ -40,7 +40,8 @@ public sealed class ClusterServeTests(ITestOutputHelper output) : IDisposable
         }
         await File.WriteAllLinesAsync(labelsFile, ["file,class", .. items.Select(i => $"{i.Id},{i.Class}")]);
         string local = _temp.Combine("local");
-        var indexed = await LocalCluster.RunAsync("index", catalog, "--store", local, "--labels", labelsFile);
+        // The cluster's model, named: a new store's default precision depends on the CPU (int8 where it has VNNI).
+        var indexed = await LocalCluster.RunAsync("index", catalog, "--store", local, "--labels", labelsFile, "--model", LookalikeComponents.DefaultModel);
         Assert.True(indexed.ExitCode == 0, indexed.Output);
         using var cluster = new LocalCluster(_redis.NewCluster("serve"), silos: 2);
         await cluster.StartAllAsync();
