@@ -6,16 +6,6 @@ namespace Lookalike.Cli.Tests;
 /// <summary><c>lookalike config --query-views</c> through the real CLI, on a copy of the fixture's store.</summary>
 public sealed class ConfigCliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCatalogFixture>
 {
-    private string CopyOfStore()
-    {
-        string copy = "config-store-" + Guid.NewGuid().ToString("N")[..8];
-        string to = Path.Combine(fixture.WorkingDirectory, copy);
-        Directory.CreateDirectory(to);
-        foreach (string file in Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, "store")).Where(f => !Path.GetFileName(f).StartsWith("writer.", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        return copy;
-    }
-
     private string Views(string store)
     {
         var info = fixture.Run("info", "--store", store, "--json");
@@ -34,7 +24,7 @@ public sealed class ConfigCliTests(IndexedCatalogFixture fixture) : IClassFixtur
     [Fact]
     public void QueryViews_SetShownAndUsedByPhotoQueries_BadValueKeepsSetting_FullReturnsToDefault()
     {
-        string store = CopyOfStore();
+        string store = fixture.CopyOfStore("config-store");
         var indexed = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Select(Path.GetFileName).ToHashSet();
         // A sample photo the store does not hold: an outside photo query.
         string outside = RepositoryPaths.SampleImages().Last(f => !indexed.Contains(Path.GetFileName(f)));

@@ -25,5 +25,19 @@ public sealed class IndexedCatalogFixture : IDisposable
 
     public CliRunner.Result Run(params string[] args) => CliRunner.Run(_dir.Path, args);
 
+    /// <summary>
+    /// A copy of the shared store (the database and the vector file beside it, not the writer lock or derived caches)
+    /// for a test that changes it; returns its folder name under <see cref="WorkingDirectory"/>.
+    /// </summary>
+    public string CopyOfStore(string prefix)
+    {
+        string copy = prefix + "-" + Guid.NewGuid().ToString("N")[..8];
+        string to = Path.Combine(WorkingDirectory, copy);
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(Path.Combine(WorkingDirectory, "store")).Where(f => !Path.GetFileName(f).StartsWith("writer.", StringComparison.Ordinal)))
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        return copy;
+    }
+
     public void Dispose() => _dir.Dispose();
 }

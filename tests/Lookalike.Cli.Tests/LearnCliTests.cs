@@ -5,17 +5,6 @@ namespace Lookalike.Cli.Tests;
 /// <summary><c>lookalike learn</c> through the real CLI, on a copy of the fixture's store (the others keep the raw space).</summary>
 public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCatalogFixture>
 {
-    private string CopyOfStore()
-    {
-        string copy = "learn-store-" + Guid.NewGuid().ToString("N")[..8];
-        string to = Path.Combine(fixture.WorkingDirectory, copy);
-        Directory.CreateDirectory(to);
-        // The database and the vector file beside it (not the writer lock, not derived caches).
-        foreach (string file in Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, "store")).Where(f => !Path.GetFileName(f).StartsWith("writer.", StringComparison.Ordinal)))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        return copy;
-    }
-
     private JsonElement Info(string store)
     {
         var info = fixture.Run("info", "--store", store, "--json");
@@ -34,7 +23,7 @@ public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture
     [Fact]
     public void Learn_FromLabels_ShownInInfo_QueriesUseIt_BadInputKeepsIt_DropReturnsToRaw()
     {
-        string store = CopyOfStore();
+        string store = fixture.CopyOfStore("learn-store");
         string id = "images/" + Path.GetFileName(Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Order(StringComparer.Ordinal).First());
         var raw = Similar(store, id);
         Assert.Equal(JsonValueKind.Null, Info(store).GetProperty("projection").ValueKind);
