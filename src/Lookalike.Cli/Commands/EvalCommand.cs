@@ -173,6 +173,7 @@ internal static class EvalCommand
             ["pipeline"] = report.Pipeline,
             ["query_views"] = report.Views,
             ["network_runs"] = report.NetworkRuns,
+            ["busy_border_share"] = report.BusyBorderShare,
             ["model"] = report.Model,
             ["label_column"] = report.LabelColumn,
             ["k"] = report.K,
@@ -203,7 +204,7 @@ internal static class EvalCommand
     {
         var console = Terminal.Out;
         console.MarkupLineInterpolated(CultureInfo.InvariantCulture,
-            $"[bold]{(report.CatalogPhotos ? "catalog photos (leave-one-out)" : "shopper photos")} · {report.Pipeline} · views {report.Views}[/] ({report.NetworkRuns} network runs/photo) · model {report.Model} · label {report.LabelColumn} · {report.Queries:N0} queries (seed {report.Seed}, {report.Backgrounds:N0} backgrounds) over {report.Items:N0} items · {report.Dimension}-d · {report.EmbedMs:0.0} ms/photo · {report.Seconds:0.0} s");
+            $"[bold]{(report.CatalogPhotos ? "catalog photos (leave-one-out)" : "shopper photos")} · {report.Pipeline} · views {report.Views}[/] ({report.NetworkRuns} network runs/photo{(report.BusyBorderShare is { } busy ? $", all views for the {busy:P1} of photos with a busy border" : "")}) · model {report.Model} · label {report.LabelColumn} · {report.Queries:N0} queries (seed {report.Seed}, {report.Backgrounds:N0} backgrounds) over {report.Items:N0} items · {report.Dimension}-d · {report.EmbedMs:0.0} ms/photo · {report.Seconds:0.0} s");
         string at = "@" + report.K.ToString(CultureInfo.InvariantCulture);
         var table = new Table().Border(TableBorder.Simple);
         foreach (string column in (string[])["instance R@1", "instance R" + at, "instance MRR" + at, "class P" + at, "class mAP" + at, "class nDCG" + at])

@@ -15,9 +15,18 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
     /// The query rows of <paramref name="photo"/> for each of <paramref name="specs"/>: one unit vector for
     /// <see cref="ViewCombination.Mean"/>, one per view (corners: four) for <see cref="ViewCombination.Max"/>.
     /// </summary>
-    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs)
+    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs) => Embed(photo, name, specs, out _);
+
+    /// <summary>
+    /// As <see cref="Embed(byte[], string, IReadOnlyList{QueryViews})"/>; <paramref name="busyBorder"/> tells whether the
+    /// photo's border was measured busy (<see cref="BorderClutter"/>: the <c>:auto</c> lists took all their views), null
+    /// when no list is <c>:auto</c> (not measured).
+    /// </summary>
+    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs, out bool? busyBorder)
     {
-        var needed = specs.SelectMany(s => s.Views).ToHashSet();
+        busyBorder = specs.Any(s => s.OnlyWhenBusy) ? BorderClutter.IsBusy(decoder.Decode(photo, name, BorderClutter.Target)) : null;
+        bool busy = busyBorder ?? true;
+        var needed = specs.SelectMany(s => s.ViewsFor(busy)).ToHashSet();
         var target = reader.Target;
         var whole = decoder.Decode(photo, name, target);
         int width = whole.SourceWidth, height = whole.SourceHeight;
@@ -45,8 +54,11 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
 
         return specs.Select(spec =>
         {
-            var rows = spec.Views.SelectMany(v => vectors[v]).ToArray();
-            return spec.Combine == ViewCombination.Max ? rows : new[] { MeanOf(rows) };
+            var used = spec.ViewsFor(busy);
+            var rows = used.SelectMany(v => vectors[v]).ToArray();
+            if (spec.Combine == ViewCombination.Max) return rows;
+            var weights = used.SelectMany(v => Enumerable.Repeat(spec.WeightOf(v), vectors[v].Length)).ToArray();
+            return new[] { MeanOf(rows, weights) };
         }).ToArray();
     }
 
@@ -58,7 +70,7 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         if (mirrored is null) return vector;
         var other = new float[map.Channels];
         ObjectLocator.PoolMasked(mirrored, ObjectLocator.Locate(mirrored).Mask, reader.Pooling, other);
-        return MeanOf([vector, other]);
+        return MeanOf([vector, other], [1, 1]);
     }
 
     private float[] EmbedBox(byte[] photo, string name, FractionRect rect)
@@ -68,11 +80,16 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         return reader.Embed(image).Vector;
     }
 
-    private static float[] MeanOf(float[][] rows)
+    /// <summary>The weighted sum of the rows, re-normalised to a unit vector.</summary>
+    private static float[] MeanOf(float[][] rows, float[] weights)
     {
         if (rows.Length == 1) return rows[0];
         var mean = new float[rows[0].Length];
-        foreach (var row in rows) System.Numerics.Tensors.TensorPrimitives.Add(mean, row, mean);
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (weights[i] == 1) System.Numerics.Tensors.TensorPrimitives.Add(mean, rows[i], mean);
+            else System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(rows[i], weights[i], mean, mean);
+        }
         float norm = System.Numerics.Tensors.TensorPrimitives.Norm(mean);
         if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(mean, norm, mean);
         return mean;

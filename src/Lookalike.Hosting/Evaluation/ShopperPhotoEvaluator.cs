@@ -90,7 +90,7 @@ public static class ShopperPhotoEvaluator
         var embed = Stopwatch.StartNew();
         var queryRows = new float[queries.Count][][][]; // [query][view list][row] → unit vector
         var viewEmbedder = viewed ? new QueryViewEmbedder(viewReader!, decoder) : null;
-        int done = 0;
+        int done = 0, busy = 0;
         Parallel.For(0, queries.Count, new ParallelOptions { MaxDegreeOfParallelism = shopper.Threads }, q =>
         {
             var item = byId[queries[q]];
@@ -100,7 +100,8 @@ public static class ShopperPhotoEvaluator
             string name = shopper.CatalogPhotos ? item.Path : $"shopper photo of {item.Id}";
             if (viewEmbedder is not null)
             {
-                queryRows[q] = viewEmbedder.Embed(photo, name, views);
+                queryRows[q] = viewEmbedder.Embed(photo, name, views, out bool? busyBorder);
+                if (busyBorder == true) Interlocked.Increment(ref busy);
             }
             else
             {
@@ -161,6 +162,7 @@ public static class ShopperPhotoEvaluator
             {
                 Views = views[v].ToString(),
                 NetworkRuns = views[v].NetworkRuns,
+                BusyBorderShare = views[v].OnlyWhenBusy && queries.Count > 0 ? busy / (double)queries.Count : null,
                 CatalogPhotos = shopper.CatalogPhotos,
             });
         }

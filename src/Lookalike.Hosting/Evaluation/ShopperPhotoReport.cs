@@ -43,6 +43,9 @@ public sealed record ShopperPhotoReport(
     /// <summary>Network runs per query photo for <see cref="Views"/>: its embedding cost as a multiple of a plain photo query.</summary>
     public int NetworkRuns { get; init; } = 1;
 
+    /// <summary>With <c>:auto</c> views: the share of the query photos whose border was busy, so all the views were used; null otherwise.</summary>
+    public double? BusyBorderShare { get; init; }
+
     /// <summary>
     /// True: the queries were the catalog photos themselves (the in-domain protocol for photo-query tricks), each
     /// excluding its own item, so the instance figures are meaningless (0) and only the class figures count.
