@@ -49,12 +49,6 @@ public sealed record QueryViews
     /// <summary>The whole photo only: what every store's photo queries do without this option.</summary>
     public static QueryViews Full { get; } = new([QueryView.Full], ViewCombination.Mean);
 
-    /// <summary>
-    /// The default of a new store: the whole photo, and the closer zoom as well for a photo whose border is busy
-    /// (<see cref="Imaging.BorderClutter"/>); a studio photo is embedded whole, as the catalog was.
-    /// </summary>
-    public static QueryViews AutoZoom { get; } = new([QueryView.Full, QueryView.Zoom], ViewCombination.Mean, onlyWhenBusy: true);
-
     private QueryViews(IReadOnlyList<QueryView> views, ViewCombination combine, bool onlyWhenBusy = false, IReadOnlyList<float>? weights = null)
     {
         Views = views;

@@ -17,7 +17,7 @@ public static class BorderClutter
     /// <summary>A band pixel is backdrop when every channel is within this many levels of the band's median colour.</summary>
     public const int Tolerance = 24;
 
-    /// <summary>Above this <see cref="Share"/> a border is busy (a scene); chosen on products (docs/evaluation.md, round 6).</summary>
+    /// <summary>Above this <see cref="Share"/> a border is busy (a scene); chosen on products photos, checked on clothing and H&M (docs/evaluation.md, round 6).</summary>
     public const double BusyShare = 0.20;
 
     /// <summary>The decode that <see cref="Share"/> expects: the whole photo, stretched to a small square.</summary>
