@@ -48,6 +48,15 @@ public static class LookalikeComponents
         (precision ?? DefaultPrecision) == EmbeddingPrecision.Int8 ? BuiltInModels.ResNet18Int8 + "+gem3" : DefaultModel;
 
     /// <summary>
+    /// How a new store indexed without <c>--model</c> embeds its photo queries (recorded by <c>index</c> at creation like
+    /// the model, shown by <c>info</c>; <c>lookalike config --query-views full</c> turns it off): the whole photo and its
+    /// centre zoom, the zoom's unit vector weighted 0.6 in the mean. Chosen on seed 2 of both protocols on products and
+    /// clothing, reported on seed 1 with H&amp;M (docs/evaluation.md, round 6). Stores made before, or with a
+    /// <c>--model</c>, keep <see cref="QueryViews.Full"/>.
+    /// </summary>
+    public static QueryViews NewStoreQueryViews { get; } = QueryViews.Parse("full+zoom*0.6");
+
+    /// <summary>
     /// The model name to embed with: <paramref name="requested"/> when given (turned int8 by an explicit
     /// <c>--precision int8</c> when the model is resolved); else the built-in model or variant the store's vectors were
     /// made with (its recorded id without the fingerprint, <c>resnet18-int8+gem3@…</c> → <c>resnet18-int8+gem3</c>), so

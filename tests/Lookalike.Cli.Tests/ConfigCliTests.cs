@@ -22,15 +22,20 @@ public sealed class ConfigCliTests(IndexedCatalogFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public void QueryViews_SetShownAndUsedByPhotoQueries_BadValueKeepsSetting_FullReturnsToDefault()
+    public void QueryViews_SetShownAndUsedByPhotoQueries_BadValueKeepsSetting_FullEmbedsWhole()
     {
         string store = fixture.CopyOfStore("config-store");
         var indexed = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Select(Path.GetFileName).ToHashSet();
         // A sample photo the store does not hold: an outside photo query.
         string outside = RepositoryPaths.SampleImages().Last(f => !indexed.Contains(Path.GetFileName(f)));
         string item = "images/" + indexed.Order(StringComparer.Ordinal).First();
+        // The fixture's store is new and indexed without --model: it records the default views of new stores.
+        Assert.Equal("full+zoom*0.6", Views(store));
+        var byDefault = Similar(store, outside);
+        Assert.True(fixture.Run("config", "--query-views", "full", "--store", store).ExitCode == 0);
         Assert.Equal("full", Views(store));
         var plain = Similar(store, outside);
+        Assert.True(Math.Abs(plain[0].Score - byDefault[0].Score) > 1e-4, $"the default's weighted zoom should move the photo query: top score {plain[0].Score} vs {byDefault[0].Score}");
         var plainItem = Similar(store, item);
 
         var set = fixture.Run("config", "--query-views", "FULL+zoom", "--store", store);
@@ -59,5 +64,31 @@ public sealed class ConfigCliTests(IndexedCatalogFixture fixture) : IClassFixtur
         var back = Similar(store, outside);
         Assert.Equal(plain.Select(r => r.Id), back.Select(r => r.Id));
         Assert.All(plain.Zip(back), p => Assert.Equal(p.First.Score, p.Second.Score, 5));
+    }
+
+    [Fact]
+    public void NewStore_RecordsTheDefaultViews_WithModelOrExistingStore_KeepsFull()
+    {
+        // A new store given --model keeps the whole photo (the plain recipe stays the plain recipe).
+        var named = fixture.Run("index", "catalog", "--store", "named-store", "--model", "resnet18", "--json");
+        Assert.True(named.ExitCode == 0, named.Stderr);
+        Assert.Equal("full", Views("named-store"));
+
+        // A store made before the default (no setting recorded: the whole photo) keeps it when indexed again without --model.
+        string existing = fixture.CopyOfStore("existing-store");
+        Assert.True(fixture.Run("config", "--query-views", "full", "--store", existing).ExitCode == 0);
+        var again = fixture.Run("index", "catalog", "--store", existing, "--json");
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal("full", Views(existing));
+
+        // A new store without --model records the default, shown by info and config.
+        string folder = Path.Combine(fixture.WorkingDirectory, "one-photo");
+        Directory.CreateDirectory(folder);
+        File.Copy(RepositoryPaths.SampleImages().Last(), Path.Combine(folder, "extra.jpg"));
+        var fresh = fixture.Run("index", "one-photo", "--store", "fresh-store", "--json");
+        Assert.True(fresh.ExitCode == 0, fresh.Stderr);
+        Assert.Equal("full+zoom*0.6", Views("fresh-store"));
+        var show = fixture.Run("config", "--store", "fresh-store", "--json");
+        Assert.Equal(2, JsonDocument.Parse(show.Stdout).RootElement.GetProperty("network_runs_per_photo_query").GetInt32());
     }
 }

@@ -83,6 +83,13 @@ public static class CatalogIndexer
                     $"Store {directory} holds vectors of model '{held}', not '{embedder.Model}'. Use the same --model and --precision, or another --store for this model.", held.Value);
             if (store.Model is null && job.Model is null && job.Embedding.Precision is null)
                 description += $" · new store: {LookalikeComponents.DefaultPrecisionReason}, --precision to choose";
+            // A new store of the default recipe also gets the default query views, recorded like its model; a store made
+            // before (no setting: the whole photo) or with a --model keeps answering photo queries as it did.
+            if (store.Model is null && job.Model is null && store.GetInfo().Items == 0)
+            {
+                store.SetQueryViews(LookalikeComponents.NewStoreQueryViews);
+                observer.Note($"new store: photo queries through {LookalikeComponents.NewStoreQueryViews} ('lookalike config --query-views full' embeds them whole)");
+            }
             var decoderOptions = new ImageDecoderOptions();
             if (job.DecodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
             var pipeline = new IngestPipeline(store, LookalikeComponents.CreateDecoder(decoderOptions), embedder, job.Embedding.IngestOptions(), decoderOptions);
