@@ -78,6 +78,22 @@ public sealed class RowIdsFileTests : IDisposable
     }
 
     [Fact]
+    public void Rewrite_RemovesTheTemporaryFileOfAWriterKilledMidWrite()
+    {
+        string location = NewStore("s");
+        // A writer SIGKILLed between creating its temporary file and renaming it leaves this behind (its pid is gone).
+        string abandoned = FilePath(location) + $".{int.MaxValue - 7}.{Guid.NewGuid():N}.tmp";
+        string live = FilePath(location) + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllBytes(abandoned, new byte[4096]);
+        File.WriteAllBytes(live, new byte[16]);
+
+        Assert.False(OpenAndCheck(location));
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live)); // a running writer's file is left alone
+        File.Delete(live);
+    }
+
+    [Fact]
     public void FileOfAnEarlierGeneration_IsRebuilt()
     {
         string location = NewStore("s");

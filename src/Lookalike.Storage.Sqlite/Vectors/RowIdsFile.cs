@@ -60,6 +60,7 @@ internal static unsafe class RowIdsFile
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, path, overwrite: true);
+            RemoveAbandoned(directory);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -176,6 +177,38 @@ internal static unsafe class RowIdsFile
                     else file.Dispose();
                 }
             }
+        }
+    }
+
+    /// <summary>Temporary files of writers that were killed mid-write (<c>row-ids.bin.PID.GUID.tmp</c> whose process is gone).</summary>
+    private static void RemoveAbandoned(string directory)
+    {
+        foreach (string file in Directory.EnumerateFiles(directory, Name + ".*.tmp"))
+        {
+            string[] parts = System.IO.Path.GetFileName(file).Split('.');
+            if (parts.Length != 5 || !int.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || pid == Environment.ProcessId || IsRunning(pid)) continue;
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // another process removed it first, or the folder refuses; the next write tries again
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
         }
     }
 
