@@ -143,8 +143,18 @@ public static class HnswIndexCache
         if (header.Metric != Metric) return $"index cache metric {header.Metric} is not {Metric}";
         if (!IndexSpecMatches(header.Spec, index)) return $"index cache was built as {header.Spec}, asked for {index.Spec}";
         if (!File.Exists(GraphPath(folder)) || !File.Exists(IdsPath(folder))) return "index cache files are missing";
-        if (!Intact(GraphPath(folder), header.GraphStamp, header.GraphSha256) || !Intact(IdsPath(folder), header.IdsStamp, header.IdsSha256))
+        // Unchanged length and write time since save: trusted. Otherwise (copied, restored, touched, or an older header)
+        // the checksum decides, and a file that passes is stamped anew, so a copied store hashes its graph once, not on every open.
+        var graphStamp = FileStamp.Of(GraphPath(folder));
+        var idsStamp = FileStamp.Of(IdsPath(folder));
+        bool hashGraph = header.GraphStamp != graphStamp, hashIds = header.IdsStamp != idsStamp;
+        if ((hashGraph && Sha256(GraphPath(folder)) != header.GraphSha256) || (hashIds && Sha256(IdsPath(folder)) != header.IdsSha256))
             return "index cache files are corrupt (checksum mismatch)";
+        if (hashGraph || hashIds)
+        {
+            header = header with { GraphStamp = graphStamp, IdsStamp = idsStamp };
+            Restamp(folder, header);
+        }
         try
         {
             if (header.StoreGeneration == storeGeneration) index.ViewNative(GraphPath(folder), IdsPath(folder));
@@ -170,9 +180,35 @@ public static class HnswIndexCache
         }
     }
 
-    /// <summary>The file as saved: same length and write time as stamped at save, else (rewritten, copied, or an older header) the same checksum.</summary>
-    private static bool Intact(string path, FileStamp? stamp, string sha256) =>
-        (stamp is not null && FileStamp.Of(path) == stamp) || Sha256(path) == sha256;
+    /// <summary>
+    /// Rewrites the header with the stamps of files whose checksums just passed, if neither file changed meanwhile; a
+    /// store that cannot be written keeps hashing on open.
+    /// </summary>
+    private static void Restamp(string folder, Header header)
+    {
+        string temporary = $"{HeaderPath(folder)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllText(temporary, JsonSerializer.Serialize(header, Json));
+            if (FileStamp.Of(GraphPath(folder)) == header.GraphStamp && FileStamp.Of(IdsPath(folder)) == header.IdsStamp)
+                File.Move(temporary, HeaderPath(folder), overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // read-only store: the checksums are taken again on the next open
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // nothing was written
+            }
+        }
+    }
 
     private static string Sha256(string path)
     {

@@ -21,6 +21,7 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaDimension = "dimension";
     private const string MetaRoot = "root";
     private const string MetaGeneration = "generation";
+    private const string MetaGenerationNonce = "generation_nonce";
     private const string MetaProjectionVersion = "projection_version";
     private const string MetaQueryViews = "query_views";
 
@@ -303,13 +304,22 @@ public sealed class SqliteCatalogStore : ICatalogStore
         // began, so it holds every row the snapshot refers to (rows are counted before the commit that refers to them).
         using var transaction = connection.BeginTransaction(deferred: true);
         long generation = long.TryParse(GetMeta(connection, MetaGeneration, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
+        long nonce = long.TryParse(GetMeta(connection, MetaGenerationNonce, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
         int dimension = int.TryParse(GetMeta(connection, MetaDimension, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
         if (!File.Exists(VectorsPath) && Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);", transaction) is long empty && empty == 1) return null;
         var rows = MappedVectors.Open(VectorsPath, dimension);
         try
         {
             if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{VectorsPath} has more rows than one index can map ({rows.Count:N0}).", VectorsPath);
-            var ids = SqliteRowIds.Read(_database, connection, transaction, (int)rows.Count, VectorsPath);
+            // The row-id file of this very snapshot spares the pass over every item; any other is rebuilt from it.
+            bool fromFile = true;
+            if (RowIdsFile.TryOpen(Location, generation, nonce, rows.Count, out _) is not { } table)
+            {
+                fromFile = false;
+                table = SqliteRowIds.ReadTable(connection, transaction, (int)rows.Count, VectorsPath);
+                if (!_database.ReadOnly) RowIdsFile.TryWrite(Location, table, generation, nonce);
+            }
+            var ids = new SqliteRowIds(_database, table, (int)rows.Count) { FromFile = fromFile };
             return new StoredVectors(rows, ids, generation);
         }
         catch
@@ -474,6 +484,9 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         long next = (long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0) + 1;
         SetMeta(connection, MetaGeneration, next.ToString(CultureInfo.InvariantCulture));
+        // The counter alone does not tell two copies of a store apart once each was written; derived caches that must
+        // be of this exact state (the row-id file) check the nonce too.
+        SetMeta(connection, MetaGenerationNonce, Random.Shared.NextInt64(1, long.MaxValue).ToString(CultureInfo.InvariantCulture));
         return next;
     }
 

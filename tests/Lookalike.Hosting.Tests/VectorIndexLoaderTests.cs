@@ -114,6 +114,29 @@ public sealed class VectorIndexLoaderTests(ITestOutputHelper output) : IDisposab
     }
 
     [Fact]
+    public void Load_CopiedCache_IsHashedOnce_ThenStampedAnew()
+    {
+        using var store = NewStore(1500);
+        Load(store, Hnsw).Index.Dispose();
+        string folder = Path.Combine(store.Location, "index");
+        string graph = Path.Combine(folder, "hnsw.usearch"), keys = Path.Combine(folder, "hnsw.keys.bin");
+        // A copy (cp, a restore from backup) keeps the bytes and changes the write time: the checksums must decide.
+        var copied = new DateTime(2030, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(graph, copied);
+        File.SetLastWriteTimeUtc(keys, copied.AddSeconds(1));
+
+        var (index, log) = Load(store, Hnsw);
+        using var _ = index;
+        Assert.Contains("loaded from cache", log.Single());
+        Assert.Equal(1500, index.Count);
+        // Stamped with the files as they are now, so the next open trusts them instead of hashing the graph again.
+        using var header = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "hnsw.header.json")));
+        Assert.Equal(copied.Ticks, header.RootElement.GetProperty("graph_stamp").GetProperty("write_ticks").GetInt64());
+        Assert.Equal(copied.AddSeconds(1).Ticks, header.RootElement.GetProperty("ids_stamp").GetProperty("write_ticks").GetInt64());
+        Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));
+    }
+
+    [Fact]
     public void Verify_HashesTheCache_EvenWhenItsStampIsUnchanged()
     {
         using var store = NewStore(1500);

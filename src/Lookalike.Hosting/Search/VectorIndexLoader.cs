@@ -20,7 +20,8 @@ public static class VectorIndexLoader
 
     /// <summary>
     /// Builds (or refreshes) and caches the HNSW graph <paramref name="spec"/> resolves to, so the first query does not wait
-    /// for it; nothing for a store served by the exact index (built in memory at query time).
+    /// for it. For a store served by the exact index nothing is built, but its vectors are opened once, so a store that
+    /// keeps a derived row map of them (the SQLite store's row-id file) writes it now and the next open reads no item row.
     /// </summary>
     /// <returns>A one-line description of the index (spec, items, bytes per item), or null when nothing was built.</returns>
     public static string? Prebuild(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
@@ -28,7 +29,11 @@ public static class VectorIndexLoader
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
         var resolved = spec.Resolve(store.GetInfo().Items);
-        if (resolved.Kind != IndexKind.Hnsw) return null;
+        if (resolved.Kind != IndexKind.Hnsw)
+        {
+            store.OpenVectors()?.Dispose();
+            return null;
+        }
         using var index = Load(store, spec, log, progress); // auto stays auto: a graph it builds gets a calibrated ef
         return $"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory";
     }

@@ -6,13 +6,14 @@ using Microsoft.Data.Sqlite;
 namespace Lookalike.Storage.Sqlite.Vectors;
 
 /// <summary>
-/// The row ↔ item map of a store's vector file without an id string in memory per item: at open, one pass over
-/// <c>(rowid, id, vector_row)</c> keeps, per vector row, the item's SQLite rowid and a 64-bit hash of its id (integers
-/// only; the strings are dropped as read, never validated or put in a dictionary). A row's id is decoded when asked,
-/// by a point query on its rowid, and confirmed against the hash, so a row whose item another writer removed, moved, or
-/// whose rowid a new item took is reported dead rather than mis-mapped. An id's row is found through an open-addressing
-/// table of the hashes. Decoded ids are cached; past <see cref="BulkAfter"/> of them (a selective filter decodes many)
-/// every id is decoded in one pass instead of one query each. Thread-safe.
+/// The row ↔ item map of a store's vector file without an id string in memory per item: per vector row, the item's
+/// SQLite rowid and a 64-bit hash of its id (a <see cref="RowIdTable"/>, integers only), read from the row-id file when it
+/// is this snapshot's (<see cref="RowIdsFile"/>) or by one pass over <c>(rowid, id, vector_row)</c>. A row's id is decoded
+/// when asked, by a point query on its rowid, and confirmed against the hash, so a row whose item another writer
+/// removed or whose rowid a new item took is reported dead rather than mis-mapped (a row whose item moved elsewhere is
+/// still that item's snapshot vector); even a stale table that passed its checks wrongly can lose a result or answer
+/// with an item's older vector, never with another item's id. An id's row is found through the table's slots. Decoded ids are cached; past <see cref="BulkAfter"/> of them (a selective filter decodes
+/// many) every id is decoded in one pass instead of one query each. Thread-safe.
 /// </summary>
 internal sealed class SqliteRowIds : IRowIds
 {
@@ -20,10 +21,8 @@ internal sealed class SqliteRowIds : IRowIds
     internal int BulkAfter { get; set; } = 65_536;
 
     private readonly StoreDatabase _database;
-    private readonly long[] _rowidOf;     // per row: the item's SQLite rowid
-    private readonly ulong[] _live;       // per row, one bit: an item referred to it in the snapshot
-    private readonly ulong[] _hashOf;     // per row: IdHash of the item's id
-    private readonly int[] _slots;        // open addressing by hash: row + 1, 0 empty
+    private readonly RowIdTable _table;
+    private readonly int _count;
     private readonly Lock _lock = new();
     private readonly Dictionary<int, ItemId?> _decoded = [];
     private ItemId?[]? _all;
@@ -31,33 +30,28 @@ internal sealed class SqliteRowIds : IRowIds
     private SqliteCommand? _byRowid;
     private bool _disposed;
 
-    private SqliteRowIds(StoreDatabase database, long[] rowidOf, ulong[] hashOf, ulong[] liveBits, int live)
+    /// <param name="database">Where ids are decoded.</param>
+    /// <param name="table">The snapshot's rows (owned: disposed with this).</param>
+    /// <param name="count">The mapped vector rows (rows past the table's are dead).</param>
+    public SqliteRowIds(StoreDatabase database, RowIdTable table, int count)
     {
         _database = database;
-        _rowidOf = rowidOf;
-        _live = liveBits;
-        _hashOf = hashOf;
-        LiveCount = live;
-        _slots = new int[Math.Max(16, (int)Math.Min(1 << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, live) * 2)))];
-        for (int row = 0; row < rowidOf.Length; row++)
-        {
-            if (!IsLive(row)) continue;
-            int mask = _slots.Length - 1;
-            int slot = (int)(hashOf[row] & (uint)mask);
-            while (_slots[slot] != 0) slot = (slot + 1) & mask;
-            _slots[slot] = row + 1;
-        }
+        _table = table;
+        _count = count;
     }
 
+    /// <summary>Whether the table came from the row-id file (for tests and logs).</summary>
+    internal bool FromFile { get; init; }
+
     /// <summary>
-    /// Reads the map of <paramref name="count"/> rows inside <paramref name="transaction"/> (the snapshot the rows were mapped in).
+    /// Reads the table of <paramref name="count"/> rows inside <paramref name="transaction"/> (the snapshot the rows were mapped in).
     /// </summary>
     /// <exception cref="LookalikeException">StoreCorrupt when an item refers to a row past the file's end or another item's row.</exception>
-    public static SqliteRowIds Read(StoreDatabase database, SqliteConnection connection, SqliteTransaction transaction, int count, string vectorsPath)
+    public static RowIdTable ReadTable(SqliteConnection connection, SqliteTransaction transaction, int count, string vectorsPath)
     {
         var rowidOf = new long[count];
         var hashOf = new ulong[count];
-        var liveBits = new ulong[(count + 63) / 64];
+        var liveBits = new ulong[RowIdTable.LiveWords(count)];
         int live = 0;
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -76,14 +70,14 @@ internal sealed class SqliteRowIds : IRowIds
             hashOf[row] = IdHash(reader.GetString(1));
             live++;
         }
-        return new SqliteRowIds(database, rowidOf, hashOf, liveBits, live);
+        return RowIdTable.FromArrays(rowidOf, hashOf, liveBits, live);
     }
 
-    public int Count => _rowidOf.Length;
+    public int Count => _count;
 
-    public int LiveCount { get; }
+    public int LiveCount => _table.LiveCount;
 
-    public bool IsLive(int row) => (uint)row < (uint)_rowidOf.Length && (_live[row >> 6] & (1UL << row)) != 0;
+    public bool IsLive(int row) => _table.IsLive(row);
 
     public bool TryGetId(int row, out ItemId id)
     {
@@ -116,18 +110,11 @@ internal sealed class SqliteRowIds : IRowIds
     /// </remarks>
     public bool TryGetRow(ItemId id, out int row)
     {
-        row = -1;
         ulong hash = IdHash(id.Value);
-        int mask = _slots.Length - 1;
-        int candidates = 0;
-        for (int slot = (int)(hash & (uint)mask); _slots[slot] != 0; slot = (slot + 1) & mask)
-        {
-            int candidate = _slots[slot] - 1;
-            if (_hashOf[candidate] != hash) continue;
-            if (candidates++ == 0) row = candidate;
-            else return TryGetRowAmong(id, hash, out row);
-        }
-        return candidates == 1;
+        Span<int> candidates = stackalloc int[4];
+        int count = _table.Candidates(hash, candidates);
+        row = count == 1 ? candidates[0] : -1;
+        return count == 1 || (count > 1 && TryGetRowAmong(id, hash, out row));
     }
 
     public void Dispose()
@@ -137,6 +124,7 @@ internal sealed class SqliteRowIds : IRowIds
             _disposed = true;
             _byRowid?.Dispose();
             _connection?.Dispose();
+            _table.Dispose();
         }
     }
 
@@ -157,11 +145,15 @@ internal sealed class SqliteRowIds : IRowIds
 
     private bool TryGetRowAmong(ItemId id, ulong hash, out int row)
     {
-        int mask = _slots.Length - 1;
-        for (int slot = (int)(hash & (uint)mask); _slots[slot] != 0; slot = (slot + 1) & mask)
+        var candidates = new int[_table.Candidates(hash, [])];
+        _table.Candidates(hash, candidates);
+        foreach (int candidate in candidates)
         {
-            row = _slots[slot] - 1;
-            if (_hashOf[row] == hash && TryGetId(row, out var found) && found == id) return true;
+            if (TryGetId(candidate, out var found) && found == id)
+            {
+                row = candidate;
+                return true;
+            }
         }
         row = -1;
         return false;
@@ -178,26 +170,26 @@ internal sealed class SqliteRowIds : IRowIds
             _byRowid.Parameters.Add("$rowid", SqliteType.Integer);
             _byRowid.Prepare();
         }
-        _byRowid.Parameters[0].Value = _rowidOf[row];
+        _byRowid.Parameters[0].Value = _table.RowidOf(row);
         return _byRowid.ExecuteScalar() is string value ? Confirmed(row, value) : null;
     }
 
     /// <summary>Every row's id in one pass; rows whose item moved or vanished since the snapshot stay null (and are decoded one by one).</summary>
     private ItemId?[] DecodeAll()
     {
-        var all = new ItemId?[_rowidOf.Length];
+        var all = new ItemId?[_count];
         using var command = _connection!.CreateCommand();
         command.CommandText = "SELECT rowid, id, vector_row FROM items;";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             long row = reader.GetInt64(2);
-            if ((ulong)row < (ulong)all.Length && IsLive((int)row) && _rowidOf[row] == reader.GetInt64(0))
+            if ((ulong)row < (ulong)all.Length && IsLive((int)row) && _table.RowidOf((int)row) == reader.GetInt64(0))
                 all[row] = Confirmed((int)row, reader.GetString(1));
         }
         return all;
     }
 
     private ItemId? Confirmed(int row, string value) =>
-        IdHash(value) == _hashOf[row] && ItemId.TryParse(value, out var id) ? id : null;
+        IdHash(value) == _table.HashOf(row) && ItemId.TryParse(value, out var id) ? id : null;
 }
