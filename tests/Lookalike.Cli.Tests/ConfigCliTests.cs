@@ -84,7 +84,7 @@ public sealed class ConfigCliTests(IndexedCatalogFixture fixture) : IClassFixtur
         // A new store without --model records the default, shown by info and config.
         string folder = Path.Combine(fixture.WorkingDirectory, "one-photo");
         Directory.CreateDirectory(folder);
-        File.Copy(RepositoryPaths.SampleImages().Last(), Path.Combine(folder, "extra.jpg"));
+        File.Copy(RepositoryPaths.SampleImages()[^1], Path.Combine(folder, "extra.jpg"));
         var fresh = fixture.Run("index", "one-photo", "--store", "fresh-store", "--json");
         Assert.True(fresh.ExitCode == 0, fresh.Stderr);
         Assert.Equal("full+zoom*0.6", Views("fresh-store"));
