@@ -88,7 +88,7 @@ public static class CatalogIndexer
             if (store.Model is null && job.Model is null && store.GetInfo().Items == 0)
             {
                 store.SetQueryViews(LookalikeComponents.NewStoreQueryViews);
-                observer.Note($"new store: photo queries through {LookalikeComponents.NewStoreQueryViews} ('lookalike config --query-views full' embeds them whole)");
+                observer.Note($"query views {LookalikeComponents.NewStoreQueryViews}: photo queries also through a closer zoom (default of a new store; 'lookalike config --query-views full' embeds them whole)");
             }
             var decoderOptions = new ImageDecoderOptions();
             if (job.DecodeTimeout is { } limit) decoderOptions.DecodeTimeout = limit;
