@@ -144,12 +144,26 @@ public static class LookalikeComponents
     /// manifest at the recorded name): the model's graphs up to the map its pooling reads.
     /// </summary>
     /// <exception cref="LookalikeException">ModelUnavailable: the model cannot be computed here (imported vectors) or has no known feature map.</exception>
-    public static IFeatureMapReader CreateFeatureMapReader(ModelId model)
+    public static IFeatureMapReader CreateFeatureMapReader(ModelId model) => OpenFeatureMapReader(model, Environment.ProcessorCount);
+
+    /// <summary>
+    /// The feature-map reader that embeds photo queries through <paramref name="views"/>: its network runs go at once
+    /// (<see cref="Evaluation.QueryViewEmbedder"/>), so each run gets its share of the cores rather than all of them
+    /// (two runs on two cores: one thread each, no oversubscription).
+    /// </summary>
+    public static IFeatureMapReader CreateQueryViewReader(ModelId model, QueryViews views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        int cores = Environment.ProcessorCount;
+        return OpenFeatureMapReader(model, Math.Max(1, cores / Math.Clamp(views.NetworkRuns, 1, cores)));
+    }
+
+    private static OnnxFeatureMapReader OpenFeatureMapReader(ModelId model, int threads)
     {
         if (!CanCompute(model))
             throw new LookalikeException(LookalikeErrorKind.ModelUnavailable,
                 $"Vectors of model '{model}' were not computed by a model this build can run (imported vectors), so they cannot be explained.", model.Value);
-        return new OnnxFeatureMapReader(BuiltInModels.Resolve(model.Value.Split('@')[0]));
+        return new OnnxFeatureMapReader(BuiltInModels.Resolve(model.Value.Split('@')[0]), new OnnxEmbeddingOptions { IntraOpThreads = threads });
     }
 
     /// <summary>

@@ -30,27 +30,54 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         var target = reader.Target;
         var whole = decoder.Decode(photo, name, target);
         int width = whole.SourceWidth, height = whole.SourceHeight;
-        var vectors = new Dictionary<QueryView, float[][]>();
+        var vectors = new System.Collections.Concurrent.ConcurrentDictionary<QueryView, float[][]>();
+        double side = QueryViews.ZoomSide * Math.Min(width, height), fw = side / width, fh = side / height;
 
+        // The views' network runs are independent: run them at once, so a two-view query on an idle machine takes about
+        // one run's wall time on two cores instead of two (the reader is thread-safe; its runs may each use fewer threads).
+        var runs = new List<Action>();
         if (needed.Contains(QueryView.Full) || needed.Contains(QueryView.Mask) || needed.Contains(QueryView.Located))
         {
-            var map = reader.Read(whole, mirror: false);
-            var mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(whole, mirror: true) : null;
-            if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling).Vector];
-            var region = ObjectLocator.Locate(map);
-            if (needed.Contains(QueryView.Mask)) vectors[QueryView.Mask] = [Masked(map, region, mirrored)];
-            if (needed.Contains(QueryView.Located))
+            runs.Add(() =>
             {
-                var crop = ObjectLocator.CropOf(region, InputArea.Of(target, width, height), width, height);
-                vectors[QueryView.Located] = [EmbedBox(photo, name, crop)];
+                var map = reader.Read(whole, mirror: false);
+                var mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(whole, mirror: true) : null;
+                if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling).Vector];
+                var region = ObjectLocator.Locate(map);
+                if (needed.Contains(QueryView.Mask)) vectors[QueryView.Mask] = [Masked(map, region, mirrored)];
+                if (needed.Contains(QueryView.Located))
+                {
+                    var crop = ObjectLocator.CropOf(region, InputArea.Of(target, width, height), width, height);
+                    vectors[QueryView.Located] = [EmbedBox(photo, name, crop)];
+                }
+            });
+        }
+        if (needed.Contains(QueryView.Zoom))
+            runs.Add(() => vectors[QueryView.Zoom] = [EmbedBox(photo, name, new FractionRect((1 - fw) / 2, (1 - fh) / 2, fw, fh))]);
+        if (needed.Contains(QueryView.Corners))
+        {
+            var corners = new float[4][];
+            vectors[QueryView.Corners] = corners;
+            var origins = new (double X, double Y)[] { (0, 0), (1 - fw, 0), (0, 1 - fh), (1 - fw, 1 - fh) };
+            for (int i = 0; i < origins.Length; i++)
+            {
+                int corner = i;
+                runs.Add(() => corners[corner] = EmbedBox(photo, name, new FractionRect(origins[corner].X, origins[corner].Y, fw, fh)));
             }
         }
-        double side = QueryViews.ZoomSide * Math.Min(width, height), fw = side / width, fh = side / height;
-        if (needed.Contains(QueryView.Zoom))
-            vectors[QueryView.Zoom] = [EmbedBox(photo, name, new FractionRect((1 - fw) / 2, (1 - fh) / 2, fw, fh))];
-        if (needed.Contains(QueryView.Corners))
-            vectors[QueryView.Corners] = new (double X, double Y)[] { (0, 0), (1 - fw, 0), (0, 1 - fh), (1 - fw, 1 - fh) }
-                .Select(corner => EmbedBox(photo, name, new FractionRect(corner.X, corner.Y, fw, fh))).ToArray();
+        if (runs.Count == 1) runs[0]();
+        else
+        {
+            try
+            {
+                Parallel.Invoke(new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, runs.ToArray());
+            }
+            catch (AggregateException e)
+            {
+                // The caller gets the run's own error (a decode error naming the photo, ModelUnavailable, …), as from one run.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            }
+        }
 
         return specs.Select(spec =>
         {

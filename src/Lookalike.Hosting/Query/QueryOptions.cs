@@ -17,7 +17,7 @@ public sealed class QueryOptions
 
     /// <summary>
     /// Makes the feature-map reader that embeds photo queries through the store's query views (when they are not
-    /// <c>full</c>); null (default): <see cref="LookalikeComponents.CreateFeatureMapReader"/>.
+    /// <c>full</c>); null (default): <see cref="LookalikeComponents.CreateQueryViewReader"/>.
     /// </summary>
     public Func<Lookalike.Core.Catalog.ModelId, Lookalike.Core.Explain.IFeatureMapReader>? ViewReaderFactory { get; set; }
 

@@ -58,7 +58,7 @@ public sealed partial class QueryService : IDisposable
         {
             // Metadata is read when a result or query needs it (CatalogView).
             return new QueryService(store, decoder, embedderFactory, index, info.Model, options.Rerank, projection, views,
-                options.ViewReaderFactory ?? LookalikeComponents.CreateFeatureMapReader);
+                options.ViewReaderFactory ?? (model => LookalikeComponents.CreateQueryViewReader(model, views)));
         }
         catch
         {
@@ -81,7 +81,7 @@ public sealed partial class QueryService : IDisposable
         try
         {
             return new QueryService(store, decoder, embedderFactory, index, store.Model, options.Rerank, store.GetProjection(), store.QueryViews,
-                options.ViewReaderFactory ?? LookalikeComponents.CreateFeatureMapReader, shared);
+                options.ViewReaderFactory ?? (model => LookalikeComponents.CreateQueryViewReader(model, store.QueryViews)), shared);
         }
         catch
         {

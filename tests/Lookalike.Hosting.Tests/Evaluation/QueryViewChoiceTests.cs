@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
 using Lookalike.Hosting.Evaluation;
 using Lookalike.TestKit;
@@ -56,6 +57,38 @@ public sealed class QueryViewChoiceTests(IndexedSamplesFixture fixture)
         // Between the whole photo and the unweighted mean: closer to the whole photo than full+zoom is.
         float[] even = embedder.Embed(photo, Busy, [QueryViews.Parse("full+zoom")])[0][0];
         Assert.True(TensorPrimitives.Dot(rows[0][0], rows[1][0]) > TensorPrimitives.Dot(even, rows[1][0]));
+    }
+
+    [Fact]
+    public void ViewsRunAtOnce_EachRunLandsInItsOwnSlot_AndTheQueryReaderAnswersAsTheExplainReader()
+    {
+        // Five network runs (whole photo and four corners) go at once: the mean must equal the one built from the
+        // views asked one by one, each corner in its own place (':max' returns them in order).
+        using var reader = LookalikeComponents.CreateFeatureMapReader(fixture.Embedder.Model);
+        var embedder = new QueryViewEmbedder(reader, fixture.Decoder);
+        byte[] photo = File.ReadAllBytes(Busy);
+        var rows = embedder.Embed(photo, Busy, [QueryViews.Parse("full+corners"), QueryViews.Parse("full"), QueryViews.Parse("corners:max")]);
+        Assert.Equal(4, rows[2].Length);
+        var whole = fixture.Decoder.Decode(photo, Busy, reader.Target);
+        double side = QueryViews.ZoomSide * Math.Min(whole.SourceWidth, whole.SourceHeight);
+        double fw = side / whole.SourceWidth, fh = side / whole.SourceHeight;
+        var origins = new[] { (0.0, 0.0), (1 - fw, 0.0), (0.0, 1 - fh), (1 - fw, 1 - fh) };
+        for (int i = 0; i < origins.Length; i++)
+        {
+            var box = new ImageBox(origins[i].Item1, origins[i].Item2, fw, fh, Fractions: true);
+            float[] alone = reader.Embed(fixture.Decoder.Decode(photo, Busy, reader.Target with { Box = box })).Vector;
+            Assert.Equal(alone, rows[2][i], (a, b) => Math.Abs(a - b) < 1e-6f);
+        }
+        float[] sum = rows[1][0];
+        foreach (var corner in rows[2]) sum = Add(sum, corner, 1);
+        Assert.Equal(Normalised(sum), rows[0][0], (a, b) => Math.Abs(a - b) < 1e-6f);
+
+        // The server's reader for a two-run list runs each view on one thread; its answer is the same query.
+        var views = QueryViews.Parse("full+zoom*0.6");
+        using var queryReader = LookalikeComponents.CreateQueryViewReader(fixture.Embedder.Model, views);
+        float[] served = new QueryViewEmbedder(queryReader, fixture.Decoder).Embed(photo, Busy, [views])[0][0];
+        float[] explained = embedder.Embed(photo, Busy, [views])[0][0];
+        Assert.True(TensorPrimitives.Dot(served, explained) > 0.9999f, "the query reader's thread count does not change the query");
     }
 
     private static float[] Add(float[] a, float[] b, float weight)
