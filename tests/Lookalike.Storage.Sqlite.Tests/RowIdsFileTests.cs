@@ -17,22 +17,14 @@ namespace Lookalike.Storage.Sqlite.Tests;
 public sealed class RowIdsFileTests : IDisposable
 {
     private const int Dimension = 16;
-    private static readonly ModelId Model = new("test@00000000");
+    private static readonly ModelId Model = SyntheticItems.Model;
     private readonly TempDirectory _dir = new();
 
-    private static float[][] Vectors(int n, int seed)
-    {
-        float[] data = new SyntheticVectors(Dimension, clusters: 8, seed: seed).Generate(n, stream: 0);
-        return Enumerable.Range(0, n).Select(i => data.AsSpan(i * Dimension, Dimension).ToArray()).ToArray();
-    }
+    private static float[][] Vectors(int n, int seed) => SyntheticItems.Vectors(n, Dimension, clusters: 8, seed);
 
     private static string Id(int i) => $"item/{i:D4}.jpg";
 
-    private static CatalogItem Item(string id, float[] vector) => new()
-    {
-        Id = ItemId.Parse(id), Path = "/p/" + id, ContentHash = "hash-" + id, SizeBytes = 10,
-        ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), Model = Model, Vector = vector,
-    };
+    private static CatalogItem Item(string id, float[] vector) => SyntheticItems.Item(id, vector);
 
     private string NewStore(string name, int items = 200)
     {
