@@ -162,31 +162,9 @@ public sealed class MappedRowIdsTests : IDisposable
         Assert.Equal(count - 1, index.Count);
     }
 
-    private static (ItemId Id, long Rowid) LastRowid(string location)
-    {
-        using var connection = Connect(location);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, rowid FROM items ORDER BY rowid DESC LIMIT 1;";
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        return (ItemId.Parse(reader.GetString(0)), reader.GetInt64(1));
-    }
+    private static (ItemId Id, long Rowid) LastRowid(string location) => CatalogDatabase.LastRowid(location);
 
-    private static long RowidOf(string location, string id)
-    {
-        using var connection = Connect(location);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT rowid FROM items WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", id);
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static SqliteConnection Connect(string location)
-    {
-        var connection = new SqliteConnection($"Data Source={Path.Combine(location, "catalog.db")};Pooling=False");
-        connection.Open();
-        return connection;
-    }
+    private static long RowidOf(string location, string id) => CatalogDatabase.RowidOf(location, id);
 
     public void Dispose()
     {
