@@ -84,31 +84,47 @@ public static class SearchBenchmark
         }
         double buildS = recordedBuildS ?? clock.Elapsed.TotalSeconds;
         using var _ = index;
-        var request = new SearchRequest(k);
+        var requests = Enumerable.Repeat(new SearchRequest(k), q).ToArray();
+        var figures = Measure(index, queries, q, dim, requests,
+            (i, hit) => truth[i].Contains(int.Parse(hit.Id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture)), bandwidth);
+        return figures with { BuildS = Math.Round(buildS, 3), BuildCached = recordedBuildS is not null };
+    }
 
-        // Latency: one query at a time (exact splits each query over the cores).
+    /// <summary>
+    /// Latency one query at a time (exact splits each query over the cores), recall@10 against <paramref name="isRelevant"/>,
+    /// throughput with one and two callers and as one batch, and memory, of an index already built or opened.
+    /// </summary>
+    public static SearchBenchmarkResult Measure(IVectorIndex index, float[] queries, int q, int dim, SearchRequest[] requests, Func<int, SearchHit, bool> isRelevant, double bandwidth)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(isRelevant);
+        int k = requests[0].K, n = index.Count;
         var latencies = new double[q];
         var answers = new IReadOnlyList<SearchHit>[q];
         for (int i = 0; i < q; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            answers[i] = index.Search(queries.AsSpan(i * dim, dim), request);
+            answers[i] = index.Search(queries.AsSpan(i * dim, dim), requests[i]);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
         Array.Sort(latencies);
         double recall = 0;
         for (int i = 0; i < q; i++)
-            recall += answers[i].Take(10).Count(h => truth[i].Contains(int.Parse(h.Id.Value.AsSpan(2), System.Globalization.CultureInfo.InvariantCulture))) / (double)Math.Min(10, k);
+        {
+            int query = i;
+            recall += answers[i].Take(10).Count(h => isRelevant(query, h)) / (double)Math.Min(10, k);
+        }
         recall /= q;
 
-        double qps1 = Throughput(index, queries, q, dim, request, callers: 1);
-        double qps2 = Throughput(index, queries, q, dim, request, callers: 2);
-        clock.Restart();
-        index.SearchBatch(queries.AsSpan(0, q * dim), q, request);
+        double qps1 = Throughput(index, queries, q, dim, requests, callers: 1);
+        double qps2 = Throughput(index, queries, q, dim, requests, callers: 2);
+        var clock = Stopwatch.StartNew();
+        index.SearchBatch(queries.AsSpan(0, q * dim), q, requests[0]);
         double qpsBatch = q / clock.Elapsed.TotalSeconds;
 
         double scanGbs = 0;
-        if (index is ExactVectorIndex)
+        if (index is ExactVectorIndex or MappedExactIndex)
         {
             double meanSeconds = latencies.Average() / 1000;
             scanGbs = (double)n * dim * sizeof(float) / meanSeconds / 1e9;
@@ -120,15 +136,14 @@ public static class SearchBenchmark
             Index = index.Spec,
             Queries = q,
             K = k,
-            BuildS = Math.Round(buildS, 3),
-            BuildCached = recordedBuildS is not null,
+            BuildS = 0,
             Qps1t = Math.Round(qps1, 1),
             Qps2t = Math.Round(qps2, 1),
             QpsBatch = Math.Round(qpsBatch, 1),
             P50Ms = Math.Round(latencies[q / 2], 3),
             P99Ms = Math.Round(latencies[Math.Min(q - 1, (int)(q * 0.99))], 3),
             RecallAt10 = Math.Round(recall, 4),
-            BytesPerItem = Math.Round(index.MemoryBytes / (double)n, 1),
+            BytesPerItem = Math.Round(index.MemoryBytes / (double)Math.Max(1, n), 1),
             MemBwGbs = Math.Round(bandwidth, 2),
             ScanGbs = Math.Round(scanGbs, 2),
             ScanOfBandwidth = bandwidth > 0 ? Math.Round(scanGbs / bandwidth, 3) : 0,
@@ -148,9 +163,9 @@ public static class SearchBenchmark
             .ToList();
     }
 
-    private static double Throughput(IVectorIndex index, float[] queries, int q, int dim, SearchRequest request, int callers)
+    private static double Throughput(IVectorIndex index, float[] queries, int q, int dim, SearchRequest[] requests, int callers)
     {
-        if (index is ExactVectorIndex exact) exact.MaxThreads = 1; // callers, not the scan, use the cores here
+        SetScanThreads(index, 1); // callers, not the scan, use the cores here
         try
         {
             int next = -1;
@@ -158,13 +173,19 @@ public static class SearchBenchmark
             Parallel.For(0, callers, new ParallelOptions { MaxDegreeOfParallelism = callers }, _ =>
             {
                 int i;
-                while ((i = Interlocked.Increment(ref next)) < q) index.Search(queries.AsSpan(i * dim, dim), request);
+                while ((i = Interlocked.Increment(ref next)) < q) index.Search(queries.AsSpan(i * dim, dim), requests[i]);
             });
             return q / clock.Elapsed.TotalSeconds;
         }
         finally
         {
-            if (index is ExactVectorIndex e) e.MaxThreads = Environment.ProcessorCount;
+            SetScanThreads(index, Environment.ProcessorCount);
         }
+    }
+
+    private static void SetScanThreads(IVectorIndex index, int threads)
+    {
+        if (index is ExactVectorIndex exact) exact.MaxThreads = threads;
+        if (index is MappedExactIndex mapped) mapped.MaxThreads = threads;
     }
 }

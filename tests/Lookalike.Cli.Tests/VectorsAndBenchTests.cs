@@ -105,5 +105,34 @@ public sealed class VectorsAndBenchTests : IDisposable
         Assert.True(recall >= HnswRecallFloor, $"hnsw recall@10 {recall:0.000} < {HnswRecallFloor}");
     }
 
+    [Fact]
+    public void BenchSearchServed_MeasuresTheStoresCachedGraph_WithoutRebuilding()
+    {
+        const string Graph = "hnsw(m=8,efc=32,ef=32,dtype=i8)";
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "vectors", "synth", "--n", "3000", "--dim", "24", "--store", "a", "--index", Graph).ExitCode);
+        // An imported copy is not synthetic: its queries are its own items, each left out of its own answer.
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "export", "--out", "v.npy", "--store", "a").ExitCode);
+        Assert.Equal(0, CliRunner.Run(_dir.Path, "vectors", "import", "v.npy", "--ids", "v.ids.txt", "--model-name", "mine", "--store", "b", "--index", Graph).ExitCode);
+
+        foreach (string store in new[] { "a", "b" })
+        {
+            var result = CliRunner.Run(_dir.Path, "bench", "search", "--store", store, "--served", "--queries", "30", "--json",
+                "--index", "exact", "--index", "hnsw(m=8,efc=32,ef=64,dtype=i8,rerank=true)");
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Assert.Contains("loaded from cache", result.Stderr);
+            Assert.DoesNotContain("building", result.Stderr);
+            var rows = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+            Assert.Equal(2, rows.Count);
+            Assert.All(rows, row => Assert.Equal(3000, row.GetProperty("n").GetInt32()));
+            Assert.Equal(1.0, rows[0].GetProperty("recall_at_10").GetDouble()); // the exact answer is its own ground truth, self left out alike
+            Assert.True(rows[1].GetProperty("build_cached").GetBoolean());
+            double recall = rows[1].GetProperty("recall_at_10").GetDouble();
+            Assert.True(recall >= HnswRecallFloor, $"{store}: served hnsw recall@10 {recall:0.000} < {HnswRecallFloor}");
+        }
+        var unserved = CliRunner.Run(_dir.Path, "bench", "search", "--served", "--queries", "3");
+        Assert.Equal(1, unserved.ExitCode); // usage error
+        Assert.Contains("--store", unserved.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -28,17 +28,29 @@ internal static class BenchSearchCommand
         var store = new Option<string?>("--store") { Description = "Benchmark a store's real vectors instead (queries are held-out items)." };
         var npy = new Option<string?>("--npy") { Description = "Folder with base.npy and queries.npy (as shared/bench/vectors.py writes), to measure on the peers' exact data." };
         var cache = new Option<string?>("--cache") { Description = "Folder to keep built HNSW graphs in and reuse (same vectors, m, efc and dtype), e.g. for an ef sweep or a quiet re-run." };
+        var served = new Option<bool>("--served")
+        {
+            Description = "With --store: measure the store's own index as similar/serve open it (the cached graph viewed, nothing rebuilt or copied; " +
+                "queries are fresh draws of vectors synth's generator with --seed for a synthetic store, else every N/q-th item left out of its own answer).",
+        };
         var json = CommonOptions.Json();
         var command = new Command("search", "Benchmark exact and HNSW search; prints one JSON line per configuration.")
         {
-            n, dim, queries, k, seed, index, store, npy, cache, json,
+            n, dim, queries, k, seed, index, store, npy, cache, served, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
-            var specs = (parse.GetValue(index) is { Length: > 0 } given ? given : ["exact", "hnsw(m=16,efc=128,ef=64,dtype=f16)"])
-                .Select(IndexSpec.Parse).Select(s => s.Kind == IndexKind.Auto ? IndexSpec.Exact : s).ToList();
+            var given = (parse.GetValue(index) is { Length: > 0 } named ? named : ["exact", "hnsw(m=16,efc=128,ef=64,dtype=f16)"]).Select(IndexSpec.Parse).ToList();
+            // On a store as served, auto is what similar/serve would open (the cached graph and its calibrated ef).
+            var specs = parse.GetValue(served) ? given : given.Select(s => s.Kind == IndexKind.Auto ? IndexSpec.Exact : s).ToList();
             int q = parse.GetValue(queries), kk = parse.GetValue(k);
             if (q < 1) throw LookalikeException.InvalidArgument("queries", "--queries must be at least 1.");
+            if (parse.GetValue(served))
+            {
+                if (parse.GetValue(store) is not { } servedStore) throw LookalikeException.InvalidArgument("served", "--served measures a store: give --store.");
+                await RunServedAsync(servedStore, specs, q, kk, parse.GetValue(seed), parse.GetValue(json));
+                return CommandRunner.Ok;
+            }
             var (data, count, d, queryData) = parse.GetValue(store) is { } storePath ? FromStore(storePath, q)
                 : parse.GetValue(npy) is { } folder ? FromNpy(folder, ref q)
                 : Synthetic(parse.GetValue(n), parse.GetValue(dim), q, parse.GetValue(seed));
@@ -49,20 +61,42 @@ internal static class BenchSearchCommand
             foreach (var spec in specs)
             {
                 await Console.Error.WriteLineAsync($"measuring {spec}…");
-                var result = SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth, parse.GetValue(cache));
-                if (parse.GetValue(json)) JsonOutput.WriteLine(result);
-                else
-                {
-                    Console.Out.WriteLine(
-                        $"{result.Index}: build {result.BuildS:0.00} s{(result.BuildCached ? " (cached)" : "")} · {result.Qps1t:N0} qps (1 caller) · {result.Qps2t:N0} qps (2) · batch {result.QpsBatch:N0} qps · " +
-                        $"p50 {result.P50Ms:0.000} ms · p99 {result.P99Ms:0.000} ms · recall@10 {result.RecallAt10:0.000} · {result.BytesPerItem:N0} B/item" +
-                        (result.ScanGbs > 0 ? $" · scan {result.ScanGbs:0.0} GB/s = {result.ScanOfBandwidth:P0} of {result.MemBwGbs:0.0} GB/s" : ""));
-                }
+                Print(SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth, parse.GetValue(cache)), parse.GetValue(json));
                 GC.Collect();
             }
             return CommandRunner.Ok;
         }));
         return command;
+    }
+
+    private static async Task RunServedAsync(string storePath, IReadOnlyList<IndexSpec> specs, int q, int k, int seed, bool json)
+    {
+        using var store = LookalikeComponents.OpenStore(StoreLocation.Resolve(storePath), create: false);
+        var info = store.GetInfo();
+        var (queryData, exclude) = ServedStoreBenchmark.Queries(store, q, seed);
+        await Console.Error.WriteLineAsync($"bench search --served: {info.Items:N0}×{info.Dimension} vectors in {store.Location}, {q} queries, k={k}; measuring memory bandwidth…");
+        double bandwidth = SearchBenchmark.MeasureBandwidth();
+        await Console.Error.WriteLineAsync($"read bandwidth {bandwidth:0.0} GB/s on {Environment.ProcessorCount} cores; exact ground truth, scanned in place…");
+        var truth = ServedStoreBenchmark.GroundTruth(store, queryData, exclude, k);
+        foreach (var spec in specs)
+        {
+            await Console.Error.WriteLineAsync($"measuring {spec}…");
+            Print(ServedStoreBenchmark.Run(store, spec, queryData, exclude, k, truth, bandwidth), json);
+            GC.Collect();
+        }
+    }
+
+    private static void Print(SearchBenchmarkResult result, bool json)
+    {
+        if (json)
+        {
+            JsonOutput.WriteLine(result);
+            return;
+        }
+        Console.Out.WriteLine(
+            $"{result.Index}: build {result.BuildS:0.00} s{(result.BuildCached ? " (cached)" : "")} · {result.Qps1t:N0} qps (1 caller) · {result.Qps2t:N0} qps (2) · batch {result.QpsBatch:N0} qps · " +
+            $"p50 {result.P50Ms:0.000} ms · p99 {result.P99Ms:0.000} ms · recall@10 {result.RecallAt10:0.000} · {result.BytesPerItem:N0} B/item" +
+            (result.ScanGbs > 0 ? $" · scan {result.ScanGbs:0.0} GB/s = {result.ScanOfBandwidth:P0} of {result.MemBwGbs:0.0} GB/s" : ""));
     }
 
     private static (float[] Data, int N, int Dim, float[] Queries) Synthetic(int n, int dim, int q, int seed)
