@@ -73,7 +73,7 @@ internal static class VectorsCommand
     private static void BuildIndex(ICatalogStore catalog, string? indexSpec)
     {
         var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
-        string label = "building " + spec.Resolve(catalog.GetInfo().Items);
+        string label = "building " + VectorIndexLoader.Resolve(spec, catalog.GetInfo());
         if (VectorIndexLoader.Prebuild(catalog, spec, message => Console.Error.WriteLine(message), new BuildProgress(label)) is { } line)
             Console.Error.WriteLine(line);
     }

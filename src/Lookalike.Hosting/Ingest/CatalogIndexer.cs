@@ -104,7 +104,7 @@ public static class CatalogIndexer
         }
         cancellationToken.ThrowIfCancellationRequested();
         var spec = job.Index ?? IndexSpec.Auto;
-        string label = "building " + spec.Resolve(store.GetInfo().Items);
+        string label = "building " + VectorIndexLoader.Resolve(spec, store.GetInfo());
         string? index = VectorIndexLoader.Prebuild(store, spec, observer.Note, observer.IndexBuild(label));
         return new IndexOutcome(summary, index);
     }
