@@ -21,6 +21,7 @@ var root = new RootCommand("lookalike — find products that look alike: index a
     LearnCommand.Create(),
     ConfigCommand.Create(),
     VerifyCommand.Create(),
+    CompactCommand.Create(),
     SiloCommand.Create(),
     ClusterCommand.Create(),
 };

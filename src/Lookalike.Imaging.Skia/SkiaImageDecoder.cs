@@ -70,23 +70,50 @@ public sealed class SkiaImageDecoder : IImageDecoder
 
         try
         {
-            using var image = OpenedImage.Open(data, sourceName, _maxFileBytes, _maxPixels);
-            var layout = target is null ? ImageFitting.FullSize(image.DisplayedSize) : ImageFitting.Fit(image.DisplayedSize, target);
-            using var decoded = image.DecodePremul(image.ChooseDecodeSize(layout.MinimumSourceSize));
-            var transform = Transform(layout, decoded.Info.Size, image.Origin);
-
-            var displayed = image.DisplayedSize;
-            if (transform.IsIdentity && layout.Canvas == decoded.Info.Size && layout.Clip is null)
-                return ToDecodedImage(decoded, displayed); // nothing to resample: composite over white while converting
-
-            using var rendered = Resampler.Render(decoded, transform, layout.Canvas, layout.Clip)
-                ?? throw ImageErrors.TooLarge(sourceName, $"not enough memory for a {layout.Canvas.Width}x{layout.Canvas.Height} output");
-            return ToDecodedImage(rendered, displayed);
+            using var photo = OpenPhoto(data, sourceName);
+            return photo.FitLayout(target is null ? ImageFitting.FullSize(photo.DisplayedSize) : ImageFitting.Fit(photo.DisplayedSize, target));
         }
         catch (Exception ex) when (ex is not LookalikeException)
         {
             throw Unexpected(ex, sourceName);
         }
+    }
+
+    /// <summary>
+    /// Checks the header as <see cref="Decode"/> does and keeps a copy of the bytes; the pixels are decoded on the first
+    /// fit and each later fit of the same decode size is drawn from them (the views of one photo query: one decode).
+    /// </summary>
+    /// <exception cref="LookalikeException">As <see cref="Decode"/>, for what the header shows.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="sourceName"/> is null.</exception>
+    public IDecodedPhoto Open(ReadOnlySpan<byte> data, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        try
+        {
+            return OpenPhoto(data, sourceName);
+        }
+        catch (Exception ex) when (ex is not LookalikeException)
+        {
+            throw Unexpected(ex, sourceName);
+        }
+    }
+
+    private SkiaDecodedPhoto OpenPhoto(ReadOnlySpan<byte> data, string sourceName) =>
+        new(OpenedImage.Open(data, sourceName, _maxFileBytes, _maxPixels), sourceName);
+
+    /// <summary>
+    /// Decoded pixels (stored orientation) drawn through <paramref name="layout"/>: orientation, resampling and
+    /// compositing over white, then RGB24; an exact conversion when nothing is resampled.
+    /// </summary>
+    internal static DecodedImage Draw(SKBitmap decoded, FitLayout layout, SKEncodedOrigin origin, SKSizeI displayed, string sourceName)
+    {
+        var transform = Transform(layout, decoded.Info.Size, origin);
+        if (transform.IsIdentity && layout.Canvas == decoded.Info.Size && layout.Clip is null)
+            return ToDecodedImage(decoded, displayed); // nothing to resample: composite over white while converting
+
+        using var rendered = Resampler.Render(decoded, transform, layout.Canvas, layout.Clip)
+            ?? throw ImageErrors.TooLarge(sourceName, $"not enough memory for a {layout.Canvas.Width}x{layout.Canvas.Height} output");
+        return ToDecodedImage(rendered, displayed);
     }
 
     /// <summary>
@@ -143,7 +170,7 @@ public sealed class SkiaImageDecoder : IImageDecoder
         return SKMatrix.Concat(place, orient);
     }
 
-    private static void ValidateTarget(ImageTarget target)
+    internal static void ValidateTarget(ImageTarget target)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(target.Width, 1, nameof(target));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(target.Width, MaxTargetSide, nameof(target));
@@ -157,7 +184,7 @@ public sealed class SkiaImageDecoder : IImageDecoder
     /// The funnel for anything SkiaSharp throws instead of returning a status: bad bytes must never surface as a
     /// raw exception. The original stays as the inner exception for diagnosis.
     /// </summary>
-    private static LookalikeException Unexpected(Exception ex, string sourceName) => ex is OutOfMemoryException
+    internal static LookalikeException Unexpected(Exception ex, string sourceName) => ex is OutOfMemoryException
         ? ImageErrors.TooLarge(sourceName, "not enough memory to decode it", ex)
         : ImageErrors.Corrupt(sourceName, $"the decoder failed ({ex.GetType().Name})", ex);
 }

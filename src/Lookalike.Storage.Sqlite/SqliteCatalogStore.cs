@@ -10,12 +10,14 @@ namespace Lookalike.Storage.Sqlite;
 
 /// <summary>
 /// The embedded default store, a folder: one SQLite database (<c>catalog.db</c>, WAL mode) with ids, metadata, feedback
-/// and each item's row in the append-only vector file beside it (<c>vectors.f32</c>), which is read memory-mapped.
+/// and each item's row in the append-only vector file beside it (<c>vectors.f32</c>, after a compaction
+/// <c>vectors.N.f32</c>: SQLite names the current one), which is read memory-mapped.
 /// Every write is one transaction that also bumps the store generation, and the vectors it refers to are on disk before
-/// it commits, so a crash leaves the old or the new state, never half. Thread-safe: each call uses its own pooled
-/// connection.
+/// it commits, so a crash leaves the old or the new state, never half. A compaction (<see cref="CompactVectors"/>)
+/// rewrites the live rows into the next file and switches to it in one commit. Every read takes the file name from the
+/// same snapshot as the rows it reads. Thread-safe: each call uses its own pooled connection.
 /// </summary>
-public sealed class SqliteCatalogStore : ICatalogStore
+public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
 {
     private const string MetaModel = "model_id";
     private const string MetaDimension = "dimension";
@@ -24,14 +26,19 @@ public sealed class SqliteCatalogStore : ICatalogStore
     private const string MetaGenerationNonce = "generation_nonce";
     private const string MetaProjectionVersion = "projection_version";
     private const string MetaQueryViews = "query_views";
+    private const string MetaVectorFile = "vector_file";
+
+    /// <summary>Reads retried when the vector file their snapshot named was removed by a compaction before it was mapped.</summary>
+    private const int SnapshotAttempts = 4;
 
     private readonly StoreDatabase _database;
-    private readonly Lock _vectorsLock = new();
-    private MappedVectors? _vectors;
+    private readonly VectorFileMaps _maps;
 
-    private SqliteCatalogStore(string directory, bool readOnly) => _database = new StoreDatabase(directory, readOnly, create: true);
-
-    private string VectorsPath => StoreFiles.VectorsPath(Location);
+    private SqliteCatalogStore(string directory, bool readOnly)
+    {
+        _database = new StoreDatabase(directory, readOnly, create: true);
+        _maps = new VectorFileMaps(directory);
+    }
 
     public string Location => _database.Location;
 
@@ -96,7 +103,8 @@ public sealed class SqliteCatalogStore : ICatalogStore
         int items = Convert.ToInt32(Scalar(connection, "SELECT COUNT(*) FROM items;"), CultureInfo.InvariantCulture);
         long bytes = 0;
         foreach (var file in Directory.EnumerateFiles(Location, StoreFiles.Database + "*")) bytes += new FileInfo(file).Length;
-        if (File.Exists(VectorsPath)) bytes += new FileInfo(VectorsPath).Length;
+        string vectors = Path.Combine(Location, VectorFileName(connection));
+        if (File.Exists(vectors)) bytes += new FileInfo(vectors).Length;
         string? model = GetMeta(connection, MetaModel);
         return new StoreInfo
         {
@@ -220,7 +228,9 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         // With no items in the table nothing can refer to the file yet: a header damaged by an interrupted creation is replaced.
         bool unreferenced = Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);") is long empty && empty == 1;
-        using var appender = VectorAppender.Open(VectorsPath, dimension, unreferenced);
+        string name = VectorFileName(connection);
+        RemoveLeftovers(name);
+        using var appender = VectorAppender.Open(Path.Combine(Location, name), dimension, unreferenced);
         var rows = new float[items.Count * dimension];
         for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(rows.AsSpan(i * dimension, dimension));
         long first = appender.Append(rows);
@@ -281,20 +291,69 @@ public sealed class SqliteCatalogStore : ICatalogStore
     public CatalogItem? Find(ItemId id)
     {
         using var connection = Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ItemColumns} FROM items WHERE id = $id;";
-        command.Parameters.AddWithValue("$id", id.Value);
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? ReadItem(reader, withVector: true) : null;
+        for (int attempt = 1; ; attempt++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var (name, dimension) = VectorFile(connection, transaction);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {ItemColumns} FROM items WHERE id = $id;";
+            command.Parameters.AddWithValue("$id", id.Value);
+            using var reader = command.ExecuteReader();
+            if (!reader.Read()) return null;
+            try
+            {
+                using var lease = _maps.Acquire(name, dimension);
+                return ReadItem(reader, lease.Vectors);
+            }
+            catch (LookalikeException e) when (attempt < SnapshotAttempts && VectorFileMaps.IsGone(e))
+            {
+                // A compaction switched files since this snapshot began and removed the one it names: read again.
+            }
+        }
     }
 
     public IEnumerable<CatalogItem> ReadAll(bool withVectors)
     {
         using var connection = Connect();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {ItemColumns} FROM items ORDER BY id;";
-        using var reader = command.ExecuteReader();
-        while (reader.Read()) yield return ReadItem(reader, withVectors);
+        for (int attempt = 1; ; attempt++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var (name, dimension) = VectorFile(connection, transaction);
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {ItemColumns} FROM items ORDER BY id;";
+            using var reader = command.ExecuteReader();
+            VectorFileMaps.Lease? lease = null;
+            bool gone = false;
+            try
+            {
+                while (reader.Read())
+                {
+                    if (withVectors && lease is null)
+                    {
+                        // Mapped, and caught up with every row this snapshot counts, before the first item is handed out:
+                        // a file removed meanwhile is noticed while the read can still start over.
+                        try
+                        {
+                            lease = _maps.Acquire(name, dimension);
+                            lease.Vectors.CatchUp();
+                        }
+                        catch (LookalikeException e) when (attempt < SnapshotAttempts && VectorFileMaps.IsGone(e))
+                        {
+                            gone = true;
+                            break;
+                        }
+                    }
+                    yield return ReadItem(reader, lease?.Vectors);
+                }
+            }
+            finally
+            {
+                lease?.Dispose();
+            }
+            if (!gone) yield break;
+        }
     }
 
     public StoredVectors? OpenVectors()
@@ -302,21 +361,37 @@ public sealed class SqliteCatalogStore : ICatalogStore
         using var connection = Connect();
         // One read snapshot for the generation and every item's row; the file is mapped inside it, after the snapshot
         // began, so it holds every row the snapshot refers to (rows are counted before the commit that refers to them).
-        using var transaction = connection.BeginTransaction(deferred: true);
+        for (int attempt = 1; ; attempt++)
+        {
+            using var transaction = connection.BeginTransaction(deferred: true);
+            try
+            {
+                return OpenVectors(connection, transaction);
+            }
+            catch (LookalikeException e) when (attempt < SnapshotAttempts && VectorFileMaps.IsGone(e))
+            {
+                // A compaction switched files since this snapshot began and removed the one it names: open again.
+            }
+        }
+    }
+
+    private StoredVectors? OpenVectors(SqliteConnection connection, SqliteTransaction transaction)
+    {
         long generation = long.TryParse(GetMeta(connection, MetaGeneration, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
         long nonce = long.TryParse(GetMeta(connection, MetaGenerationNonce, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) ? n : 0;
-        int dimension = int.TryParse(GetMeta(connection, MetaDimension, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
-        if (!File.Exists(VectorsPath) && Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);", transaction) is long empty && empty == 1) return null;
-        var rows = MappedVectors.Open(VectorsPath, dimension);
+        var (name, dimension) = VectorFile(connection, transaction);
+        string path = Path.Combine(Location, name);
+        if (!File.Exists(path) && Scalar(connection, "SELECT NOT EXISTS (SELECT 1 FROM items);", transaction) is long empty && empty == 1) return null;
+        var rows = MappedVectors.Open(path, dimension);
         try
         {
-            if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{VectorsPath} has more rows than one index can map ({rows.Count:N0}).", VectorsPath);
+            if (rows.Count > Array.MaxLength) throw new LookalikeException(LookalikeErrorKind.StoreCorrupt, $"{path} has more rows than one index can map ({rows.Count:N0}).", path);
             // The row-id file of this very snapshot spares the pass over every item; any other is rebuilt from it.
             bool fromFile = true;
             if (RowIdsFile.TryOpen(Location, generation, nonce, rows.Count, out _) is not { } table)
             {
                 fromFile = false;
-                table = SqliteRowIds.ReadTable(connection, transaction, (int)rows.Count, VectorsPath);
+                table = SqliteRowIds.ReadTable(connection, transaction, (int)rows.Count, path);
                 if (!_database.ReadOnly) RowIdsFile.TryWrite(Location, table, generation, nonce);
             }
             var ids = new SqliteRowIds(_database, table, (int)rows.Count) { FromFile = fromFile };
@@ -425,32 +500,105 @@ public sealed class SqliteCatalogStore : ICatalogStore
         });
     }
 
+    public VectorFileUsage? GetVectorUsage()
+    {
+        using var connection = Connect();
+        using var transaction = connection.BeginTransaction(deferred: true);
+        var (name, dimension) = VectorFile(connection, transaction);
+        long live = Convert.ToInt64(Scalar(connection, "SELECT COUNT(*) FROM items;", transaction), CultureInfo.InvariantCulture);
+        string path = Path.Combine(Location, name);
+        if (!File.Exists(path)) return null;
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var header = VectorFileHeader.Read(handle, path);
+        header.CheckDimension(dimension, path);
+        return new VectorFileUsage(name, header.Dimension, header.Count, live, RandomAccess.GetLength(handle));
+    }
+
+    public VectorCompaction? CompactVectors(IProgress<(long Done, long Total)>? progress = null)
+    {
+        if (_database.ReadOnly)
+            throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot compact store {Location}: it is open read-only.", Location);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        VectorFileCompaction.Switch? done = null;
+        long generation = 0, nonce = 0;
+        try
+        {
+            // One durable transaction holds the write lock throughout: no other write can append to the file being copied.
+            _database.Write(connection =>
+            {
+                string current = VectorFileName(connection);
+                RemoveLeftovers(current);
+                int dimension = int.TryParse(GetMeta(connection, MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
+                done = VectorFileCompaction.Run(connection, Location, current, dimension, progress);
+                if (done is null) return;
+                SetMeta(connection, MetaVectorFile, done.NewName);
+                // Same items, same vectors: the generation stays (the HNSW cache, keyed by id, stays current); the rows
+                // moved, so the nonce changes and row maps of the old layout (the row-id file) no longer match.
+                generation = long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
+                nonce = NewNonce(connection);
+            }, durable: true);
+        }
+        catch
+        {
+            // Uncommitted: the new file is referred to by nothing (the next write would remove it too).
+            if (done is not null && CurrentVectorFileName() != done.NewName) VectorFileCompaction.TryDelete(Path.Combine(Location, done.NewName));
+            done?.Table.Dispose();
+            throw;
+        }
+        if (done is null) return null;
+        using (done.Table)
+        {
+            // Unlinked, never truncated: a reader that has the old file mapped keeps its pages.
+            VectorFileCompaction.TryDelete(Path.Combine(Location, done.OldName));
+            RowIdsFile.TryWrite(Location, done.Table, generation, nonce);
+        }
+        return new VectorCompaction(done.From, done.To, clock.Elapsed);
+    }
+
     public void Dispose()
     {
-        lock (_vectorsLock)
-        {
-            _vectors?.Dispose();
-            _vectors = null;
-        }
+        _maps.Dispose();
         _database.ClearPool();
     }
 
     private const string ItemColumns = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector_row, generation";
 
-    /// <summary>The vector file, mapped on first use (a store that is only listed or counted never maps it).</summary>
-    private MappedVectors Vectors()
+    /// <summary>The current vector file's name and the store's dimension, as <paramref name="transaction"/>'s snapshot sees them.</summary>
+    private (string Name, int Dimension) VectorFile(SqliteConnection connection, SqliteTransaction transaction)
     {
-        var vectors = _vectors;
-        if (vectors is not null) return vectors;
-        lock (_vectorsLock)
-        {
-            if (_vectors is not null) return _vectors;
-            int dimension = int.TryParse(GetMeta(MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
-            return _vectors = MappedVectors.Open(VectorsPath, dimension);
-        }
+        string name = VectorFileName(connection, transaction);
+        int dimension = int.TryParse(GetMeta(connection, MetaDimension, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
+        return (name, dimension);
     }
 
-    private CatalogItem ReadItem(SqliteDataReader reader, bool withVector)
+    private string CurrentVectorFileName()
+    {
+        using var connection = Connect();
+        return VectorFileName(connection);
+    }
+
+    /// <exception cref="LookalikeException">StoreCorrupt when the recorded name is not a vector file name.</exception>
+    private string VectorFileName(SqliteConnection connection, SqliteTransaction? transaction = null)
+    {
+        string? name = GetMeta(connection, MetaVectorFile, transaction);
+        if (name is null) return StoreFiles.FirstVectors;
+        if (StoreFiles.VectorsNumber(name) is null)
+            throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
+                $"Store {Location} names '{name}' as its vector file, which is not a vector file name (vectors.f32, vectors.N.f32). Run 'lookalike verify'.", Location);
+        return name;
+    }
+
+    /// <summary>
+    /// Removes vector files other than <paramref name="current"/>: those a compaction superseded (when a reader still
+    /// had one open) or left half-written when interrupted. Only under the write lock, so never a file a compaction is writing.
+    /// </summary>
+    private void RemoveLeftovers(string current)
+    {
+        foreach (string path in StoreFiles.VectorFiles(Location))
+            if (Path.GetFileName(path) != current) VectorFileCompaction.TryDelete(path);
+    }
+
+    private CatalogItem ReadItem(SqliteDataReader reader, MappedVectors? vectors)
     {
         string id = reader.GetString(0);
         return new CatalogItem
@@ -462,14 +610,13 @@ public sealed class SqliteCatalogStore : ICatalogStore
             ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
             Metadata = MetadataJson.Deserialize(reader.GetString(5)),
             Model = new ModelId(reader.GetString(6)),
-            Vector = withVector ? ReadVector(reader.GetInt64(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
+            Vector = vectors is not null ? ReadVector(vectors, reader.GetInt64(8), reader.GetInt32(7), id) : ReadOnlyMemory<float>.Empty,
             Generation = reader.GetInt64(9),
         };
     }
 
-    private float[] ReadVector(long row, int dimension, string id)
+    private float[] ReadVector(MappedVectors vectors, long row, int dimension, string id)
     {
-        var vectors = Vectors();
         if (dimension != vectors.Dimension)
             throw new LookalikeException(LookalikeErrorKind.StoreCorrupt,
                 $"Item '{id}' is recorded as {dimension}-d, but {vectors.Path} holds {vectors.Dimension}-d vectors. Run 'lookalike verify'.", Location);
@@ -484,10 +631,19 @@ public sealed class SqliteCatalogStore : ICatalogStore
     {
         long next = (long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0) + 1;
         SetMeta(connection, MetaGeneration, next.ToString(CultureInfo.InvariantCulture));
-        // The counter alone does not tell two copies of a store apart once each was written; derived caches that must
-        // be of this exact state (the row-id file) check the nonce too.
-        SetMeta(connection, MetaGenerationNonce, Random.Shared.NextInt64(1, long.MaxValue).ToString(CultureInfo.InvariantCulture));
+        NewNonce(connection);
         return next;
+    }
+
+    /// <summary>
+    /// A new generation nonce. The counter alone does not tell two copies of a store apart once each was written, nor a
+    /// compacted store from the one before; derived caches that must be of this exact state (the row-id file) check the nonce too.
+    /// </summary>
+    private static long NewNonce(SqliteConnection connection)
+    {
+        long nonce = Random.Shared.NextInt64(1, long.MaxValue);
+        SetMeta(connection, MetaGenerationNonce, nonce.ToString(CultureInfo.InvariantCulture));
+        return nonce;
     }
 
     private string? GetMeta(string key)

@@ -82,7 +82,7 @@ public sealed class SqliteStoreCheck : IStoreFileCheck
         return new StoreFileReport(items, generation, model, dimension, Complete: true, findings);
     }
 
-    /// <summary>Schema v4 on: vectors in the vector file (<c>vectors.f32</c>), each item naming its row.</summary>
+    /// <summary>Schema v4 on: vectors in the vector file (<c>vectors.f32</c>; from v5 the one store_meta names), each item naming its row.</summary>
     private static void CheckItemRows(SqliteConnection connection, string location, ItemChecks checks, string rebuild)
     {
         using var command = connection.CreateCommand();
@@ -95,7 +95,13 @@ public sealed class SqliteStoreCheck : IStoreFileCheck
             rows.Add((id, reader.GetInt64(3)));
         }
         checks.Close();
-        foreach (var finding in VectorFileCheck.Check(location, checks.Dimension, rows, NormTolerance, FindingsPerCheck))
+        string fileName = Meta(connection, "vector_file") ?? StoreFiles.FirstVectors;
+        if (StoreFiles.VectorsNumber(fileName) is null)
+        {
+            checks.Findings.Add(new(VerifySeverity.Error, "vector-file", $"store_meta names '{fileName}' as the vector file, which is not a vector file name (vectors.f32, vectors.N.f32)", rebuild));
+            return;
+        }
+        foreach (var finding in VectorFileCheck.Check(location, fileName, checks.Dimension, rows, NormTolerance, FindingsPerCheck))
         {
             string repair = finding.Check == "vector-file" ? (finding.IsError ? rebuild : "none needed") : ItemChecks.RepairItem(checks.Reindex);
             checks.Findings.Add(new(finding.IsError ? VerifySeverity.Error : VerifySeverity.Note, finding.Check, finding.Problem, repair));

@@ -46,11 +46,14 @@ internal sealed class StoreDatabase
     }
 
     /// <summary>Runs <paramref name="action"/> in one transaction: all of it commits, or none.</summary>
-    public void Write(Action<SqliteConnection> action)
+    /// <param name="durable">Make the commit durable before returning (<c>synchronous = FULL</c>): for a commit after
+    /// which files the old state needs are deleted (a compaction), so a power loss cannot roll back to that old state.</param>
+    public void Write(Action<SqliteConnection> action, bool durable = false)
     {
         try
         {
             using var connection = Connect();
+            if (durable) Execute(connection, "PRAGMA synchronous = FULL;");
             // BEGIN IMMEDIATE takes the write lock up front, so a second writer waits (busy timeout) instead of failing mid-way.
             Execute(connection, "BEGIN IMMEDIATE;");
             try
@@ -63,6 +66,10 @@ internal sealed class StoreDatabase
                 // SQLite may already have rolled back (e.g. on SQLITE_FULL); the original error is the one to report.
                 try { Execute(connection, "ROLLBACK;"); } catch (SqliteException) { }
                 throw;
+            }
+            finally
+            {
+                if (durable) Execute(connection, "PRAGMA synchronous = NORMAL;");
             }
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 8 /* READONLY */ or 13 /* FULL */ or 5 /* BUSY */ or 10 /* IOERR */)

@@ -97,6 +97,31 @@ public sealed class DecodeTimeoutTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryPhoto_ItsDecodeHangs_DecodeTimeoutNamingThePhoto_ViewsOfOtherPhotosAsWithoutTheLimit()
+    {
+        // A photo query opens the photo once and cuts its views from it (IImageDecoder.Open): the fit that decodes the
+        // pixels is time-limited like a decode, and a timed-out photo can be disposed without waiting for the decode.
+        var limited = new TimeLimitedImageDecoder(_blocking, TimeSpan.FromSeconds(30), _time);
+        byte[] bytes = File.ReadAllBytes(RepositoryPaths.SampleImages()[0]);
+        string name = $"{BlockingDecoder.HangMarker}.jpg";
+
+        var photo = limited.Open(bytes, name);
+        Assert.True(photo.Width > 0 && photo.Height > 0); // the header was read within the limit
+        var fit = Task.Run(() => photo.Fit(Target));
+        await _blocking.Entered.WaitAsync(TimeSpan.FromMinutes(2));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var ex = await Assert.ThrowsAsync<LookalikeException>(() => fit.WaitAsync(TimeSpan.FromMinutes(2)));
+        Assert.Equal(LookalikeErrorKind.DecodeTimeout, ex.Kind);
+        Assert.Equal(name, ex.Subject);
+        photo.Dispose(); // returns at once: the abandoned fit still holds the inner photo
+        Assert.Equal(0, _blocking.Returned);
+
+        using var other = limited.Open(bytes, "a.jpg");
+        var real = LookalikeComponents.CreateDecoder(new ImageDecoderOptions { DecodeTimeout = TimeSpan.Zero });
+        Assert.Equal(real.Decode(bytes, "a.jpg", Target).Pixels, other.Fit(Target).Pixels);
+    }
+
+    [Fact]
     public void CreateDecoder_Default_TimeLimitedAt30Seconds_ZeroDisables()
     {
         var limited = Assert.IsType<TimeLimitedImageDecoder>(LookalikeComponents.CreateDecoder());

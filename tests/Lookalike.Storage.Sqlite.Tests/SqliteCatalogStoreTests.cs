@@ -57,7 +57,7 @@ public class SqliteCatalogStoreTests
         Assert.Equal(Model, info.Model);
         Assert.Equal(["class"], reopened.GetMetadataColumns());
         Assert.True(info.StoreBytes > 0);
-        Assert.Equal(4, info.SchemaVersion); // 001_initial + 002_feedback + 003_projection + 004_vector_files
+        Assert.Equal(5, info.SchemaVersion); // 001_initial + 002_feedback + 003_projection + 004_vector_files + 005_vector_file_name
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class SqliteFeedbackStoreTests
         using var store = SqliteFeedbackStore.Open(dir.Path);
         Assert.Equal(1, store.Add([FeedbackEvent.Like(U("ann"), I("a.jpg"), Day(0))]));
         using var reopened = SqliteCatalogStore.Open(dir.Path, create: false);
-        Assert.Equal(4, reopened.GetInfo().SchemaVersion); // every migration ran: 002_feedback, 003_projection, 004_vector_files
+        Assert.Equal(5, reopened.GetInfo().SchemaVersion); // every migration ran: 002_feedback, 003_projection, 004_vector_files, 005_vector_file_name
         Assert.Equal(new float[] { 1, 0 }, reopened.Find(I("a.jpg"))!.Vector.ToArray());
     }
 

@@ -164,7 +164,7 @@ public sealed class VectorFileTests : IDisposable
         using (var store = SqliteCatalogStore.Open(location, create: false))
         {
             var info = store.GetInfo();
-            Assert.Equal(4, info.SchemaVersion);
+            Assert.Equal(5, info.SchemaVersion);
             Assert.Equal(600, info.Items);
             var migrated = store.ReadAll(withVectors: true).ToList();
             Assert.Equal(vectors.Select(v => v.Id), migrated.Select(i => i.Id.Value));

@@ -30,6 +30,28 @@ public sealed class BlockingDecoder(IImageDecoder real) : IImageDecoder, IDispos
         return real.Decode(data, sourceName, target);
     }
 
+    /// <summary>Opens with the real decoder; a hanging file's header is read, and its fits (where pixels are decoded) block.</summary>
+    public IDecodedPhoto Open(ReadOnlySpan<byte> data, string sourceName)
+    {
+        var photo = real.Open(data, sourceName);
+        return sourceName.Contains(HangMarker, StringComparison.Ordinal) ? new HangingPhoto(this, photo) : photo;
+    }
+
+    private sealed class HangingPhoto(BlockingDecoder owner, IDecodedPhoto photo) : IDecodedPhoto
+    {
+        public int Width => photo.Width;
+
+        public int Height => photo.Height;
+
+        public DecodedImage Fit(ImageTarget target)
+        {
+            owner.Hang();
+            return photo.Fit(target);
+        }
+
+        public void Dispose() => photo.Dispose();
+    }
+
     public byte[] EncodeThumbnail(ReadOnlySpan<byte> data, string sourceName, int maxSide)
     {
         if (sourceName.Contains(HangMarker, StringComparison.Ordinal)) Hang();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Search;
+using Lookalike.Hosting.Catalog;
 using Lookalike.Hosting.Search;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Learning;
@@ -30,6 +31,7 @@ internal static class InfoCommand
             var columns = catalog.GetMetadataColumns();
             var cache = client is null ? IndexCacheInfo.Read(catalog.Location) : null;
             var projection = catalog.GetProjection();
+            var vectors = StoreCompaction.Usage(catalog);
             // Memory per item of each index choice (vectors + graph), so the trade-off is visible before building one.
             var perItem = IndexChoices.Select(IndexSpec.Parse)
                 .ToDictionary(spec => spec.ToString(), spec => spec.EstimatedBytesPerItem(Math.Max(info.Dimension, 1)));
@@ -42,6 +44,7 @@ internal static class InfoCommand
                 cpu_int8_instructions = LookalikeComponents.CpuInt8Instructions,
                 dimension = info.Dimension,
                 store_bytes = info.StoreBytes,
+                vector_file = CompactCommand.View(vectors),
                 vector_bytes_per_item = info.Dimension * sizeof(float),
                 schema_version = info.SchemaVersion,
                 generation = info.Generation,
@@ -67,6 +70,8 @@ internal static class InfoCommand
             grid.AddRow("precision", Markup.Escape($"{view.precision ?? "-"} (new stores on this machine: {LookalikeComponents.DefaultPrecisionReason})"));
             grid.AddRow("dimension", $"{info.Dimension} (float32, {view.vector_bytes_per_item} bytes per vector)");
             grid.AddRow("store size", $"{info.StoreBytes / 1024.0 / 1024.0:0.0} MiB");
+            if (vectors is not null)
+                grid.AddRow("vector file", Markup.Escape($"{vectors.File}: {vectors.Rows:N0} rows, {vectors.LiveRows:N0} live, {vectors.DeadRows:N0} dead ({vectors.DeadShare:P0}), {vectors.FileBytes / 1048576.0:0.0} MiB{(vectors.DeadRows > 0 ? "; 'lookalike compact' gives the dead rows back" : "")}"));
             grid.AddRow("indexed folder", Markup.Escape(info.Root ?? "-"));
             grid.AddRow("metadata", Markup.Escape(columns.Count == 0 ? "-" : string.Join(", ", columns)));
             grid.AddRow("schema", $"v{info.SchemaVersion}, generation {info.Generation}");

@@ -69,9 +69,11 @@ internal static class VectorsCommand
         return command;
     }
 
-    /// <summary>Builds (and caches) the vector index now, with a progress bar, so the first query does not wait for it.</summary>
+    /// <summary>Compacts the vector file when due, then builds (and caches) the vector index now, with a progress bar, so the first query does not wait for it.</summary>
     private static void BuildIndex(ICatalogStore catalog, string? indexSpec)
     {
+        // Vectors imported again for the same ids leave dead rows; past a share of the file they are dropped first.
+        StoreCompaction.CompactIfDue(catalog, message => Console.Error.WriteLine(message));
         var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
         string label = "building " + VectorIndexLoader.Resolve(spec, catalog.GetInfo());
         if (VectorIndexLoader.Prebuild(catalog, spec, message => Console.Error.WriteLine(message), new BuildProgress(label)) is { } line)

@@ -17,6 +17,14 @@ public interface IImageDecoder
     /// <param name="target">Model input size and fitting; lets the decoder decode large JPEGs at reduced scale.</param>
     DecodedImage Decode(ReadOnlySpan<byte> data, string sourceName, ImageTarget? target = null);
 
+    /// <summary>
+    /// Reads the header (format, size, limits) and keeps the bytes, for several fits of one photo decoded once
+    /// (<see cref="IDecodedPhoto"/>); the caller disposes it.
+    /// </summary>
+    /// <param name="data">The encoded file content; copied, so it may change after the call.</param>
+    /// <param name="sourceName">File path or upload name, used in error messages.</param>
+    IDecodedPhoto Open(ReadOnlySpan<byte> data, string sourceName);
+
     /// <summary>Encodes a JPEG thumbnail whose longer side is at most <paramref name="maxSide"/> pixels.</summary>
     byte[] EncodeThumbnail(ReadOnlySpan<byte> data, string sourceName, int maxSide);
 }

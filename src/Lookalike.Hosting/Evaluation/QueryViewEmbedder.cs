@@ -15,21 +15,25 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
     /// The query rows of <paramref name="photo"/> for each of <paramref name="specs"/>: one unit vector for
     /// <see cref="ViewCombination.Mean"/>, one per view (corners: four) for <see cref="ViewCombination.Max"/>.
     /// </summary>
-    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs) => Embed(photo, name, specs, out _);
+    public float[][][] Embed(ReadOnlySpan<byte> photo, string name, IReadOnlyList<QueryViews> specs) => Embed(photo, name, specs, out _);
 
     /// <summary>
-    /// As <see cref="Embed(byte[], string, IReadOnlyList{QueryViews})"/>; <paramref name="busyBorder"/> tells whether the
+    /// As <see cref="Embed(ReadOnlySpan{byte}, string, IReadOnlyList{QueryViews})"/>; <paramref name="busyBorder"/> tells whether the
     /// photo's border was measured busy (<see cref="BorderClutter"/>: the <c>:auto</c> lists took all their views), null
     /// when no list is <c>:auto</c> (not measured).
     /// </summary>
-    public float[][][] Embed(byte[] photo, string name, IReadOnlyList<QueryViews> specs, out bool? busyBorder)
+    /// <remarks>
+    /// The photo is decoded once (<see cref="IImageDecoder.Open"/>) and every view is cut from those pixels, each view's
+    /// cut in its own network run's thread; the pixels are the same as decoding the photo once per view.
+    /// </remarks>
+    public float[][][] Embed(ReadOnlySpan<byte> photo, string name, IReadOnlyList<QueryViews> specs, out bool? busyBorder)
     {
-        busyBorder = specs.Any(s => s.OnlyWhenBusy) ? BorderClutter.IsBusy(decoder.Decode(photo, name, BorderClutter.Target)) : null;
+        using var source = decoder.Open(photo, name);
+        busyBorder = specs.Any(s => s.OnlyWhenBusy) ? BorderClutter.IsBusy(source.Fit(BorderClutter.Target)) : null;
         bool busy = busyBorder ?? true;
         var needed = specs.SelectMany(s => s.ViewsFor(busy)).ToHashSet();
         var target = reader.Target;
-        var whole = decoder.Decode(photo, name, target);
-        int width = whole.SourceWidth, height = whole.SourceHeight;
+        int width = source.Width, height = source.Height;
         var vectors = new System.Collections.Concurrent.ConcurrentDictionary<QueryView, float[][]>();
         double side = QueryViews.ZoomSide * Math.Min(width, height), fw = side / width, fh = side / height;
 
@@ -40,6 +44,7 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         {
             runs.Add(() =>
             {
+                var whole = source.Fit(target);
                 var map = reader.Read(whole, mirror: false);
                 var mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(whole, mirror: true) : null;
                 if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling).Vector];
@@ -48,12 +53,12 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
                 if (needed.Contains(QueryView.Located))
                 {
                     var crop = ObjectLocator.CropOf(region, InputArea.Of(target, width, height), width, height);
-                    vectors[QueryView.Located] = [EmbedBox(photo, name, crop)];
+                    vectors[QueryView.Located] = [EmbedBox(source, crop)];
                 }
             });
         }
         if (needed.Contains(QueryView.Zoom))
-            runs.Add(() => vectors[QueryView.Zoom] = [EmbedBox(photo, name, new FractionRect((1 - fw) / 2, (1 - fh) / 2, fw, fh))]);
+            runs.Add(() => vectors[QueryView.Zoom] = [EmbedBox(source, new FractionRect((1 - fw) / 2, (1 - fh) / 2, fw, fh))]);
         if (needed.Contains(QueryView.Corners))
         {
             var corners = new float[4][];
@@ -62,7 +67,7 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
             for (int i = 0; i < origins.Length; i++)
             {
                 int corner = i;
-                runs.Add(() => corners[corner] = EmbedBox(photo, name, new FractionRect(origins[corner].X, origins[corner].Y, fw, fh)));
+                runs.Add(() => corners[corner] = EmbedBox(source, new FractionRect(origins[corner].X, origins[corner].Y, fw, fh)));
             }
         }
         if (runs.Count == 1) runs[0]();
@@ -100,10 +105,10 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         return MeanOf([vector, other], [1, 1]);
     }
 
-    private float[] EmbedBox(byte[] photo, string name, FractionRect rect)
+    private float[] EmbedBox(IDecodedPhoto source, FractionRect rect)
     {
         var box = new ImageBox(Math.Max(0, rect.X), Math.Max(0, rect.Y), rect.Width, rect.Height, Fractions: true);
-        var image = decoder.Decode(photo, name, reader.Target with { Box = box });
+        var image = source.Fit(reader.Target with { Box = box });
         return reader.Embed(image).Vector;
     }
 

@@ -52,7 +52,7 @@ public sealed class QueryEmbedder : IDisposable
         using (LookalikeTelemetry.Start(LookalikeTelemetry.EmbedSpan))
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            float[] vector = new Evaluation.QueryViewEmbedder(reader, _decoder).Embed(imageBytes.ToArray(), sourceName, [Views])[0][0];
+            float[] vector = new Evaluation.QueryViewEmbedder(reader, _decoder).Embed(imageBytes, sourceName, [Views])[0][0];
             LookalikeTelemetry.Embedded(System.Diagnostics.Stopwatch.GetElapsedTime(start));
             return vector;
         }

@@ -48,7 +48,40 @@ public sealed class TimeLimitedImageDecoder : IImageDecoder
         return Run(() => _inner.EncodeThumbnail(copy, sourceName, maxSide), sourceName, "thumbnail decode");
     }
 
-    private T Run<T>(Func<T> call, string sourceName, string what)
+    /// <summary>The inner decoder's photo, whose opening and every fit are time-limited as <see cref="Decode"/> is.</summary>
+    public IDecodedPhoto Open(ReadOnlySpan<byte> data, string sourceName)
+    {
+        byte[] copy = data.ToArray();
+        return new TimeLimitedPhoto(this, Run(() => _inner.Open(copy, sourceName), sourceName, "decode"), sourceName);
+    }
+
+    /// <summary>
+    /// Fits of an inner photo under the time limit. A fit that ran out of time may still hold the inner photo's decode,
+    /// so the inner photo is then disposed when that fit returns, not by <see cref="Dispose"/> (which would wait for it).
+    /// </summary>
+    private sealed class TimeLimitedPhoto(TimeLimitedImageDecoder owner, IDecodedPhoto inner, string sourceName) : IDecodedPhoto
+    {
+        private readonly List<Task> _abandoned = [];
+
+        public int Width => inner.Width;
+
+        public int Height => inner.Height;
+
+        public DecodedImage Fit(ImageTarget target) => owner.Run(() => inner.Fit(target), sourceName, "decode", abandoned =>
+        {
+            lock (_abandoned) _abandoned.Add(abandoned);
+        });
+
+        public void Dispose()
+        {
+            Task[] running;
+            lock (_abandoned) running = [.. _abandoned];
+            if (running.Length == 0) inner.Dispose();
+            else _ = Task.WhenAll(running).ContinueWith(_ => inner.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private T Run<T>(Func<T> call, string sourceName, string what, Action<Task>? abandon = null)
     {
         // The deadline starts before the work, so a clock that is advanced once the work has begun always expires it.
         using var deadline = new CancellationTokenSource(Limit, _time);
@@ -59,7 +92,13 @@ public sealed class TimeLimitedImageDecoder : IImageDecoder
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            // Dropped: its exception observed, a photo it opened disposed once it returns.
+            _ = work.ContinueWith(static t =>
+            {
+                if (t.IsFaulted) _ = t.Exception;
+                else if (t.Result is IDisposable late) late.Dispose();
+            }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            abandon?.Invoke(work);
             throw new LookalikeException(LookalikeErrorKind.DecodeTimeout,
                 $"{sourceName}: {what} did not finish within {Describe(Limit)}; the file is probably malformed (limit: --decode-timeout).", sourceName);
         }

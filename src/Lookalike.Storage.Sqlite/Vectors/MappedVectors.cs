@@ -72,6 +72,27 @@ internal sealed unsafe class MappedVectors : IVectorRows
         return new ReadOnlySpan<float>((byte*)view.Base + Header.Offset(first), checked(count * Header.Dimension));
     }
 
+    /// <summary>
+    /// Maps the file again when it now counts more rows than are mapped, so every row counted at this moment stays
+    /// readable however long this object lives, even once a compaction has unlinked the file.
+    /// </summary>
+    /// <exception cref="LookalikeException">StoreCorrupt (the file is gone or damaged).</exception>
+    public void CatchUp()
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var (header, view) = Map(_path);
+            if (header.Count <= _current.Rows)
+            {
+                Release(view);
+                return;
+            }
+            _views.Add(view);
+            _current = view;
+        }
+    }
+
     public void Dispose()
     {
         lock (_lock)

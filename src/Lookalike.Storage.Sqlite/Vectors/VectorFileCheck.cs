@@ -18,15 +18,18 @@ public static class VectorFileCheck
     private const int ChecksumRows = 16_384;
 
     /// <param name="location">The store folder.</param>
+    /// <param name="fileName">The store's current vector file (<c>vectors.f32</c>, or <c>vectors.N.f32</c> after a compaction).</param>
     /// <param name="dimension">The store's dimension (0 when unbound).</param>
     /// <param name="rows">Every item with the row its vector is in.</param>
     /// <param name="normTolerance">How far a vector's L2 norm may be from 1.</param>
     /// <param name="perCheck">At most this many item findings per check are listed; the rest are counted.</param>
-    public static IReadOnlyList<VectorFileFinding> Check(string location, int dimension, IReadOnlyList<(string Id, long Row)> rows, double normTolerance, int perCheck)
+    public static IReadOnlyList<VectorFileFinding> Check(string location, string fileName, int dimension, IReadOnlyList<(string Id, long Row)> rows, double normTolerance, int perCheck)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var findings = new List<VectorFileFinding>();
-        string path = StoreFiles.VectorsPath(location);
+        string path = Path.Combine(location, fileName);
+        foreach (string other in StoreFiles.VectorFiles(location).Where(p => Path.GetFileName(p) != fileName).Order(StringComparer.Ordinal))
+            findings.Add(new(false, "vector-file", $"{other} is not the store's vector file ({fileName}): left by a compaction that was interrupted or whose old file was still open; the next write removes it"));
         if (!File.Exists(path))
         {
             if (rows.Count > 0) findings.Add(new(true, "vector-file", $"the vector file {path} is missing; {rows.Count:N0} item(s) refer to it"));

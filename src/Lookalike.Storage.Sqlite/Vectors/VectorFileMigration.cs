@@ -16,7 +16,7 @@ internal static class VectorFileMigration
 
     public static void Prepare(SqliteConnection connection, SqliteTransaction transaction, string directory)
     {
-        string path = StoreFiles.VectorsPath(directory);
+        string path = Path.Combine(directory, StoreFiles.FirstVectors);
         // Below v4 no committed row refers to the file: whatever is there is the leftover of an interrupted attempt.
         File.Delete(path);
         int dimension = Dimension(connection, transaction);
