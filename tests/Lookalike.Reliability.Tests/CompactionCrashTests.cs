@@ -14,7 +14,8 @@ namespace Lookalike.Reliability.Tests;
 /// Kills the real <c>lookalike compact</c> process with SIGKILL while it rewrites a store's vector file (the moment it
 /// announces the copy, then at seeded moments after it), and checks after every kill that the store opens with every
 /// item, the same vectors and the same answers (ids and scores) and verifies healthy; then lets a compaction finish and
-/// checks the same again, plus that the file is back to the live rows and no leftover file remains.
+/// checks the same again, plus that the file is back to the live rows and no leftover file remains. And a running
+/// <c>lookalike serve</c> (Kestrel, its own process) keeps answering the same while another process compacts its store.
 /// </summary>
 public sealed class CompactionCrashTests(ITestOutputHelper output) : IDisposable
 {
@@ -30,18 +31,19 @@ public sealed class CompactionCrashTests(ITestOutputHelper output) : IDisposable
     {
         string store = _dir.Combine("store");
         var queries = new SyntheticVectors(Dimension, clusters: 50, seed: 77).Generate(20, stream: 3);
-        BuildReindexed(store);
+        BuildReindexed(store, Items);
         var (vectors, answers) = Snapshot(store, queries);
         Assert.Equal(Items, vectors.Count);
 
         var rng = new Random(SoakSettings.CrashSeed);
-        bool landedBeforeSwitch = false;
         for (int kill = 1; kill <= MaxKills; kill++)
         {
-            // The first kill lands on the line that announces the copy; later ones at seeded moments after it.
-            int delay = kill == 1 ? 0 : rng.Next(0, 2500);
+            // The first kill lands on the line that says the new file exists and the copy begins (well before the
+            // commit: the copy, its fsync and 120,000 row updates follow); later ones at seeded moments after the run
+            // announced the compaction (reading the items, copying, updating, committing, removing the old file).
+            int delay = kill == 1 ? 0 : rng.Next(0, 5000);
             using var run = kill == 1
-                ? CliProcess.Start(_dir.Path, line => line.StartsWith("compact: copying", StringComparison.Ordinal), "compact", "--store", store)
+                ? CliProcess.Start(_dir.Path, line => line.StartsWith("compact: writing", StringComparison.Ordinal), "compact", "--store", store)
                 : CliProcess.Start(_dir.Path, "compact", "--store", store);
             if (kill > 1)
             {
@@ -58,12 +60,16 @@ public sealed class CompactionCrashTests(ITestOutputHelper output) : IDisposable
             bool killed = run.Process.ExitCode != 0;
             string named = VectorFileNamed(store);
             string[] files = VectorFiles(store);
-            output.WriteLine($"kill {kill} ({delay} ms after the copy began): {(killed ? "killed" : "finished first")}; store names {named}; files {string.Join(", ", files)}");
-            if (killed && named == "vectors.f32") landedBeforeSwitch = true;
+            output.WriteLine($"kill {kill} ({delay} ms after the compaction was announced): {(killed ? "killed" : "finished first")}; store names {named}; files {string.Join(", ", files)}");
+            if (kill == 1)
+            {
+                Assert.True(killed && run.KilledOnLine is not null, $"the first run was not killed: exit {run.Process.ExitCode}\n{run.Stderr}");
+                Assert.Equal("vectors.f32", named); // killed before its commit: the old file is still the store's…
+                Assert.Contains("vectors.1.f32", files); // …and the new one lies there half-written, named by nothing
+            }
             AssertIntact(store, vectors, queries, answers);
             if (named != "vectors.f32") break; // the switch committed: nothing left to interrupt
         }
-        Assert.True(landedBeforeSwitch, "no kill landed before the compaction's commit");
 
         var compact = CliProcess.Run(_dir.Path, RunLimit, "compact", "--store", store, "--json");
         Assert.True(compact.ExitCode == 0, compact.Stderr);
@@ -76,18 +82,61 @@ public sealed class CompactionCrashTests(ITestOutputHelper output) : IDisposable
         Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
     }
 
+    [Fact]
+    public async Task Serve_KeepsAnsweringTheSame_WhileAnotherProcessCompactsItsStore()
+    {
+        const int items = 20_000;
+        string store = _dir.Combine("served");
+        BuildReindexed(store, items);
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        using var serve = CliProcess.Start(_dir.Path, "serve", "--store", store, "--index", "exact", "--urls", $"http://127.0.0.1:{port}",
+            "--rate-limit", "off", "--similar-rate-limit", "off");
+        var started = Stopwatch.StartNew();
+        while (!serve.Stderr.Contains("serving ", StringComparison.Ordinal))
+        {
+            Assert.False(serve.Process.HasExited, serve.Stderr);
+            if (started.Elapsed > RunLimit) throw new TimeoutException("serve did not start");
+            serve.Process.WaitForExit(20);
+        }
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        string[] paths = Enumerable.Range(0, 12).Select(i => $"synthetic%2F{i * 1601 % items:D7}")
+            .SelectMany(id => new[] { $"/api/items/{id}/similar?k=10", $"/api/items/{id}" }).ToArray();
+        async Task<string[]> Read() => await Task.WhenAll(paths.Select(async path =>
+        {
+            using var response = await client.GetAsync(path);
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }));
+        var before = await Read();
+        Assert.All(before, answer => Assert.StartsWith("200 ", answer, StringComparison.Ordinal));
+
+        var compact = CliProcess.Run(_dir.Path, RunLimit, "compact", "--store", store);
+        Assert.True(compact.ExitCode == 0, compact.Stderr);
+        Assert.Equal(["vectors.1.f32"], VectorFiles(store)); // the file the server has mapped is unlinked
+
+        Assert.Equal(before, await Read());
+        Assert.False(serve.Process.HasExited, serve.Stderr);
+        serve.Kill();
+        var verify = CliProcess.Run(_dir.Path, RunLimit, "verify", "--store", store);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+    }
+
     /// <summary>Every item written twice (a re-embedding): the vector file holds twice the live rows.</summary>
-    private static void BuildReindexed(string location)
+    private static void BuildReindexed(string location, int items)
     {
         using var store = SqliteCatalogStore.Open(location, create: true);
         store.BindModel(Model, Dimension);
         for (int pass = 0; pass < 2; pass++)
         {
-            var data = new SyntheticVectors(Dimension, clusters: 50, seed: 11 + pass).Generate(Items, stream: 0);
+            var data = new SyntheticVectors(Dimension, clusters: 50, seed: 11 + pass).Generate(items, stream: 0);
             const int batch = 20_000;
-            for (int first = 0; first < Items; first += batch)
+            for (int first = 0; first < items; first += batch)
             {
-                store.Upsert(Enumerable.Range(first, Math.Min(batch, Items - first)).Select(i => new CatalogItem
+                store.Upsert(Enumerable.Range(first, Math.Min(batch, items - first)).Select(i => new CatalogItem
                 {
                     Id = ItemId.Parse($"synthetic/{i:D7}"), Path = $"synthetic/{i:D7}", ContentHash = $"pass{pass}-{i}", SizeBytes = 1,
                     ModifiedUtc = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000), Model = Model,
@@ -95,7 +144,7 @@ public sealed class CompactionCrashTests(ITestOutputHelper output) : IDisposable
                 }).ToList());
             }
         }
-        Assert.Equal((2L * Items, (long)Items), (store.GetVectorUsage()!.Rows, store.GetVectorUsage()!.LiveRows));
+        Assert.Equal((2L * items, (long)items), (store.GetVectorUsage()!.Rows, store.GetVectorUsage()!.LiveRows));
     }
 
     private static (Dictionary<ItemId, float[]> Vectors, List<(string, float)[]> Answers) Snapshot(string location, float[] queries)

@@ -38,6 +38,7 @@ internal static class VectorFileCompaction
             File.Delete(nextPath); // a leftover of an interrupted compaction: never referred to, never mapped
             using (var appender = VectorAppender.Open(nextPath, header.Dimension, unreferenced: true))
             {
+                progress?.Report((0, oldRows.Length)); // the new file exists: the copy begins
                 var chunk = new float[ChunkRows * header.Dimension];
                 int filled = 0;
                 for (int i = 0; i < oldRows.Length; i++)
