@@ -41,6 +41,20 @@ public sealed class IndexSpecTests
         Assert.Equal(IndexKind.Exact, IndexSpec.Exact.Resolve(10_000_000).Kind);
     }
 
+    [Theory]
+    [InlineData(3_000_000, "hnsw(m=16,efc=128,ef=64,dtype=f32)")]   // f32 estimate 6.1 GiB: fits a third of 24 GiB
+    [InlineData(5_000_000, "hnsw(m=16,efc=128,ef=64,dtype=f16)")]   // f32 10.2 GiB does not; f16 5.4 GiB does
+    [InlineData(10_000_000, "hnsw(m=16,efc=128,ef=64,dtype=i8,rerank=true)")] // f16 10.8 GiB does not
+    [InlineData(40_000_000, "hnsw(m=16,efc=128,ef=64,dtype=i8,rerank=true)")] // nothing fits: the smallest
+    public void Auto_KeepsTheGraphInAThirdOfMemory(int items, string expected)
+    {
+        const long Machine = 24L << 30;
+        Assert.Equal(expected, IndexSpec.Auto.Resolve(items, 512, Machine).ToString());
+        Assert.Equal("hnsw(m=16,efc=128,ef=64,dtype=f32)", IndexSpec.Auto.Resolve(items, 512, memoryBytes: 0).ToString()); // unknown memory: as before
+        Assert.Equal(IndexKind.Exact, IndexSpec.Auto.Resolve(IndexSpec.AutoThreshold - 1, 512, 1L << 20).Kind);
+        Assert.Equal("hnsw(m=4,efc=128,ef=64,dtype=f32)", IndexSpec.Parse("hnsw(m=4)").Resolve(items, 512, 1L << 20).ToString()); // explicit: never changed
+    }
+
     [Fact]
     public void EstimatedBytesPerItem_ShrinksWithDType()
     {

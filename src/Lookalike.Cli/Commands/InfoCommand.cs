@@ -51,7 +51,7 @@ internal static class InfoCommand
                 location = info.Location,
                 root = info.Root,
                 metadata_columns = columns,
-                default_index = IndexSpec.Auto.Resolve(info.Items).ToString(),
+                default_index = VectorIndexLoader.Resolve(IndexSpec.Auto, info).ToString(),
                 index_bytes_per_item = perItem,
                 index_cache = cache,
                 projection = projection is null ? null : ProjectionJsonView.Of(projection),

@@ -75,7 +75,7 @@ internal static class VectorsCommand
         // Vectors imported again for the same ids leave dead rows; past a share of the file they are dropped first.
         StoreCompaction.CompactIfDue(catalog, message => Console.Error.WriteLine(message));
         var spec = indexSpec is null ? IndexSpec.Auto : IndexSpec.Parse(indexSpec);
-        string label = "building " + spec.Resolve(catalog.GetInfo().Items);
+        string label = "building " + VectorIndexLoader.Resolve(spec, catalog.GetInfo());
         if (VectorIndexLoader.Prebuild(catalog, spec, message => Console.Error.WriteLine(message), new BuildProgress(label)) is { } line)
             Console.Error.WriteLine(line);
     }

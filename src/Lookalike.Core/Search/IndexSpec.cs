@@ -56,9 +56,27 @@ public sealed record IndexSpec
 
     public static IndexSpec Auto { get; } = new() { Kind = IndexKind.Auto };
 
-    /// <summary>The spec <see cref="IndexKind.Auto"/> resolves to for <paramref name="count"/> items.</summary>
-    public IndexSpec Resolve(int count) =>
-        Kind != IndexKind.Auto ? this : this with { Kind = count >= AutoThreshold ? IndexKind.Hnsw : IndexKind.Exact };
+    /// <summary>
+    /// The spec <see cref="IndexKind.Auto"/> resolves to for <paramref name="count"/> items. Given the
+    /// <paramref name="dimension"/> and the <paramref name="memoryBytes"/> the process may use, an HNSW it picks keeps
+    /// its vectors at the most precise dtype whose estimated graph fits in a third of that memory (the estimate is ~25% under
+    /// USearch's real footprint, and the mapped vector file and the build need the rest) — f32, else f16, else i8
+    /// re-ranked from the stored float32 rows — so ten million 512-d items on 24 GiB get an 8 GB graph instead of 22 GB.
+    /// </summary>
+    public IndexSpec Resolve(int count, int dimension = 0, long memoryBytes = 0)
+    {
+        if (Kind != IndexKind.Auto) return this;
+        if (count < AutoThreshold) return this with { Kind = IndexKind.Exact };
+        var hnsw = this with { Kind = IndexKind.Hnsw };
+        if (dimension <= 0 || memoryBytes <= 0) return hnsw;
+        long budget = memoryBytes / 3;
+        foreach (var dtype in new[] { VectorDType.F32, VectorDType.F16 })
+        {
+            var candidate = hnsw with { DType = dtype };
+            if ((long)count * candidate.EstimatedBytesPerItem(dimension) <= budget) return candidate;
+        }
+        return hnsw with { DType = VectorDType.I8, Rerank = true };
+    }
 
     /// <summary>Bytes per item of the stored vectors, plus the HNSW base-layer links; an estimate for <c>info</c>.</summary>
     public long EstimatedBytesPerItem(int dimension)

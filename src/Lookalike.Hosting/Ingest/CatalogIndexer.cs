@@ -106,7 +106,7 @@ public static class CatalogIndexer
         // Re-embedded and removed items leave dead rows in the vector file; past a share of it they are dropped now.
         StoreCompaction.CompactIfDue(store, observer.Note);
         var spec = job.Index ?? IndexSpec.Auto;
-        string label = "building " + spec.Resolve(store.GetInfo().Items);
+        string label = "building " + VectorIndexLoader.Resolve(spec, store.GetInfo());
         string? index = VectorIndexLoader.Prebuild(store, spec, observer.Note, observer.IndexBuild(label));
         return new IndexOutcome(summary, index);
     }

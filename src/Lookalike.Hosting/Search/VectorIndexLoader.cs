@@ -28,7 +28,7 @@ public static class VectorIndexLoader
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(spec);
-        var resolved = spec.Resolve(store.GetInfo().Items);
+        var resolved = Resolve(spec, store.GetInfo());
         if (resolved.Kind != IndexKind.Hnsw)
         {
             store.OpenVectors()?.Dispose();
@@ -36,6 +36,14 @@ public static class VectorIndexLoader
         }
         using var index = Load(store, spec, log, progress); // auto stays auto: a graph it builds gets a calibrated ef
         return $"index {index.Spec}: {index.Count:N0} items, {index.MemoryBytes / (double)Math.Max(1, index.Count):N0} bytes per item in memory";
+    }
+
+    /// <summary>What <paramref name="spec"/> means for this store: <c>auto</c> by its size, dimension and this machine's memory.</summary>
+    public static IndexSpec Resolve(IndexSpec spec, StoreInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(info);
+        return spec.Resolve(info.Items, info.Dimension, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
     }
 
     /// <param name="store">The source of truth.</param>
@@ -57,7 +65,7 @@ public static class VectorIndexLoader
         var space = new LearnedSpace(projection?.Projection);
         int dimension = projection?.Projection.OutputDimension ?? Math.Max(info.Dimension, 1);
         string? projectionKey = projection?.Key;
-        var resolved = spec.Resolve(info.Items);
+        var resolved = Resolve(spec, info);
         bool calibrate = spec.Kind == IndexKind.Auto;
         // Auto over a large store means "the HNSW it was indexed with" (index --index …), not a rebuild to the default.
         if (spec.Kind == IndexKind.Auto && resolved.Kind == IndexKind.Hnsw && HnswIndexCache.CachedSpec(store.Location) is { Kind: IndexKind.Hnsw } cached)
