@@ -184,6 +184,31 @@ public sealed class VectorCompactionTests : IDisposable
         Assert.Contains("../elsewhere.f32", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void VersionFourStore_MigratesToFive_NamingItsFile_ThenCompacts()
+    {
+        string location = ReindexedStore("v4", 300);
+        using (var connection = CatalogDatabase.Connect(location))
+        {
+            // What a store written by the build before compaction looks like: schema 4, no vector_file key.
+            using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM store_meta WHERE key = 'vector_file'; PRAGMA user_version = 4;";
+            command.ExecuteNonQuery();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        using var store = SqliteCatalogStore.Open(location, create: false);
+        Assert.Equal(5, store.GetInfo().SchemaVersion);
+        using (var connection = CatalogDatabase.Connect(location))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT value FROM store_meta WHERE key = 'vector_file';";
+            Assert.Equal("vectors.f32", command.ExecuteScalar());
+        }
+        var vectors = store.ReadAll(withVectors: true).ToDictionary(i => i.Id, i => i.Vector.ToArray());
+        Assert.Equal(300, store.CompactVectors()!.To.Rows);
+        foreach (var item in store.ReadAll(withVectors: true)) Assert.Equal(vectors[item.Id], item.Vector.ToArray());
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
