@@ -8,7 +8,7 @@ namespace Lookalike.Core.Imaging;
 /// <remarks>
 /// Each <see cref="Fit"/> returns exactly what <see cref="IImageDecoder.Decode"/> returns for the same bytes and target.
 /// Thread-safe: fits may run at once (the decode itself happens once, the resampling of each fit in its caller's thread).
-/// Dispose releases the decoded pixels.
+/// Dispose releases the decoded pixels: call it once no fit is running.
 /// </remarks>
 public interface IDecodedPhoto : IDisposable
 {
