@@ -58,6 +58,35 @@ public sealed class MappedExactIndexTests
     }
 
     [Fact]
+    public void SearchBatch_EqualsOneSearchPerQuery_WithExclusionsFilterAndOverlay()
+    {
+        var (mapped, oracle, data) = Build(5_000);
+        using var _m = mapped;
+        using var _o = oracle;
+        float[] fresh = new SyntheticVectors(Dimension, clusters: 30, seed: 12).Generate(2, stream: 0);
+        mapped.Upsert(Id(10), fresh.AsSpan(0, Dimension));                 // the overlay holds a changed item…
+        mapped.Upsert(ItemId.Parse("new/a.jpg"), fresh.AsSpan(Dimension, Dimension)); // …and a new one
+        Assert.True(mapped.Remove(Id(20)));
+        // 37 queries: more than one register tile per core, and not a multiple of one; some are catalog rows themselves.
+        float[] queries = [.. new SyntheticVectors(Dimension, clusters: 30, seed: 11).Generate(30, stream: 1), .. data.AsSpan(0, 7 * Dimension), ];
+        var exclude = Enumerable.Range(0, 37).Select(q => q >= 30 ? Id(q - 30) : q % 3 == 0 ? (ItemId?)Id(q) : null).ToList();
+        foreach (var request in new[] { new SearchRequest(10), new SearchRequest(25, Filter: id => !id.Value.EndsWith("2.jpg", StringComparison.Ordinal)) })
+        {
+            var batch = mapped.SearchBatch(queries, 37, request, exclude);
+            for (int q = 0; q < 37; q++)
+            {
+                // The same items in the same order; scores to float rounding (a matrix product sums in another order).
+                var one = mapped.Search(queries.AsSpan(q * Dimension, Dimension), request with { Exclude = exclude[q] });
+                Assert.Equal(one.Select(h => h.Id), batch[q].Select(h => h.Id));
+                Assert.All(one.Zip(batch[q]), pair => Assert.Equal(pair.First.Score, pair.Second.Score, 1e-5f));
+            }
+            Assert.DoesNotContain(batch[30], h => h.Id == Id(0));          // excluded per query
+            Assert.Equal(Id(0), mapped.SearchBatch(queries.AsSpan(30 * Dimension, Dimension), 1, request)[0][0].Id); // not excluded: itself first
+        }
+        Assert.Throws<ArgumentException>(() => mapped.SearchBatch(queries, 36, new SearchRequest(5)));
+    }
+
+    [Fact]
     public void UpsertAndRemove_AfterOpening_ShadowTheMappedRows()
     {
         var (mapped, oracle, data) = Build(3_000);

@@ -16,9 +16,6 @@ public sealed class ExactVectorIndex : IVectorIndex
     /// <summary>Rows from which one query's scan is split across cores (below, thread hand-off costs more than it saves).</summary>
     public const int ParallelScanThreshold = 32_768;
 
-    // Rows packed per cache block in batch search: 256 rows × 512 dims × 4 bytes = 512 KiB, half the L2 of one core.
-    private const int BatchRowBlock = 256;
-
     private readonly VectorMatrix _matrix;
     private readonly List<ItemId> _ids = [];
     private readonly Dictionary<ItemId, int> _rows = [];
@@ -158,7 +155,9 @@ public sealed class ExactVectorIndex : IVectorIndex
             Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
             {
                 int fromGroup = (int)((long)groups * t / threads), toGroup = (int)((long)groups * (t + 1) / threads);
-                BatchScan(queryCopy, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, allowed, excluded, heaps);
+                PackedBatchScan.Run(queryCopy, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, dimension,
+                    (first, count) => _matrix.Data.Slice(first * dimension, count * dimension),
+                    (query, row) => row != excluded[query] && (allowed is null || allowed[row]), heaps);
             });
 
             var results = new IReadOnlyList<SearchHit>[queryCount];
@@ -187,61 +186,6 @@ public sealed class ExactVectorIndex : IVectorIndex
         if (row == excluded || (filter is not null && !filter(_ids[row]))) return;
         heap.Add(score, row);
     }
-
-    private unsafe void BatchScan(float[] queries, int fromQuery, int toQuery, int n, bool[]? allowed, int[] excluded, TopK[] heaps)
-    {
-        if (fromQuery >= toQuery || n == 0) return;
-        int dimension = _matrix.Dimension, queryTile = DotKernels.QueryTile, rowTile = DotKernels.RowTile;
-        int queryCount = toQuery - fromQuery;
-        int groups = (queryCount + queryTile - 1) / queryTile;
-        float* packedQueries = Allocate(DotKernels.PackedLength(queryCount, queryTile, dimension));
-        float* packedRows = Allocate(DotKernels.PackedLength(BatchRowBlock, rowTile, dimension));
-        float* scores = stackalloc float[queryTile * rowTile];
-        try
-        {
-            fixed (float* qBase = queries)
-            fixed (float* xBase = _matrix.Data)
-            {
-                DotKernels.Pack(qBase + (long)fromQuery * dimension, queryCount, dimension, queryTile, packedQueries);
-                for (int blockStart = 0; blockStart < n; blockStart += BatchRowBlock)
-                {
-                    int blockRows = Math.Min(BatchRowBlock, n - blockStart);
-                    DotKernels.Pack(xBase + (long)blockStart * dimension, blockRows, dimension, rowTile, packedRows);
-                    int panels = (blockRows + rowTile - 1) / rowTile;
-                    for (int g = 0; g < groups; g++)
-                    {
-                        float* queryPanel = packedQueries + (long)g * queryTile * dimension;
-                        int firstQuery = fromQuery + g * queryTile, liveQueries = Math.Min(queryTile, toQuery - firstQuery);
-                        for (int p = 0; p < panels; p++)
-                        {
-                            DotKernels.Tile(queryPanel, packedRows + (long)p * rowTile * dimension, dimension, scores);
-                            int firstRow = blockStart + p * rowTile, liveRows = Math.Min(rowTile, n - firstRow);
-                            uint liveMask = liveRows == 32 ? uint.MaxValue : (1u << liveRows) - 1;
-                            for (int i = 0; i < liveQueries; i++)
-                            {
-                                var heap = heaps[firstQuery + i];
-                                float* row = scores + i * rowTile;
-                                // One vector compare rejects a whole tile row once the heap is full (the common case).
-                                for (uint above = DotKernels.Above(row, heap.Threshold) & liveMask; above != 0; above &= above - 1)
-                                {
-                                    int j = BitOperations.TrailingZeroCount(above), item = firstRow + j;
-                                    if (item == excluded[firstQuery + i] || (allowed is not null && !allowed[item])) continue;
-                                    heap.Add(row[j], item);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        finally
-        {
-            NativeMemory.AlignedFree(packedQueries);
-            NativeMemory.AlignedFree(packedRows);
-        }
-    }
-
-    private static unsafe float* Allocate(long floats) => (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
 
     private SearchHit[] ToHits(TopK heap)
     {

@@ -1,0 +1,79 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Lookalike.Core.Vectors;
+
+namespace Lookalike.Core.Search;
+
+/// <summary>
+/// Many queries against many rows as a packed matrix product (<see cref="DotKernels"/>): queries are packed once, rows
+/// a block at a time, and each tile of scores is tested against every query's heap threshold at once. Shared by the
+/// in-memory and the memory-mapped exact index, which differ only in where a block of rows lies and which rows may
+/// enter a heap.
+/// </summary>
+internal static unsafe class PackedBatchScan
+{
+    /// <summary>Rows packed per block: 256 rows × 512 dims × 4 bytes = 512 KiB, half the L2 of one core (packing is amortised over every query of the call).</summary>
+    public const int RowBlock = 256;
+
+    /// <summary><paramref name="count"/> consecutive rows from <paramref name="first"/>, row-major.</summary>
+    public delegate ReadOnlySpan<float> Rows(int first, int count);
+
+    /// <summary>Whether <paramref name="row"/> may enter the heap of query <paramref name="query"/> (called only for rows above its threshold).</summary>
+    public delegate bool Admits(int query, int row);
+
+    /// <summary>
+    /// Scans rows 0..<paramref name="n"/> for queries <paramref name="fromQuery"/>..<paramref name="toQuery"/> of
+    /// <paramref name="queries"/> (row-major, <paramref name="dimension"/> wide), adding candidates to <paramref name="heaps"/>.
+    /// </summary>
+    public static void Run(float[] queries, int fromQuery, int toQuery, int n, int dimension, Rows rows, Admits admits, TopK[] heaps)
+    {
+        if (fromQuery >= toQuery || n == 0) return;
+        int queryTile = DotKernels.QueryTile, rowTile = DotKernels.RowTile;
+        int queryCount = toQuery - fromQuery;
+        int groups = (queryCount + queryTile - 1) / queryTile;
+        float* packedQueries = Allocate(DotKernels.PackedLength(queryCount, queryTile, dimension));
+        float* packedRows = Allocate(DotKernels.PackedLength(RowBlock, rowTile, dimension));
+        float* scores = stackalloc float[queryTile * rowTile];
+        try
+        {
+            fixed (float* qBase = queries)
+                DotKernels.Pack(qBase + (long)fromQuery * dimension, queryCount, dimension, queryTile, packedQueries);
+            for (int blockStart = 0; blockStart < n; blockStart += RowBlock)
+            {
+                int blockRows = Math.Min(RowBlock, n - blockStart);
+                fixed (float* block = rows(blockStart, blockRows))
+                    DotKernels.Pack(block, blockRows, dimension, rowTile, packedRows);
+                int panels = (blockRows + rowTile - 1) / rowTile;
+                for (int g = 0; g < groups; g++)
+                {
+                    float* queryPanel = packedQueries + (long)g * queryTile * dimension;
+                    int firstQuery = fromQuery + g * queryTile, liveQueries = Math.Min(queryTile, toQuery - firstQuery);
+                    for (int p = 0; p < panels; p++)
+                    {
+                        DotKernels.Tile(queryPanel, packedRows + (long)p * rowTile * dimension, dimension, scores);
+                        int firstRow = blockStart + p * rowTile, liveRows = Math.Min(rowTile, n - firstRow);
+                        uint liveMask = liveRows == 32 ? uint.MaxValue : (1u << liveRows) - 1;
+                        for (int i = 0; i < liveQueries; i++)
+                        {
+                            var heap = heaps[firstQuery + i];
+                            float* row = scores + i * rowTile;
+                            // One vector compare rejects a whole tile row once the heap is full (the common case).
+                            for (uint above = DotKernels.Above(row, heap.Threshold) & liveMask; above != 0; above &= above - 1)
+                            {
+                                int j = BitOperations.TrailingZeroCount(above), item = firstRow + j;
+                                if (admits(firstQuery + i, item)) heap.Add(row[j], item);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(packedQueries);
+            NativeMemory.AlignedFree(packedRows);
+        }
+    }
+
+    private static float* Allocate(long floats) => (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+}
