@@ -116,7 +116,7 @@ public sealed class ExactVectorIndex : IVectorIndex
             int n = _ids.Count;
             int excluded = request.Exclude is { } ex && _rows.TryGetValue(ex, out int exRow) ? exRow : -1;
             var heap = SlicedScan.Run(query, n, request.K, MaxThreads, (q, from, to, h) => ScanRows(q, from, to, excluded, request.Filter, h));
-            return ToHits(heap);
+            return ToHits(heap.DrainSorted());
         }
         finally { _lock.ExitReadLock(); }
     }
@@ -161,7 +161,9 @@ public sealed class ExactVectorIndex : IVectorIndex
             });
 
             var results = new IReadOnlyList<SearchHit>[queryCount];
-            for (int q = 0; q < queryCount; q++) results[q] = ToHits(heaps[q]);
+            for (int q = 0; q < queryCount; q++)
+                results[q] = ToHits(PackedBatchScan.Rescored(heaps[q], queryCopy.AsSpan(q * dimension, dimension),
+                    (first, count) => _matrix.Data.Slice(first * dimension, count * dimension)));
             return results;
         }
         finally { _lock.ExitReadLock(); }
@@ -187,9 +189,8 @@ public sealed class ExactVectorIndex : IVectorIndex
         heap.Add(score, row);
     }
 
-    private SearchHit[] ToHits(TopK heap)
+    private SearchHit[] ToHits((float Score, int Row)[] best)
     {
-        var best = heap.DrainSorted();
         var hits = new SearchHit[best.Length];
         for (int i = 0; i < best.Length; i++) hits[i] = new SearchHit(_ids[best[i].Row], best[i].Score);
         return hits;

@@ -168,7 +168,7 @@ public sealed class MappedExactIndex : IVectorIndex
             for (int q = 0; q < queryCount; q++)
             {
                 var hits = new List<SearchHit>(request.K);
-                foreach (var (score, row) in heaps[q].DrainSorted())
+                foreach (var (score, row) in PackedBatchScan.Rescored(heaps[q], queryCopy.AsSpan(q * dimension, dimension), (first, count) => _stored.Rows.Rows(first, count)))
                     if (_ids.TryGetId(row, out var id)) hits.Add(new SearchHit(id, score));
                 if (_overlay.Count > 0)
                 {

@@ -75,5 +75,18 @@ internal static unsafe class PackedBatchScan
         }
     }
 
+    /// <summary>
+    /// The heap's rows, best first, each scored again by <see cref="VectorMath.Dot"/> — the kernel of a single search —
+    /// so a batch answers with the very scores a query on its own gets (the tile product sums in another order, which
+    /// moves the last bits; a caller that adds or compares scores across paths must not see that).
+    /// </summary>
+    public static (float Score, int Row)[] Rescored(TopK heap, ReadOnlySpan<float> query, Rows rows)
+    {
+        var best = heap.DrainSorted();
+        for (int i = 0; i < best.Length; i++) best[i].Score = VectorMath.Dot(query, rows(best[i].Row, 1));
+        Array.Sort(best, static (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Row.CompareTo(b.Row));
+        return best;
+    }
+
     private static float* Allocate(long floats) => (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
 }
