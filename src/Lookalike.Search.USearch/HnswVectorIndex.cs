@@ -14,8 +14,9 @@ namespace Lookalike.Search.USearch;
 /// match. With <see cref="IndexSpec.Rerank"/> the candidates are re-scored with the exact float32 vectors of
 /// <see cref="RerankVectors"/> (the store's memory-mapped vector file, owned by this index from construction to
 /// <see cref="Dispose"/>). <see cref="SearchRequest.Exact"/> scans every item instead of walking the graph.
-/// A graph opened with <see cref="ViewNative"/> is the cache file memory-mapped, read in place; the first write
-/// copies it into memory (<see cref="IsView"/> turns false).
+/// A graph opened with <see cref="ViewNative(string, string)"/> is the cache file memory-mapped and walked in place by managed code
+/// (<see cref="MappedHnswGraph"/>: opening reads no node, searches give USearch's answers); the first write copies it
+/// into a native index in memory (<see cref="IsView"/> turns false), which serves from then on.
 /// Thread-safe: searches share a read lock, writes take a write lock. Dispose frees the native index and the mapping.
 /// </summary>
 public sealed unsafe class HnswVectorIndex : IVectorIndex
@@ -26,6 +27,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private nint _index;
     private bool _view;
+    private MappedHnswGraph? _graph; // the viewed file, searched in place while _view (the native index is then empty)
+    private Dictionary<ulong, int>? _slotByKey; // a viewed graph's key → slot, built on the first GetVector that needs it
 
     /// <param name="dimension">Vector length.</param>
     /// <param name="spec">An <see cref="IndexKind.Hnsw"/> spec.</param>
@@ -81,7 +84,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         return index;
     }
 
-    /// <summary>True while the graph is the cache file memory-mapped (opened by <see cref="ViewNative"/> and not written since).</summary>
+    /// <summary>True while the graph is the cache file memory-mapped (opened by <see cref="ViewNative(string, string)"/> and not written since).</summary>
     public bool IsView
     {
         get
@@ -102,11 +105,15 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     {
         get
         {
+            if (_graph is not null) return $"managed ({ManagedKernel})";
             nint text = UsearchNative.usearch_hardware_acceleration(_index, out nint error);
             UsearchErrors.Check(error, "hardware acceleration");
             return Marshal.PtrToStringUTF8(text) ?? "unknown";
         }
     }
+
+    private static string ManagedKernel =>
+        System.Runtime.Intrinsics.X86.AvxVnni.IsSupported ? "avx-vnni" : System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "avx2" : "scalar";
 
     public IndexSpec IndexSpec => _spec;
 
@@ -132,7 +139,7 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 long native = (long)UsearchNative.usearch_memory_usage(_index, out nint error);
                 UsearchErrors.Check(error, "memory usage");
                 // + the keys given since opening (+ the re-ranking row map and vectors written since opening; the mapped key file and rows are the page cache's)
-                return native + _keys.MemoryBytes + (_rerank is null ? 0 : _keys.Count * 24L + _rerank.OverlayCount * (Dimension * 4L + 48));
+                return native + (_graph?.MemoryBytes ?? 0) + _keys.MemoryBytes + (_rerank is null ? 0 : _keys.Count * 24L + _rerank.OverlayCount * (Dimension * 4L + 48));
             }
             finally { _lock.ExitReadLock(); }
         }
@@ -283,6 +290,9 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             var keys = new ulong[wanted];
             var distances = new float[wanted];
             int found;
+            if (_graph is not null)
+                found = _graph.Search(query, wanted, _spec.EfSearch, ManagedFilter(request), keys, distances);
+            else
             fixed (float* q = query)
             fixed (ulong* k = keys)
             fixed (float* d = distances)
@@ -321,6 +331,18 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         return hits.Count > request.K ? hits.GetRange(0, request.K) : hits;
     }
 
+    /// <summary>The managed walk's predicate over keys: what <see cref="FilterThunk"/> admits for the native one.</summary>
+    private Func<ulong, bool>? ManagedFilter(SearchRequest request)
+    {
+        if (request.Filter is { } filter)
+        {
+            var exclude = request.Exclude;
+            return key => _keys.TryGetId(key, out var id) && id != exclude && filter(id);
+        }
+        if (request.Exclude is { } excluded && _keys.TryGetKey(excluded, out ulong excludedKey)) return key => key != excludedKey;
+        return null;
+    }
+
     /// <summary>Many queries at once: independent graph walks spread over every core (searches share the read lock).</summary>
     public IReadOnlyList<SearchHit>[] SearchBatch(ReadOnlySpan<float> queries, int queryCount, SearchRequest request, IReadOnlyList<ItemId?>? exclude = null)
     {
@@ -343,6 +365,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         _lock.EnterReadLock();
         try
         {
+            if (_graph is not null)
+            {
+                // The viewed bytes are the saved index (the native one is empty until the first write).
+                using var output = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
+                for (long at = 0; at < _graph.FileBytes; at += 1 << 30)
+                    output.Write(new ReadOnlySpan<byte>((byte*)_graph.Pointer + at, (int)Math.Min(1 << 30, _graph.FileBytes - at)));
+                return;
+            }
             UsearchNative.usearch_save(_index, path, out nint error);
             UsearchErrors.Check(error, "save");
         }
@@ -382,10 +412,19 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
 
     /// <summary>
     /// Replaces the contents with a saved native index and the key file saved with it, both memory-mapped in place rather
-    /// than read (opening decodes no id; pages are read as searches touch them). The files must not be changed in place
-    /// while viewed (<see cref="HnswIndexCache"/> replaces files by rename). The first write copies the graph into memory.
+    /// than read (opening reads no node and decodes no id; pages are read as searches touch them), searched by
+    /// <see cref="MappedHnswGraph"/>. The files must not be changed in place while viewed (<see cref="HnswIndexCache"/>
+    /// replaces files by rename). The first write copies the graph into a native index in memory.
     /// </summary>
+    /// <exception cref="InvalidDataException">The graph file is not one this build reads, or truncated (the message names it).</exception>
     internal void ViewNative(string path, string keysPath) => OpenNative(path, keysPath, [], view: true);
+
+    /// <summary>As <see cref="ViewNative(string, string)"/>, with the id of each key given in memory (benchmarks).</summary>
+    public void ViewNative(string path, IReadOnlyList<(ulong Key, ItemId Id)> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        OpenNative(path, null, map, view: true);
+    }
 
     private void OpenNative(string path, string? keysPath, IReadOnlyList<(ulong Key, ItemId Id)> map, bool view)
     {
@@ -395,29 +434,27 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             nint error;
             if (view)
             {
-                // A fresh native index: a viewed one cannot be reset in place.
-                nint fresh = Create();
-                UsearchNative.usearch_view(fresh, path, out error);
-                if (error != 0)
-                {
-                    UsearchNative.usearch_free(fresh, out _);
-                    UsearchErrors.Check(error, "view");
-                }
-                UsearchNative.usearch_free(_index, out _);
-                _index = fresh;
+                // Mapped and walked in place by managed code; the native index stays empty (and cheap) until a write.
+                var graph = MappedHnswGraph.Open(path, Dimension);
+                ReplaceNative(Create());
+                _graph?.Dispose();
+                _graph = graph;
             }
             else
             {
-                if (_view) ReplaceNative(Create());
+                ReplaceNative(Create());
+                _graph?.Dispose();
+                _graph = null;
                 UsearchNative.usearch_load(_index, path, out error);
                 UsearchErrors.Check(error, "load");
             }
+            _slotByKey = null;
             _view = view;
             // usearch_load replaces the search expansion with the file's; the spec decides.
             UsearchNative.usearch_change_expansion_search(_index, (nuint)_spec.EfSearch, out error);
             UsearchErrors.Check(error, "expansion");
             _keys.Reset(keysPath is null ? null : HnswKeyFile.Open(keysPath), map);
-            long size = (long)UsearchNative.usearch_size(_index, out error);
+            long size = _graph?.Count ?? (long)UsearchNative.usearch_size(_index, out error);
             UsearchErrors.Check(error, "size");
             if (size != _keys.Count) throw new InvalidDataException($"Index file {path} holds {size} vectors but its id map {_keys.Count}.");
         }
@@ -434,6 +471,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
                 UsearchNative.usearch_free(_index, out _);
                 _index = 0;
             }
+            _graph?.Dispose();
+            _graph = null;
             _rerank?.Dispose();
             _keys.Dispose();
         }
@@ -445,20 +484,13 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     private void EnsureMutableLocked()
     {
         if (!_view) return;
-        nuint length = UsearchNative.usearch_serialized_length(_index, out nint error);
-        UsearchErrors.Check(error, "serialized length");
+        var graph = _graph!;
         nint copy = Create();
         try
         {
-            nint buffer = Marshal.AllocHGlobal((nint)length);
-            try
-            {
-                UsearchNative.usearch_save_buffer(_index, buffer, length, out error);
-                UsearchErrors.Check(error, "save");
-                UsearchNative.usearch_load_buffer(copy, buffer, length, out error);
-                UsearchErrors.Check(error, "load");
-            }
-            finally { Marshal.FreeHGlobal(buffer); }
+            // The mapped bytes are the saved index: USearch reads them into memory (the file may have been replaced by now, the mapping not).
+            UsearchNative.usearch_load_buffer(copy, graph.Pointer, (nuint)graph.FileBytes, out nint error);
+            UsearchErrors.Check(error, "load");
             UsearchNative.usearch_change_expansion_search(copy, (nuint)_spec.EfSearch, out error);
             UsearchErrors.Check(error, "expansion");
         }
@@ -468,6 +500,9 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             throw;
         }
         ReplaceNative(copy);
+        graph.Dispose();
+        _graph = null;
+        _slotByKey = null;
         _view = false;
     }
 
@@ -483,6 +518,19 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         var heap = new TopK(request.K);
         var rows = new List<ItemId>(_keys.Count);
         var buffer = new float[Dimension];
+        if (_graph is not null)
+        {
+            ulong[] slotKeys = _graph.ReadKeys();
+            for (int slot = 0; slot < slotKeys.Length; slot++)
+            {
+                if (!_keys.TryGetId(slotKeys[slot], out var id) || request.Exclude == id || (request.Filter is not null && !request.Filter(id))) continue;
+                _graph.Decode(slot, buffer);
+                float score = VectorMath.Dot(query, buffer);
+                if (score > heap.Threshold) heap.Add(score, rows.Count);
+                rows.Add(id);
+            }
+            return heap.DrainSorted().Select(x => new SearchHit(rows[x.Row], x.Score)).ToList();
+        }
         foreach (var (key, id) in _keys.Entries())
         {
             if (request.Exclude == id || (request.Filter is not null && !request.Filter(id))) continue;
@@ -497,6 +545,21 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     private float[] GetVectorLocked(ulong key)
     {
         var vector = new float[Dimension];
+        if (_graph is not null)
+        {
+            // One pass over the nodes' keys, the first time a viewed graph is asked for a vector (opening reads none).
+            var slots = Volatile.Read(ref _slotByKey);
+            if (slots is null)
+            {
+                ulong[] keys = _graph.ReadKeys();
+                slots = new Dictionary<ulong, int>(keys.Length);
+                for (int slot = 0; slot < keys.Length; slot++)
+                    if (keys[slot] != ulong.MaxValue) slots[keys[slot]] = slot;
+                Interlocked.CompareExchange(ref _slotByKey, slots, null);
+            }
+            if (slots.TryGetValue(key, out int found)) _graph.Decode(found, vector);
+            return vector;
+        }
         fixed (float* v = vector) UsearchNative.usearch_get(_index, key, 1, v, ScalarKind.Float32, out nint error);
         return vector;
     }

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lookalike.Search.USearch;
+
+/// <summary>
+/// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold, each with the
+/// numbers USearch's own kernels give: int8 is an exact integer dot product (so distances, and therefore ranks, are
+/// identical to USearch's), float32 and float16 accumulate in float32 (equal to USearch's to float rounding).
+/// Vector256 kernels (AVX-VNNI or AVX2 for int8) with scalar fallbacks and tails; every length is valid.
+/// </summary>
+internal static unsafe class HnswKernels
+{
+    /// <summary>Σ a·b over <paramref name="n"/> float32 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF32(float* a, float* b, int n)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero, s2 = Vector256<float>.Zero, s3 = Vector256<float>.Zero;
+            for (; i <= n - 32; i += 32)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i + 8), Vector256.Load(b + i + 8), s1);
+                s2 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i + 16), Vector256.Load(b + i + 16), s2);
+                s3 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i + 24), Vector256.Load(b + i + 24), s3);
+            }
+            for (; i <= n - 8; i += 8) s0 = Vector256.FusedMultiplyAdd(Vector256.Load(a + i), Vector256.Load(b + i), s0);
+            sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        }
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
+    }
+
+    /// <summary>Σ q·h over <paramref name="n"/> values: <paramref name="q"/> float32, <paramref name="h"/> IEEE half bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF16(float* q, ushort* h, int n)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
+            for (; i <= n - 16; i += 16)
+            {
+                var (lo, hi) = Vector256.Widen(Vector256.Load(h + i));
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(q + i), HalfToSingle(lo), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(q + i + 8), HalfToSingle(hi), s1);
+            }
+            sum = Vector256.Sum(s0 + s1);
+        }
+        for (; i < n; i++) sum += q[i] * (float)BitConverter.UInt16BitsToHalf(h[i]);
+        return sum;
+    }
+
+    /// <summary>
+    /// Eight halves (zero-extended bits) to float32, exact for zeros, subnormals and normals: the exponent and mantissa
+    /// shifted into float32 position are the value × 2⁻¹¹², undone by one multiply (no F16C in .NET). Not for inf/NaN,
+    /// which unit vectors never hold.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> HalfToSingle(Vector256<uint> bits)
+    {
+        var magnitude = Vector256.ShiftLeft(bits & Vector256.Create(0x7fffu), 13).AsSingle() * Vector256.Create(5.192296858534828e33f); // 2^112
+        return (magnitude.AsUInt32() | Vector256.ShiftLeft(bits & Vector256.Create(0x8000u), 16)).AsSingle();
+    }
+
+    /// <summary>
+    /// Σ q·v over <paramref name="n"/> int8 values as an exact integer. <paramref name="absQ"/> is |q| (USearch's int8
+    /// values lie in [−127, 127], so |q| fits a byte and sign(v, q)·|q| = v·q without saturation).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int DotI8(sbyte* q, byte* absQ, sbyte* v, int n)
+    {
+        int i = 0;
+        int sum = 0;
+        if (AvxVnni.IsSupported && n >= 32)
+        {
+            Vector256<int> s0 = Vector256<int>.Zero, s1 = Vector256<int>.Zero;
+            for (; i <= n - 64; i += 64)
+            {
+                s0 = AvxVnni.MultiplyWideningAndAdd(s0, Avx.LoadVector256(absQ + i), Avx2.Sign(Avx.LoadVector256(v + i), Avx.LoadVector256(q + i)));
+                s1 = AvxVnni.MultiplyWideningAndAdd(s1, Avx.LoadVector256(absQ + i + 32), Avx2.Sign(Avx.LoadVector256(v + i + 32), Avx.LoadVector256(q + i + 32)));
+            }
+            for (; i <= n - 32; i += 32)
+                s0 = AvxVnni.MultiplyWideningAndAdd(s0, Avx.LoadVector256(absQ + i), Avx2.Sign(Avx.LoadVector256(v + i), Avx.LoadVector256(q + i)));
+            sum = Vector256.Sum(s0 + s1);
+        }
+        else if (Avx2.IsSupported && n >= 32)
+        {
+            // |q|·sign(v,q) pairs fit int16 (2·127² < 32,767), then widened to int32 pairwise.
+            var ones = Vector256.Create((short)1);
+            Vector256<int> s0 = Vector256<int>.Zero;
+            for (; i <= n - 32; i += 32)
+            {
+                var pairs = Avx2.MultiplyAddAdjacent(Avx.LoadVector256(absQ + i), Avx2.Sign(Avx.LoadVector256(v + i), Avx.LoadVector256(q + i)));
+                s0 += Avx2.MultiplyAddAdjacent(pairs, ones);
+            }
+            sum = Vector256.Sum(s0);
+        }
+        for (; i < n; i++) sum += q[i] * v[i];
+        return sum;
+    }
+
+    /// <summary>
+    /// USearch's float → int8 cast (<c>cast_to_i8_gt</c>): scale by 127 / ‖x‖ in double precision, clamp to ±127,
+    /// truncate toward zero. Summed in order, as USearch does, so the bytes are identical to the ones it stores.
+    /// </summary>
+    public static void QuantizeI8(ReadOnlySpan<float> x, Span<sbyte> output)
+    {
+        double magnitude = 0;
+        foreach (float value in x) magnitude += (double)value * value;
+        magnitude = Math.Sqrt(magnitude);
+        for (int i = 0; i < x.Length; i++)
+            output[i] = (sbyte)Math.Clamp(x[i] * 127.0 / magnitude, -127.0, 127.0);
+    }
+}
