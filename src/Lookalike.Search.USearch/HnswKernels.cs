@@ -5,10 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace Lookalike.Search.USearch;
 
 /// <summary>
-/// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold, each with the
-/// numbers USearch's own kernels give: int8 is an exact integer dot product (so distances, and therefore ranks, are
-/// identical to USearch's), float32 and float16 accumulate in float32 (equal to USearch's to float rounding).
-/// Vector256 kernels (AVX-VNNI or AVX2 for int8) with scalar fallbacks and tails; every length is valid.
+/// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold, each giving the
+/// numbers USearch's own kernels give: int8 is an exact integer dot product (AVX-VNNI or AVX2); float32 and float16
+/// follow the summation order of the NumKong (SimSIMD 7) kernel USearch 2.26 dispatches to ("skylake", "haswell",
+/// checked against <c>usearch_hardware_acceleration</c> at open), so distances — and
+/// therefore walks, ranks and scores — are bit-identical. Where USearch runs another kernel, <see cref="DotF32"/> and
+/// <see cref="DotF16"/> sum in their own order (equal to float rounding). Scalar tails; every length is valid.
 /// </summary>
 internal static unsafe class HnswKernels
 {
@@ -33,6 +35,106 @@ internal static unsafe class HnswKernels
         }
         for (; i < n; i++) sum += a[i] * b[i];
         return sum;
+    }
+
+    // USearch 2.26 dispatches to NumKong (SimSIMD 7) kernels; the four below repeat their summation order bit for bit.
+
+    /// <summary>Σ a·b as NumKong's <c>nk_dot_f32_skylake</c>: float pairs widened to double, an 8-lane double FMA
+    /// accumulator over a zero-filled tail, halving reduction; rounded to float as USearch does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF32Skylake(float* a, float* b, int n)
+    {
+        var sum = Vector512<double>.Zero;
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+            sum = Vector512.FusedMultiplyAdd(Widen(Vector256.Load(a + i)), Widen(Vector256.Load(b + i)), sum);
+        if (i < n)
+        {
+            float* ta = stackalloc float[8], tb = stackalloc float[8];
+            Vector256<float>.Zero.Store(ta);
+            Vector256<float>.Zero.Store(tb);
+            for (int j = 0; i + j < n; j++)
+            {
+                ta[j] = a[i + j];
+                tb[j] = b[i + j];
+            }
+            sum = Vector512.FusedMultiplyAdd(Widen(Vector256.Load(ta)), Widen(Vector256.Load(tb)), sum);
+        }
+        var half = sum.GetLower() + sum.GetUpper();
+        var quarter = half.GetLower() + half.GetUpper();
+        return (float)(quarter.GetElement(0) + quarter.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Widen(Vector256<float> x) => Vector512.Create(Vector256.WidenLower(x), Vector256.WidenUpper(x));
+
+    /// <summary>Σ a·b as NumKong's <c>nk_dot_f32_haswell</c>: a 4-lane double FMA accumulator, (d0 + d2) + (d1 + d3),
+    /// then a scalar tail in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF32Haswell(float* a, float* b, int n)
+    {
+        var sum = Vector256<double>.Zero;
+        int i = 0;
+        for (; i <= n - 4; i += 4)
+        {
+            var wa = Vector256.WidenLower(Vector128.Load(a + i).ToVector256());
+            var wb = Vector256.WidenLower(Vector128.Load(b + i).ToVector256());
+            sum = Vector256.FusedMultiplyAdd(wa, wb, sum);
+        }
+        double ab = (sum.GetElement(0) + sum.GetElement(2)) + (sum.GetElement(1) + sum.GetElement(3));
+        for (; i < n; i++) ab += (double)a[i] * b[i];
+        return (float)ab;
+    }
+
+    /// <summary>Σ q·h as NumKong's <c>nk_dot_f16_skylake</c>: halves widened to float, a 16-lane float FMA accumulator
+    /// over a zero-filled tail, then lanes folded (i, i+8) and (i+4, i+12) and two horizontal adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF16Skylake(float* q, ushort* h, int n)
+    {
+        var sum = Vector512<float>.Zero;
+        int i = 0;
+        for (; i <= n - 16; i += 16)
+            sum = Vector512.FusedMultiplyAdd(Vector512.Load(q + i), Vector512.Create(HalfToSingle(Vector256.WidenLower(Vector128.Load(h + i).ToVector256())), HalfToSingle(Vector256.WidenLower(Vector128.Load(h + i + 8).ToVector256()))), sum);
+        if (i < n)
+        {
+            float* tq = stackalloc float[16], th = stackalloc float[16];
+            Vector512<float>.Zero.Store(tq);
+            Vector512<float>.Zero.Store(th);
+            for (int j = 0; i + j < n; j++)
+            {
+                tq[j] = q[i + j];
+                th[j] = (float)BitConverter.UInt16BitsToHalf(h[i + j]);
+            }
+            sum = Vector512.FusedMultiplyAdd(Vector512.Load(tq), Vector512.Load(th), sum);
+        }
+        var eight = sum.GetLower() + sum.GetUpper();
+        var four = eight.GetLower() + eight.GetUpper();
+        return (four.GetElement(0) + four.GetElement(1)) + (four.GetElement(2) + four.GetElement(3));
+    }
+
+    /// <summary>Σ q·h as NumKong's <c>nk_dot_f16_haswell</c>: an 8-lane float FMA accumulator over a zero-filled tail,
+    /// halves added, two horizontal adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float DotF16Haswell(float* q, ushort* h, int n)
+    {
+        var sum = Vector256<float>.Zero;
+        int i = 0;
+        for (; i <= n - 8; i += 8)
+            sum = Vector256.FusedMultiplyAdd(Vector256.Load(q + i), HalfToSingle(Vector256.WidenLower(Vector128.Load(h + i).ToVector256())), sum);
+        if (i < n)
+        {
+            float* tq = stackalloc float[8], th = stackalloc float[8];
+            Vector256<float>.Zero.Store(tq);
+            Vector256<float>.Zero.Store(th);
+            for (int j = 0; i + j < n; j++)
+            {
+                tq[j] = q[i + j];
+                th[j] = (float)BitConverter.UInt16BitsToHalf(h[i + j]);
+            }
+            sum = Vector256.FusedMultiplyAdd(Vector256.Load(tq), Vector256.Load(th), sum);
+        }
+        var four = sum.GetLower() + sum.GetUpper();
+        return (four.GetElement(0) + four.GetElement(1)) + (four.GetElement(2) + four.GetElement(3));
     }
 
     /// <summary>Σ q·h over <paramref name="n"/> values: <paramref name="q"/> float32, <paramref name="h"/> IEEE half bits.</summary>

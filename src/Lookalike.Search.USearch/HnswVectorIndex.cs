@@ -105,11 +105,16 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     {
         get
         {
-            if (_graph is not null) return $"managed ({ManagedKernel})";
-            nint text = UsearchNative.usearch_hardware_acceleration(_index, out nint error);
-            UsearchErrors.Check(error, "hardware acceleration");
-            return Marshal.PtrToStringUTF8(text) ?? "unknown";
+            if (_graph is not null) return $"managed ({ManagedKernel}, sums as {NativeKernel(_index)})";
+            return NativeKernel(_index);
         }
+    }
+
+    private static string NativeKernel(nint index)
+    {
+        nint text = UsearchNative.usearch_hardware_acceleration(index, out nint error);
+        UsearchErrors.Check(error, "hardware acceleration");
+        return Marshal.PtrToStringUTF8(text) ?? "unknown";
     }
 
     private static string ManagedKernel =>
@@ -435,8 +440,15 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
             if (view)
             {
                 // Mapped and walked in place by managed code; the native index stays empty (and cheap) until a write.
-                var graph = MappedHnswGraph.Open(path, Dimension);
-                ReplaceNative(Create());
+                nint fresh = Create();
+                MappedHnswGraph graph;
+                try { graph = MappedHnswGraph.Open(path, Dimension, NativeKernel(fresh)); }
+                catch
+                {
+                    UsearchNative.usearch_free(fresh, out _);
+                    throw;
+                }
+                ReplaceNative(fresh);
                 _graph?.Dispose();
                 _graph = graph;
             }

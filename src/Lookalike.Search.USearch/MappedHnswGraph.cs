@@ -1,6 +1,7 @@
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Lookalike.Core.Search;
 
@@ -47,8 +48,11 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     private readonly uint _entry;
     private readonly bool _hasDeleted;
 
-    private MappedHnswGraph(string path, MemoryMappedFile file, MemoryMappedViewAccessor accessor, byte* pointer, long length, int dimension)
+    private readonly string _kernel;
+
+    private MappedHnswGraph(string path, MemoryMappedFile file, MemoryMappedViewAccessor accessor, byte* pointer, long length, int dimension, string kernel)
     {
+        _kernel = kernel;
         _file = file;
         _accessor = accessor;
         _base = pointer;
@@ -159,7 +163,9 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
 
     /// <summary>Maps <paramref name="path"/> and checks its headers and length against a <paramref name="dimension"/>-d graph.</summary>
     /// <exception cref="InvalidDataException">Not a USearch index this reader reads, or truncated; the message names the file.</exception>
-    public static MappedHnswGraph Open(string path, int dimension)
+    /// <param name="kernel">The kernel USearch picks for this dtype on this CPU (<c>usearch_hardware_acceleration</c>):
+    /// for "skylake" and "haswell" the float sums follow NumKong's order bit for bit.</param>
+    public static MappedHnswGraph Open(string path, int dimension, string kernel)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         MemoryMappedFile? file = null;
@@ -174,7 +180,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
             byte* pointer = null;
             accessor.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
             acquired = true;
-            return new MappedHnswGraph(path, file, accessor, pointer + accessor.PointerOffset, length, dimension);
+            return new MappedHnswGraph(path, file, accessor, pointer + accessor.PointerOffset, length, dimension, kernel);
         }
         catch
         {
@@ -237,10 +243,11 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     /// <remarks>
     /// The walk is USearch 2.x's <c>search_for_one_</c> + <c>search_to_find_in_base_</c> step for step (same heap, same
     /// tie order, same neighbour order, the predicate applied to the top list only), so an int8 graph — whose
-    /// distances are exact integers — answers with the very keys and distances of <c>usearch_search</c>. For f32 and
-    /// f16 the float sums run in another order than USearch's SIMD kernels; a distance may differ in the last bit and
-    /// flip a near-tie, so results agree to such ties. What is added: prefetching of the next vectors, and a visited set
-    /// of generation stamps instead of a hash set.
+    /// distances are exact integers — answers with the very keys and distances of <c>usearch_search</c>; so do f32 and
+    /// f16 graphs where USearch runs NumKong's "skylake" or "haswell" kernels, whose float summation order
+    /// <see cref="HnswKernels"/> repeats. Under another native kernel a float distance may differ in its last bit and
+    /// flip a near-tie. What is added: prefetching of the next vectors and neighbour lists, and a visited set of
+    /// generation stamps instead of a hash set.
     /// </remarks>
     public int Search(ReadOnlySpan<float> query, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances)
     {
@@ -256,9 +263,17 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
             case VectorDType.F16:
                 // USearch casts the query to f16 first; so do we (round to nearest even, as F16C does).
                 for (int i = 0; i < Dimension; i++) scratch.QueryF32[i] = (float)(Half)query[i];
+                if (_kernel == "skylake" && Vector512.IsHardwareAccelerated)
+                    return Walk(new F16SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                if (_kernel == "haswell" && Vector256.IsHardwareAccelerated)
+                    return Walk(new F16HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
                 return Walk(new F16Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
             default:
                 query.CopyTo(new Span<float>(scratch.QueryF32, Dimension));
+                if (_kernel == "skylake" && Vector512.IsHardwareAccelerated)
+                    return Walk(new F32SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                if (_kernel == "haswell" && Vector256.IsHardwareAccelerated)
+                    return Walk(new F32HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
                 return Walk(new F32Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
         }
     }
@@ -380,6 +395,30 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF32(query, (float*)vector, dimension);
+    }
+
+    private readonly struct F32SkylakeDistance(float* query, int dimension) : IDistance
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Distance(byte* vector) => 1f - HnswKernels.DotF32Skylake(query, (float*)vector, dimension);
+    }
+
+    private readonly struct F32HaswellDistance(float* query, int dimension) : IDistance
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Distance(byte* vector) => 1f - HnswKernels.DotF32Haswell(query, (float*)vector, dimension);
+    }
+
+    private readonly struct F16SkylakeDistance(float* query, int dimension) : IDistance
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Distance(byte* vector) => 1f - HnswKernels.DotF16Skylake(query, (ushort*)vector, dimension);
+    }
+
+    private readonly struct F16HaswellDistance(float* query, int dimension) : IDistance
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Distance(byte* vector) => 1f - HnswKernels.DotF16Haswell(query, (ushort*)vector, dimension);
     }
 
     private readonly struct F16Distance(float* query, int dimension) : IDistance
