@@ -30,11 +30,16 @@ internal sealed class BenchmarkGraphCache
         return new BenchmarkGraphCache(Path.Combine(folder, $"{n}x{dim}-{Fingerprint(data, n, dim)}-{graph}.usearch"));
     }
 
-    /// <summary>Loads the saved graph into <paramref name="index"/>; returns its recorded build seconds, or null when there is none.</summary>
-    public double? TryLoad(HnswVectorIndex index, IReadOnlyList<ItemId> ids)
+    /// <summary>
+    /// Loads the saved graph into <paramref name="index"/> (read into USearch, or with <paramref name="view"/> memory-mapped
+    /// and walked by the managed reader); returns its recorded build seconds, or null when there is none.
+    /// </summary>
+    public double? TryLoad(HnswVectorIndex index, IReadOnlyList<ItemId> ids, bool view = false)
     {
         if (!File.Exists(_graphPath) || !File.Exists(_buildTimePath)) return null;
-        index.LoadNative(_graphPath, ids.Select((id, i) => ((ulong)i, id)).ToList());
+        var map = ids.Select((id, i) => ((ulong)i, id)).ToList();
+        if (view) index.ViewNative(_graphPath, map);
+        else index.LoadNative(_graphPath, map);
         return double.Parse(File.ReadAllText(_buildTimePath), CultureInfo.InvariantCulture);
     }
 

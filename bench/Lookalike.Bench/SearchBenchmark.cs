@@ -55,7 +55,9 @@ public static class SearchBenchmark
     /// <paramref name="graphCache"/>, HNSW graphs are saved there after building and reused by later runs with the same
     /// data and build parameters (m, efc, dtype), so an ef sweep or a quiet re-run does not rebuild a million-item graph.
     /// </summary>
-    public static SearchBenchmarkResult Run(IndexSpec spec, float[] data, int n, int dim, float[] queries, int q, int k, IReadOnlyList<HashSet<int>> truth, double bandwidth, string? graphCache = null)
+    /// <param name="view">With <paramref name="graphCache"/>: open the saved graph as a store's cache is opened —
+    /// memory-mapped and walked by the managed reader — instead of reading it into USearch.</param>
+    public static SearchBenchmarkResult Run(IndexSpec spec, float[] data, int n, int dim, float[] queries, int q, int k, IReadOnlyList<HashSet<int>> truth, double bandwidth, string? graphCache = null, bool view = false)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var ids = Enumerable.Range(0, n).Select(i => ItemId.Parse($"v/{i}")).ToArray();
@@ -68,11 +70,12 @@ public static class SearchBenchmark
             var rerank = spec.Rerank ? new RerankVectors(new StoredVectors(new ArrayVectorRows(data, dim), Array.ConvertAll(ids, id => (ItemId?)id), 0)) : null;
             var hnsw = new HnswVectorIndex(dim, spec, rerank);
             var cached = graphCache is null ? null : BenchmarkGraphCache.For(graphCache, spec, data, n, dim);
-            if (cached?.TryLoad(hnsw, ids) is { } seconds) recordedBuildS = seconds;
+            if (cached?.TryLoad(hnsw, ids, view) is { } seconds) recordedBuildS = seconds;
             else
             {
                 hnsw.AddRange(ids, data.AsSpan(0, n * dim));
                 cached?.Save(hnsw, clock.Elapsed.TotalSeconds);
+                if (view) recordedBuildS = cached?.TryLoad(hnsw, ids, view);
             }
             index = hnsw;
         }

@@ -559,7 +559,14 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
         var vector = new float[Dimension];
         if (_graph is not null)
         {
-            // One pass over the nodes' keys, the first time a viewed graph is asked for a vector (opening reads none).
+            // The node is found by walking towards the item's full-precision vector when there is one (a few hundred
+            // nodes); else, once, one pass over all the nodes' keys (opening reads none).
+            if (_rerank is not null && _keys.TryGetId(key, out var id) && _rerank.TryCopyVector(id, vector)
+                && _graph.FindSlot(vector, key, _spec.EfSearch) is >= 0 and var near)
+            {
+                _graph.Decode(near, vector);
+                return vector;
+            }
             var slots = Volatile.Read(ref _slotByKey);
             if (slots is null)
             {

@@ -13,7 +13,7 @@ namespace Lookalike.Search.USearch;
 /// Opening parses the headers and sums the node levels per block of 16 nodes (2 bytes read per node, nothing written
 /// per node, no key table: <see cref="HnswKeyFile"/> maps keys to items); a search is USearch's own walk — greedy
 /// descent through the upper levels, then the ef-beam at level 0 with the same candidate heap and sorted top list,
-/// neighbours in file order — so the same file and ef give the same answers (see <see cref="Search"/>).
+/// neighbours in file order — so the same file and ef give the same answers (see <see cref="Search(ReadOnlySpan{float}, int, int, Func{ulong, bool}?, Span{ulong}, Span{float})"/>).
 /// Thread-safe; each thread keeps its own pooled scratch (visited stamps, heaps). Dispose unmaps the file; no search may
 /// run then.
 /// </summary>
@@ -208,7 +208,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
                 for (int i = 0; i < Dimension; i++) output[i] = (float)BitConverter.UInt16BitsToHalf(((ushort*)row)[i]);
                 break;
             default:
-                for (int i = 0; i < Dimension; i++) output[i] = ((sbyte*)row)[i] / 127f; // cast_from_i8_gt
+                for (int i = 0; i < Dimension; i++) output[i] = ((sbyte*)row)[i] * (1f / 127f); // as usearch_get decodes int8 (×1/127, not ÷127: the last bit differs)
                 break;
         }
     }
@@ -249,7 +249,27 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     /// flip a near-tie. What is added: prefetching of the next vectors and neighbour lists, and a visited set of
     /// generation stamps instead of a hash set.
     /// </remarks>
-    public int Search(ReadOnlySpan<float> query, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances)
+    public int Search(ReadOnlySpan<float> query, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances) =>
+        Search(query, wanted, ef, allow, keys, distances, []);
+
+    /// <summary>
+    /// The slot holding <paramref name="key"/>, found by walking the graph towards <paramref name="vector"/> (the item's
+    /// own full-precision vector: its node is then among the nearest), or -1 when the walk does not meet it.
+    /// Touches a few hundred nodes where a key → slot table would read them all.
+    /// </summary>
+    public int FindSlot(ReadOnlySpan<float> vector, ulong key, int ef)
+    {
+        const int Wanted = 16;
+        Span<ulong> keys = stackalloc ulong[Wanted];
+        Span<float> distances = stackalloc float[Wanted];
+        Span<int> slots = stackalloc int[Wanted];
+        int found = Search(vector, Wanted, Math.Max(ef, Wanted), null, keys, distances, slots);
+        for (int i = 0; i < found; i++)
+            if (keys[i] == key) return slots[i];
+        return -1;
+    }
+
+    private int Search(ReadOnlySpan<float> query, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances, Span<int> slots)
     {
         if (query.Length != Dimension) throw new ArgumentException($"Query has {query.Length} values; the graph holds {Dimension}-d vectors.", nameof(query));
         if (Slots == 0 || wanted <= 0) return 0;
@@ -259,30 +279,30 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
             case VectorDType.I8:
                 HnswKernels.QuantizeI8(query, new Span<sbyte>(scratch.QueryI8, Dimension));
                 for (int i = 0; i < Dimension; i++) scratch.AbsQueryI8[i] = (byte)Math.Abs(scratch.QueryI8[i]);
-                return Walk(new I8Distance(scratch.QueryI8, scratch.AbsQueryI8, Dimension), scratch, wanted, ef, allow, keys, distances);
+                return Walk(new I8Distance(scratch.QueryI8, scratch.AbsQueryI8, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
             case VectorDType.F16:
                 // USearch casts the query to f16 first; so do we (round to nearest even, as F16C does).
                 for (int i = 0; i < Dimension; i++) scratch.QueryF32[i] = (float)(Half)query[i];
                 if (_kernel == "skylake" && Vector512.IsHardwareAccelerated)
-                    return Walk(new F16SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                    return Walk(new F16SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
                 if (_kernel == "haswell" && Vector256.IsHardwareAccelerated)
-                    return Walk(new F16HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
-                return Walk(new F16Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                    return Walk(new F16HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
+                return Walk(new F16Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
             default:
                 query.CopyTo(new Span<float>(scratch.QueryF32, Dimension));
                 if (_kernel == "skylake" && Vector512.IsHardwareAccelerated)
-                    return Walk(new F32SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                    return Walk(new F32SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
                 if (_kernel == "haswell" && Vector256.IsHardwareAccelerated)
-                    return Walk(new F32HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
-                return Walk(new F32Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances);
+                    return Walk(new F32HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
+                return Walk(new F32Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
         }
     }
 
-    private int Walk<TDistance>(TDistance metric, Scratch scratch, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances)
+    private int Walk<TDistance>(TDistance metric, Scratch scratch, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances, Span<int> slots)
         where TDistance : struct, IDistance
     {
         int limit = Math.Max(ef, wanted);
-        uint slots = (uint)Slots;
+        uint slotCount = (uint)Slots;
 
         // Greedy descent through the upper levels (no visited set: USearch keeps none here either).
         uint closest = _entry;
@@ -297,11 +317,11 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
                 if (*(short*)(node + 8) < level) break; // a damaged file: never read past the node
                 uint* neighbours = (uint*)(node + _node0Bytes + (level - 1) * _levelBytes);
                 uint count = Math.Min(*neighbours, (uint)_connectivity);
-                for (uint j = 1; j <= count; j++) Sse.Prefetch0(Vector(Math.Min(neighbours[j], slots - 1)));
+                for (uint j = 1; j <= count; j++) Sse.Prefetch0(Vector(Math.Min(neighbours[j], slotCount - 1)));
                 for (uint j = 1; j <= count; j++)
                 {
                     uint candidate = neighbours[j];
-                    if (candidate >= slots) continue;
+                    if (candidate >= slotCount) continue;
                     float distance = metric.Distance(Vector(candidate));
                     if (distance < closestDistance)
                     {
@@ -337,7 +357,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
             for (uint j = 1; j <= count; j++)
             {
                 uint successor = neighbours[j];
-                if (successor >= slots || visited[successor] == stamp) continue;
+                if (successor >= slotCount || visited[successor] == stamp) continue;
                 visited[successor] = stamp;
                 fresh[freshCount++] = successor;
                 Sse.Prefetch0(Vector(successor));
@@ -364,6 +384,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         for (int i = 0; i < found; i++)
         {
             keys[i] = *(ulong*)Node(scratch.Top[i].Slot);
+            if (!slots.IsEmpty) slots[i] = (int)scratch.Top[i].Slot;
             distances[i] = scratch.Top[i].Distance;
         }
         return found;

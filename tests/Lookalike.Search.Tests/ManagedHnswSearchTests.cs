@@ -43,9 +43,13 @@ public sealed class ManagedHnswSearchTests(ITestOutputHelper output) : IDisposab
             for (int i = 0; i < removed; i++) built.Remove(Id(i * 7));
             built.SaveNative(path);
             var map = built.KeyMap();
-            var native = new HnswVectorIndex(dimension, parsed);
+            // Re-ranking reads the float32 rows in place, as a store's mapped vector file hands them over (row i is item i).
+            RerankVectors? Rerank() => parsed.Rerank
+                ? new RerankVectors(new StoredVectors(new ArrayVectorRows(data, dimension), Enumerable.Range(0, N).Select(i => (ItemId?)Id(i)).ToArray(), 0))
+                : null;
+            var native = new HnswVectorIndex(dimension, parsed, Rerank());
             native.LoadNative(path, map);
-            var managed = new HnswVectorIndex(dimension, parsed);
+            var managed = new HnswVectorIndex(dimension, parsed, Rerank());
             managed.ViewNative(path, map);
             var exact = new ExactVectorIndex(dimension, N);
             foreach (var (_, id) in map) exact.Upsert(id, data.AsSpan(int.Parse(id.Value[2..]) * dimension, dimension));
@@ -70,6 +74,10 @@ public sealed class ManagedHnswSearchTests(ITestOutputHelper output) : IDisposab
             // int8 distances are exact integers and the walk is USearch's step for step: nothing may differ.
             Assert.Equal(native.Select(h => (h.Id, h.Score)), managed.Select(h => (h.Id, h.Score)));
         }
+        // A viewed graph finds an item's node by walking towards its float32 vector (with re-ranking) or by one pass over the keys.
+        foreach (int i in new[] { 0, 17, 1_234, N - 1 })
+            Assert.Equal(graphs.Native.GetVector(Id(i)), graphs.Managed.GetVector(Id(i)));
+        Assert.True(graphs.Managed.IsView);
     }
 
     [Theory]

@@ -14,6 +14,8 @@ namespace Lookalike.Cli.Commands;
 /// </summary>
 internal static class BenchSearchCommand
 {
+    private static readonly bool[] NativeOnly = [false], ManagedOnly = [true], NativeThenManaged = [false, true];
+
     public static Command Create()
     {
         var n = new Option<int>("--n") { Description = "Synthetic vectors (ignored with --store).", DefaultValueFactory = _ => 1_000_000 };
@@ -33,10 +35,17 @@ internal static class BenchSearchCommand
             Description = "With --store: measure the store's own index as similar/serve open it (the cached graph viewed, nothing rebuilt or copied; " +
                 "queries are fresh draws of vectors synth's generator with --seed for a synthetic store, else every N/q-th item left out of its own answer).",
         };
+        var walk = new Option<string>("--walk")
+        {
+            Description = "With --cache: how a saved HNSW graph is opened — native (read into USearch), managed (memory-mapped and walked " +
+                "in place, as a store's cache is), or both (one line each, same run).",
+            DefaultValueFactory = _ => "native",
+        };
+        walk.AcceptOnlyFromAmong("native", "managed", "both");
         var json = CommonOptions.Json();
         var command = new Command("search", "Benchmark exact and HNSW search; prints one JSON line per configuration.")
         {
-            n, dim, queries, k, seed, index, store, npy, cache, served, json,
+            n, dim, queries, k, seed, index, store, npy, cache, served, walk, json,
         };
         command.SetAction((parse, _) => CommandRunner.RunAsync(async () =>
         {
@@ -58,11 +67,16 @@ internal static class BenchSearchCommand
             double bandwidth = SearchBenchmark.MeasureBandwidth();
             await Console.Error.WriteLineAsync($"read bandwidth {bandwidth:0.0} GB/s on {Environment.ProcessorCount} cores; exact ground truth…");
             var truth = SearchBenchmark.GroundTruth(data, count, d, queryData, q, kk);
+            string walks = parse.GetValue(walk)!;
+            if (walks != "native" && parse.GetValue(cache) is null) throw LookalikeException.InvalidArgument("walk", "--walk managed|both opens saved graphs: give --cache.");
             foreach (var spec in specs)
             {
-                await Console.Error.WriteLineAsync($"measuring {spec}…");
-                Print(SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth, parse.GetValue(cache)), parse.GetValue(json));
-                GC.Collect();
+                foreach (bool view in spec.Kind != IndexKind.Hnsw ? NativeOnly : walks switch { "managed" => ManagedOnly, "both" => NativeThenManaged, _ => NativeOnly })
+                {
+                    await Console.Error.WriteLineAsync($"measuring {spec}{(view ? " (managed walk of the mapped file)" : "")}…");
+                    Print(SearchBenchmark.Run(spec, data, count, d, queryData, q, kk, truth, bandwidth, parse.GetValue(cache), view), parse.GetValue(json));
+                    GC.Collect();
+                }
             }
             return CommandRunner.Ok;
         }));

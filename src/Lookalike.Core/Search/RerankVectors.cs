@@ -60,6 +60,21 @@ public sealed class RerankVectors : IDisposable
         return true;
     }
 
+    /// <summary>Copies <paramref name="id"/>'s full-precision vector (in the index's space) to <paramref name="output"/>; false when the item is unknown.</summary>
+    public bool TryCopyVector(ItemId id, Span<float> output)
+    {
+        if (_overlay.TryGetValue(id, out var held))
+        {
+            held.CopyTo(output);
+            return true;
+        }
+        if (!TryGetRow(id, out int row)) return false;
+        var raw = _stored.Rows.Rows(row, 1);
+        if (_space.Projection is null) raw.CopyTo(output);
+        else _space.Map(raw, output);
+        return true;
+    }
+
     /// <summary>Records <paramref name="id"/>'s vector (in the index's space) as written now; kept in memory only when it differs from the mapped row.</summary>
     public void Set(ItemId id, ReadOnlySpan<float> vector)
     {
