@@ -43,16 +43,6 @@ internal static unsafe partial class UsearchNative
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial void usearch_load(nint index, string path, out nint error);
 
-    /// <summary>Memory-maps a saved index instead of reading it: the index is read-only until freed.</summary>
-    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial void usearch_view(nint index, string path, out nint error);
-
-    [LibraryImport(Library)]
-    public static partial nuint usearch_serialized_length(nint index, out nint error);
-
-    [LibraryImport(Library)]
-    public static partial void usearch_save_buffer(nint index, nint buffer, nuint length, out nint error);
-
     [LibraryImport(Library)]
     public static partial void usearch_load_buffer(nint index, nint buffer, nuint length, out nint error);
 
