@@ -29,6 +29,12 @@ public sealed record SearchBenchmarkResult
     /// <summary>Single-query latency on an otherwise idle index; exact uses every core for one query.</summary>
     public required double P50Ms { get; init; }
     public required double P99Ms { get; init; }
+    /// <summary>
+    /// HNSW: CPU time of the calling thread per single query (the whole walk runs on it), mean over the latency loop —
+    /// per-thread speed that another process's load on the cores does not inflate (0 where not measurable).
+    /// </summary>
+    [JsonPropertyName("cpu_us_per_query")]
+    public double CpuUsPerQuery { get; init; }
     [JsonPropertyName("recall_at_10")]
     public required double RecallAt10 { get; init; }
     public required double BytesPerItem { get; init; }
@@ -105,12 +111,14 @@ public static class SearchBenchmark
         int k = requests[0].K, n = index.Count;
         var latencies = new double[q];
         var answers = new IReadOnlyList<SearchHit>[q];
+        double cpuStart = ThreadCpu.Seconds();
         for (int i = 0; i < q; i++)
         {
             long start = Stopwatch.GetTimestamp();
             answers[i] = index.Search(queries.AsSpan(i * dim, dim), requests[i]);
             latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
+        double cpuPerQueryUs = index is HnswVectorIndex && cpuStart >= 0 ? (ThreadCpu.Seconds() - cpuStart) / q * 1e6 : 0;
         Array.Sort(latencies);
         double recall = 0;
         for (int i = 0; i < q; i++)
@@ -145,6 +153,7 @@ public static class SearchBenchmark
             QpsBatch = Math.Round(qpsBatch, 1),
             P50Ms = Math.Round(latencies[q / 2], 3),
             P99Ms = Math.Round(latencies[Math.Min(q - 1, (int)(q * 0.99))], 3),
+            CpuUsPerQuery = Math.Round(cpuPerQueryUs, 1),
             RecallAt10 = Math.Round(recall, 4),
             BytesPerItem = Math.Round(index.MemoryBytes / (double)Math.Max(1, n), 1),
             MemBwGbs = Math.Round(bandwidth, 2),
@@ -190,5 +199,25 @@ public static class SearchBenchmark
     {
         if (index is ExactVectorIndex exact) exact.MaxThreads = threads;
         if (index is MappedExactIndex mapped) mapped.MaxThreads = threads;
+    }
+}
+
+/// <summary>The calling thread's CPU time (Linux <c>clock_gettime(CLOCK_THREAD_CPUTIME_ID)</c>); −1 elsewhere.</summary>
+internal static partial class ThreadCpu
+{
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    public static double Seconds()
+    {
+        if (!OperatingSystem.IsLinux()) return -1;
+        return ClockGetTime(3, out var time) == 0 ? time.Seconds + time.Nanoseconds * 1e-9 : -1; // 3 = CLOCK_THREAD_CPUTIME_ID
     }
 }
