@@ -524,32 +524,36 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
 
         // Which rows to copy, from a read snapshot (no write is held up while every item is read).
         string current;
-        long[]? snapshotRows;
+        VectorFileCompaction.Snapshot? snapshot;
         int dimension;
         using (var connection = Connect())
         using (var transaction = connection.BeginTransaction(deferred: true))
         {
             (current, dimension) = VectorFile(connection, transaction);
-            snapshotRows = VectorFileCompaction.LiveRowsIfAnyDead(connection, transaction, Location, current, dimension);
+            snapshot = VectorFileCompaction.SnapshotIfAnyDead(connection, transaction, Location, current, dimension);
         }
-        if (snapshotRows is null) return null;
+        if (snapshot is null) return null;
 
         VectorFileCompaction? compaction = null;
         VectorFileCompaction.Switch? done = null;
         long generation = 0, nonce = 0;
+        var held = TimeSpan.Zero;
         try
         {
             // A short write transaction creates the next file (writes remove leftovers only inside one)…
+            long begun = System.Diagnostics.Stopwatch.GetTimestamp();
             _database.Write(connection =>
             {
                 if (VectorFileName(connection) != current) return; // switched meanwhile: nothing of this snapshot to do
                 RemoveLeftovers(current, exclusive);
-                compaction = VectorFileCompaction.Begin(Location, current, dimension, snapshotRows);
+                compaction = VectorFileCompaction.Begin(Location, current, dimension, snapshot);
             });
+            held = System.Diagnostics.Stopwatch.GetElapsedTime(begun);
             if (compaction is null) return null;
             // …the copy runs with no lock on the store, while writes go on appending to the current file…
             compaction.CopySnapshot(progress);
             // …and one durable transaction copies what was written meanwhile and switches.
+            long switching = System.Diagnostics.Stopwatch.GetTimestamp();
             _database.Write(connection =>
             {
                 done = compaction.Finish(connection);
@@ -559,6 +563,7 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
                 generation = long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
                 nonce = NewNonce(connection);
             }, durable: true);
+            held += System.Diagnostics.Stopwatch.GetElapsedTime(switching);
         }
         catch
         {
@@ -575,7 +580,7 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
             VectorFileCompaction.TryDelete(Path.Combine(Location, compaction.OldName));
             RowIdsFile.TryWrite(Location, done.Table, generation, nonce);
         }
-        return new VectorCompaction(done.From, done.To, clock.Elapsed);
+        return new VectorCompaction(done.From, done.To, clock.Elapsed, held);
     }
 
     public void Dispose()

@@ -242,6 +242,7 @@ public sealed class VectorCompactionTests : IDisposable
         Assert.NotNull(result);
         Assert.Equal((n + 15L, n + 3L), (result.To.Rows, result.To.LiveRows));
         Assert.Equal(["vectors.1.f32"], VectorFiles(location));
+        Assert.True(result.WritesHeld < result.Elapsed, $"held {result.WritesHeld} of {result.Elapsed}"); // the copy ran unlocked
 
         foreach (var item in changed.Concat(added)) expected[item.Id] = item.Vector.ToArray();
         foreach (var id in removed) expected.Remove(id);

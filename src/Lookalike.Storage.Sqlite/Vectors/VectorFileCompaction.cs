@@ -22,17 +22,17 @@ internal sealed class VectorFileCompaction : IDisposable
 
     private readonly MappedVectors _source;
     private readonly VectorAppender _target;
-    private readonly long[] _snapshotRows;
+    private readonly Snapshot _snapshot;
     private bool _copied;
 
-    private VectorFileCompaction(string oldName, string newName, string newPath, MappedVectors source, VectorAppender target, long[] snapshotRows)
+    private VectorFileCompaction(string oldName, string newName, string newPath, MappedVectors source, VectorAppender target, Snapshot snapshot)
     {
         OldName = oldName;
         NewName = newName;
         NewPath = newPath;
         _source = source;
         _target = target;
-        _snapshotRows = snapshotRows;
+        _snapshot = snapshot;
     }
 
     public string OldName { get; }
@@ -41,31 +41,34 @@ internal sealed class VectorFileCompaction : IDisposable
 
     public string NewPath { get; }
 
+    /// <summary>Every item's rowid, id hash and row in a read snapshot, ordered by row.</summary>
+    public sealed record Snapshot(long[] Rowids, ulong[] Hashes, long[] Rows);
+
     /// <summary>What the switch did, for after its commit.</summary>
     /// <param name="Table">The new file's row map (rowid and id hash per row; rows whose item changed during the copy are dead), for the row-id file.</param>
     public sealed record Switch(VectorFileUsage From, VectorFileUsage To, RowIdTable Table);
 
     /// <summary>
-    /// Whether the file <paramref name="currentName"/> has dead rows as <paramref name="connection"/>'s read snapshot
-    /// sees it, and the rows its items refer to, in file order (what <see cref="CopySnapshot"/> copies).
+    /// The items of <paramref name="connection"/>'s read snapshot in file order (what <see cref="CopySnapshot"/>
+    /// copies), when the file <paramref name="currentName"/> has dead rows.
     /// </summary>
     /// <returns>Null when the current file has no dead row (or the store no vector file).</returns>
     /// <exception cref="LookalikeException">StoreCorrupt (an item's row is not in the file, or two items share one).</exception>
-    public static long[]? LiveRowsIfAnyDead(SqliteConnection connection, SqliteTransaction transaction, string directory, string currentName, int dimension)
+    public static Snapshot? SnapshotIfAnyDead(SqliteConnection connection, SqliteTransaction transaction, string directory, string currentName, int dimension)
     {
         string currentPath = Path.Combine(directory, currentName);
         if (!File.Exists(currentPath)) return null;
         using var source = MappedVectors.Open(currentPath, dimension);
         var items = ItemsInFileOrder(connection, transaction, source.Count, currentPath);
-        return items.Rows.Length == source.Count ? null : items.Rows;
+        return items.Rows.Length == source.Count ? null : items;
     }
 
     /// <summary>
     /// Inside a write transaction (so no write is removing leftovers): creates the next file, empty, for the rows of
-    /// <paramref name="snapshotRows"/>, replacing a leftover of an interrupted compaction.
+    /// <paramref name="snapshot"/>, replacing a leftover of an interrupted compaction.
     /// </summary>
     /// <exception cref="LookalikeException">StoreCorrupt (the current file cannot be read), StoreUnavailable (cannot write).</exception>
-    public static VectorFileCompaction Begin(string directory, string currentName, int dimension, long[] snapshotRows)
+    public static VectorFileCompaction Begin(string directory, string currentName, int dimension, Snapshot snapshot)
     {
         var source = MappedVectors.Open(Path.Combine(directory, currentName), dimension);
         string nextName = StoreFiles.NextVectors(currentName);
@@ -74,7 +77,7 @@ internal sealed class VectorFileCompaction : IDisposable
         {
             File.Delete(nextPath); // a leftover of an interrupted compaction: never referred to, never mapped
             var target = VectorAppender.Open(nextPath, source.Dimension, unreferenced: true);
-            return new VectorFileCompaction(currentName, nextName, nextPath, source, target, snapshotRows);
+            return new VectorFileCompaction(currentName, nextName, nextPath, source, target, snapshot);
         }
         catch
         {
@@ -84,11 +87,14 @@ internal sealed class VectorFileCompaction : IDisposable
         }
     }
 
-    /// <summary>Copies the snapshot's rows, in file order, into the new file (not yet durable); no transaction needed.</summary>
+    /// <summary>Copies the snapshot's rows, in file order, into the new file and flushes them; no transaction needed.</summary>
     public void CopySnapshot(IProgress<(long Done, long Total)>? progress)
     {
-        progress?.Report((0, _snapshotRows.Length)); // the new file exists: the copy begins
-        Copy(_snapshotRows, progress);
+        progress?.Report((0, _snapshot.Rows.Length)); // the new file exists: the copy begins
+        Copy(_snapshot.Rows, progress);
+        // Flushed here, not under the write lock: the switch then flushes only the rows written meanwhile. Counting them
+        // in the header is harmless, as nothing refers to the file before the switch commits.
+        _target.Commit();
         _copied = true;
     }
 
@@ -100,30 +106,46 @@ internal sealed class VectorFileCompaction : IDisposable
     public Switch Finish(SqliteConnection connection)
     {
         if (!_copied) throw new InvalidOperationException("CopySnapshot first.");
+        // Kept short, as every write waits for it: one pass over (rowid, row) in rowid order, no id decoded unless its
+        // item changed since the snapshot, the updates in rowid order (neighbouring pages), the bulk already flushed.
         string oldPath = _source.Path;
         long oldCount = CountedRows(oldPath);
-        var (rowids, hashes, rows) = ItemsInFileOrder(connection, null, oldCount, oldPath);
+        var (rowids, rows) = ItemRows(connection);
         var from = new VectorFileUsage(OldName, _source.Dimension, oldCount, rows.Length, new FileInfo(oldPath).Length);
 
-        // Where each item's row lands: its place among the copied rows, or after them for a row taken since.
+        int copied = _snapshot.Rows.Length;
         var newRows = new long[rows.Length];
-        var late = new List<long>();
+        var hashes = new ulong[rows.Length];
+        var taken = new bool[copied];
+        var late = new List<(long OldRow, int Item)>();
         for (int i = 0; i < rows.Length; i++)
         {
-            int copied = Array.BinarySearch(_snapshotRows, rows[i]);
-            if (copied >= 0) newRows[i] = copied;
-            else
+            long row = rows[i];
+            if (row < 0 || row >= oldCount) throw Corrupt(connection, rowids[i], row, oldCount, oldPath, shared: false);
+            int at = Array.BinarySearch(_snapshot.Rows, row);
+            if (at >= 0 && _snapshot.Rowids[at] == rowids[i])
             {
-                newRows[i] = _snapshotRows.Length + late.Count;
-                late.Add(rows[i]);
+                if (taken[at]) throw Corrupt(connection, rowids[i], row, oldCount, oldPath, shared: true);
+                taken[at] = true;
+                newRows[i] = at;
+                hashes[i] = _snapshot.Hashes[at];
             }
+            else late.Add((row, i)); // re-embedded or added since the snapshot
         }
-        Copy(late.ToArray(), progress: null);
-        _target.Commit(); // rows flushed, then the header that counts them, flushed
+        // Rows taken since, in file order, after the copied ones.
+        late.Sort((a, b) => a.OldRow.CompareTo(b.OldRow));
+        for (int j = 0; j < late.Count; j++)
+        {
+            if (j > 0 && late[j].OldRow == late[j - 1].OldRow) throw Corrupt(connection, rowids[late[j].Item], late[j].OldRow, oldCount, oldPath, shared: true);
+            newRows[late[j].Item] = copied + j;
+            hashes[late[j].Item] = SqliteRowIds.IdHash(IdOf(connection, rowids[late[j].Item]));
+        }
+        Copy(late.Select(l => l.OldRow).ToArray(), progress: null);
+        _target.Commit(); // the rows written meanwhile flushed, then the header that counts them, flushed
         DirectorySync.Flush(Path.GetDirectoryName(NewPath)!); // the new file's name is durable before the commit that names it
         Repoint(connection, rowids, rows, newRows);
 
-        int total = checked(_snapshotRows.Length + late.Count);
+        int total = checked(copied + late.Count);
         var rowidOf = new long[total];
         var hashOf = new ulong[total];
         var live = new ulong[RowIdTable.LiveWords(total)];
@@ -174,7 +196,7 @@ internal sealed class VectorFileCompaction : IDisposable
     }
 
     /// <summary>Every item's rowid, id hash and row, ordered by row (so the copy reads the old file front to back).</summary>
-    private static (long[] Rowids, ulong[] Hashes, long[] Rows) ItemsInFileOrder(SqliteConnection connection, SqliteTransaction? transaction, long fileRows, string path)
+    private static Snapshot ItemsInFileOrder(SqliteConnection connection, SqliteTransaction transaction, long fileRows, string path)
     {
         var rowids = new List<long>();
         var hashes = new List<ulong>();
@@ -193,8 +215,36 @@ internal sealed class VectorFileCompaction : IDisposable
             hashes.Add(SqliteRowIds.IdHash(reader.GetString(1)));
             rows.Add(row);
         }
-        return (rowids.ToArray(), hashes.ToArray(), rows.ToArray());
+        return new Snapshot(rowids.ToArray(), hashes.ToArray(), rows.ToArray());
     }
+
+    /// <summary>Every item's rowid and row, in rowid order (the table's own).</summary>
+    private static (long[] Rowids, long[] Rows) ItemRows(SqliteConnection connection)
+    {
+        var rowids = new List<long>();
+        var rows = new List<long>();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT rowid, vector_row FROM items;";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rowids.Add(reader.GetInt64(0));
+            rows.Add(reader.GetInt64(1));
+        }
+        return (rowids.ToArray(), rows.ToArray());
+    }
+
+    private static string IdOf(SqliteConnection connection, long rowid)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM items WHERE rowid = $rowid;";
+        command.Parameters.AddWithValue("$rowid", rowid);
+        return (string)command.ExecuteScalar()!;
+    }
+
+    private static LookalikeException Corrupt(SqliteConnection connection, long rowid, long row, long fileRows, string path, bool shared) =>
+        new(LookalikeErrorKind.StoreCorrupt,
+            $"Cannot compact {path}: item '{IdOf(connection, rowid)}' refers to row {row:N0} of its {fileRows:N0}{(shared ? ", which another item refers to too" : "")}. Run 'lookalike verify'.", path);
 
     /// <summary>The rows the file's header counts now (it grows while the copy runs).</summary>
     private static long CountedRows(string path)
