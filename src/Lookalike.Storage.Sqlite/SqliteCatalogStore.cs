@@ -519,40 +519,68 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
         if (_database.ReadOnly)
             throw new LookalikeException(LookalikeErrorKind.StoreUnavailable, $"Cannot compact store {Location}: it is open read-only.", Location);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        // Held until the switch commits: no other compaction, and no write takes the new file for a leftover.
+        using var exclusive = CompactionLock.Take(Location, CompactionLockWait);
+
+        // Which rows to copy, from a read snapshot (no write is held up while every item is read).
+        string current;
+        VectorFileCompaction.Snapshot? snapshot;
+        int dimension;
+        using (var connection = Connect())
+        using (var transaction = connection.BeginTransaction(deferred: true))
+        {
+            (current, dimension) = VectorFile(connection, transaction);
+            snapshot = VectorFileCompaction.SnapshotIfAnyDead(connection, transaction, Location, current, dimension);
+        }
+        if (snapshot is null) return null;
+
+        VectorFileCompaction? compaction = null;
         VectorFileCompaction.Switch? done = null;
         long generation = 0, nonce = 0;
+        var held = TimeSpan.Zero;
         try
         {
-            // One durable transaction holds the write lock throughout: no other write can append to the file being copied.
+            // A short write transaction creates the next file (writes remove leftovers only inside one)…
+            long begun = System.Diagnostics.Stopwatch.GetTimestamp();
             _database.Write(connection =>
             {
-                string current = VectorFileName(connection);
-                RemoveLeftovers(current);
-                int dimension = int.TryParse(GetMeta(connection, MetaDimension), NumberStyles.Integer, CultureInfo.InvariantCulture, out int d) ? d : 0;
-                done = VectorFileCompaction.Run(connection, Location, current, dimension, progress);
-                if (done is null) return;
-                SetMeta(connection, MetaVectorFile, done.NewName);
+                if (VectorFileName(connection) != current) return; // switched meanwhile: nothing of this snapshot to do
+                RemoveLeftovers(current, exclusive);
+                compaction = VectorFileCompaction.Begin(Location, current, dimension, snapshot);
+            });
+            held = System.Diagnostics.Stopwatch.GetElapsedTime(begun);
+            if (compaction is null) return null;
+            // …the copy runs with no lock on the store, while writes go on appending to the current file…
+            compaction.CopySnapshot(progress);
+            // …and one durable transaction copies what was written meanwhile and switches.
+            long switching = System.Diagnostics.Stopwatch.GetTimestamp();
+            _database.Write(connection =>
+            {
+                done = compaction.Finish(connection);
+                SetMeta(connection, MetaVectorFile, compaction.NewName);
                 // Same items, same vectors: the generation stays (the HNSW cache, keyed by id, stays current); the rows
                 // moved, so the nonce changes and row maps of the old layout (the row-id file) no longer match.
                 generation = long.TryParse(GetMeta(connection, MetaGeneration), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;
                 nonce = NewNonce(connection);
             }, durable: true);
+            held += System.Diagnostics.Stopwatch.GetElapsedTime(switching);
         }
         catch
         {
             // Uncommitted: the new file is referred to by nothing (the next write would remove it too).
-            if (done is not null && CurrentVectorFileName() != done.NewName) VectorFileCompaction.TryDelete(Path.Combine(Location, done.NewName));
+            compaction?.Dispose();
+            if (compaction is not null && CurrentVectorFileName() != compaction.NewName) VectorFileCompaction.TryDelete(compaction.NewPath);
             done?.Table.Dispose();
             throw;
         }
-        if (done is null) return null;
-        using (done.Table)
+        compaction.Dispose();
+        using (done!.Table)
         {
             // Unlinked, never truncated: a reader that has the old file mapped keeps its pages.
-            VectorFileCompaction.TryDelete(Path.Combine(Location, done.OldName));
+            VectorFileCompaction.TryDelete(Path.Combine(Location, compaction.OldName));
             RowIdsFile.TryWrite(Location, done.Table, generation, nonce);
         }
-        return new VectorCompaction(done.From, done.To, clock.Elapsed);
+        return new VectorCompaction(done.From, done.To, clock.Elapsed, held);
     }
 
     public void Dispose()
@@ -560,6 +588,9 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
         _maps.Dispose();
         _database.ClearPool();
     }
+
+    /// <summary>How long a compaction waits for a write that is looking at the compaction lock (a moment, normally).</summary>
+    private static readonly TimeSpan CompactionLockWait = TimeSpan.FromSeconds(2);
 
     private const string ItemColumns = "id, path, content_hash, size_bytes, modified_ms, metadata, model_id, dimension, vector_row, generation";
 
@@ -590,10 +621,15 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
 
     /// <summary>
     /// Removes vector files other than <paramref name="current"/>: those a compaction superseded (when a reader still
-    /// had one open) or left half-written when interrupted. Only under the write lock, so never a file a compaction is writing.
+    /// had one open) or left half-written when interrupted. Only inside a write transaction, and not while a compaction
+    /// holds the <see cref="CompactionLock"/> (the next file is its work in progress) unless <paramref name="held"/> is
+    /// that compaction's own.
     /// </summary>
-    private void RemoveLeftovers(string current)
+    private void RemoveLeftovers(string current, CompactionLock? held = null)
     {
+        bool compacting = false;
+        using var peeked = held is null ? CompactionLock.Peek(Location, out compacting) : null;
+        if (compacting) return;
         foreach (string path in StoreFiles.VectorFiles(Location))
             if (Path.GetFileName(path) != current) VectorFileCompaction.TryDelete(path);
     }

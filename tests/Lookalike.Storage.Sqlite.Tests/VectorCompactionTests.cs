@@ -1,4 +1,5 @@
 using Lookalike.Core.Catalog;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Search;
 using Lookalike.TestKit;
 
@@ -209,10 +210,71 @@ public sealed class VectorCompactionTests : IDisposable
         foreach (var item in store.ReadAll(withVectors: true)) Assert.Equal(vectors[item.Id], item.Vector.ToArray());
     }
 
+    [Fact]
+    public void WritesDuringTheCopy_GoThrough_AndAreKept_AnotherCompactionIsRefused()
+    {
+        const int n = 3000;
+        string location = ReindexedStore("during", n);
+        using var store = SqliteCatalogStore.Open(location, create: false);
+        using var writer = SqliteCatalogStore.Open(location, create: false); // `index` in another process
+        var expected = store.ReadAll(withVectors: true).ToDictionary(i => i.Id, i => i.Vector.ToArray());
+        var changed = Items(10, seed: 11);        // item/00000…00009 re-embedded
+        var added = Items(5, seed: 12, from: n);  // five new items
+        ItemId[] removed = [ItemId.Parse("item/00100.jpg"), ItemId.Parse("item/00101.jpg")];
+        LookalikeException? refused = null;
+        bool wrote = false;
+
+        var result = store.CompactVectors(new ActionProgress(report =>
+        {
+            if (wrote || report.Done == 0) return;
+            wrote = true;
+            // Mid-copy, from another store object: each write takes the write lock a compaction used to hold to the end.
+            writer.Upsert(changed);
+            writer.Upsert(added);
+            Assert.Equal(2, writer.Remove(removed));
+            refused = Assert.Throws<LookalikeException>(() => writer.CompactVectors());
+        }));
+
+        Assert.True(wrote, "the copy reported progress");
+        Assert.Equal(LookalikeErrorKind.StoreUnavailable, refused!.Kind);
+        Assert.Contains("another compaction", refused.Message, StringComparison.Ordinal);
+        // The snapshot's n rows, then the 15 rows written during the copy; the 12 copied rows those writes replaced are dead.
+        Assert.NotNull(result);
+        Assert.Equal((n + 15L, n + 3L), (result.To.Rows, result.To.LiveRows));
+        Assert.Equal(["vectors.1.f32"], VectorFiles(location));
+        Assert.True(result.WritesHeld < result.Elapsed, $"held {result.WritesHeld} of {result.Elapsed}"); // the copy ran unlocked
+
+        foreach (var item in changed.Concat(added)) expected[item.Id] = item.Vector.ToArray();
+        foreach (var id in removed) expected.Remove(id);
+        foreach (var reader in new[] { store, writer })
+        {
+            var read = reader.ReadAll(withVectors: true).ToDictionary(i => i.Id, i => i.Vector.ToArray());
+            Assert.Equal(expected.Keys.Order(ItemId.Ordinal), read.Keys.Order(ItemId.Ordinal));
+            foreach (var (id, vector) in expected) Assert.Equal(vector, read[id]);
+        }
+        using (var index = new MappedExactIndex(store.OpenVectors()!))
+        {
+            Assert.Equal(n + 3, index.Count);
+            Assert.Equal(added[2].Id, index.Search(added[2].Vector.Span, new SearchRequest(1))[0].Id);
+            Assert.Equal(changed[4].Id, index.Search(changed[4].Vector.Span, new SearchRequest(1))[0].Id);
+        }
+        var report = new SqliteStoreCheck().Check(location);
+        Assert.True(report.Findings.All(f => f.Severity != Core.Catalog.VerifySeverity.Error), string.Join("\n", report.Findings));
+
+        var again = store.CompactVectors()!; // the dead rows the writes left are the next compaction's
+        Assert.Equal((n + 3L, n + 3L), (again.To.Rows, again.To.LiveRows));
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _dir.Dispose();
+    }
+
+    /// <summary>Runs an action on each report, on the reporting thread.</summary>
+    private sealed class ActionProgress(Action<(long Done, long Total)> action) : IProgress<(long Done, long Total)>
+    {
+        public void Report((long Done, long Total) value) => action(value);
     }
 
     /// <summary>Records reports on the reporting thread (<see cref="Progress{T}"/> would post them later).</summary>

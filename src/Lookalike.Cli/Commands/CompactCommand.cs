@@ -45,6 +45,7 @@ internal static class CompactCommand
                     location = opened.Location,
                     compacted = result is not null,
                     seconds = result?.Elapsed.TotalSeconds ?? 0,
+                    writes_held_seconds = result?.WritesHeld.TotalSeconds ?? 0,
                     before = View(result?.From ?? before),
                     after = View(after),
                 });

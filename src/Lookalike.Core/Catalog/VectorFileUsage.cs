@@ -25,8 +25,11 @@ public sealed record VectorFileUsage(string File, int Dimension, long Rows, long
 
 /// <summary>What one compaction did.</summary>
 /// <param name="From">The vector file before.</param>
-/// <param name="To">The vector file now (holds only the live rows, in their previous order).</param>
-public sealed record VectorCompaction(VectorFileUsage From, VectorFileUsage To, TimeSpan Elapsed);
+/// <param name="To">The vector file now (the live rows in their previous order, then rows written during the copy).</param>
+/// <param name="Elapsed">The whole compaction.</param>
+/// <param name="WritesHeld">How long it held the store's write lock (creating the file, then the switch): the longest a
+/// write made meanwhile waited for it.</param>
+public sealed record VectorCompaction(VectorFileUsage From, VectorFileUsage To, TimeSpan Elapsed, TimeSpan WritesHeld);
 
 /// <summary>A store whose vectors live in an append-only file that a compaction can rewrite without its dead rows.</summary>
 public interface ICompactingStore

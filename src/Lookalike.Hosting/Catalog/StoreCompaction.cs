@@ -57,7 +57,7 @@ public static class StoreCompaction
         $"compact: copying {usage.LiveRows:N0} live rows of {usage.Rows:N0} in {usage.File} ({usage.DeadRows:N0} dead, {usage.DeadShare:P0}, {Mib(usage.DeadBytes)} to give back)");
 
     public static string Summary(VectorCompaction result) => string.Create(CultureInfo.InvariantCulture,
-        $"compact: {result.From.File} → {result.To.File}: {result.From.Rows:N0} → {result.To.Rows:N0} rows, {Mib(result.From.FileBytes)} → {Mib(result.To.FileBytes)} in {result.Elapsed.TotalSeconds:0.00} s");
+        $"compact: {result.From.File} → {result.To.File}: {result.From.Rows:N0} → {result.To.Rows:N0} rows, {Mib(result.From.FileBytes)} → {Mib(result.To.FileBytes)} in {result.Elapsed.TotalSeconds:0.00} s (writes held {result.WritesHeld.TotalSeconds:0.00} s)");
 
     private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MiB");
 }
