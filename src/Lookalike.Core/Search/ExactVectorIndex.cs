@@ -144,21 +144,10 @@ public sealed class ExactVectorIndex : IVectorIndex
             var excluded = new int[queryCount];
             for (int q = 0; q < queryCount; q++)
                 excluded[q] = exclude?[q] is { } ex && _rows.TryGetValue(ex, out int exRow) ? exRow : -1;
-            var heaps = new TopK[queryCount];
-            for (int q = 0; q < queryCount; q++) heaps[q] = new TopK(request.K);
             float[] queryCopy = queries.ToArray();
-
-            // Queries are split across cores in whole register tiles; every core streams (and packs) all rows.
-            int tile = DotKernels.QueryTile;
-            int groups = (queryCount + tile - 1) / tile;
-            int threads = Math.Clamp(Math.Min(MaxThreads, groups), 1, Environment.ProcessorCount);
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int fromGroup = (int)((long)groups * t / threads), toGroup = (int)((long)groups * (t + 1) / threads);
-                PackedBatchScan.Run(queryCopy, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, dimension,
-                    (first, count) => _matrix.Data.Slice(first * dimension, count * dimension),
-                    (query, row) => row != excluded[query] && (allowed is null || allowed[row]), heaps);
-            });
+            var heaps = PackedBatchScan.RunOnCores(queryCopy, queryCount, request.K, n, dimension, MaxThreads,
+                (first, count) => _matrix.Data.Slice(first * dimension, count * dimension),
+                (query, row) => row != excluded[query] && (allowed is null || allowed[row]));
 
             var results = new IReadOnlyList<SearchHit>[queryCount];
             for (int q = 0; q < queryCount; q++)

@@ -148,21 +148,10 @@ public sealed class MappedExactIndex : IVectorIndex
         try
         {
             int n = _ids.Count;
-            var heaps = new TopK[queryCount];
-            for (int q = 0; q < queryCount; q++) heaps[q] = new TopK(request.K);
-            // Queries are split across cores in whole register tiles; every core streams all rows.
-            int tile = DotKernels.QueryTile;
-            int groups = (queryCount + tile - 1) / tile;
-            int threads = Math.Clamp(Math.Min(MaxThreads, groups), 1, Environment.ProcessorCount);
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
-            {
-                int fromGroup = (int)((long)groups * t / threads), toGroup = (int)((long)groups * (t + 1) / threads);
-                PackedBatchScan.Run(queryCopy, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, dimension,
-                    (first, count) => _stored.Rows.Rows(first, count),
-                    // As in a single search: liveness, the id, exclusion and the filter only for rows good enough to enter a heap.
-                    (query, row) => IsCurrent(row, out var id) && id != excluded[query] && (request.Filter is null || request.Filter(id)),
-                    heaps);
-            });
+            var heaps = PackedBatchScan.RunOnCores(queryCopy, queryCount, request.K, n, dimension, MaxThreads,
+                (first, count) => _stored.Rows.Rows(first, count),
+                // As in a single search: liveness, the id, exclusion and the filter only for rows good enough to enter a heap.
+                (query, row) => IsCurrent(row, out var id) && id != excluded[query] && (request.Filter is null || request.Filter(id)));
 
             var results = new IReadOnlyList<SearchHit>[queryCount];
             for (int q = 0; q < queryCount; q++)

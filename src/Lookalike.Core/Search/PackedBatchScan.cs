@@ -22,6 +22,26 @@ internal static unsafe class PackedBatchScan
     public delegate bool Admits(int query, int row);
 
     /// <summary>
+    /// The top <paramref name="k"/> heaps of all <paramref name="queryCount"/> queries over rows 0..<paramref name="n"/>:
+    /// queries are split across up to <paramref name="maxThreads"/> cores in whole register tiles, and every core
+    /// streams (and packs) all rows.
+    /// </summary>
+    public static TopK[] RunOnCores(float[] queries, int queryCount, int k, int n, int dimension, int maxThreads, Rows rows, Admits admits)
+    {
+        var heaps = new TopK[queryCount];
+        for (int q = 0; q < queryCount; q++) heaps[q] = new TopK(k);
+        int tile = DotKernels.QueryTile;
+        int groups = (queryCount + tile - 1) / tile;
+        int threads = Math.Clamp(Math.Min(maxThreads, groups), 1, Environment.ProcessorCount);
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            int fromGroup = (int)((long)groups * t / threads), toGroup = (int)((long)groups * (t + 1) / threads);
+            Run(queries, fromGroup * tile, Math.Min(toGroup * tile, queryCount), n, dimension, rows, admits, heaps);
+        });
+        return heaps;
+    }
+
+    /// <summary>
     /// Scans rows 0..<paramref name="n"/> for queries <paramref name="fromQuery"/>..<paramref name="toQuery"/> of
     /// <paramref name="queries"/> (row-major, <paramref name="dimension"/> wide), adding candidates to <paramref name="heaps"/>.
     /// </summary>
