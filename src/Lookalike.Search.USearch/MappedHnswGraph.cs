@@ -345,6 +345,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         next.Push(-radius, closest);
         if (!filtered || Allowed(closest, allow)) top.Insert(radius, closest);
         uint* fresh = scratch.Fresh;
+        float* freshDistances = scratch.FreshDistances;
         while (next.Count > 0)
         {
             Candidate candidate = next.Top;
@@ -363,11 +364,16 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
                 Sse.Prefetch0(Vector(successor));
             }
             if (next.Count > 0) Sse.Prefetch0(Node(next.Top.Slot) + _base0Offset);
+            // Distances first, four rows at a time (independent sums that overlap; each as the one-row kernel gives it),
+            // then the heap and top list take them in neighbour order, exactly as one at a time would.
+            int grouped = freshCount & ~3;
+            for (int j = 0; j < grouped; j += 4)
+                metric.Distance4(Vector(fresh[j]), Vector(fresh[j + 1]), Vector(fresh[j + 2]), Vector(fresh[j + 3]), freshDistances + j);
+            for (int j = grouped; j < freshCount; j++) freshDistances[j] = metric.Distance(Vector(fresh[j]));
             for (int j = 0; j < freshCount; j++)
             {
                 uint successor = fresh[j];
-                if (j + 1 < freshCount) Sse.Prefetch0(Vector(fresh[j + 1]) + 64);
-                float distance = metric.Distance(Vector(successor));
+                float distance = freshDistances[j];
                 if (top.Count < limit || distance < radius)
                 {
                     next.Push(-distance, successor);
@@ -410,42 +416,84 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     private interface IDistance
     {
         float Distance(byte* vector);
+
+        /// <summary>The distances to four rows into <paramref name="distances"/>[0…3], each equal to <see cref="Distance"/>'s.</summary>
+        void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances);
+    }
+
+    /// <summary><see cref="IDistance.Distance4"/> for a kernel without a four-row form: one row after another.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OneByOne<TDistance>(in TDistance metric, byte* v0, byte* v1, byte* v2, byte* v3, float* distances)
+        where TDistance : struct, IDistance
+    {
+        distances[0] = metric.Distance(v0);
+        distances[1] = metric.Distance(v1);
+        distances[2] = metric.Distance(v2);
+        distances[3] = metric.Distance(v3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DistancesFromDots(float* values)
+    {
+        for (int k = 0; k < 4; k++) values[k] = 1f - values[k];
     }
 
     private readonly struct F32Distance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF32(query, (float*)vector, dimension);
+
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private readonly struct F32SkylakeDistance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF32Skylake(query, (float*)vector, dimension);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances)
+        {
+            HnswKernels.DotF32Skylake4(query, (float*)v0, (float*)v1, (float*)v2, (float*)v3, dimension, distances);
+            DistancesFromDots(distances);
+        }
     }
 
     private readonly struct F32HaswellDistance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF32Haswell(query, (float*)vector, dimension);
+
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private readonly struct F16SkylakeDistance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF16Skylake(query, (ushort*)vector, dimension);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances)
+        {
+            HnswKernels.DotF16Skylake4(query, (ushort*)v0, (ushort*)v1, (ushort*)v2, (ushort*)v3, dimension, distances);
+            DistancesFromDots(distances);
+        }
     }
 
     private readonly struct F16HaswellDistance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF16Haswell(query, (ushort*)vector, dimension);
+
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private readonly struct F16Distance(float* query, int dimension) : IDistance
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF16(query, (ushort*)vector, dimension);
+
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private readonly struct I8Distance(sbyte* query, byte* absQuery, int dimension) : IDistance
@@ -453,6 +501,8 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         // USearch's int8 inner product is the raw integer dot (exact in float32 below 2²⁴), distance 1 − dot.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotI8(query, absQuery, (sbyte*)vector, dimension);
+
+        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private struct Candidate
@@ -544,7 +594,9 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         public Candidate[] Next = new Candidate[256];
         public Candidate[] Top = new Candidate[256];
         private readonly uint[] _fresh = GC.AllocateArray<uint>(4096, pinned: true);
+        private readonly float[] _freshDistances = GC.AllocateArray<float>(4096, pinned: true);
         public readonly uint* Fresh;
+        public readonly float* FreshDistances;
         private float[] _queryF32 = [];
         private sbyte[] _queryI8 = [];
         private byte[] _absQueryI8 = [];
@@ -552,7 +604,11 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         public sbyte* QueryI8;
         public byte* AbsQueryI8;
 
-        private Scratch() => Fresh = (uint*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fresh));
+        private Scratch()
+        {
+            Fresh = (uint*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_fresh));
+            FreshDistances = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_freshDistances));
+        }
 
         public static Scratch For(int slots, int dimension)
         {
