@@ -1,3 +1,4 @@
+using Lookalike.Core.Embedding;
 using Lookalike.Hosting.Ingest;
 
 namespace Lookalike.Bench;
@@ -10,8 +11,9 @@ namespace Lookalike.Bench;
 /// <param name="EndToEnd">Also index the folder into a throw-away store.</param>
 /// <param name="Torch">Path of torch_resnet18.py; null: searched; "none": skipped.</param>
 /// <param name="TorchSeconds">Seconds per PyTorch configuration.</param>
+/// <param name="QueryViews">Also time photo queries through these views as a server embeds them; null: skipped.</param>
 public sealed record EmbedBenchSettings(string Images, string? Model, EmbedderChoice Choice, double Seconds, bool EndToEnd,
-    string? Torch, double TorchSeconds)
+    string? Torch, double TorchSeconds, QueryViews? QueryViews = null)
 {
     public int Threads => Choice.Threads > 0 ? Choice.Threads : Environment.ProcessorCount;
 }

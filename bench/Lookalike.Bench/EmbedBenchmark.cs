@@ -2,12 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx;
 using Lookalike.Embedding.Onnx.Quantization;
 using Lookalike.Hosting;
+using Lookalike.Hosting.Evaluation;
 using Lookalike.Hosting.Ingest;
 
 namespace Lookalike.Bench;
@@ -52,6 +54,11 @@ public static class EmbedBenchmark
         // Latency: one call at a time, the runtime's threads all on it (the query path's setting).
         using (var latency = new OnnxImageEmbedder(Manifest(s.Choice, s.Model), new OnnxEmbeddingOptions { IntraOpThreads = s.Threads, Device = s.Choice.Device }))
             Emit(Raw("raw_latency", latency, decoded, callers: 1, s.Seconds, cancellationToken));
+
+        if (s.QueryViews is { } views)
+        {
+            foreach (var row in QueryViewLatency(s.Images, new ModelId(ModelName(s.Choice, s.Model)), views, s.Seconds / 2, cancellationToken)) Emit(row);
+        }
 
         // Throughput: one single-threaded call per core, one image per call, then batched (the indexing setting).
         using (var throughput = Create(s.Choice with { BatchSize = 1 }, s.Model))
@@ -208,6 +215,67 @@ public static class EmbedBenchmark
             ["ms_per_image_median"] = Round(all[all.Length / 2], 2),
             ["cpu_percent"] = Round(100 * own, 1),
             ["cpu_ms_per_image"] = Round(1000 * own * wall / Math.Max(1, count), 2),
+            ["foreign_cpu_frac"] = Round(foreign, 3),
+        };
+    }
+
+    /// <summary>
+    /// Photo queries as a server embeds them through <paramref name="views"/> (decoded once, the views' network runs at
+    /// once, each on its share of the cores), one photo at a time from bytes in memory; then the pixel work of those
+    /// queries alone (decode, the whole photo fitted, the zoom box fitted) and one view's network run on the threads the
+    /// views reader gives it, so a query's wall time can be read as pixels + runs (at once where the cores allow).
+    /// </summary>
+    private static IEnumerable<JsonObject> QueryViewLatency(string folder, ModelId model, QueryViews views, double seconds, CancellationToken cancellationToken)
+    {
+        var files = ImageFiles(folder).Take(RawImages).Select(f => (Path: f, Bytes: File.ReadAllBytes(f))).ToArray();
+        var decoder = LookalikeComponents.CreateDecoder();
+        using var reader = LookalikeComponents.CreateQueryViewReader(model, views);
+        var embedder = new QueryViewEmbedder(reader, decoder);
+        Console.Error.WriteLine($"query_views: '{views}' with {model}, {files.Length} photos from memory, one at a time, {seconds:0.#} s each …");
+        for (int i = 0; i < 3; i++) embedder.Embed(files[i].Bytes, files[i].Path, [views]);
+        var row = Timed("query_views", i => embedder.Embed(files[i % files.Length].Bytes, files[i % files.Length].Path, [views]), seconds, cancellationToken);
+        row["query_views"] = views.ToString();
+        row["network_runs"] = views.NetworkRuns;
+        yield return row;
+        var fitted = files.Select(f =>
+        {
+            using var source = decoder.Open(f.Bytes, f.Path);
+            return source.Fit(reader.Target);
+        }).ToArray();
+        yield return Timed("query_views_one_run", i => reader.Read(fitted[i % fitted.Length], mirror: false), seconds, cancellationToken);
+        yield return Timed("query_views_pixels", i =>
+        {
+            var (path, bytes) = files[i % files.Length];
+            using var source = decoder.Open(bytes, path);
+            source.Fit(reader.Target);
+            if (views.NetworkRuns < 2) return;
+            double side = QueryViews.ZoomSide * Math.Min(source.Width, source.Height), fw = side / source.Width, fh = side / source.Height;
+            source.Fit(reader.Target with { Box = new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true) });
+        }, seconds, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="one"/>(0, 1, …) for <paramref name="seconds"/> on this thread: median and 90th-percentile wall ms, CPU ms of the whole process per call.</summary>
+    private static JsonObject Timed(string config, Action<int> one, double seconds, CancellationToken cancellationToken)
+    {
+        var latencies = new List<double>();
+        var cpu = CpuWindow.Start();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds && !cancellationToken.IsCancellationRequested)
+        {
+            long start = Stopwatch.GetTimestamp();
+            one(latencies.Count);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        double wall = clock.Elapsed.TotalSeconds;
+        var (own, foreign) = cpu.Stop();
+        latencies.Sort();
+        return new JsonObject
+        {
+            ["config"] = config,
+            ["photos"] = latencies.Count,
+            ["ms_median"] = Round(latencies[latencies.Count / 2], 2),
+            ["ms_p90"] = Round(latencies[latencies.Count * 9 / 10], 2),
+            ["cpu_ms_per_photo"] = Round(1000 * own * wall / Math.Max(1, latencies.Count), 2),
             ["foreign_cpu_frac"] = Round(foreign, 3),
         };
     }

@@ -31,9 +31,13 @@ internal static class BenchEmbedCommand
         {
             Description = "Instead of benchmarking: measure int8 activation ranges of the fp32 model on up to 256 photos of --images and write them to this file (how resnet18-int8.calibration.json is made).",
         };
+        var queryViews = new Option<string?>("--query-views")
+        {
+            Description = "Also time photo queries through these views as a server embeds them (e.g. 'full+zoom*0.6', a new store's default), and their pixel work alone.",
+        };
         var command = new Command("embed", "Embedding throughput: end-to-end indexing, raw model, and the PyTorch CPU reference side by side.")
         {
-            images, model, precision, threads, batch, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate,
+            images, model, precision, threads, batch, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate, queryViews,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -45,7 +49,8 @@ internal static class BenchEmbedCommand
             var settings = new EmbedBenchSettings(
                 Path.GetFullPath(parse.GetValue(images)!), parse.GetValue(model),
                 new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
-                parse.GetValue(seconds), !parse.GetValue(skipEndToEnd), parse.GetValue(torch), parse.GetValue(torchBudget));
+                parse.GetValue(seconds), !parse.GetValue(skipEndToEnd), parse.GetValue(torch), parse.GetValue(torchBudget),
+                parse.GetValue(queryViews) is { } views ? QueryViews.Parse(views) : null);
             bool asJson = parse.GetValue(json);
             if (!Directory.Exists(settings.Images)) throw LookalikeException.NotFound(settings.Images, $"Folder not found: {settings.Images}");
             if (settings.Seconds is <= 0 or > 3600) throw new LookalikeException(LookalikeErrorKind.InvalidArgument, "--seconds must be in (0, 3600].", "--seconds");
