@@ -255,8 +255,7 @@ public static class EmbedBenchmark
             using var source = decoder.Open(bytes, path);
             source.Fit(reader.Target);
             if (views.NetworkRuns < 2) return;
-            double side = QueryViews.ZoomSide * Math.Min(source.Width, source.Height), fw = side / source.Width, fh = side / source.Height;
-            source.Fit(reader.Target with { Box = new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true) });
+            source.Fit(reader.Target with { Box = QueryViews.ZoomBox(source.Width, source.Height) });
         }, seconds, cancellationToken);
     }
 

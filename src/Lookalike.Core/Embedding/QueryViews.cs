@@ -1,5 +1,6 @@
 using System.Text;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Imaging;
 
 namespace Lookalike.Core.Embedding;
 
@@ -45,6 +46,20 @@ public sealed record QueryViews
 {
     /// <summary>Side of the <see cref="QueryView.Zoom"/> and <see cref="QueryView.Corners"/> squares, as a fraction of the photo's shorter side.</summary>
     public const double ZoomSide = 0.7;
+
+    /// <summary>Width and height of the <see cref="QueryView.Zoom"/> square in a <paramref name="width"/> × <paramref name="height"/> photo, as fractions of each side.</summary>
+    public static (double Width, double Height) ZoomFractions(int width, int height)
+    {
+        double side = ZoomSide * Math.Min(width, height);
+        return (side / width, side / height);
+    }
+
+    /// <summary>The <see cref="QueryView.Zoom"/> view's box in a <paramref name="width"/> × <paramref name="height"/> photo: its centre square.</summary>
+    public static ImageBox ZoomBox(int width, int height)
+    {
+        var (fw, fh) = ZoomFractions(width, height);
+        return new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true);
+    }
 
     /// <summary>The whole photo only: what every store's photo queries do without this option.</summary>
     public static QueryViews Full { get; } = new([QueryView.Full], ViewCombination.Mean);

@@ -35,7 +35,7 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         var target = reader.Target;
         int width = source.Width, height = source.Height;
         var vectors = new System.Collections.Concurrent.ConcurrentDictionary<QueryView, float[][]>();
-        double side = QueryViews.ZoomSide * Math.Min(width, height), fw = side / width, fh = side / height;
+        var (fw, fh) = QueryViews.ZoomFractions(width, height);
 
         // The views' network runs are independent: run them at once, so a two-view query on an idle machine takes about
         // one run's wall time on two cores instead of two (the reader is thread-safe; its runs may each use fewer threads).

@@ -9,9 +9,6 @@ namespace Lookalike.Hosting.Learning;
 /// <summary>Embeds the <see cref="TrainingViews"/> of learning items' photos (<c>learn --augment</c>).</summary>
 public static class TrainingViewEmbedder
 {
-    /// <summary>Side of the zoomed square, as a fraction of the photo's shorter side (as the <c>zoom</c> query view).</summary>
-    public const double ZoomSide = QueryViews.ZoomSide;
-
     /// <summary>
     /// The extra unit vectors of every item whose photo could be read, in a fixed order per item (flip; zoom; zoom
     /// flipped). Items whose photo is missing or unreadable get none and are named in <paramref name="notes"/>.
@@ -67,9 +64,7 @@ public static class TrainingViewEmbedder
         if (views.HasFlag(TrainingViews.Zoom))
         {
             var probe = decoder.Decode(photo, name, embedder.Target);
-            double side = ZoomSide * Math.Min(probe.SourceWidth, probe.SourceHeight);
-            double fw = side / probe.SourceWidth, fh = side / probe.SourceHeight;
-            var zoom = decoder.Decode(photo, name, embedder.Target with { Box = new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true) });
+            var zoom = decoder.Decode(photo, name, embedder.Target with { Box = QueryViews.ZoomBox(probe.SourceWidth, probe.SourceHeight) });
             vectors.Add(Run(embedder, zoom));
             if (views.HasFlag(TrainingViews.Flip)) vectors.Add(Run(embedder, Mirror(zoom)));
         }
