@@ -5,12 +5,12 @@ using System.Runtime.Intrinsics.X86;
 namespace Lookalike.Search.USearch;
 
 /// <summary>
-/// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold, each giving the
-/// numbers USearch's own kernels give: int8 is an exact integer dot product (AVX-VNNI or AVX2); float32 and float16
-/// follow the summation order of the NumKong (SimSIMD 7) kernel USearch 2.26 dispatches to ("skylake", "haswell",
-/// checked against <c>usearch_hardware_acceleration</c> at open), so distances — and
-/// therefore walks, ranks and scores — are bit-identical. Where USearch runs another kernel, <see cref="DotF32"/> and
-/// <see cref="DotF16"/> sum in their own order (equal to float rounding). Scalar tails; every length is valid.
+/// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold. int8 is an exact
+/// integer dot product (AVX-VNNI or AVX2) and float16 follows the summation order of the NumKong (SimSIMD 7) kernel
+/// USearch 2.26 dispatches to ("skylake", "haswell", checked against <c>usearch_hardware_acceleration</c> at open), so
+/// their distances — and therefore walks, ranks and scores — are bit-identical to USearch's. float32 sums in float
+/// (<see cref="DotF32"/>): USearch's kernels widen every product to double, which costs the walk a third of its speed
+/// (docs/benchmarks.md, "Float sums") for a difference in the last bit of a score. Scalar tails; every length is valid.
 /// </summary>
 internal static unsafe class HnswKernels
 {
@@ -37,92 +37,53 @@ internal static unsafe class HnswKernels
         return sum;
     }
 
-    // USearch 2.26 dispatches to NumKong (SimSIMD 7) kernels; the four below repeat their summation order bit for bit.
-
-    /// <summary>Σ a·b as NumKong's <c>nk_dot_f32_skylake</c>: float pairs widened to double, an 8-lane double FMA
-    /// accumulator over a zero-filled tail, halving reduction; rounded to float as USearch does.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DotF32Skylake(float* a, float* b, int n)
-    {
-        var sum = Vector512<double>.Zero;
-        int i = 0;
-        for (; i <= n - 8; i += 8)
-            sum = Vector512.FusedMultiplyAdd(Widen(Vector256.Load(a + i)), Widen(Vector256.Load(b + i)), sum);
-        if (i < n)
-        {
-            float* ta = stackalloc float[8], tb = stackalloc float[8];
-            Vector256<float>.Zero.Store(ta);
-            Vector256<float>.Zero.Store(tb);
-            for (int j = 0; i + j < n; j++)
-            {
-                ta[j] = a[i + j];
-                tb[j] = b[i + j];
-            }
-            sum = Vector512.FusedMultiplyAdd(Widen(Vector256.Load(ta)), Widen(Vector256.Load(tb)), sum);
-        }
-        return FoldSkylake(sum);
-    }
-
     /// <summary>
-    /// <see cref="DotF32Skylake"/> of one query against four rows at once, into <paramref name="dots"/>[0…3]: four
-    /// accumulators, each summed in exactly the one-row order (so every result is bit-identical to it), whose FMA
-    /// chains overlap and whose rows stream from memory together. A length that is not a multiple of 8 runs the one-row
-    /// kernel four times.
+    /// <see cref="DotF32"/> of one query against four rows at once, into <paramref name="dots"/>[0…3], each summed in
+    /// exactly the one-row order (so every result is bit-identical to it); the sixteen accumulators' FMA chains overlap.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DotF32Skylake4(float* a, float* b0, float* b1, float* b2, float* b3, int n, float* dots)
+    public static void DotF32x4(float* a, float* b0, float* b1, float* b2, float* b3, int n, float* dots)
     {
-        if ((n & 7) != 0)
+        if (!Vector256.IsHardwareAccelerated || (n & 31) != 0)
         {
-            dots[0] = DotF32Skylake(a, b0, n);
-            dots[1] = DotF32Skylake(a, b1, n);
-            dots[2] = DotF32Skylake(a, b2, n);
-            dots[3] = DotF32Skylake(a, b3, n);
+            dots[0] = DotF32(a, b0, n);
+            dots[1] = DotF32(a, b1, n);
+            dots[2] = DotF32(a, b2, n);
+            dots[3] = DotF32(a, b3, n);
             return;
         }
-        Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0;
-        for (int i = 0; i < n; i += 8)
+        Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0,
+            d0 = a0, d1 = a0, d2 = a0, d3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        for (int i = 0; i < n; i += 32)
         {
-            var q = Widen(Vector256.Load(a + i));
-            s0 = Vector512.FusedMultiplyAdd(q, Widen(Vector256.Load(b0 + i)), s0);
-            s1 = Vector512.FusedMultiplyAdd(q, Widen(Vector256.Load(b1 + i)), s1);
-            s2 = Vector512.FusedMultiplyAdd(q, Widen(Vector256.Load(b2 + i)), s2);
-            s3 = Vector512.FusedMultiplyAdd(q, Widen(Vector256.Load(b3 + i)), s3);
+            var q0 = Vector256.Load(a + i);
+            var q1 = Vector256.Load(a + i + 8);
+            var q2 = Vector256.Load(a + i + 16);
+            var q3 = Vector256.Load(a + i + 24);
+            a0 = Vector256.FusedMultiplyAdd(q0, Vector256.Load(b0 + i), a0);
+            a1 = Vector256.FusedMultiplyAdd(q1, Vector256.Load(b0 + i + 8), a1);
+            a2 = Vector256.FusedMultiplyAdd(q2, Vector256.Load(b0 + i + 16), a2);
+            a3 = Vector256.FusedMultiplyAdd(q3, Vector256.Load(b0 + i + 24), a3);
+            c0 = Vector256.FusedMultiplyAdd(q0, Vector256.Load(b1 + i), c0);
+            c1 = Vector256.FusedMultiplyAdd(q1, Vector256.Load(b1 + i + 8), c1);
+            c2 = Vector256.FusedMultiplyAdd(q2, Vector256.Load(b1 + i + 16), c2);
+            c3 = Vector256.FusedMultiplyAdd(q3, Vector256.Load(b1 + i + 24), c3);
+            d0 = Vector256.FusedMultiplyAdd(q0, Vector256.Load(b2 + i), d0);
+            d1 = Vector256.FusedMultiplyAdd(q1, Vector256.Load(b2 + i + 8), d1);
+            d2 = Vector256.FusedMultiplyAdd(q2, Vector256.Load(b2 + i + 16), d2);
+            d3 = Vector256.FusedMultiplyAdd(q3, Vector256.Load(b2 + i + 24), d3);
+            e0 = Vector256.FusedMultiplyAdd(q0, Vector256.Load(b3 + i), e0);
+            e1 = Vector256.FusedMultiplyAdd(q1, Vector256.Load(b3 + i + 8), e1);
+            e2 = Vector256.FusedMultiplyAdd(q2, Vector256.Load(b3 + i + 16), e2);
+            e3 = Vector256.FusedMultiplyAdd(q3, Vector256.Load(b3 + i + 24), e3);
         }
-        dots[0] = FoldSkylake(s0);
-        dots[1] = FoldSkylake(s1);
-        dots[2] = FoldSkylake(s2);
-        dots[3] = FoldSkylake(s3);
+        dots[0] = Vector256.Sum((a0 + a1) + (a2 + a3));
+        dots[1] = Vector256.Sum((c0 + c1) + (c2 + c3));
+        dots[2] = Vector256.Sum((d0 + d1) + (d2 + d3));
+        dots[3] = Vector256.Sum((e0 + e1) + (e2 + e3));
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float FoldSkylake(Vector512<double> sum)
-    {
-        var half = sum.GetLower() + sum.GetUpper();
-        var quarter = half.GetLower() + half.GetUpper();
-        return (float)(quarter.GetElement(0) + quarter.GetElement(1));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Widen(Vector256<float> x) => Vector512.Create(Vector256.WidenLower(x), Vector256.WidenUpper(x));
-
-    /// <summary>Σ a·b as NumKong's <c>nk_dot_f32_haswell</c>: a 4-lane double FMA accumulator, (d0 + d2) + (d1 + d3),
-    /// then a scalar tail in double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float DotF32Haswell(float* a, float* b, int n)
-    {
-        var sum = Vector256<double>.Zero;
-        int i = 0;
-        for (; i <= n - 4; i += 4)
-        {
-            var wa = Vector256.WidenLower(Vector128.Load(a + i).ToVector256());
-            var wb = Vector256.WidenLower(Vector128.Load(b + i).ToVector256());
-            sum = Vector256.FusedMultiplyAdd(wa, wb, sum);
-        }
-        double ab = (sum.GetElement(0) + sum.GetElement(2)) + (sum.GetElement(1) + sum.GetElement(3));
-        for (; i < n; i++) ab += (double)a[i] * b[i];
-        return (float)ab;
-    }
+    // USearch 2.26 dispatches to NumKong (SimSIMD 7) kernels; the float16 ones below repeat their summation order bit for bit.
 
     /// <summary>Σ q·h as NumKong's <c>nk_dot_f16_skylake</c>: halves widened to float, a 16-lane float FMA accumulator
     /// over a zero-filled tail, then lanes folded (i, i+8) and (i+4, i+12) and two horizontal adds.</summary>
@@ -148,7 +109,7 @@ internal static unsafe class HnswKernels
         return FoldF16Skylake(sum);
     }
 
-    /// <summary><see cref="DotF16Skylake"/> against four rows at once, bit-identical per row (as <see cref="DotF32Skylake4"/>);
+    /// <summary><see cref="DotF16Skylake"/> against four rows at once, bit-identical per row (as <see cref="DotF32x4"/>);
     /// a length that is not a multiple of 16 runs the one-row kernel four times.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void DotF16Skylake4(float* q, ushort* h0, ushort* h1, ushort* h2, ushort* h3, int n, float* dots)

@@ -15,7 +15,8 @@ namespace Lookalike.Search.USearch;
 /// <see cref="RerankVectors"/> (the store's memory-mapped vector file, owned by this index from construction to
 /// <see cref="Dispose"/>). <see cref="SearchRequest.Exact"/> scans every item instead of walking the graph.
 /// A graph opened with <see cref="ViewNative(string, string)"/> is the cache file memory-mapped and walked in place by managed code
-/// (<see cref="MappedHnswGraph"/>: opening reads no node, searches give USearch's answers); the first write copies it
+/// (<see cref="MappedHnswGraph"/>: opening reads no node, searches give USearch's answers — to the bit for i8 and f16, to the
+/// last bit of a float sum for f32); the first write copies it
 /// into a native index in memory (<see cref="IsView"/> turns false), which serves from then on.
 /// Thread-safe: searches share a read lock, writes take a write lock. Dispose frees the native index and the mapping.
 /// </summary>
@@ -105,7 +106,8 @@ public sealed unsafe class HnswVectorIndex : IVectorIndex
     {
         get
         {
-            if (_graph is not null) return $"managed ({ManagedKernel}, sums as {NativeKernel(_index)})";
+            if (_graph is not null)
+                return $"managed ({ManagedKernel}, {(_spec.DType == VectorDType.F32 ? "float32 sums" : $"sums as {NativeKernel(_index)}")})";
             return NativeKernel(_index);
         }
     }

@@ -164,7 +164,7 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     /// <summary>Maps <paramref name="path"/> and checks its headers and length against a <paramref name="dimension"/>-d graph.</summary>
     /// <exception cref="InvalidDataException">Not a USearch index this reader reads, or truncated; the message names the file.</exception>
     /// <param name="kernel">The kernel USearch picks for this dtype on this CPU (<c>usearch_hardware_acceleration</c>):
-    /// for "skylake" and "haswell" the float sums follow NumKong's order bit for bit.</param>
+    /// for "skylake" and "haswell" the float16 sums follow NumKong's order bit for bit.</param>
     public static MappedHnswGraph Open(string path, int dimension, string kernel)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -243,10 +243,10 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
     /// <remarks>
     /// The walk is USearch 2.x's <c>search_for_one_</c> + <c>search_to_find_in_base_</c> step for step (same heap, same
     /// tie order, same neighbour order, the predicate applied to the top list only), so an int8 graph — whose
-    /// distances are exact integers — answers with the very keys and distances of <c>usearch_search</c>; so do f32 and
-    /// f16 graphs where USearch runs NumKong's "skylake" or "haswell" kernels, whose float summation order
-    /// <see cref="HnswKernels"/> repeats. Under another native kernel a float distance may differ in its last bit and
-    /// flip a near-tie. What is added: prefetching of the next vectors and neighbour lists, and a visited set of
+    /// distances are exact integers — answers with the very keys and distances of <c>usearch_search</c>; so do f16 graphs where USearch runs
+    /// NumKong's "skylake" or "haswell" kernels, whose float summation order <see cref="HnswKernels"/> repeats. An f32
+    /// graph sums in float where USearch sums in double (a third faster), so a distance may differ in its last bit
+    /// and flip a near-tie; so may f16 under another native kernel. What is added: prefetching of the next vectors and neighbour lists, and a visited set of
     /// generation stamps instead of a hash set.
     /// </remarks>
     public int Search(ReadOnlySpan<float> query, int wanted, int ef, Func<ulong, bool>? allow, Span<ulong> keys, Span<float> distances) =>
@@ -290,10 +290,6 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
                 return Walk(new F16Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
             default:
                 query.CopyTo(new Span<float>(scratch.QueryF32, Dimension));
-                if (_kernel == "skylake" && Vector512.IsHardwareAccelerated)
-                    return Walk(new F32SkylakeDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
-                if (_kernel == "haswell" && Vector256.IsHardwareAccelerated)
-                    return Walk(new F32HaswellDistance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
                 return Walk(new F32Distance(scratch.QueryF32, Dimension), scratch, wanted, ef, allow, keys, distances, slots);
         }
     }
@@ -443,28 +439,12 @@ internal sealed unsafe class MappedHnswGraph : IDisposable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public float Distance(byte* vector) => 1f - HnswKernels.DotF32(query, (float*)vector, dimension);
 
-        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
-    }
-
-    private readonly struct F32SkylakeDistance(float* query, int dimension) : IDistance
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float Distance(byte* vector) => 1f - HnswKernels.DotF32Skylake(query, (float*)vector, dimension);
-
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances)
         {
-            HnswKernels.DotF32Skylake4(query, (float*)v0, (float*)v1, (float*)v2, (float*)v3, dimension, distances);
+            HnswKernels.DotF32x4(query, (float*)v0, (float*)v1, (float*)v2, (float*)v3, dimension, distances);
             DistancesFromDots(distances);
         }
-    }
-
-    private readonly struct F32HaswellDistance(float* query, int dimension) : IDistance
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public float Distance(byte* vector) => 1f - HnswKernels.DotF32Haswell(query, (float*)vector, dimension);
-
-        public void Distance4(byte* v0, byte* v1, byte* v2, byte* v3, float* distances) => OneByOne(this, v0, v1, v2, v3, distances);
     }
 
     private readonly struct F16SkylakeDistance(float* query, int dimension) : IDistance
