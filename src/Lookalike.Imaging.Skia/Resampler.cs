@@ -7,7 +7,7 @@ internal static class Resampler
 {
     /// <summary>
     /// Sampling for a transform whose per-axis scale factors are <paramref name="scaleX"/> and <paramref name="scaleY"/>
-    /// (output pixels per source pixel).
+    /// (output pixels per source pixel); with <paramref name="linearUpscale"/>, bilinear where both factors exceed 1.
     /// </summary>
     /// <remarks>
     /// Skia's old "high quality" rule, which is good for the downscaling we mostly do:
@@ -19,10 +19,12 @@ internal static class Resampler
     /// are decoded at a reduced scale first (<see cref="ScaledDecode"/>).</item>
     /// </list>
     /// </remarks>
-    public static SKSamplingOptions ChooseSampling(double scaleX, double scaleY, bool exactCopy)
+    public static SKSamplingOptions ChooseSampling(double scaleX, double scaleY, bool exactCopy, bool linearUpscale = false)
     {
         if (exactCopy)
             return new SKSamplingOptions(SKFilterMode.Nearest, SKMipmapMode.None);
+        if (linearUpscale && Math.Min(scaleX, scaleY) > 1)
+            return new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
         if (Math.Min(scaleX, scaleY) >= 0.5)
             return new SKSamplingOptions(SKCubicResampler.Mitchell);
         return new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
@@ -33,7 +35,7 @@ internal static class Resampler
     /// drawn source-over through <paramref name="transform"/>, only inside <paramref name="clip"/> when given. The caller owns (disposes) the result.
     /// </summary>
     /// <returns>null when the output pixels cannot be allocated.</returns>
-    public static SKBitmap? Render(SKBitmap source, SKMatrix transform, SKSizeI canvasSize, SKRect? clip = null)
+    public static SKBitmap? Render(SKBitmap source, SKMatrix transform, SKSizeI canvasSize, SKRect? clip = null, bool linearUpscale = false)
     {
         var output = new SKBitmap();
         var info = new SKImageInfo(canvasSize.Width, canvasSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul, SKColorSpace.CreateSrgb());
@@ -48,7 +50,7 @@ internal static class Resampler
         double scaleY = Math.Sqrt(transform.SkewY * transform.SkewY + transform.ScaleY * transform.ScaleY);
         bool exactCopy = scaleX == 1 && scaleY == 1
             && transform.TransX == MathF.Round(transform.TransX) && transform.TransY == MathF.Round(transform.TransY);
-        var sampling = ChooseSampling(scaleX, scaleY, exactCopy);
+        var sampling = ChooseSampling(scaleX, scaleY, exactCopy, linearUpscale);
 
         using (var canvas = new SKCanvas(output))
         using (var pixmap = source.PeekPixels())

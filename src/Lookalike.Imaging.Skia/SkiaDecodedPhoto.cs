@@ -39,7 +39,7 @@ internal sealed class SkiaDecodedPhoto : IDecodedPhoto
         SkiaImageDecoder.ValidateTarget(target);
         try
         {
-            return FitLayout(ImageFitting.Fit(_displayed, target));
+            return FitLayout(ImageFitting.Fit(_displayed, target), target.LinearUpscale);
         }
         catch (Exception ex) when (ex is not Core.Errors.LookalikeException and not ObjectDisposedException)
         {
@@ -48,7 +48,7 @@ internal sealed class SkiaDecodedPhoto : IDecodedPhoto
     }
 
     /// <summary>The layout drawn from the smallest decode that covers it (decoded now unless an earlier fit needed the same size).</summary>
-    internal DecodedImage FitLayout(FitLayout layout)
+    internal DecodedImage FitLayout(FitLayout layout, bool linearUpscale = false)
     {
         SKBitmap decoded;
         lock (_codec)
@@ -61,7 +61,7 @@ internal sealed class SkiaDecodedPhoto : IDecodedPhoto
                 _decoded[size] = decoded;
             }
         }
-        return SkiaImageDecoder.Draw(decoded, layout, _origin, _displayed, _source);
+        return SkiaImageDecoder.Draw(decoded, layout, _origin, _displayed, _source, linearUpscale);
     }
 
     public void Dispose()

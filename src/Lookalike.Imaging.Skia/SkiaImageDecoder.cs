@@ -71,7 +71,7 @@ public sealed class SkiaImageDecoder : IImageDecoder
         try
         {
             using var photo = OpenPhoto(data, sourceName);
-            return photo.FitLayout(target is null ? ImageFitting.FullSize(photo.DisplayedSize) : ImageFitting.Fit(photo.DisplayedSize, target));
+            return photo.FitLayout(target is null ? ImageFitting.FullSize(photo.DisplayedSize) : ImageFitting.Fit(photo.DisplayedSize, target), target?.LinearUpscale ?? false);
         }
         catch (Exception ex) when (ex is not LookalikeException)
         {
@@ -105,13 +105,13 @@ public sealed class SkiaImageDecoder : IImageDecoder
     /// Decoded pixels (stored orientation) drawn through <paramref name="layout"/>: orientation, resampling and
     /// compositing over white, then RGB24; an exact conversion when nothing is resampled.
     /// </summary>
-    internal static DecodedImage Draw(SKBitmap decoded, FitLayout layout, SKEncodedOrigin origin, SKSizeI displayed, string sourceName)
+    internal static DecodedImage Draw(SKBitmap decoded, FitLayout layout, SKEncodedOrigin origin, SKSizeI displayed, string sourceName, bool linearUpscale = false)
     {
         var transform = Transform(layout, decoded.Info.Size, origin);
         if (transform.IsIdentity && layout.Canvas == decoded.Info.Size && layout.Clip is null)
             return ToDecodedImage(decoded, displayed); // nothing to resample: composite over white while converting
 
-        using var rendered = Resampler.Render(decoded, transform, layout.Canvas, layout.Clip)
+        using var rendered = Resampler.Render(decoded, transform, layout.Canvas, layout.Clip, linearUpscale)
             ?? throw ImageErrors.TooLarge(sourceName, $"not enough memory for a {layout.Canvas.Width}x{layout.Canvas.Height} output");
         return ToDecodedImage(rendered, displayed);
     }

@@ -1,3 +1,4 @@
+using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Imaging.Skia.Tests.Support;
@@ -19,11 +20,11 @@ public sealed class DecodedPhotoTests
     private static ImageTarget[] ViewTargets(int width, int height)
     {
         var model = new ImageTarget(224, 224, ResizeMode.CenterCrop);
-        double side = 0.7 * Math.Min(width, height), fw = side / width, fh = side / height;
+        var (fw, fh) = QueryViews.ZoomFractions(width, height);
         return
         [
             model,
-            model with { Box = new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true) },
+            model with { Box = QueryViews.ZoomBox(width, height), LinearUpscale = true },
             model with { Box = new ImageBox(1 - fw, 1 - fh, fw, fh, Fractions: true) },
             new ImageTarget(64, 64, ResizeMode.Stretch),
             new ImageTarget(300, 200, ResizeMode.Pad) { Box = new ImageBox(0.1, 0.2, 0.5, 0.6, Fractions: true) },
@@ -49,6 +50,25 @@ public sealed class DecodedPhotoTests
     {
         foreach (var path in Samples.AllJpegs().Where((_, i) => i % 10 == 0))
             AssertEveryFitAsItsOwnDecode(File.ReadAllBytes(path), path);
+    }
+
+    [Fact]
+    public void LinearUpscale_ChangesOnlyEnlargements()
+    {
+        // 100×80 enlarged to 224×224: bilinear instead of Mitchell cubic, close but not the same pixels.
+        using var small = Make(100, 80, (x, y) => new SKColor((byte)(x * 37 % 256), (byte)(y * 53 % 256), (byte)((x * y) & 0xFF)));
+        byte[] smallJpeg = Jpeg(small, 95);
+        var target = new ImageTarget(224, 224, ResizeMode.CenterCrop);
+        var cubic = _decoder.Decode(smallJpeg, "small.jpg", target);
+        var linear = _decoder.Decode(smallJpeg, "small.jpg", target with { LinearUpscale = true });
+        Assert.False(cubic.Pixels.AsSpan().SequenceEqual(linear.Pixels), "an enlargement with LinearUpscale drew the same pixels as Mitchell");
+        double meanDifference = cubic.Pixels.Zip(linear.Pixels, (a, b) => Math.Abs(a - b)).Average();
+        Assert.InRange(meanDifference, 0.01, 12);
+
+        // 800×600 shrunk to 224×224: the flag changes nothing.
+        using var large = Make(800, 600, (x, y) => new SKColor((byte)(x * 255 / 800), (byte)(y * 255 / 600), (byte)((x ^ y) & 0xFF)));
+        byte[] largeJpeg = Jpeg(large, 90);
+        Assert.Equal(_decoder.Decode(largeJpeg, "large.jpg", target).Pixels, _decoder.Decode(largeJpeg, "large.jpg", target with { LinearUpscale = true }).Pixels);
     }
 
     [Fact]

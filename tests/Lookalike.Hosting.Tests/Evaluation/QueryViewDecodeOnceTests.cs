@@ -37,10 +37,9 @@ public sealed class QueryViewDecodeOnceTests(IndexedSamplesFixture fixture)
     private static float[] DecodedPerView(IFeatureMapReader reader, IImageDecoder decoder, byte[] photo, string name, float zoomWeight)
     {
         var whole = decoder.Decode(photo, name, reader.Target);
-        double side = QueryViews.ZoomSide * Math.Min(whole.SourceWidth, whole.SourceHeight);
-        double fw = side / whole.SourceWidth, fh = side / whole.SourceHeight;
         float[] full = SpatialEmbedding.Compute(reader.Read(whole, mirror: false), null, reader.Pooling).Vector;
-        float[] zoom = reader.Embed(decoder.Decode(photo, name, reader.Target with { Box = new ImageBox((1 - fw) / 2, (1 - fh) / 2, fw, fh, Fractions: true) })).Vector;
+        var zoomTarget = reader.Target with { Box = QueryViews.ZoomBox(whole.SourceWidth, whole.SourceHeight), LinearUpscale = true };
+        float[] zoom = reader.Embed(decoder.Decode(photo, name, zoomTarget)).Vector;
         var mean = new float[full.Length];
         System.Numerics.Tensors.TensorPrimitives.Add(mean, full, mean);
         System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(zoom, zoomWeight, mean, mean);
