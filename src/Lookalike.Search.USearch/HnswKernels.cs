@@ -8,7 +8,8 @@ namespace Lookalike.Search.USearch;
 /// The inner products <see cref="MappedHnswGraph"/> walks with, one per dtype a saved graph can hold. int8 is an exact
 /// integer dot product (AVX-VNNI or AVX2) and float16 follows the summation order of the NumKong (SimSIMD 7) kernel
 /// USearch 2.26 dispatches to ("skylake", "haswell", checked against <c>usearch_hardware_acceleration</c> at open), so
-/// their distances — and therefore walks, ranks and scores — are bit-identical to USearch's. float32 sums in float
+/// their distances — and therefore walks, ranks and scores — are bit-identical to USearch's (where USearch runs another
+/// kernel, <see cref="DotF16"/> sums in its own order, equal to float rounding). float32 sums in float
 /// (<see cref="DotF32"/>): USearch's kernels widen every product to double, which costs the walk a third of its speed
 /// (docs/benchmarks.md, "Float sums") for a difference in the last bit of a score. Scalar tails; every length is valid.
 /// </summary>
