@@ -91,7 +91,8 @@ internal sealed class OpenedImage : IDisposable
 
     /// <summary>
     /// Decodes the first frame at <paramref name="size"/> (full or a size from <see cref="ChooseDecodeSize"/>) to
-    /// premultiplied RGBA8888 in sRGB (embedded ICC profiles, CMYK and 16-bit samples are converted by Skia).
+    /// premultiplied RGBA8888 in sRGB (embedded ICC profiles, CMYK and 16-bit samples are converted by Skia; plain
+    /// JPEGs go through <see cref="TurboJpeg"/> when the system has it).
     /// The caller owns the returned bitmap.
     /// </summary>
     public SKBitmap DecodePremul(SKSizeI size)
@@ -103,6 +104,9 @@ internal sealed class OpenedImage : IDisposable
             bitmap.Dispose();
             throw ImageErrors.TooLarge(_source, $"not enough memory for {size.Width}x{size.Height} pixels");
         }
+
+        if (Format == SKEncodedImageFormat.Jpeg && TurboJpeg.TryDecodeRgba(_data.AsSpan(), size, bitmap.GetPixels(), bitmap.RowBytes))
+            return bitmap; // the same bytes Skia gives, about twice as fast (TurboJpeg's remarks)
 
         // Frame 0 only (GIF/WebP animations); Skia fills any part the frame does not cover with transparent.
         var result = _codec.GetPixels(info, bitmap.GetPixels(), bitmap.RowBytes, new SKCodecOptions(0));
