@@ -305,6 +305,7 @@ public static class EmbedBenchmark
         return new JsonObject
         {
             ["config"] = "decode_only",
+            ["jpeg_decoder"] = LookalikeComponents.JpegDecoder,
             ["images"] = count,
             ["seconds"] = Round(wall, 2),
             ["images_per_s"] = Round(count / wall, 2),

@@ -113,6 +113,9 @@ public static class LookalikeComponents
     public static IReadOnlyList<VerifyFinding> InspectIndexCache(string location, string? model, int dimension, long generation) =>
         HnswIndexCache.Inspect(location, model, dimension, generation);
 
+    /// <summary>What decodes JPEG pixels here (the system libjpeg-turbo when installed), for benchmark output.</summary>
+    public static string JpegDecoder => SkiaImageDecoder.JpegDecoder;
+
     /// <remarks>With a positive <see cref="ImageDecoderOptions.DecodeTimeout"/> (the default) every call is time-limited (<see cref="TimeLimitedImageDecoder"/>).</remarks>
     public static IImageDecoder CreateDecoder(ImageDecoderOptions? options = null)
     {

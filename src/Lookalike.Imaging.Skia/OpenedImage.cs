@@ -123,6 +123,23 @@ internal sealed class OpenedImage : IDisposable
         return bitmap;
     }
 
+    /// <summary>
+    /// The stored pixels of a plain JPEG straight to RGB24 through <see cref="TurboJpeg"/> (no RGBA bitmap, no
+    /// conversion pass); null when the file is left to Skia.
+    /// </summary>
+    public byte[]? TryDecodeRgb24()
+    {
+        if (Format != SKEncodedImageFormat.Jpeg || !TurboJpeg.IsActive)
+            return null;
+        var size = StoredSize;
+        var rgb = GC.AllocateUninitializedArray<byte>(checked(size.Width * size.Height * 3));
+        unsafe
+        {
+            fixed (byte* pixels = rgb)
+                return TurboJpeg.TryDecodeRgb(_data.AsSpan(), size, (nint)pixels) ? rgb : null;
+        }
+    }
+
     private Core.Errors.LookalikeException Translate(SKCodecResult result) => result switch
     {
         // Skia fills the missing rows and reports IncompleteInput. Accepting that would index a half-grey

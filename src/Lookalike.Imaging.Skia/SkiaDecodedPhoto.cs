@@ -64,6 +64,26 @@ internal sealed class SkiaDecodedPhoto : IDecodedPhoto
         return SkiaImageDecoder.Draw(decoded, layout, _origin, _displayed, _source, linearUpscale);
     }
 
+    /// <summary>
+    /// A fit that is the stored pixels themselves (same size, no orientation, no crop) of a plain JPEG, decoded straight
+    /// to RGB24 — the same bytes <see cref="FitLayout"/> gives, without the RGBA bitmap; null otherwise. For a single
+    /// fit only: it keeps nothing for later fits.
+    /// </summary>
+    internal DecodedImage? TryUnscaledRgb24(FitLayout layout)
+    {
+        var stored = _image.StoredSize;
+        if (_origin != SKEncodedOrigin.TopLeft || layout.Clip is not null || layout.Canvas != stored
+            || !SkiaImageDecoder.Transform(layout, stored, _origin).IsIdentity)
+            return null;
+        byte[]? rgb;
+        lock (_codec)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            rgb = _image.TryDecodeRgb24();
+        }
+        return rgb is null ? null : new DecodedImage(stored.Width, stored.Height, rgb) { SourceWidth = _displayed.Width, SourceHeight = _displayed.Height };
+    }
+
     public void Dispose()
     {
         lock (_codec)

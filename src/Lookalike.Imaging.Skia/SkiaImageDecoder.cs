@@ -32,6 +32,9 @@ public sealed class SkiaImageDecoder : IImageDecoder
     /// <summary>Largest accepted <see cref="ImageTarget"/> side, as documented on <see cref="ImageTarget"/>.</summary>
     private const int MaxTargetSide = 8192;
 
+    /// <summary>What decodes JPEG pixels in this process: the system libjpeg-turbo when installed, else Skia's own copy.</summary>
+    public static string JpegDecoder => TurboJpeg.Description;
+
     private readonly long _maxFileBytes;
     private readonly long _maxPixels;
 
@@ -71,7 +74,8 @@ public sealed class SkiaImageDecoder : IImageDecoder
         try
         {
             using var photo = OpenPhoto(data, sourceName);
-            return photo.FitLayout(target is null ? ImageFitting.FullSize(photo.DisplayedSize) : ImageFitting.Fit(photo.DisplayedSize, target), target?.LinearUpscale ?? false);
+            var layout = target is null ? ImageFitting.FullSize(photo.DisplayedSize) : ImageFitting.Fit(photo.DisplayedSize, target);
+            return photo.TryUnscaledRgb24(layout) ?? photo.FitLayout(layout, target?.LinearUpscale ?? false);
         }
         catch (Exception ex) when (ex is not LookalikeException)
         {
@@ -160,7 +164,7 @@ public sealed class SkiaImageDecoder : IImageDecoder
     }
 
     /// <summary>Stored decoded pixels → canvas: orientation first, then scale into the layout's destination rectangle.</summary>
-    private static SKMatrix Transform(FitLayout layout, SKSizeI decodedStored, SKEncodedOrigin origin)
+    internal static SKMatrix Transform(FitLayout layout, SKSizeI decodedStored, SKEncodedOrigin origin)
     {
         var displayed = Orientation.Displayed(decodedStored, origin);
         var orient = Orientation.ToMatrix(origin, decodedStored.Width, decodedStored.Height);

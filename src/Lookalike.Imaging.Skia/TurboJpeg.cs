@@ -25,6 +25,7 @@ namespace Lookalike.Imaging.Skia;
 internal static unsafe class TurboJpeg
 {
     private const string LibraryName = "libturbojpeg.so.0";
+    private const int PixelFormatRgb = 0;  // TJPF_RGB
     private const int PixelFormatRgba = 7; // TJPF_RGBA: alpha 0xFF, so the bytes are also premultiplied RGBA
     private const int ColourspaceYCbCr = 1, ColourspaceGray = 2;
 
@@ -43,7 +44,14 @@ internal static unsafe class TurboJpeg
     /// Decodes <paramref name="jpeg"/> at <paramref name="size"/> (its stored size or an exact k/8 scale of it) into
     /// <paramref name="pixels"/> as opaque RGBA8888 rows of <paramref name="rowBytes"/>; false when this file is left to Skia.
     /// </summary>
-    public static bool TryDecodeRgba(ReadOnlySpan<byte> jpeg, SKSizeI size, nint pixels, int rowBytes)
+    public static bool TryDecodeRgba(ReadOnlySpan<byte> jpeg, SKSizeI size, nint pixels, int rowBytes) =>
+        TryDecode(jpeg, size, pixels, rowBytes, PixelFormatRgba);
+
+    /// <summary>As <see cref="TryDecodeRgba"/>, into packed RGB24 rows (<c>3 × width</c> bytes each): what an opaque RGBA decode converts to.</summary>
+    public static bool TryDecodeRgb(ReadOnlySpan<byte> jpeg, SKSizeI size, nint pixels) =>
+        TryDecode(jpeg, size, pixels, size.Width * 3, PixelFormatRgb);
+
+    private static bool TryDecode(ReadOnlySpan<byte> jpeg, SKSizeI size, nint pixels, int rowBytes, int pixelFormat)
     {
         if (!IsActive || HasIccProfile(jpeg) != false)
             return false;
@@ -61,7 +69,7 @@ internal static unsafe class TurboJpeg
                     || !IsEighthScale(width, height, size))
                     return false;
                 // 0 only when the whole image decoded without a warning; a warning (premature end, corrupt data) is -1.
-                return api.Decompress2(handle, source, (nuint)jpeg.Length, (byte*)pixels, size.Width, rowBytes, size.Height, PixelFormatRgba, 0) == 0;
+                return api.Decompress2(handle, source, (nuint)jpeg.Length, (byte*)pixels, size.Width, rowBytes, size.Height, pixelFormat, 0) == 0;
             }
         }
         finally

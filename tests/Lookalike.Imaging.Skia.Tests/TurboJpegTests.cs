@@ -94,6 +94,21 @@ public sealed class TurboJpegTests
             AssertSameAsSkia(jpeg, "large.jpg", new ImageTarget(224, 224, mode));
     }
 
+    [SkippableTheory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(6)]
+    [InlineData(8)]
+    public void Decode_ExifOrientedJpeg_SameBytesAsSkia(ushort orientation)
+    {
+        RequireLibrary();
+        // Orientation 1 takes the straight-to-RGB road; the others decode to RGBA and are drawn rotated.
+        var (_, sample) = Samples.First();
+        var jpeg = JpegSurgery.WithExifOrientation(sample, orientation);
+        AssertSameAsSkia(jpeg, "oriented.jpg", null);
+        AssertSameAsSkia(jpeg, "oriented.jpg", new ImageTarget(224, 224, ResizeMode.CenterCrop));
+    }
+
     [SkippableFact]
     public void Decode_IccTaggedJpeg_IsLeftToSkia()
     {
