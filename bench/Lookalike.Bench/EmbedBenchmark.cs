@@ -74,6 +74,10 @@ public static class EmbedBenchmark
             foreach (JsonObject row in await TorchAsync(s, cancellationToken)) Emit(row);
         }
 
+        var pairRatios = new List<double>();
+        for (int pair = 1; pair <= s.Pairs; pair++)
+            pairRatios.Add(await PairAsync(s, decoded, pair, Emit, cancellationToken));
+
         var endToEnd = rows.FirstOrDefault(r => (string?)r["config"] == "end_to_end");
         var best = rows.Where(r => ((string?)r["config"])?.StartsWith("raw_", StringComparison.Ordinal) == true).MaxBy(r => (double)r["images_per_s"]!);
         var leanest = rows.Where(r => ((string?)r["config"])?.StartsWith("raw_", StringComparison.Ordinal) == true).MinBy(r => (double)r["cpu_ms_per_image"]!);
@@ -92,10 +96,46 @@ public static class EmbedBenchmark
             // Load-independent view: CPU time per image, end to end vs the raw model's leanest configuration.
             ["end_to_end_cpu_efficiency"] = endToEnd is null || leanest is null ? null
                 : Round((double)leanest["cpu_ms_per_image"]! / (double)endToEnd["cpu_ms_per_image"]!, 3),
+            ["pairs_steady_over_raw"] = pairRatios.Count == 0 ? null : new JsonArray([.. pairRatios.Select(r => JsonValue.Create(r))]),
+            ["pairs_steady_over_raw_median"] = pairRatios.Count == 0 ? null : Round(Median(pairRatios), 3),
             ["torch_best_images_per_s"] = torchBest?["images_per_s"]?.GetValue<double>(),
             ["raw_over_torch"] = torchBest is null || best is null ? null : Round((double)best["images_per_s"]! / (double)torchBest["images_per_s"]!, 3),
         };
         Emit(summary);
+    }
+
+    /// <summary>
+    /// One pair: the folder indexed end to end, then straight after it the raw model in the configuration indexing uses
+    /// (one call per core at the index batch size); its "pair" row holds both rates and steady end to end ÷ raw.
+    /// </summary>
+    private static async Task<double> PairAsync(EmbedBenchSettings s, DecodedImage[] decoded, int pair, Action<JsonObject> emit, CancellationToken cancellationToken)
+    {
+        JsonObject? endToEnd = null;
+        await EndToEndAsync(s, row => endToEnd = row, cancellationToken);
+        JsonObject raw;
+        using (var indexing = Create(s.Choice, s.Model))
+            raw = Raw("raw_throughput", indexing, decoded, callers: s.Threads, s.Seconds, cancellationToken);
+        double steady = (double?)endToEnd!["steady_images_per_s"] ?? (double)endToEnd["images_per_s"]!;
+        double ratio = Round(steady / (double)raw["images_per_s"]!, 3);
+        emit(new JsonObject
+        {
+            ["config"] = "pair",
+            ["pair"] = pair,
+            ["end_to_end_steady_images_per_s"] = steady,
+            ["end_to_end_cpu_ms_per_image"] = endToEnd["cpu_ms_per_image"]?.GetValue<double>(),
+            ["raw_images_per_s"] = raw["images_per_s"]?.GetValue<double>(),
+            ["raw_cpu_ms_per_image"] = raw["cpu_ms_per_image"]?.GetValue<double>(),
+            ["batch"] = raw["batch"]?.GetValue<int>(),
+            ["steady_over_raw"] = ratio,
+            ["foreign_cpu_frac"] = Math.Max((double)endToEnd["foreign_cpu_frac"]!, (double)raw["foreign_cpu_frac"]!),
+        });
+        return ratio;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     internal static IEnumerable<string> ImageFiles(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)

@@ -35,9 +35,13 @@ internal static class BenchEmbedCommand
         {
             Description = "Also time photo queries through these views as a server embeds them (e.g. 'full+zoom*0.6', a new store's default), and their pixel work alone.",
         };
+        var pairs = new Option<int>("--pairs")
+        {
+            Description = "Then index the folder and time the raw model (as indexing runs it) this many times back to back, and report each pair's steady end-to-end ÷ raw rate and their median: a ratio that drift between runs moves on both sides (default 0).",
+        };
         var command = new Command("embed", "Embedding throughput: end-to-end indexing, raw model, and the PyTorch CPU reference side by side.")
         {
-            images, model, precision, threads, batch, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate, queryViews,
+            images, model, precision, threads, batch, device, seconds, skipEndToEnd, torch, torchBudget, json, calibrate, queryViews, pairs,
         };
         command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(async () =>
         {
@@ -50,10 +54,11 @@ internal static class BenchEmbedCommand
                 Path.GetFullPath(parse.GetValue(images)!), parse.GetValue(model),
                 new EmbedderChoice(parse.GetValue(threads), parse.GetValue(device), parse.GetValue(precision), parse.GetValue(batch)),
                 parse.GetValue(seconds), !parse.GetValue(skipEndToEnd), parse.GetValue(torch), parse.GetValue(torchBudget),
-                parse.GetValue(queryViews) is { } views ? QueryViews.Parse(views) : null);
+                parse.GetValue(queryViews) is { } views ? QueryViews.Parse(views) : null, parse.GetValue(pairs));
             bool asJson = parse.GetValue(json);
             if (!Directory.Exists(settings.Images)) throw LookalikeException.NotFound(settings.Images, $"Folder not found: {settings.Images}");
             if (settings.Seconds is <= 0 or > 3600) throw new LookalikeException(LookalikeErrorKind.InvalidArgument, "--seconds must be in (0, 3600].", "--seconds");
+            if (settings.Pairs is < 0 or > 100) throw new LookalikeException(LookalikeErrorKind.InvalidArgument, "--pairs must be in 0–100.", "--pairs");
             await EmbedBenchmark.RunAsync(settings, row =>
             {
                 if (asJson) Console.Out.WriteLine(row.ToJsonString(JsonOutput.Options));
