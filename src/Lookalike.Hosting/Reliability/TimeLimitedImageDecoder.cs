@@ -10,9 +10,9 @@ namespace Lookalike.Hosting.Reliability;
 /// not finish within 30 s"), and the caller moves on.
 /// </summary>
 /// <remarks>
-/// The inner call runs on one of <see cref="DecodeRunners"/>' parked threads over its own copy of the bytes while the
-/// caller waits for it or the deadline, so a fast decode costs one hand-off and no spinning. A native decode cannot be
-/// aborted from managed code: an abandoned call keeps its runner and its copy of the bytes until it returns; the inner
+/// The inner call runs as a thread-pool task over its own copy of the bytes while the caller waits for it or the
+/// deadline, so a fast decode costs one task hand-off and no extra thread. A native decode cannot be aborted from
+/// managed code: an abandoned call keeps its pool thread and its copy of the bytes until it returns; the inner
 /// decoder's byte and pixel limits (<see cref="ImageDecoderOptions"/>) bound how long that can be. Its result, or
 /// its exception, is dropped.
 /// </remarks>
@@ -85,7 +85,7 @@ public sealed class TimeLimitedImageDecoder : IImageDecoder
     {
         // The deadline starts before the work, so a clock that is advanced once the work has begun always expires it.
         using var deadline = new CancellationTokenSource(Limit, _time);
-        var work = DecodeRunners.Run(call);
+        var work = Task.Run(call, CancellationToken.None);
         try
         {
             work.Wait(deadline.Token);
