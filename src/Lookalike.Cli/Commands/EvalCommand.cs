@@ -3,6 +3,7 @@ using System.Globalization;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Retrieval;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Evaluation;
@@ -35,6 +36,11 @@ internal static class EvalCommand
         var holdout = new Option<double?>("--holdout") { Description = "Learn a projection from the labels of part of the items and evaluate, raw and learned, on this held-out share (e.g. 0.5); --seed picks the split." };
         var holdoutBy = new Option<HoldoutSplit>("--holdout-by") { Description = "item (default): held-out items of known classes; class: held-out classes the learning never saw.", DefaultValueFactory = _ => HoldoutSplit.Item };
         var learn = LearnCommand.MethodOption();
+        var readout = new Option<HeadReadout>("--readout")
+        {
+            Description = "With --holdout: what the head reads of each photo beside its vector. none (default); regions: also the feature map's 3×3 regions, read from the learning and held-out photos (not yet storable by 'lookalike learn').",
+            DefaultValueFactory = _ => HeadReadout.None,
+        };
         var head = new LearnCommand.HeadOptions();
         var protocol = new Option<string>("--protocol")
         {
@@ -55,7 +61,7 @@ internal static class EvalCommand
         };
         var command = new Command("eval", "Retrieval quality against a label column: leave-one-out (in-domain) or synthetic shopper photos (--protocol shopper); P, R, mAP, nDCG @k.")
         {
-            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, pipelines, queryViews,
+            store, label, k, queries, seed, json, html, pcaw, pca, dba, aqe, alpha, rerank, rocchio, protocol, backgrounds, saveQueries, model, holdout, holdoutBy, learn, readout, pipelines, queryViews,
         };
         head.AddTo(command);
         command.SetAction((parse, _) => CommandRunner.RunAsync(() =>
@@ -99,9 +105,13 @@ internal static class EvalCommand
             Console.Error.WriteLine($"reading {catalog.Location}");
             var items = catalog.ReadAll(withVectors: true).ToList();
             if (items.Count == 0) throw LookalikeException.NotFound(catalog.Location, $"Store {catalog.Location} holds no items.");
+            if (parse.GetValue(holdout) is null && parse.GetValue(readout) != HeadReadout.None)
+                throw LookalikeException.InvalidArgument("readout", "--readout belongs to --holdout: it says what the learned head reads.");
             if (parse.GetValue(holdout) is { } fraction)
             {
-                var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse), head.ReadAugment(parse));
+                var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse), head.ReadAugment(parse), parse.GetValue(readout));
+                if (shopper && holdoutOptions.Readout != HeadReadout.None)
+                    throw LookalikeException.InvalidArgument("readout", "--readout regions is measured in-domain only so far; the shopper photos' feature maps are not read.");
                 if (shopper)
                 {
                     // Learn on one part, then shopper photos of the held-out part searched raw and through the projection.

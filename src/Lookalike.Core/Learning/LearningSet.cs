@@ -6,7 +6,8 @@ namespace Lookalike.Core.Learning;
 /// </summary>
 public sealed class LearningSet
 {
-    private LearningSet(float[] vectors, int count, int dimension, int[]? classes, int classCount, IReadOnlyList<(int A, int B)> pairs)
+    private LearningSet(float[] vectors, int count, int dimension, int[]? classes, int classCount, IReadOnlyList<(int A, int B)> pairs,
+        float[]? readout = null, int readoutDimension = 0)
     {
         Vectors = vectors;
         Count = count;
@@ -14,6 +15,8 @@ public sealed class LearningSet
         Classes = classes;
         ClassCount = classCount;
         Pairs = pairs;
+        Readout = readout;
+        ReadoutDimension = readoutDimension;
     }
 
     public float[] Vectors { get; }
@@ -31,6 +34,25 @@ public sealed class LearningSet
     public IReadOnlyList<(int A, int B)> Pairs { get; }
 
     public ReadOnlySpan<float> Row(int row) => Vectors.AsSpan(row * Dimension, Dimension);
+
+    /// <summary>
+    /// What a head reads of each row beside its vector (<see cref="RegionReadout"/>), row-major, <see cref="ReadoutDimension"/>
+    /// values per row; null when it reads the vector only.
+    /// </summary>
+    public float[]? Readout { get; }
+
+    /// <summary>Values of <see cref="Readout"/> per row; 0 without one.</summary>
+    public int ReadoutDimension { get; }
+
+    /// <summary>The same rows, with what a head reads of each beside its vector.</summary>
+    /// <exception cref="ArgumentException">Not one readout of <paramref name="readoutDimension"/> values per row.</exception>
+    public LearningSet WithReadout(float[] readout, int readoutDimension)
+    {
+        ArgumentNullException.ThrowIfNull(readout);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readoutDimension);
+        if (readout.Length != (long)Count * readoutDimension) throw new ArgumentException($"Expected {Count}×{readoutDimension} readout values, got {readout.Length}.", nameof(readout));
+        return new LearningSet(Vectors, Count, Dimension, Classes, ClassCount, Pairs, readout, readoutDimension);
+    }
 
     /// <exception cref="ArgumentException">Shapes disagree, a class index out of range, or fewer than 2 classes.</exception>
     public static LearningSet FromClasses(float[] vectors, int dimension, int[] classes)

@@ -9,7 +9,9 @@ namespace Lookalike.Core.Learning;
 /// learns is a correction, which keeps categories it never saw close to where they were. From classes it minimises
 /// normalised-softmax cross-entropy against one learned proxy per class (Zhai &amp; Wu 2018; proxies start at the class
 /// means), plus a term that keeps each pair of a batch at its raw cosine (<see cref="MetricHeadOptions.KeepGeometry"/>);
-/// from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Deterministic for a seed.
+/// from pairs, symmetric InfoNCE with the other pairs of the batch as negatives. Where the set carries a readout
+/// (<see cref="LearningSet.Readout"/>), the first layer reads <c>[x, readout]</c> while the residual stays <c>x</c>, so the
+/// projection takes the two together. Deterministic for a seed.
 /// </summary>
 public static class MetricHead
 {
@@ -31,7 +33,7 @@ public static class MetricHead
     {
         private readonly LearningSet _set;
         private readonly MetricHeadOptions _options;
-        private readonly int _d, _h;
+        private readonly int _d, _h, _in; // vector, hidden and first-layer input widths (_in = _d + readout)
         private readonly Random _random;
         private readonly float[] _w1, _b1, _w2, _b2;
         private readonly float[]? _proxies; // C×D, unnormalised
@@ -43,8 +45,9 @@ public static class MetricHead
             _options = options;
             _d = set.Dimension;
             _h = options.Hidden;
+            _in = _d + set.ReadoutDimension;
             _random = new Random(options.Seed);
-            _w1 = Gaussian(_h * _d, MathF.Sqrt(2f / _d));
+            _w1 = Gaussian(_h * _in, MathF.Sqrt(2f / _in));
             _b1 = new float[_h];
             _w2 = Gaussian(_d * _h, 0.01f / MathF.Sqrt(_h));
             _b2 = new float[_d];
@@ -82,7 +85,7 @@ public static class MetricHead
             float step = _options.Step ?? (_set.Classes is not null ? MetricHeadOptions.DefaultStepFromClasses : MetricHeadOptions.DefaultStepFromPairs);
             return new Projection(
             [
-                new ProjectionLayer(_d, _h, _w1, _b1, Relu: true),
+                new ProjectionLayer(_in, _h, _w1, _b1, Relu: true),
                 new ProjectionLayer(_h, _d, _w2.Select(w => w * step).ToArray(), _b2.Select(b => b * step).ToArray(), Relu: false),
             ], residual: true);
         }
@@ -237,14 +240,18 @@ public static class MetricHead
             TensorPrimitives.Divide(dRaw, norm, dRaw);
         }
 
-        private sealed record Batch(int[] Rows, float[] X, float[] Z1, float[] R, float[] Norms, float[] Y);
+        private sealed record Batch(int[] Rows, float[] Input, float[] Z1, float[] R, float[] Norms, float[] Y);
 
         private Batch Forward(ReadOnlySpan<int> rowSpan)
         {
             int[] rows = rowSpan.ToArray();
-            int b = rows.Length;
-            var x = new float[b * _d];
-            for (int s = 0; s < b; s++) _set.Row(rows[s]).CopyTo(x.AsSpan(s * _d, _d));
+            int b = rows.Length, k = _set.ReadoutDimension;
+            var x = new float[b * _in];
+            for (int s = 0; s < b; s++)
+            {
+                _set.Row(rows[s]).CopyTo(x.AsSpan(s * _in, _d));
+                if (k > 0) _set.Readout!.AsSpan(rows[s] * k, k).CopyTo(x.AsSpan(s * _in + _d, k));
+            }
             if (_options.InputDropout > 0)
             {
                 float keep = 1 - _options.InputDropout;
@@ -256,9 +263,10 @@ public static class MetricHead
             var norms = new float[b];
             Parallel.For(0, b, s =>
             {
-                var xs = x.AsSpan(s * _d, _d);
+                var inputs = x.AsSpan(s * _in, _in);
+                var xs = inputs[.._d];
                 var zs = z1.AsSpan(s * _h, _h);
-                for (int j = 0; j < _h; j++) zs[j] = TensorPrimitives.Dot(_w1.AsSpan(j * _d, _d), xs) + _b1[j];
+                for (int j = 0; j < _h; j++) zs[j] = TensorPrimitives.Dot(_w1.AsSpan(j * _in, _in), inputs) + _b1[j];
                 var rs = r.AsSpan(s * _h, _h);
                 TensorPrimitives.Max(zs, 0f, rs);
                 var ys = y.AsSpan(s * _d, _d);
@@ -311,7 +319,7 @@ public static class MetricHead
                 var z = batch.Z1.AsSpan(s * _h, _h);
                 for (int j = 0; j < _h; j++) if (z[j] <= 0) dr[j] = 0;
             });
-            var (dW1, dB1) = LayerGradient(dZ1, batch.X, b, _h, _d);
+            var (dW1, dB1) = LayerGradient(dZ1, batch.Input, b, _h, _in);
             _adam.Step("w1", _w1, dW1);
             _adam.Step("b1", _b1, dB1, decay: false);
             _adam.Step("w2", _w2, dW2);

@@ -18,7 +18,7 @@ public sealed class Projection
 
     private static ReadOnlySpan<byte> Magic => "LKPROJ\0\0"u8;
 
-    /// <exception cref="ArgumentException">No layers, layers that do not chain, a residual whose output differs from the input, or a non-finite weight.</exception>
+    /// <exception cref="ArgumentException">No layers, layers that do not chain, a residual whose output is wider than the input, or a non-finite weight.</exception>
     public Projection(IReadOnlyList<ProjectionLayer> layers, bool residual)
     {
         ArgumentNullException.ThrowIfNull(layers);
@@ -29,8 +29,8 @@ public sealed class Projection
             if (i > 0 && layers[i].Inputs != layers[i - 1].Outputs)
                 throw new ArgumentException($"Layer {i} takes {layers[i].Inputs} values but layer {i - 1} gives {layers[i - 1].Outputs}.", nameof(layers));
         }
-        if (residual && layers[^1].Outputs != layers[0].Inputs)
-            throw new ArgumentException("A residual projection must keep the dimension.", nameof(residual));
+        if (residual && layers[^1].Outputs > layers[0].Inputs)
+            throw new ArgumentException($"A residual projection adds the first values of its input; its output ({layers[^1].Outputs}) cannot be wider than its input ({layers[0].Inputs}).", nameof(residual));
         Layers = layers.ToArray();
         Residual = residual;
         Width = Layers.Max(l => l.Outputs);
@@ -38,7 +38,11 @@ public sealed class Projection
 
     public IReadOnlyList<ProjectionLayer> Layers { get; }
 
-    /// <summary>Whether the input is added to the last layer's output before normalising.</summary>
+    /// <summary>
+    /// Whether the input is added to the last layer's output before normalising. A residual projection whose input is
+    /// wider than its output adds the input's first <see cref="OutputDimension"/> values: the photo's vector, with what
+    /// else the head reads after it (<see cref="RegionReadout"/>).
+    /// </summary>
     public bool Residual { get; }
 
     public int InputDimension => Layers[0].Inputs;
@@ -66,7 +70,7 @@ public sealed class Projection
             if (layer.Relu) TensorPrimitives.Max(next, 0f, next);
             current = next;
         }
-        if (Residual) TensorPrimitives.Add(output, input, output);
+        if (Residual) TensorPrimitives.Add(output, input[..OutputDimension], output);
         VectorMath.Normalize(output);
     }
 
@@ -106,7 +110,7 @@ public sealed class Projection
                     next[o] = layer.Relu && !open[l][o] ? 0f : TensorPrimitives.Dot(weights.Slice(o * layer.Inputs, layer.Inputs), current) + shares[part] * layer.Bias[o];
                 current = next;
             }
-            if (Residual) TensorPrimitives.Add(destination, x, destination);
+            if (Residual) TensorPrimitives.Add(destination, x[..OutputDimension], destination);
         }
         return output;
     }

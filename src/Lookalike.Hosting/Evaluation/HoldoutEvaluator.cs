@@ -19,7 +19,9 @@ public enum HoldoutSplit
 /// <summary>What <see cref="HoldoutEvaluator"/> splits off and learns.</summary>
 /// <param name="Fraction">Share of the labelled items held out for evaluation, strictly between 0 and 1.</param>
 /// <param name="Augment">Extra views of the learning items' photos learned as more rows of their class (<c>--augment</c>).</param>
-public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, ProjectionMethod Method, MetricHeadOptions? Head = null, TrainingViews Augment = TrainingViews.None);
+/// <param name="Readout">What the head reads of each photo beside its vector (<c>--readout</c>); the photos of the learning and the held-out items are read.</param>
+public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, ProjectionMethod Method, MetricHeadOptions? Head = null,
+    TrainingViews Augment = TrainingViews.None, HeadReadout Readout = HeadReadout.None);
 
 /// <summary>Raw and learned scores on the same held-out items.</summary>
 public sealed record HoldoutReport(HoldoutOptions Options, int LearnItems, int LearnClasses, int HeldOutItems, double LearnSeconds,
@@ -40,18 +42,50 @@ public static class HoldoutEvaluator
         ArgumentNullException.ThrowIfNull(holdout);
         var learned = Learn(items, labelColumn, holdout, progress);
         var raw = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options, progress);
-        var through = RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options with { Projection = learned.Projection, ProjectionName = learned.Name }, progress);
+        var through = learned.Readouts is { } readouts
+            // The projection reads [vector, readout], which a search pipeline cannot give it: the held-out items go in already mapped.
+            ? RetrievalEvaluator.Run(MapWithReadout(learned.HeldOut, readouts, learned.Projection), labelColumn, options, progress) with { Pipeline = PipelineName(options, learned.Name) }
+            : RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options with { Projection = learned.Projection, ProjectionName = learned.Name }, progress);
         return new HoldoutReport(holdout, learned.Set.Items, learned.Set.Classes, learned.HeldOut.Count, learned.Seconds, raw, through, learned.Set.Notes);
     }
 
     /// <summary>A projection learned on the learning part, and the held-out part to evaluate it on.</summary>
-    public sealed record Learned(Projection Projection, string Name, List<CatalogItem> HeldOut, LabelLearningSet.Result Set, double Seconds);
+    /// <param name="Readouts">Each learning and held-out item's readout, when the projection reads one beside the vector.</param>
+    public sealed record Learned(Projection Projection, string Name, List<CatalogItem> HeldOut, LabelLearningSet.Result Set, double Seconds,
+        IReadOnlyDictionary<ItemId, float[]>? Readouts = null);
+
+    /// <summary>The items with their vectors mapped through a projection that reads <c>[vector, readout]</c>.</summary>
+    public static List<CatalogItem> MapWithReadout(IReadOnlyList<CatalogItem> items, IReadOnlyDictionary<ItemId, float[]> readouts, Projection projection)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(readouts);
+        ArgumentNullException.ThrowIfNull(projection);
+        var mapped = new CatalogItem[items.Count];
+        Parallel.For(0, items.Count, i =>
+        {
+            var item = items[i];
+            var input = new float[projection.InputDimension];
+            item.Vector.Span.CopyTo(input);
+            readouts[item.Id].CopyTo(input, item.Vector.Length);
+            var output = new float[projection.OutputDimension];
+            projection.Apply(input, output);
+            mapped[i] = item with { Vector = output };
+        });
+        return mapped.ToList();
+    }
+
+    private static string PipelineName(RetrievalOptions options, string projectionName) =>
+        options.Pipeline == "plain" ? projectionName : projectionName + "+" + options.Pipeline;
 
     /// <summary>Splits, and learns on the learning part by the same code as <c>lookalike learn --label-column</c>.</summary>
     public static Learned Learn(IReadOnlyList<CatalogItem> items, string labelColumn, HoldoutOptions holdout, IProgress<string>? progress = null)
     {
         if (!(holdout.Fraction > 0 && holdout.Fraction < 1))
             throw LookalikeException.InvalidArgument("holdout", $"--holdout is the share of items held out for evaluation, strictly between 0 and 1; got {holdout.Fraction}.");
+        if (holdout.Readout != HeadReadout.None && holdout.Method != ProjectionMethod.Head)
+            throw LookalikeException.InvalidArgument("readout", $"--readout is read by the trained head (--method head); {holdout.Method.ToString().ToLowerInvariant()} takes the vectors only.");
+        if (holdout.Readout != HeadReadout.None && holdout.Augment != TrainingViews.None)
+            throw LookalikeException.InvalidArgument("readout", "--readout and --augment cannot be combined yet: the extra views have no feature maps to read.");
         var (learn, heldOut) = Split(items, labelColumn, holdout);
         progress?.Report($"holdout by {holdout.By.ToString().ToLowerInvariant()} (seed {holdout.Seed}): {learn.Count:N0} items learn, {heldOut.Count:N0} held out");
         var set = LabelLearningSet.Build(learn, labelColumn, ItemFilter.None);
@@ -61,11 +95,20 @@ public static class HoldoutEvaluator
         {
             set = StoreLearning.Augment(set, learn[0].Model, holdout.Augment, progress);
         }
+        Dictionary<ItemId, float[]>? readouts = null;
+        if (holdout.Readout == HeadReadout.Regions)
+        {
+            readouts = RegionReadoutReader.Read([.. learn, .. heldOut], learn[0].Model, progress);
+            int k = readouts.Values.First().Length;
+            var rows = new float[(long)set.Set.Count * k];
+            for (int r = 0; r < set.Set.Count; r++) readouts[set.RowItems[r].Id].CopyTo(rows, (long)r * k);
+            set = set with { Set = set.Set.WithReadout(rows, k) };
+        }
         var projection = ProjectionLearner.Fit(set.Set, holdout.Method, StoreLearning.HeadFor(holdout.Head, holdout.Augment), progress);
         double seconds = watch.Elapsed.TotalSeconds;
-        string method = holdout.Method.ToString().ToLowerInvariant();
+        string method = holdout.Method.ToString().ToLowerInvariant() + (readouts is null ? "" : ", regions");
         progress?.Report($"learned {method} on {set.Items:N0} items of {set.Classes} classes in {seconds:0.0} s");
-        return new Learned(projection, $"learned({method})", heldOut, set, seconds);
+        return new Learned(projection, $"learned({method})", heldOut, set, seconds, readouts);
     }
 
     /// <summary>The learning part and the held-out part of the items that have a label, deterministic for a seed.</summary>

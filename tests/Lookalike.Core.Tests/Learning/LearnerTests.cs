@@ -128,6 +128,60 @@ public class LearnerTests
         Assert.True(learned > raw + 0.15, $"seen classes: held-out 1-NN accuracy {learned:0.000} vs raw {raw:0.000}");
     }
 
+    /// <summary>
+    /// Rows whose vectors carry no class at all (pure nuisance), and a readout that does: what the head reads beside the
+    /// vector must reach the output, and without it the same head has nothing to learn from.
+    /// </summary>
+    private static (float[] Vectors, float[] Readout, int[] Classes) ReadoutData(int perClass, int classes, int seed)
+    {
+        const int readoutDimension = 8;
+        var random = new Random(seed);
+        var vectors = new float[perClass * classes * Dimension];
+        var readout = new float[perClass * classes * readoutDimension];
+        var labels = new int[perClass * classes];
+        for (int c = 0, row = 0; c < classes; c++)
+        {
+            for (int i = 0; i < perClass; i++, row++)
+            {
+                var v = vectors.AsSpan(row * Dimension, Dimension);
+                for (int j = 0; j < Dimension; j++) v[j] = (float)(random.NextDouble() * 2 - 1);
+                VectorMath.Normalize(v);
+                var r = readout.AsSpan(row * readoutDimension, readoutDimension);
+                for (int j = 0; j < readoutDimension; j++) r[j] = (float)(random.NextDouble() * 0.4 - 0.2);
+                r[c % readoutDimension] += 1f;
+                VectorMath.Normalize(r);
+                labels[row] = c;
+            }
+        }
+        return (vectors, readout, labels);
+    }
+
+    [Fact]
+    public void Head_WithReadout_LearnsWhatTheVectorCannotTell()
+    {
+        var (train, trainReadout, trainClasses) = ReadoutData(30, 6, seed: 21);
+        var (test, testReadout, testClasses) = ReadoutData(30, 6, seed: 22);
+        var options = new MetricHeadOptions { Epochs = 30, BatchSize = 32, Hidden = 32, Step = 1 };
+        var set = LearningSet.FromClasses(train, Dimension, trainClasses);
+        var withReadout = MetricHead.Train(set.WithReadout(trainReadout, 8), options);
+        var vectorOnly = MetricHead.Train(set, options);
+        Assert.Equal(Dimension + 8, withReadout.InputDimension);
+        Assert.Equal(Dimension, withReadout.OutputDimension);
+        int n = testClasses.Length;
+        var joined = new float[n * (Dimension + 8)];
+        for (int i = 0; i < n; i++)
+        {
+            test.AsSpan(i * Dimension, Dimension).CopyTo(joined.AsSpan(i * (Dimension + 8)));
+            testReadout.AsSpan(i * 8, 8).CopyTo(joined.AsSpan(i * (Dimension + 8) + Dimension));
+        }
+        double raw = NearestNeighbourAccuracy(test, testClasses, Dimension);
+        double read = NearestNeighbourAccuracy(withReadout.ApplyAll(joined, n), testClasses, Dimension);
+        double blind = NearestNeighbourAccuracy(vectorOnly.ApplyAll(test, n), testClasses, Dimension);
+        Assert.True(read > raw + 0.4, $"with the readout: held-out 1-NN accuracy {read:0.000} vs raw {raw:0.000}");
+        Assert.True(blind < raw + 0.15, $"the vector alone carries no class, yet the head reached {blind:0.000} (raw {raw:0.000})");
+        Assert.Throws<ArgumentException>(() => set.WithReadout(trainReadout, 7));
+    }
+
     [Fact]
     public void Head_SameSeed_SameWeights()
     {

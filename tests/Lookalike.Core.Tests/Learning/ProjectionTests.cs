@@ -4,14 +4,15 @@ namespace Lookalike.Core.Tests.Learning;
 
 public class ProjectionTests
 {
-    private static Projection TwoLayer(int seed, int d = 7, int h = 5)
+    private static Projection TwoLayer(int seed, int d = 7, int h = 5, int input = 0)
     {
         var random = new Random(seed);
         float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-        return new Projection([new ProjectionLayer(d, h, Values(d * h), Values(h), Relu: true), new ProjectionLayer(h, d, Values(h * d), Values(d), Relu: false)], residual: true);
+        input = Math.Max(input, d);
+        return new Projection([new ProjectionLayer(input, h, Values(input * h), Values(h), Relu: true), new ProjectionLayer(h, d, Values(h * d), Values(d), Relu: false)], residual: true);
     }
 
-    /// <summary>Scalar double-precision reference of y = normalise(W₂ relu(W₁x + b₁) + b₂ + x).</summary>
+    /// <summary>Scalar double-precision reference of y = normalise(W₂ relu(W₁x + b₁) + b₂ + x[..d]).</summary>
     private static double[] Reference(Projection p, float[] x)
     {
         double[] current = x.Select(v => (double)v).ToArray();
@@ -26,7 +27,7 @@ public class ProjectionTests
             }
             current = next;
         }
-        if (p.Residual) for (int i = 0; i < x.Length; i++) current[i] += x[i];
+        if (p.Residual) for (int i = 0; i < current.Length; i++) current[i] += x[i];
         double norm = Math.Sqrt(current.Sum(v => v * v));
         return current.Select(v => v / norm).ToArray();
     }
@@ -44,6 +45,25 @@ public class ProjectionTests
             var expected = Reference(p, x);
             for (int i = 0; i < 7; i++) Assert.Equal(expected[i], y[i], 5);
         }
+    }
+
+    /// <summary>A head that reads a readout beside the vector: the residual adds the vector, the input's leading values.</summary>
+    [Fact]
+    public void Apply_ResidualWithWiderInput_AddsTheLeadingValues_AndRoundTrips()
+    {
+        var p = TwoLayer(8, d: 7, h: 5, input: 12);
+        Assert.Equal(12, p.InputDimension);
+        Assert.Equal(7, p.OutputDimension);
+        var random = new Random(9);
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var x = Enumerable.Range(0, 12).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var y = new float[7];
+            p.Apply(x, y);
+            var expected = Reference(p, x);
+            for (int i = 0; i < 7; i++) Assert.Equal(expected[i], y[i], 5);
+        }
+        Assert.Equal(p.ToBytes(), Projection.FromBytes(p.ToBytes()).ToBytes());
     }
 
     [Fact]
@@ -75,6 +95,6 @@ public class ProjectionTests
         var a = new ProjectionLayer(4, 3, new float[12], new float[3], false);
         var b = new ProjectionLayer(2, 4, new float[8], new float[4], false);
         Assert.Throws<ArgumentException>(() => new Projection([a, b], residual: false));
-        Assert.Throws<ArgumentException>(() => new Projection([a], residual: true));
+        Assert.Contains("cannot be wider", Assert.Throws<ArgumentException>(() => new Projection([b], residual: true)).Message);
     }
 }

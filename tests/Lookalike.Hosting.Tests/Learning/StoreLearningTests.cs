@@ -209,6 +209,28 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         Assert.True(report.Learned.Overall.Map > report.Raw.Overall.Map, $"learned {report.Learned.Overall.Map} ≤ raw {report.Raw.Overall.Map}");
     }
 
+    /// <summary>The head that reads the photos' 3×3 feature-map regions beside their vectors (round 7 of the learned space).</summary>
+    [Fact]
+    public void Holdout_RegionReadout_HeldOutMapImproves_AndWhatCannotReadItSaysSo()
+    {
+        var items = fixture.Store.ReadAll(withVectors: true).ToList();
+        var report = HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionMethod.Head, Quick, Readout: HeadReadout.Regions));
+        output.WriteLine($"regions: raw mAP@10 {report.Raw.Overall.Map:0.0000} → learned {report.Learned.Overall.Map:0.0000}");
+        Assert.Equal("learned(head, regions)", report.Learned.Pipeline);
+        Assert.Equal(125, report.HeldOutItems);
+        Assert.Equal(report.Raw.Overall.Queries, report.Learned.Overall.Queries);
+        Assert.True(report.Learned.Overall.Map > report.Raw.Overall.Map, $"learned {report.Learned.Overall.Map} ≤ raw {report.Raw.Overall.Map}");
+
+        var lda = Assert.Throws<LookalikeException>(() => HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionMethod.Lda, Readout: HeadReadout.Regions)));
+        Assert.Equal("readout", lda.Subject);
+        var augmented = Assert.Throws<LookalikeException>(() => HoldoutEvaluator.Run(items, "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionMethod.Head, Quick, TrainingViews.Flip, HeadReadout.Regions)));
+        Assert.Equal("readout", augmented.Subject);
+        using var store = ImportedCopy();
+        var imported = Assert.Throws<LookalikeException>(() => HoldoutEvaluator.Run(store.ReadAll(withVectors: true).ToList(), "class", new RetrievalOptions(), new HoldoutOptions(0.5, 1, HoldoutSplit.Item, ProjectionMethod.Head, Quick, Readout: HeadReadout.Regions)));
+        Assert.Equal("readout", imported.Subject);
+        Assert.Contains("imported vector", imported.Message);
+    }
+
     [Fact]
     public void Learn_Augment_WithoutPhotosOrFromFeedback_NamesTheCause_AndKeepsThePreviousProjection()
     {
