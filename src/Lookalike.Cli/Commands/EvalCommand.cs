@@ -110,18 +110,33 @@ internal static class EvalCommand
             if (parse.GetValue(holdout) is { } fraction)
             {
                 var holdoutOptions = new HoldoutOptions(fraction, options.Seed, parse.GetValue(holdoutBy), parse.GetValue(learn), head.Read(parse), head.ReadAugment(parse), parse.GetValue(readout));
-                if (shopper && holdoutOptions.Readout != HeadReadout.None)
-                    throw LookalikeException.InvalidArgument("readout", "--readout regions is measured in-domain only so far; the shopper photos' feature maps are not read.");
                 if (shopper)
                 {
                     // Learn on one part, then shopper photos of the held-out part searched raw and through the projection.
                     var learned = HoldoutEvaluator.Learn(items, parse.GetValue(label)!, holdoutOptions, new Progress(m => Console.Error.WriteLine(m)));
                     var shopperOptions = new ShopperPhotoOptions { BackgroundsFolder = parse.GetValue(backgrounds)!, SaveQueriesFolder = parse.GetValue(saveQueries) };
                     using var embedder = LookalikeComponents.CreateEmbedderFor(catalog.GetInfo().Model, parse.GetValue(model));
-                    foreach (var space in (RetrievalOptions[])[options, options with { Projection = learned.Projection, ProjectionName = learned.Name }])
+                    var shopperProgress = new Progress(m => Console.Error.WriteLine(m));
+                    var shopperReports = new List<ShopperPhotoReport>
                     {
-                        var shopperReport = ShopperPhotoEvaluator.Run(learned.HeldOut, parse.GetValue(label)!, space, shopperOptions,
-                            LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), new Progress(m => Console.Error.WriteLine(m)));
+                        ShopperPhotoEvaluator.Run(learned.HeldOut, parse.GetValue(label)!, options, shopperOptions,
+                            LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), shopperProgress),
+                    };
+                    if (learned.Readouts is { } readouts)
+                    {
+                        // The head reads [vector, regions]: the gallery goes in mapped, each query photo's map is read too.
+                        using var reader = LookalikeComponents.CreateFeatureMapReader(embedder.Model);
+                        var mapped = HoldoutEvaluator.MapWithReadout(learned.HeldOut, readouts, learned.Projection);
+                        shopperReports.Add(ShopperPhotoEvaluator.RunMany(mapped, parse.GetValue(label)!, [options], shopperOptions, LookalikeComponents.CreateDecoder(), embedder,
+                            LookalikeComponents.CreateShopperPhotoSynthesizer(), shopperProgress, reader, learned.Projection)[0] with { Pipeline = learned.Name });
+                    }
+                    else
+                    {
+                        shopperReports.Add(ShopperPhotoEvaluator.Run(learned.HeldOut, parse.GetValue(label)!, options with { Projection = learned.Projection, ProjectionName = learned.Name },
+                            shopperOptions, LookalikeComponents.CreateDecoder(), embedder, LookalikeComponents.CreateShopperPhotoSynthesizer(), shopperProgress));
+                    }
+                    foreach (var shopperReport in shopperReports)
+                    {
                         if (parse.GetValue(json)) JsonOutput.WriteLine(Json(shopperReport));
                         else Write(shopperReport);
                     }

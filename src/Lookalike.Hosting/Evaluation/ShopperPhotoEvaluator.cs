@@ -6,6 +6,7 @@ using Lookalike.Core.Errors;
 using Lookalike.Core.Evaluation;
 using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Search;
 
 namespace Lookalike.Hosting.Evaluation;
@@ -43,11 +44,16 @@ public static class ShopperPhotoEvaluator
     /// photo is embedded through every view list by <paramref name="viewReader"/> (the store's model run up to its
     /// feature map), and one report is made per view list and pipeline.
     /// </summary>
-    /// <exception cref="ArgumentException">Views other than the whole photo without a <paramref name="viewReader"/>.</exception>
+    /// <param name="readoutHead">
+    /// A learned head that reads <c>[vector, region readout]</c> (<c>--readout regions</c>): each query photo's vector and
+    /// the <see cref="RegionReadout"/> of its feature map (by <paramref name="viewReader"/>) go through it. The items must
+    /// then hold vectors already mapped by the same head (<see cref="HoldoutEvaluator.MapWithReadout"/>); whole-photo views only.
+    /// </param>
+    /// <exception cref="ArgumentException">Views other than the whole photo without a <paramref name="viewReader"/>, or a readout head without one or with views.</exception>
     public static IReadOnlyList<ShopperPhotoReport> RunMany(
         IReadOnlyList<CatalogItem> items, string labelColumn, IReadOnlyList<RetrievalOptions> pipelines, ShopperPhotoOptions shopper,
         IImageDecoder decoder, IImageEmbedder embedder, IShopperPhotoSynthesizer synthesizer, IProgress<string>? progress = null,
-        IFeatureMapReader? viewReader = null)
+        IFeatureMapReader? viewReader = null, Projection? readoutHead = null)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentException.ThrowIfNullOrEmpty(labelColumn);
@@ -71,6 +77,8 @@ public static class ShopperPhotoEvaluator
         var views = shopper.Views.Count == 0 ? [QueryViews.Full] : shopper.Views;
         bool viewed = views.Any(v => !v.IsFull);
         if (viewed && viewReader is null) throw new ArgumentException("Query views other than the whole photo need a feature-map reader.", nameof(viewReader));
+        if (readoutHead is not null && (viewReader is null || viewed))
+            throw new ArgumentException("A head that reads the regions needs a feature-map reader, and whole-photo queries.", nameof(readoutHead));
         if (viewed && viewReader!.Model != embedder.Model)
             throw new LookalikeException(LookalikeErrorKind.ModelMismatch, $"The query views would be embedded with '{viewReader.Model}', but the items hold vectors of '{embedder.Model}'.", viewReader.Model.Value);
         IReadOnlyList<string> backgrounds = shopper.CatalogPhotos ? [] : BackgroundFiles(shopper.BackgroundsFolder);
@@ -105,8 +113,10 @@ public static class ShopperPhotoEvaluator
             }
             else
             {
-                var vector = new float[rawDimension];
-                embedder.Embed(decoder.Decode(photo, name, embedder.Target), vector);
+                var decoded = decoder.Decode(photo, name, embedder.Target);
+                var vector = new float[embedder.Dimension];
+                embedder.Embed(decoded, vector);
+                if (readoutHead is not null) vector = ThroughReadoutHead(readoutHead, vector, viewReader!, decoded);
                 queryRows[q] = views.Select(_ => new[] { vector }).ToArray();
             }
             int count = Interlocked.Increment(ref done);
@@ -167,6 +177,17 @@ public static class ShopperPhotoEvaluator
             });
         }
         return reports;
+    }
+
+    private static float[] ThroughReadoutHead(Projection head, float[] vector, IFeatureMapReader reader, DecodedImage decoded)
+    {
+        var readout = RegionReadout.Compute(reader.Read(decoded, mirror: false));
+        var input = new float[head.InputDimension];
+        vector.CopyTo(input, 0);
+        readout.CopyTo(input, vector.Length);
+        var output = new float[head.OutputDimension];
+        head.Apply(input, output);
+        return output;
     }
 
     /// <summary>

@@ -181,6 +181,43 @@ public sealed class ShopperPhotoEvaluatorTests(IndexedSamplesFixture fixture) : 
         }
     }
 
+    /// <summary>A head that reads the regions: each shopper photo's vector and its map's regions go through it, against the mapped gallery.</summary>
+    [Fact]
+    public void ReadoutHead_QueriesGoThroughItWithTheirRegions_EqualsBruteForce()
+    {
+        var items = Items();
+        var learned = HoldoutEvaluator.Learn(items, "class",
+            new HoldoutOptions(0.5, 1, HoldoutSplit.Item, Core.Learning.ProjectionMethod.Head, new Core.Learning.MetricHeadOptions { Epochs = 5, BatchSize = 32, Hidden = 64 }, Readout: Core.Learning.HeadReadout.Regions));
+        var head = learned.Projection;
+        var gallery = HoldoutEvaluator.MapWithReadout(learned.HeldOut, learned.Readouts!, head);
+        var options = new RetrievalOptions { Queries = 6, Seed = 3 };
+        var shopper = new ShopperPhotoOptions { BackgroundsFolder = _backgrounds.Path };
+        using var reader = LookalikeComponents.CreateFeatureMapReader(fixture.Embedder.Model);
+        var report = ShopperPhotoEvaluator.RunMany(gallery, "class", [options], shopper, fixture.Decoder, fixture.Embedder,
+            LookalikeComponents.CreateShopperPhotoSynthesizer(), progress: null, reader, head)[0];
+        Assert.Equal(6, report.Outcomes.Count);
+
+        var backgrounds = ShopperPhotoEvaluator.BackgroundFiles(_backgrounds.Path);
+        foreach (var outcome in report.Outcomes)
+        {
+            var item = gallery.Single(i => i.Id == outcome.Item);
+            byte[] photo = ShopperPhotoEvaluator.Synthesize(item, backgrounds, 3, fixture.Decoder, LookalikeComponents.CreateShopperPhotoSynthesizer());
+            var decoded = fixture.Decoder.Decode(photo, "q", fixture.Embedder.Target);
+            var vector = new float[fixture.Embedder.Dimension];
+            fixture.Embedder.Embed(decoded, vector);
+            var input = vector.Concat(Core.Learning.RegionReadout.Compute(reader.Read(decoded, mirror: false))).ToArray();
+            var query = new float[head.OutputDimension];
+            head.Apply(input, query);
+            var ranked = gallery
+                .Select(i => (i.Id, Score: Dot(query, i.Vector.Span)))
+                .OrderByDescending(x => x.Score).ThenBy(x => x.Id.Value, StringComparer.Ordinal)
+                .Take(10).Select(x => x.Id).ToList();
+            Assert.Equal(ranked.IndexOf(item.Id) + 1, outcome.Rank);
+        }
+        Assert.Throws<ArgumentException>(() => ShopperPhotoEvaluator.RunMany(gallery, "class", [options], shopper, fixture.Decoder, fixture.Embedder,
+            LookalikeComponents.CreateShopperPhotoSynthesizer(), progress: null, viewReader: null, head));
+    }
+
     [Fact]
     public void Views_WithoutAReader_AreRefused()
     {
