@@ -230,6 +230,27 @@ public class CliTests(IndexedCatalogFixture fixture) : IClassFixture<IndexedCata
     }
 
     [Fact]
+    public void Eval_HoldoutReadoutRegions_LearnsFromTheRegions_ReadoutWithoutHoldoutIsUsageError()
+    {
+        var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--holdout", "0.5", "--seed", "1",
+            "--readout", "regions", "--epochs", "5", "--hidden", "64", "--json");
+
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal("plain", report.GetProperty("raw").GetProperty("pipeline").GetString());
+        Assert.Equal("learned(head, regions)", report.GetProperty("learned").GetProperty("pipeline").GetString());
+        // 30 photos are too few to ask for a gain (StoreLearningTests does, on 250); every held-out item is scored both ways.
+        Assert.Equal(report.GetProperty("raw").GetProperty("overall").GetProperty("queries").GetInt32(),
+            report.GetProperty("learned").GetProperty("overall").GetProperty("queries").GetInt32());
+        Assert.Equal(JsonValueKind.Number, report.GetProperty("map_gain").ValueKind);
+        Assert.Contains("readout: regions of 30 photos", eval.Stderr, StringComparison.Ordinal);
+
+        var alone = fixture.Run("eval", "--store", "store", "--label-column", "class", "--readout", "regions");
+        Assert.Equal(1, alone.ExitCode);
+        Assert.Contains("--readout belongs to --holdout", alone.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Eval_QueryViews_InDomainCatalogPhotos_OneLinePerViewList_BadViewIsUsageError()
     {
         var eval = fixture.Run("eval", "--store", "store", "--label-column", "class", "--queries", "4", "--seed", "1",
