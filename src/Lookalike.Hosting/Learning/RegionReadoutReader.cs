@@ -22,7 +22,7 @@ public static class RegionReadoutReader
         catch (LookalikeException e)
         {
             throw LookalikeException.InvalidArgument("readout",
-                $"--readout regions reads the photos' feature maps with the store's model '{model}', which cannot here ({e.Message}); learn without --readout.");
+                $"--readout regions reads the photos' feature maps with the store's model '{model}', which cannot run here ({e.Message}); evaluate without --readout.");
         }
         using (reader)
         {
