@@ -53,7 +53,7 @@ public static class RegionReadoutReader
             });
             if (failed is not null)
                 throw LookalikeException.InvalidArgument("readout",
-                    $"--readout regions reads every evaluated item's photo, and {failed}; a store of imported vectors learns without --readout.");
+                    $"--readout regions reads every evaluated item's photo, and {failed}; a store of imported vectors is evaluated without --readout.");
             progress?.Report($"readout: regions of {result.Count:N0} photos in {watch.Elapsed.TotalSeconds:0.0} s");
             return result;
         }
