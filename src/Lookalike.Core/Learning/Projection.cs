@@ -74,6 +74,20 @@ public sealed class Projection
         VectorMath.Normalize(output);
     }
 
+    /// <summary>Maps a vector and what the head reads beside it (<see cref="RegionReadout"/>), taken together as its input.</summary>
+    /// <exception cref="ArgumentException">The two do not add up to <see cref="InputDimension"/> values.</exception>
+    public float[] ApplyWithReadout(ReadOnlySpan<float> vector, ReadOnlySpan<float> readout)
+    {
+        if (vector.Length + readout.Length != InputDimension)
+            throw new ArgumentException($"Expected {InputDimension} values, got {vector.Length} + {readout.Length}.", nameof(readout));
+        var input = new float[InputDimension];
+        vector.CopyTo(input);
+        readout.CopyTo(input.AsSpan(vector.Length));
+        var output = new float[OutputDimension];
+        Apply(input, output);
+        return output;
+    }
+
     /// <summary>Whether the projection is linear in its input apart from the bias (no ReLU anywhere).</summary>
     public bool IsLinear => Layers.All(l => !l.Relu);
 

@@ -61,16 +61,7 @@ public static class HoldoutEvaluator
         ArgumentNullException.ThrowIfNull(readouts);
         ArgumentNullException.ThrowIfNull(projection);
         var mapped = new CatalogItem[items.Count];
-        Parallel.For(0, items.Count, i =>
-        {
-            var item = items[i];
-            var input = new float[projection.InputDimension];
-            item.Vector.Span.CopyTo(input);
-            readouts[item.Id].CopyTo(input, item.Vector.Length);
-            var output = new float[projection.OutputDimension];
-            projection.Apply(input, output);
-            mapped[i] = item with { Vector = output };
-        });
+        Parallel.For(0, items.Count, i => mapped[i] = items[i] with { Vector = projection.ApplyWithReadout(items[i].Vector.Span, readouts[items[i].Id]) });
         return mapped.ToList();
     }
 

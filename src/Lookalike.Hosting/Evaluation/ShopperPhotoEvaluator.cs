@@ -116,7 +116,7 @@ public static class ShopperPhotoEvaluator
                 var decoded = decoder.Decode(photo, name, embedder.Target);
                 var vector = new float[embedder.Dimension];
                 embedder.Embed(decoded, vector);
-                if (readoutHead is not null) vector = ThroughReadoutHead(readoutHead, vector, viewReader!, decoded);
+                if (readoutHead is not null) vector = readoutHead.ApplyWithReadout(vector, RegionReadout.Compute(viewReader!.Read(decoded, mirror: false)));
                 queryRows[q] = views.Select(_ => new[] { vector }).ToArray();
             }
             int count = Interlocked.Increment(ref done);
@@ -177,17 +177,6 @@ public static class ShopperPhotoEvaluator
             });
         }
         return reports;
-    }
-
-    private static float[] ThroughReadoutHead(Projection head, float[] vector, IFeatureMapReader reader, DecodedImage decoded)
-    {
-        var readout = RegionReadout.Compute(reader.Read(decoded, mirror: false));
-        var input = new float[head.InputDimension];
-        vector.CopyTo(input, 0);
-        readout.CopyTo(input, vector.Length);
-        var output = new float[head.OutputDimension];
-        head.Apply(input, output);
-        return output;
     }
 
     /// <summary>

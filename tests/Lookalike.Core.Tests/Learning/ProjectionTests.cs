@@ -32,20 +32,22 @@ public class ProjectionTests
         return current.Select(v => v / norm).ToArray();
     }
 
-    [Fact]
-    public void Apply_TwoLayerResidual_MatchesScalarReference()
+    /// <summary>Twenty random inputs: <c>Apply</c> equals the scalar reference.</summary>
+    private static void AssertMatchesReference(Projection p, int seed)
     {
-        var p = TwoLayer(3);
-        var random = new Random(4);
+        var random = new Random(seed);
         for (int trial = 0; trial < 20; trial++)
         {
-            var x = Enumerable.Range(0, 7).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var y = new float[7];
+            var x = Enumerable.Range(0, p.InputDimension).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+            var y = new float[p.OutputDimension];
             p.Apply(x, y);
             var expected = Reference(p, x);
-            for (int i = 0; i < 7; i++) Assert.Equal(expected[i], y[i], 5);
+            for (int i = 0; i < p.OutputDimension; i++) Assert.Equal(expected[i], y[i], 5);
         }
     }
+
+    [Fact]
+    public void Apply_TwoLayerResidual_MatchesScalarReference() => AssertMatchesReference(TwoLayer(3), seed: 4);
 
     /// <summary>A head that reads a readout beside the vector: the residual adds the vector, the input's leading values.</summary>
     [Fact]
@@ -54,15 +56,12 @@ public class ProjectionTests
         var p = TwoLayer(8, d: 7, h: 5, input: 12);
         Assert.Equal(12, p.InputDimension);
         Assert.Equal(7, p.OutputDimension);
-        var random = new Random(9);
-        for (int trial = 0; trial < 20; trial++)
-        {
-            var x = Enumerable.Range(0, 12).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-            var y = new float[7];
-            p.Apply(x, y);
-            var expected = Reference(p, x);
-            for (int i = 0; i < 7; i++) Assert.Equal(expected[i], y[i], 5);
-        }
+        AssertMatchesReference(p, seed: 9);
+        var x = Enumerable.Range(0, 12).Select(i => i / 12f - 0.5f).ToArray();
+        var whole = new float[7];
+        p.Apply(x, whole);
+        Assert.Equal(whole, p.ApplyWithReadout(x.AsSpan(0, 7), x.AsSpan(7)));   // vector and readout given apart
+        Assert.Throws<ArgumentException>(() => p.ApplyWithReadout(x.AsSpan(0, 7), x.AsSpan(7, 4)));
         Assert.Equal(p.ToBytes(), Projection.FromBytes(p.ToBytes()).ToBytes());
     }
 
