@@ -1,6 +1,7 @@
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 using Lookalike.Embedding.Onnx.Quantization;
 
 namespace Lookalike.Embedding.Onnx;
@@ -40,8 +41,8 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath, EmbeddingPrecision precision)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling) && bare != nameOrPath)
-            return WithSuffixes(Resolve(bare, precision), augmentation, pooling);
+        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling, var readout) && bare != nameOrPath)
+            return WithSuffixes(Resolve(bare, precision), augmentation, pooling, readout);
         if (precision == EmbeddingPrecision.Fp32 || string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
             return Resolve(nameOrPath);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
@@ -57,7 +58,9 @@ public static class BuiltInModels
     /// <see cref="TestTimeAugmentation.Flip"/>: the same network, another model id. A <c>+gem3</c> (<c>+gem{p}</c>,
     /// <c>+max</c>) suffix sets <see cref="ModelManifest.Pooling"/>; the built-in resnet18 then reads its last feature map
     /// (<see cref="ResNet18FeatureMap"/>) instead of its own average pooling, a manifest must already name a feature map.
-    /// Suffixes combine in any order (<c>resnet18+flip+gem3</c>).
+    /// A <c>+regions</c> suffix appends the feature map's regions to every vector (<see cref="ModelManifest.Readout"/>,
+    /// <see cref="RegionVectors"/>), for a catalog that learns a head reading them; it needs a feature map likewise.
+    /// Suffixes combine in any order (<c>resnet18+flip+gem3</c>, <c>resnet18+gem3+regions</c>).
     /// </summary>
     /// <remarks>
     /// The built-in resnet18 fits photos with <see cref="ResizeMode.CenterCrop"/>, which is what ML.NET's
@@ -68,8 +71,8 @@ public static class BuiltInModels
     public static ModelManifest Resolve(string nameOrPath)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
-        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling) && bare != nameOrPath)
-            return WithSuffixes(Resolve(bare), augmentation, pooling);
+        if (SplitSuffixes(nameOrPath) is (string bare, var augmentation, var pooling, var readout) && bare != nameOrPath)
+            return WithSuffixes(Resolve(bare), augmentation, pooling, readout);
         if (string.Equals(nameOrPath, ResNet18, StringComparison.OrdinalIgnoreCase))
             return ResNet18Manifest();
         if (string.Equals(nameOrPath, ResNet18Int8, StringComparison.OrdinalIgnoreCase))
@@ -79,30 +82,32 @@ public static class BuiltInModels
     }
 
     /// <summary>
-    /// Splits trailing <c>+flip</c> and <c>+gem{p}</c>/<c>+max</c>/<c>+avg</c> suffixes (any order, any case) off a
-    /// model name or path; a path that exists as given is never split.
+    /// Splits trailing <c>+flip</c>, <c>+gem{p}</c>/<c>+max</c>/<c>+avg</c> and <c>+regions</c> suffixes (any order, any
+    /// case) off a model name or path; a path that exists as given is never split.
     /// </summary>
-    private static (string Bare, TestTimeAugmentation Augmentation, EmbeddingPooling Pooling) SplitSuffixes(string nameOrPath)
+    private static (string Bare, TestTimeAugmentation Augmentation, EmbeddingPooling Pooling, HeadReadout Readout) SplitSuffixes(string nameOrPath)
     {
         string bare = nameOrPath;
         var augmentation = TestTimeAugmentation.None;
         EmbeddingPooling pooling = EmbeddingPooling.Average;
+        var readout = HeadReadout.None;
         while (!Path.Exists(bare) && bare.LastIndexOf('+') is int plus and > 0)
         {
             string suffix = bare[(plus + 1)..];
             if (string.Equals(suffix, "flip", StringComparison.OrdinalIgnoreCase)) augmentation = TestTimeAugmentation.Flip;
+            else if (string.Equals(suffix, RegionVectors.Suffix, StringComparison.OrdinalIgnoreCase)) readout = HeadReadout.Regions;
             else if (EmbeddingPooling.TryParse(suffix, out EmbeddingPooling p, out _)) pooling = p;
             else break;
             bare = bare[..plus];
         }
-        return (bare, augmentation, pooling);
+        return (bare, augmentation, pooling, readout);
     }
 
     /// <summary>The bare manifest with the suffixes applied; the built-in resnet18 then reads its last feature map.</summary>
-    private static ModelManifest WithSuffixes(ModelManifest manifest, TestTimeAugmentation augmentation, EmbeddingPooling pooling)
+    private static ModelManifest WithSuffixes(ModelManifest manifest, TestTimeAugmentation augmentation, EmbeddingPooling pooling, HeadReadout readout)
     {
-        manifest = manifest with { Augmentation = augmentation, Pooling = pooling };
-        if (!pooling.IsAverage && manifest.Name is ResNet18 or ResNet18Int8)
+        manifest = manifest with { Augmentation = augmentation, Pooling = pooling, Readout = readout };
+        if ((!pooling.IsAverage || readout != HeadReadout.None) && manifest.Name is ResNet18 or ResNet18Int8)
             manifest = WithFeatureMapOutput(manifest);
         return manifest;
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Embedding.Onnx;
 
@@ -12,7 +13,7 @@ internal static class EmbeddingReadout
     /// that are not fixed (≤ 0 in ONNX metadata) are accepted here and checked again on every run.
     /// </summary>
     /// <returns>null when acceptable, else why not.</returns>
-    public static string? Check(ReadOnlySpan<long> shape, int dimension, EmbeddingPooling pooling = default)
+    public static string? Check(ReadOnlySpan<long> shape, int dimension, EmbeddingPooling pooling = default, HeadReadout readout = HeadReadout.None)
     {
         long channels;
         switch (shape.Length)
@@ -23,21 +24,38 @@ internal static class EmbeddingReadout
             default:
                 return $"has shape [{string.Join(", ", shape.ToArray())}]; supported are [1, C, H, W] (pooled), [1, C] and [C]";
         }
-        if (!pooling.IsAverage && (shape.Length != 4 || (shape[2] > 0 && shape[3] > 0 && shape[2] * shape[3] < 2)))
-            return $"has shape [{string.Join(", ", shape.ToArray())}], but pooling '{pooling}' needs a feature map [1, C, H, W] with H×W > 1 (name the tensor before the network's own pooling as the output)";
+        if ((!pooling.IsAverage || readout != HeadReadout.None) && (shape.Length != 4 || (shape[2] > 0 && shape[3] > 0 && shape[2] * shape[3] < 2)))
+            return $"has shape [{string.Join(", ", shape.ToArray())}], but {(pooling.IsAverage ? $"the +{RegionVectors.Suffix} readout" : $"pooling '{pooling}'")} needs a feature map [1, C, H, W] with H×W > 1 (name the tensor before the network's own pooling as the output)";
         return channels > 0 && channels != dimension
             ? $"has {channels} channels (shape [{string.Join(", ", shape.ToArray())}]) but the manifest's dimension is {dimension}"
             : null;
     }
 
     /// <summary>
-    /// Writes the pooled, L2-normalised embedding into <paramref name="destination"/> (exactly <paramref name="dimension"/> floats).
-    /// An all-zero output stays all zeros: it has no direction, and it then scores 0 against every vector.
+    /// Writes the pooled, L2-normalised embedding into <paramref name="destination"/> (exactly <paramref name="dimension"/>
+    /// floats; with the regions readout, <see cref="RegionVectors.Dimension"/> floats: the pooled unit vector and the
+    /// map's regions, scaled to unit length together). An all-zero output stays all zeros: it has no direction, and it
+    /// then scores 0 against every vector.
     /// </summary>
     /// <returns>null on success, else why the output is unusable (wrong shape, non-finite values).</returns>
-    public static string? Write(ReadOnlySpan<float> output, ReadOnlySpan<long> shape, int dimension, Span<float> destination, EmbeddingPooling pooling = default)
+    public static string? Write(ReadOnlySpan<float> output, ReadOnlySpan<long> shape, int dimension, Span<float> destination, EmbeddingPooling pooling = default,
+        HeadReadout readout = HeadReadout.None)
     {
-        if (Check(shape, dimension, pooling) is { } problem) return problem;
+        if (Check(shape, dimension, pooling, readout) is { } problem) return problem;
+        if (readout == HeadReadout.Regions)
+        {
+            if (WritePooled(output, shape, dimension, destination, pooling) is { } failed) return failed;
+            int rows = checked((int)shape[2]), cols = checked((int)shape[3]);
+            Span<float> vector = destination[..RegionVectors.Dimension(dimension)];
+            RegionReadout.Compute(output[..(dimension * rows * cols)], dimension, rows, cols, vector[dimension..]);
+            TensorPrimitives.Multiply(vector, RegionVectors.Scale, vector);
+            return null;
+        }
+        return WritePooled(output, shape, dimension, destination, pooling);
+    }
+
+    private static string? WritePooled(ReadOnlySpan<float> output, ReadOnlySpan<long> shape, int dimension, Span<float> destination, EmbeddingPooling pooling)
+    {
         destination = destination[..dimension];
         if (shape.Length == 4)
         {

@@ -38,7 +38,7 @@ internal static class GraphChainCheck
         }
 
         GraphStage last = stages[^1];
-        if (EmbeddingReadout.Check(previousShape, dimension, manifest.Pooling) is { } problem)
+        if (EmbeddingReadout.Check(previousShape, dimension, manifest.Pooling, manifest.Readout) is { } problem)
             throw Unavailable(last, $"output '{last.OutputNames[0]}' {problem}");
 
         static string Names(IReadOnlyDictionary<string, NodeMetadata> metadata) =>

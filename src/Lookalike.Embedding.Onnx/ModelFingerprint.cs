@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Embedding.Onnx;
 
@@ -51,6 +52,8 @@ internal static class ModelFingerprint
             Line($"augmentation {AugmentationName(manifest.Augmentation)}");
         if (!manifest.Pooling.IsAverage)
             Line($"pooling {manifest.Pooling}");
+        if (manifest.Readout != HeadReadout.None)
+            Line($"readout {RegionVectors.Suffix}");
         foreach (ModelGraph graph in manifest.Graphs)
         {
             string path = manifest.ResolvePath(graph);
@@ -62,6 +65,7 @@ internal static class ModelFingerprint
         string name = manifest.Name;
         if (manifest.Augmentation != TestTimeAugmentation.None) name += "+" + AugmentationName(manifest.Augmentation);
         if (!manifest.Pooling.IsAverage) name += "+" + manifest.Pooling;
+        if (manifest.Readout != HeadReadout.None) name += "+" + RegionVectors.Suffix;
         return new ModelId($"{name}@{Convert.ToHexStringLower(digest.AsSpan(0, 4))}");
     }
 

@@ -2,6 +2,7 @@ using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Embedding.Onnx;
 
@@ -28,8 +29,9 @@ public sealed class OnnxFeatureMapReader : IFeatureMapReader
         Model = ModelFingerprint.Compute(manifest);
         Pooling = manifest.Pooling;
         Augmentation = manifest.Augmentation;
+        Readout = manifest.Readout;
         // One image per call; the pooling is left to the caller, so the chain ends at the map itself.
-        ModelManifest mapManifest = BuiltInModels.WithFeatureMapOutput(manifest) with { Pooling = EmbeddingPooling.Average };
+        ModelManifest mapManifest = BuiltInModels.WithFeatureMapOutput(manifest) with { Pooling = EmbeddingPooling.Average, Readout = HeadReadout.None };
         _network = new OnnxImageEmbedder(mapManifest, (options ?? new OnnxEmbeddingOptions()) with { BatchSize = 1 }, rawOutput: true);
         if (_network.OutputShape is not [1, long c, long h, long w] || h * w < 2)
         {
@@ -54,6 +56,9 @@ public sealed class OnnxFeatureMapReader : IFeatureMapReader
 
     /// <inheritdoc />
     public TestTimeAugmentation Augmentation { get; }
+
+    /// <inheritdoc />
+    public HeadReadout Readout { get; }
 
     /// <inheritdoc />
     public FeatureMap Read(DecodedImage image, bool mirror)

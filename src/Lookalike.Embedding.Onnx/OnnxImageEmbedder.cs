@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Learning;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
 using Lookalike.Embedding.Onnx.Graphs;
@@ -75,7 +76,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
 
         Manifest = manifest;
         Options = options;
-        Dimension = manifest.Dimension;
+        Dimension = manifest.VectorDimension;
         Target = manifest.Target;
         _inputLength = 3 * manifest.InputWidth * manifest.InputHeight;
         _inputShape = manifest.BatchDimension
@@ -94,13 +95,13 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             {
                 ModelGraph graph = manifest.Graphs[i];
                 string path = manifest.ResolvePath(graph);
-                byte[]? rewritten = i == stages.Length - 1 ? NetworkRewrite.Load(manifest, path, graph.Output, batchable, exposeOutput: !manifest.Pooling.IsAverage || rawOutput) : null;
+                byte[]? rewritten = i == stages.Length - 1 ? NetworkRewrite.Load(manifest, path, graph.Output, batchable, exposeOutput: !manifest.Pooling.IsAverage || manifest.Readout != HeadReadout.None || rawOutput) : null;
                 InferenceSession session = rewritten is not null
                     ? OrtErrors.Call(path, "load", () => new InferenceSession(rewritten, sessionOptions))
                     : OrtErrors.Call(path, "load", () => new InferenceSession(path, sessionOptions));
                 stages[i] = new GraphStage(path, graph.Input, graph.Output, session);
             }
-            GraphChainCheck.Check(stages, _inputShape, Dimension, manifest);
+            GraphChainCheck.Check(stages, _inputShape, manifest.Dimension, manifest);
             Model = ModelFingerprint.Compute(manifest);
 
             var manifestWriter = new PixelTensorWriter(manifest);
@@ -124,7 +125,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             GraphStage last = _stages[^1];
             long[] declared = last.Session.OutputMetadata[last.OutputNames[0]].Dimensions.Select(d => (long)d).ToArray();
             if (BatchSize > 1 && declared.Length > 0) declared[0] = 1; // per image
-            _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, Dimension, manifest.Pooling) is null ? declared : null;
+            _outputShape = declared.All(d => d > 0) && EmbeddingReadout.Check(declared, manifest.Dimension, manifest.Pooling, manifest.Readout) is null ? declared : null;
             _runOptions = new RunOptions(); // shared by all runs: only read by the runtime
         }
         catch
@@ -376,7 +377,7 @@ public sealed class OnnxImageEmbedder : IImageEmbedder
             output.CopyTo(destination);
             return;
         }
-        if (EmbeddingReadout.Write(output, shape, Dimension, destination, Manifest.Pooling) is { } problem)
+        if (EmbeddingReadout.Write(output, shape, Manifest.Dimension, destination, Manifest.Pooling, Manifest.Readout) is { } problem)
             throw OrtErrors.ModelUnavailable(last.File, $"Output '{last.OutputNames[0]}' of {last.File} {problem}.");
     }
 }

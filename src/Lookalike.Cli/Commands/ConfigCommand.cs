@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lookalike.Cli.Output;
 using Lookalike.Core.Embedding;
 using Lookalike.Core.Errors;
+using Lookalike.Core.Learning;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Reliability;
 
@@ -32,6 +33,9 @@ internal static class ConfigCommand
                 if (!parsed.IsFull && writable.Model is { } model && !LookalikeComponents.CanCompute(model))
                     throw LookalikeException.InvalidArgument("query-views",
                         $"--query-views {text}: store {writable.Location} holds imported vectors of model '{model}', which this build cannot run on photos; only 'full' applies.");
+                if (!parsed.IsFull && writable.Model is { } regions && RegionVectors.Carries(regions))
+                    throw LookalikeException.InvalidArgument("query-views",
+                        $"--query-views {text}: store {writable.Location} holds vectors of model '{regions}', which carry each photo's regions, so a query photo is embedded whole; only 'full' applies.");
                 writable.SetQueryViews(parsed);
                 if (!parse.GetValue(json)) Console.Error.WriteLine($"{writable.Location}: photo queries now go through query views '{parsed}'");
             }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lookalike.Core.Errors;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Core.Embedding;
 
@@ -62,6 +63,17 @@ public sealed record ModelManifest
 
     /// <summary>Length of the embedding vector after pooling.</summary>
     public required int Dimension { get; init; }
+
+    /// <summary>
+    /// What the vector carries beyond the pooled one (default none). <see cref="HeadReadout.Regions"/> appends the
+    /// feature map's 3×3 regions (<see cref="RegionVectors"/>), for a catalog that learns a head which reads them
+    /// (<c>lookalike learn</c>); the vector is then <see cref="VectorDimension"/> long and needs a feature map output.
+    /// </summary>
+    public HeadReadout Readout { get; init; }
+
+    /// <summary>Length of the stored vector: <see cref="Dimension"/>, or more with a <see cref="Readout"/>.</summary>
+    [JsonIgnore]
+    public int VectorDimension => Readout == HeadReadout.Regions ? RegionVectors.Dimension(Dimension) : Dimension;
 
     /// <summary>Folder relative file paths resolve against; set by <see cref="Load"/>, not serialised.</summary>
     [JsonIgnore]
@@ -124,5 +136,8 @@ public sealed record ModelManifest
         if (!float.IsFinite(Scale) || Scale <= 0) Fail("scale", "must be a positive number");
         if (Dimension is < 1 or > 65536) Fail("dimension", "must be 1–65536");
         if (!Enum.IsDefined(Augmentation)) Fail("augmentation", "must be 'none' or 'flip'");
+        if (!Enum.IsDefined(Readout)) Fail("readout", "must be 'none' or 'regions'");
+        if (Readout == HeadReadout.Regions && Augmentation != TestTimeAugmentation.None)
+            Fail("readout", "'regions' cannot be combined with flip augmentation: averaging a photo with its mirror image would mix its left and right regions");
     }
 }

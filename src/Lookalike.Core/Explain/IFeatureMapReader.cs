@@ -22,6 +22,9 @@ public interface IFeatureMapReader : IDisposable
     /// <summary>Whether the model averages the photo with its mirror image.</summary>
     TestTimeAugmentation Augmentation { get; }
 
+    /// <summary>What the model's vectors carry beyond the pooled one (<see cref="ModelManifest.Readout"/>).</summary>
+    Learning.HeadReadout Readout { get; }
+
     /// <summary>The feature map of <paramref name="image"/> (at <see cref="Target"/> size), or of its mirror image.</summary>
     FeatureMap Read(DecodedImage image, bool mirror);
 }
@@ -35,6 +38,6 @@ public static class FeatureMapReaderExtensions
         ArgumentNullException.ThrowIfNull(reader);
         FeatureMap map = reader.Read(image, mirror: false);
         FeatureMap? mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(image, mirror: true) : null;
-        return SpatialEmbedding.Compute(map, mirrored, reader.Pooling);
+        return SpatialEmbedding.Compute(map, mirrored, reader.Pooling, reader.Readout);
     }
 }

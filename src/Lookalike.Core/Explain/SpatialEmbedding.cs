@@ -39,13 +39,17 @@ public sealed class SpatialEmbedding
     /// Pools <paramref name="map"/> as <paramref name="pooling"/> does and splits the result over its locations;
     /// with <paramref name="mirrored"/> (the map of the mirrored photo, flip test-time augmentation) the two unit
     /// vectors are averaged and re-normalised, as the embedder does, and the mirrored map's columns are flipped back.
+    /// With the regions <paramref name="readout"/> the vector carries the map's regions after the pooled part
+    /// (<see cref="RegionVectors"/>), and each location's share of every region it lies in is added to its contribution.
     /// </summary>
-    /// <exception cref="ArgumentException">The maps differ in shape.</exception>
-    public static SpatialEmbedding Compute(FeatureMap map, FeatureMap? mirrored, EmbeddingPooling pooling)
+    /// <exception cref="ArgumentException">The maps differ in shape, or a mirrored map with the regions readout.</exception>
+    public static SpatialEmbedding Compute(FeatureMap map, FeatureMap? mirrored, EmbeddingPooling pooling, HeadReadout readout = HeadReadout.None)
     {
         ArgumentNullException.ThrowIfNull(map);
         if (mirrored is not null && (mirrored.Channels != map.Channels || mirrored.Rows != map.Rows || mirrored.Cols != map.Cols))
             throw new ArgumentException("The mirrored feature map must have the same shape.", nameof(mirrored));
+        if (mirrored is not null && readout != HeadReadout.None)
+            throw new ArgumentException("The regions readout is never averaged with a mirror image.", nameof(mirrored));
         int d = map.Channels, area = map.Area;
         var contributions = new float[area * d];
         var vector = new float[d];
@@ -62,7 +66,56 @@ public sealed class SpatialEmbedding
         TensorPrimitives.Multiply(unit, scale, vector);
         if (scale != 1f) TensorPrimitives.Multiply(contributions, scale, contributions);
         var method = pooling.IsAverage ? AttributionMethod.Exact : AttributionMethod.FirstOrder;
-        return new SpatialEmbedding(map.Rows, map.Cols, d, contributions, vector, method);
+        return readout == HeadReadout.Regions
+            ? WithRegions(map, contributions, vector, method)
+            : new SpatialEmbedding(map.Rows, map.Cols, d, contributions, vector, method);
+    }
+
+    /// <summary>
+    /// Appends the regions to a pooled split: region k is the unit mean of its window's cells, so a cell inside it
+    /// gives its values divided by the window's cell count and by the mean's norm — an exact split of that part.
+    /// Every part is then scaled as <see cref="RegionVectors"/> stores it.
+    /// </summary>
+    private static SpatialEmbedding WithRegions(FeatureMap map, float[] pooledContributions, float[] pooledVector, AttributionMethod method)
+    {
+        int d = map.Channels, area = map.Area, dimension = RegionVectors.Dimension(d);
+        var vector = new float[dimension];
+        pooledVector.CopyTo(vector, 0);
+        RegionReadout.Compute(map.Values, d, map.Rows, map.Cols, vector.AsSpan(d));
+        int windows = RegionVectors.Parts - 1, cells = RegionReadout.WindowCells(map.Rows, map.Cols);
+        var inside = new bool[windows, area];
+        var means = new float[windows * d];
+        var column = new float[d];
+        for (int i = 0; i < area; i++)
+        {
+            for (int c = 0; c < d; c++) column[c] = map.Values[c * area + i];
+            for (int k = 0; k < windows; k++)
+            {
+                inside[k, i] = RegionReadout.Contains(map.Rows, map.Cols, k, i / map.Cols, i % map.Cols);
+                Span<float> mean = means.AsSpan(k * d, d);
+                if (inside[k, i]) TensorPrimitives.MultiplyAdd(column, 1f / cells, mean, mean);
+            }
+        }
+        var inverseNorms = new float[windows];
+        for (int k = 0; k < windows; k++)
+        {
+            float norm = TensorPrimitives.Norm(means.AsSpan(k * d, d));
+            inverseNorms[k] = norm > 0 ? 1f / norm : 0f;
+        }
+        var contributions = new float[area * dimension];
+        for (int i = 0; i < area; i++)
+        {
+            Span<float> cell = contributions.AsSpan(i * dimension, dimension);
+            pooledContributions.AsSpan(i * d, d).CopyTo(cell);
+            for (int c = 0; c < d; c++) column[c] = map.Values[c * area + i];
+            for (int k = 0; k < windows; k++)
+            {
+                if (inside[k, i]) TensorPrimitives.Multiply(column, inverseNorms[k] / cells, cell.Slice((k + 1) * d, d));
+            }
+        }
+        TensorPrimitives.Multiply(vector, RegionVectors.Scale, vector);
+        TensorPrimitives.Multiply(contributions, RegionVectors.Scale, contributions);
+        return new SpatialEmbedding(map.Rows, map.Cols, dimension, contributions, vector, method);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Lookalike.Core.Learning;
 
 /// <summary>
@@ -52,6 +54,27 @@ public sealed class LearningSet
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readoutDimension);
         if (readout.Length != (long)Count * readoutDimension) throw new ArgumentException($"Expected {Count}×{readoutDimension} readout values, got {readout.Length}.", nameof(readout));
         return new LearningSet(Vectors, Count, Dimension, Classes, ClassCount, Pairs, readout, readoutDimension);
+    }
+
+    /// <summary>
+    /// The same rows with each vector cut in two: its first <paramref name="dimension"/> values become the row's vector,
+    /// the rest its readout, both multiplied by <paramref name="scale"/> (vectors that carry their readout, <see cref="RegionVectors"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The set already has a readout, or <paramref name="dimension"/> leaves none.</exception>
+    public LearningSet SplitReadout(int dimension, float scale)
+    {
+        if (Readout is not null) throw new ArgumentException("The set already has a readout.", nameof(dimension));
+        if (dimension < 1 || dimension >= Dimension) throw new ArgumentException($"Cannot cut {Dimension}-d rows after {dimension} values.", nameof(dimension));
+        int rest = Dimension - dimension;
+        var vectors = new float[(long)Count * dimension];
+        var readout = new float[(long)Count * rest];
+        for (int row = 0; row < Count; row++)
+        {
+            ReadOnlySpan<float> source = Row(row);
+            TensorPrimitives.Multiply(source[..dimension], scale, vectors.AsSpan(row * dimension, dimension));
+            TensorPrimitives.Multiply(source[dimension..], scale, readout.AsSpan(row * rest, rest));
+        }
+        return new LearningSet(vectors, Count, dimension, Classes, ClassCount, Pairs, readout, rest);
     }
 
     /// <exception cref="ArgumentException">Shapes disagree, a class index out of range, or fewer than 2 classes.</exception>

@@ -22,27 +22,52 @@ public static class RegionReadout
     public static float[] Compute(FeatureMap map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var (rowStarts, rowSize) = Windows(map.Rows);
-        var (colStarts, colSize) = Windows(map.Cols);
         var readout = new float[Dimension(map.Channels)];
+        Compute(map.Values, map.Channels, map.Rows, map.Cols, readout);
+        return readout;
+    }
+
+    /// <summary>
+    /// The readout of a map given as <c>[Channels, Rows, Cols]</c> values (<paramref name="values"/>, row-major), written
+    /// into <paramref name="destination"/> (<see cref="Dimension"/> values).
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths that do not match the shape.</exception>
+    public static void Compute(ReadOnlySpan<float> values, int channels, int rows, int cols, Span<float> destination)
+    {
+        int area = rows * cols;
+        if (values.Length != channels * area) throw new ArgumentException($"A {channels}x{rows}x{cols} map has {channels * area} values, got {values.Length}.", nameof(values));
+        if (destination.Length != Dimension(channels)) throw new ArgumentException($"The readout has {Dimension(channels)} values, got room for {destination.Length}.", nameof(destination));
+        var (rowStarts, rowSize) = Windows(rows);
+        var (colStarts, colSize) = Windows(cols);
         float cells = rowSize * colSize;
         for (int r = 0; r < Grid; r++)
         {
             for (int c = 0; c < Grid; c++)
             {
-                var region = readout.AsSpan((r * Grid + c) * map.Channels, map.Channels);
-                for (int channel = 0; channel < map.Channels; channel++)
+                var region = destination.Slice((r * Grid + c) * channels, channels);
+                for (int channel = 0; channel < channels; channel++)
                 {
-                    var plane = map.Values.AsSpan(channel * map.Area, map.Area);
+                    var plane = values.Slice(channel * area, area);
                     float sum = 0;
-                    for (int y = rowStarts[r]; y < rowStarts[r] + rowSize; y++) sum += TensorPrimitives.Sum(plane.Slice(y * map.Cols + colStarts[c], colSize));
+                    for (int y = rowStarts[r]; y < rowStarts[r] + rowSize; y++) sum += TensorPrimitives.Sum(plane.Slice(y * cols + colStarts[c], colSize));
                     region[channel] = sum / cells;
                 }
                 Vectors.VectorMath.Normalize(region);
             }
         }
-        return readout;
     }
+
+    /// <summary>Whether window <paramref name="window"/> (row by row from the top left) of a <paramref name="rows"/>×<paramref name="cols"/> map holds cell (<paramref name="row"/>, <paramref name="col"/>).</summary>
+    public static bool Contains(int rows, int cols, int window, int row, int col)
+    {
+        var (rowStarts, rowSize) = Windows(rows);
+        var (colStarts, colSize) = Windows(cols);
+        int windowRow = window / Grid, windowCol = window % Grid;
+        return row >= rowStarts[windowRow] && row < rowStarts[windowRow] + rowSize && col >= colStarts[windowCol] && col < colStarts[windowCol] + colSize;
+    }
+
+    /// <summary>Cells in each window of a <paramref name="rows"/>×<paramref name="cols"/> map.</summary>
+    public static int WindowCells(int rows, int cols) => Windows(rows).Size * Windows(cols).Size;
 
     /// <summary><see cref="Grid"/> windows of equal size covering <paramref name="length"/> cells, overlapping where they must.</summary>
     private static (int[] Starts, int Size) Windows(int length)

@@ -77,6 +77,8 @@ public static class HoldoutEvaluator
             throw LookalikeException.InvalidArgument("readout", $"--readout is read by the trained head (--method head); {holdout.Method.ToString().ToLowerInvariant()} takes the vectors only.");
         if (holdout.Readout != HeadReadout.None && holdout.Augment != TrainingViews.None)
             throw LookalikeException.InvalidArgument("readout", "--readout and --augment cannot be combined yet: the extra views have no feature maps to read.");
+        if (holdout.Readout != HeadReadout.None && items.Count > 0 && RegionVectors.Carries(items[0].Model))
+            throw LookalikeException.InvalidArgument("readout", $"The store's vectors ({items[0].Model}) carry their regions already, and the head reads them from there: drop --readout.");
         var (learn, heldOut) = Split(items, labelColumn, holdout);
         progress?.Report($"holdout by {holdout.By.ToString().ToLowerInvariant()} (seed {holdout.Seed}): {learn.Count:N0} items learn, {heldOut.Count:N0} held out");
         var set = LabelLearningSet.Build(learn, labelColumn, ItemFilter.None);
@@ -95,9 +97,9 @@ public static class HoldoutEvaluator
             for (int r = 0; r < set.Set.Count; r++) readouts[set.RowItems[r].Id].CopyTo(rows, (long)r * k);
             set = set with { Set = set.Set.WithReadout(rows, k) };
         }
-        var projection = ProjectionLearner.Fit(set.Set, holdout.Method, StoreLearning.HeadFor(holdout.Head, holdout.Augment), progress);
+        var projection = ProjectionLearner.FitStored(set.Set, learn[0].Model, holdout.Method, StoreLearning.HeadFor(holdout.Head, holdout.Augment), progress);
         double seconds = watch.Elapsed.TotalSeconds;
-        string method = holdout.Method.ToString().ToLowerInvariant() + (readouts is null ? "" : ", regions");
+        string method = holdout.Method.ToString().ToLowerInvariant() + (readouts is null && !RegionVectors.Carries(learn[0].Model) ? "" : ", regions");
         progress?.Report($"learned {method} on {set.Items:N0} items of {set.Classes} classes in {seconds:0.0} s");
         return new Learned(projection, $"learned({method})", heldOut, set, seconds, readouts);
     }

@@ -1,6 +1,8 @@
 using Lookalike.Core.Embedding;
+using Lookalike.Core.Errors;
 using Lookalike.Core.Explain;
 using Lookalike.Core.Imaging;
+using Lookalike.Core.Learning;
 
 namespace Lookalike.Hosting.Evaluation;
 
@@ -32,6 +34,9 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
         busyBorder = specs.Any(s => s.OnlyWhenBusy) ? BorderClutter.IsBusy(source.Fit(BorderClutter.Target)) : null;
         bool busy = busyBorder ?? true;
         var needed = specs.SelectMany(s => s.ViewsFor(busy)).ToHashSet();
+        if (reader.Readout != HeadReadout.None && needed.Any(v => v != QueryView.Full))
+            throw LookalikeException.InvalidArgument("query-views",
+                $"Model '{reader.Model}' stores each photo's regions beside its vector, so a query photo is embedded whole: query views other than 'full' are not available for it.");
         var target = reader.Target;
         int width = source.Width, height = source.Height;
         var vectors = new System.Collections.Concurrent.ConcurrentDictionary<QueryView, float[][]>();
@@ -47,7 +52,7 @@ public sealed class QueryViewEmbedder(IFeatureMapReader reader, IImageDecoder de
                 var whole = source.Fit(target);
                 var map = reader.Read(whole, mirror: false);
                 var mirrored = reader.Augmentation == TestTimeAugmentation.Flip ? reader.Read(whole, mirror: true) : null;
-                if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling).Vector];
+                if (needed.Contains(QueryView.Full)) vectors[QueryView.Full] = [SpatialEmbedding.Compute(map, mirrored, reader.Pooling, reader.Readout).Vector];
                 var region = ObjectLocator.Locate(map);
                 if (needed.Contains(QueryView.Mask)) vectors[QueryView.Mask] = [Masked(map, region, mirrored)];
                 if (needed.Contains(QueryView.Located))

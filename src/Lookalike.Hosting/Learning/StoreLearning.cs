@@ -60,7 +60,7 @@ public static class StoreLearning
             throw LookalikeException.InvalidArgument("method", "lda needs classes: learn from --label-column, or use --method head or lw with --feedback.");
         foreach (var note in notes) progress?.Report("note: " + note);
         progress?.Report($"learning {request.Method.ToString().ToLowerInvariant()} from {set.Count:N0} vectors");
-        var projection = ProjectionLearner.Fit(set, request.Method, HeadFor(request.Head, request.Augment), progress);
+        var projection = ProjectionLearner.FitStored(set, info.Model.Value, request.Method, HeadFor(request.Head, request.Augment), progress);
         descriptor = descriptor with { OutputDimension = projection.OutputDimension, Seconds = Math.Round(watch.Elapsed.TotalSeconds, 2) };
         var stored = store.SetProjection(descriptor, projection);
         return new Outcome(stored, notes);

@@ -74,6 +74,36 @@ public sealed class SpatialEmbeddingTests
         Assert.True(e.QueryGrid.SelectMany(r => r).Distinct().Count() > 6);
     }
 
+    [Theory]
+    [InlineData("avg", 1e-5)]
+    [InlineData("gem3", 1e-4)]
+    public void Compute_Regions_VectorIsStoredLayoutAndCellsSumToTheScore(string pooling, double tolerance)
+    {
+        var p = EmbeddingPooling.Parse(pooling);
+        var (a, b) = (Map(1, 7, 7), Map(2, 7, 7));
+        var qa = SpatialEmbedding.Compute(a, null, p, HeadReadout.Regions);
+        var qb = SpatialEmbedding.Compute(b, null, p, HeadReadout.Regions);
+
+        // The vector a +regions model stores: [pooled unit vector, the nine unit regions] / √10.
+        float[] expected = [.. Reference(a, null, p), .. RegionReadout.Compute(a)];
+        Assert.Equal(RegionVectors.Dimension(8), qa.Dimension);
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i] * RegionVectors.Scale, qa.Vector[i], 1e-5);
+        float[] sum = new float[qa.Dimension];
+        for (int r = 0; r < 7; r++)
+            for (int c = 0; c < 7; c++)
+                System.Numerics.Tensors.TensorPrimitives.Add(sum, qa.Contribution(r, c), sum);
+        for (int i = 0; i < sum.Length; i++) Assert.Equal(qa.Vector[i], sum[i], tolerance);
+
+        var e = SimilarityExplanation.Compute(qa, qb);
+        Assert.Equal(qa.Vector.Zip(qb.Vector).Sum(x => (double)x.First * x.Second), e.Score, 1e-5);
+        Assert.Equal(e.Score, SimilarityExplanation.Sum(e.QueryGrid), tolerance);
+        Assert.Equal(p.IsAverage ? AttributionMethod.Exact : AttributionMethod.FirstOrder, e.Method);
+    }
+
+    [Fact]
+    public void Compute_RegionsWithAMirroredMap_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => SpatialEmbedding.Compute(Map(1, 3, 3), Map(2, 3, 3), EmbeddingPooling.Average, HeadReadout.Regions));
+
     [Fact]
     public void Project_OtherDimension_IsRefused()
     {
