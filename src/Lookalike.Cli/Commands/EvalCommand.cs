@@ -279,11 +279,9 @@ internal static class EvalCommand
 
     private static Dictionary<string, object?> Json(HoldoutReport held)
     {
-        var raw = Json(held.Raw);
-        var learned = Json(held.Learned);
-        raw.Remove("worst");
-        learned.Remove("worst");
-        return new Dictionary<string, object?>
+        var raw = WithoutWorst(Json(held.Raw));
+        var learned = WithoutWorst(Json(held.Learned));
+        var json = new Dictionary<string, object?>
         {
             ["holdout"] = new Dictionary<string, object?>
             {
@@ -301,6 +299,19 @@ internal static class EvalCommand
             ["learned"] = learned,
             ["map_gain"] = Round(held.Learned.Overall.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1),
         };
+        if (held.RawPooled is { } pooled)
+        {
+            // Vectors that carry their regions: the learned head against the plain recipe's vector of the same photos too.
+            json["raw_pooled"] = WithoutWorst(Json(pooled));
+            json["map_gain_over_pooled"] = Round(held.Learned.Overall.Map / Math.Max(pooled.Overall.Map, 1e-12) - 1);
+        }
+        return json;
+    }
+
+    private static Dictionary<string, object?> WithoutWorst(Dictionary<string, object?> report)
+    {
+        report.Remove("worst");
+        return report;
     }
 
     private static void Write(HoldoutReport held)
@@ -312,7 +323,7 @@ internal static class EvalCommand
         var table = new Table().Border(TableBorder.Simple).AddColumn("space").AddColumn(new TableColumn("queries").RightAligned());
         foreach (string column in (string[])["P" + at, "mAP" + at, "Δ mAP", "nDCG" + at, "dim", "ms/query"])
             table.AddColumn(new TableColumn(column).RightAligned());
-        foreach (var report in (RetrievalReport[])[held.Raw, held.Learned])
+        foreach (var report in held.RawPooled is { } pooled ? [pooled, held.Raw, held.Learned] : (RetrievalReport[])[held.Raw, held.Learned])
         {
             var o = report.Overall;
             string gain = ReferenceEquals(report, held.Raw) ? "—" : (o.Map / Math.Max(held.Raw.Overall.Map, 1e-12) - 1).ToString("+0.0%;-0.0%", CultureInfo.InvariantCulture);

@@ -92,7 +92,7 @@ internal static class LearnCommand
     internal sealed class HeadOptions
     {
         private static readonly MetricHeadOptions Defaults = new();
-        private readonly Option<int> _epochs = new("--epochs") { Description = $"Head: passes over the data (default {Defaults.Epochs}).", DefaultValueFactory = _ => Defaults.Epochs };
+        private readonly Option<int?> _epochs = new("--epochs") { Description = $"Head: passes over the data (default {MetricHeadOptions.DefaultEpochs}; {MetricHeadOptions.DefaultEpochsWithReadout} when it reads the photos' regions too)." };
         private readonly Option<int> _hidden = new("--hidden") { Description = $"Head: hidden units (default {Defaults.Hidden}).", DefaultValueFactory = _ => Defaults.Hidden };
         private readonly Option<float> _rate = new("--learning-rate") { Description = $"Head: Adam step size (default {Defaults.LearningRate}).", DefaultValueFactory = _ => Defaults.LearningRate };
         private readonly Option<float> _temperature = new("--temperature") { Description = $"Head: softmax temperature (default {Defaults.Temperature}).", DefaultValueFactory = _ => Defaults.Temperature };
@@ -120,7 +120,8 @@ internal static class LearnCommand
 
         public MetricHeadOptions Read(ParseResult parse)
         {
-            int epochs = parse.GetValue(_epochs), hidden = parse.GetValue(_hidden);
+            int? epochs = parse.GetValue(_epochs);
+            int hidden = parse.GetValue(_hidden);
             float rate = parse.GetValue(_rate), temperature = parse.GetValue(_temperature);
             if (epochs is < 1 or > 1000) throw LookalikeException.InvalidArgument("epochs", $"--epochs must be 1–1000; got {epochs}.");
             if (hidden is < 8 or > 4096) throw LookalikeException.InvalidArgument("hidden", $"--hidden must be 8–4096; got {hidden}.");

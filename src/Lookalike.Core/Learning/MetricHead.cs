@@ -66,7 +66,8 @@ public static class MetricHead
             int units = _set.Classes is not null ? _set.Count : _set.Pairs.Count;
             var order = Enumerable.Range(0, units).ToArray();
             int batch = Math.Min(_options.BatchSize, units);
-            for (int epoch = 0; epoch < _options.Epochs; epoch++)
+            int epochs = _options.EpochsFor(_set);
+            for (int epoch = 0; epoch < epochs; epoch++)
             {
                 _random.Shuffle(order);
                 double loss = 0;
@@ -78,7 +79,7 @@ public static class MetricHead
                     loss += _set.Classes is not null ? ProxyStep(slice) : PairStep(slice);
                     steps++;
                 }
-                progress?.Report($"epoch {epoch + 1}/{_options.Epochs}: loss {loss / Math.Max(steps, 1):0.0000}");
+                progress?.Report($"epoch {epoch + 1}/{epochs}: loss {loss / Math.Max(steps, 1):0.0000}");
                 if (_options.TimeLimitSeconds > 0 && watch.Elapsed.TotalSeconds > _options.TimeLimitSeconds) break;
             }
             // The step scales the head's output layer: the same correction, applied partly.

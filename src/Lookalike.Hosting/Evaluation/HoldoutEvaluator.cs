@@ -24,8 +24,12 @@ public sealed record HoldoutOptions(double Fraction, int Seed, HoldoutSplit By, 
     TrainingViews Augment = TrainingViews.None, HeadReadout Readout = HeadReadout.None);
 
 /// <summary>Raw and learned scores on the same held-out items.</summary>
+/// <param name="RawPooled">
+/// Vectors that carry their regions (<see cref="RegionVectors"/>): the raw score of their pooled part alone — the
+/// plain recipe's vector of the same photos — so the learned head is also measured against it; otherwise null.
+/// </param>
 public sealed record HoldoutReport(HoldoutOptions Options, int LearnItems, int LearnClasses, int HeldOutItems, double LearnSeconds,
-    RetrievalReport Raw, RetrievalReport Learned, IReadOnlyList<string> Notes);
+    RetrievalReport Raw, RetrievalReport Learned, IReadOnlyList<string> Notes, RetrievalReport? RawPooled = null);
 
 /// <summary>
 /// Held-out evaluation of a learned projection: the labelled items are split (seeded) into a part that learns — by the
@@ -46,8 +50,19 @@ public static class HoldoutEvaluator
             // The projection reads [vector, readout], which a search pipeline cannot give it: the held-out items go in already mapped.
             ? RetrievalEvaluator.Run(MapWithReadout(learned.HeldOut, readouts, learned.Projection), labelColumn, options, progress) with { Pipeline = PipelineName(options, learned.Name) }
             : RetrievalEvaluator.Run(learned.HeldOut, labelColumn, options with { Projection = learned.Projection, ProjectionName = learned.Name }, progress);
-        return new HoldoutReport(holdout, learned.Set.Items, learned.Set.Classes, learned.HeldOut.Count, learned.Seconds, raw, through, learned.Set.Notes);
+        var pooled = learned.HeldOut.Count > 0 && RegionVectors.Carries(learned.HeldOut[0].Model)
+            ? RetrievalEvaluator.Run(PooledParts(learned.HeldOut), labelColumn, options, progress) with { Pipeline = PipelineName(options, "pooled part") }
+            : null;
+        return new HoldoutReport(holdout, learned.Set.Items, learned.Set.Classes, learned.HeldOut.Count, learned.Seconds, raw, through, learned.Set.Notes, pooled);
     }
+
+    /// <summary>The items with only the pooled part of their vectors (<see cref="RegionVectors"/>), unit length again.</summary>
+    private static List<CatalogItem> PooledParts(IReadOnlyList<CatalogItem> items) => items.Select(item =>
+    {
+        float[] pooled = item.Vector.Span[..(item.Vector.Length / RegionVectors.Parts)].ToArray();
+        Core.Vectors.VectorMath.Normalize(pooled);
+        return item with { Vector = pooled };
+    }).ToList();
 
     /// <summary>A projection learned on the learning part, and the held-out part to evaluate it on.</summary>
     /// <param name="Readouts">Each learning and held-out item's readout, when the projection reads one beside the vector.</param>
