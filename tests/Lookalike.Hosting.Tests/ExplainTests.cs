@@ -56,6 +56,7 @@ public sealed class ExplainTests(IndexedSamplesFixture fixture)
     [InlineData("resnet18+gem3", "first-order", 0.01)]
     [InlineData("resnet18+flip", "exact", 1e-4)]
     [InlineData("resnet18+flip+gem3", "first-order", 0.01)]
+    [InlineData("resnet18+regions", "exact", 1e-4)]
     public void ExplainItems_OtherPipelines_GridsAddUpToTheStoredScore(string model, string method, double relativeTolerance)
     {
         using var directory = new TempDirectory();
