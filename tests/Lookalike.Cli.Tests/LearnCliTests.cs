@@ -60,4 +60,46 @@ public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture
         Assert.Equal(raw.Select(r => r.Id), back.Select(r => r.Id));
         Assert.All(raw.Zip(back), p => Assert.Equal(p.First.Score, p.Second.Score, 5));
     }
+
+    [Fact]
+    public void RegionsModel_IndexLearnQuery_EvalScoresThePooledPart_WhatCannotUseRegionsExitsOne()
+    {
+        string store = "regions-" + Guid.NewGuid().ToString("N")[..8];
+        var index = fixture.Run("index", "catalog", "--labels", "catalog/labels.csv", "--store", store, "--model", "resnet18+regions", "--precision", "fp32");
+        Assert.True(index.ExitCode == 0, index.Stderr);
+        var info = Info(store);
+        Assert.Equal(5120, info.GetProperty("dimension").GetInt32());
+        Assert.StartsWith("resnet18+regions@", info.GetProperty("model").GetString(), StringComparison.Ordinal);
+
+        var learn = fixture.Run("learn", "--label-column", "class", "--epochs", "3", "--hidden", "64", "--store", store);
+        Assert.True(learn.ExitCode == 0, learn.Stderr);
+        Assert.Contains("epoch 3/3", learn.Stderr, StringComparison.Ordinal);
+        var projection = Info(store).GetProperty("projection");
+        Assert.Equal(5120, projection.GetProperty("input_dimension").GetInt32());
+        Assert.Equal(512, projection.GetProperty("output_dimension").GetInt32());
+        // An outside photo is embedded with its regions and mapped into the learned space.
+        var indexed = Directory.GetFiles(Path.Combine(fixture.Catalog, "images")).Select(Path.GetFileName).ToHashSet();
+        string outside = Lookalike.TestKit.RepositoryPaths.SampleImages().Last(f => !indexed.Contains(Path.GetFileName(f)));
+        var hits = Similar(store, outside);
+        Assert.Equal(5, hits.Count);
+        Assert.All(hits, h => Assert.InRange(h.Score, -1.0, 1.0 + 1e-6));
+        Assert.Equal(hits.Select(h => h.Score).OrderDescending(), hits.Select(h => h.Score));
+
+        var lw = fixture.Run("learn", "--label-column", "class", "--method", "lw", "--store", store);
+        Assert.Equal(1, lw.ExitCode);
+        Assert.Contains("--method head", lw.Stderr, StringComparison.Ordinal);
+        Assert.Equal(projection.GetProperty("version").GetInt32(), Info(store).GetProperty("projection").GetProperty("version").GetInt32());
+        var views = fixture.Run("config", "--query-views", "full+zoom", "--store", store);
+        Assert.Equal(1, views.ExitCode);
+        Assert.Contains("only 'full' applies", views.Stderr, StringComparison.Ordinal);
+
+        var eval = fixture.Run("eval", "--store", store, "--label-column", "class", "--holdout", "0.5", "--epochs", "3", "--hidden", "64", "--json");
+        Assert.True(eval.ExitCode == 0, eval.Stderr);
+        var report = JsonDocument.Parse(eval.Stdout).RootElement;
+        Assert.Equal(512, report.GetProperty("raw_pooled").GetProperty("dimension").GetInt32());
+        Assert.Equal(5120, report.GetProperty("raw").GetProperty("dimension").GetInt32());
+        double pooled = report.GetProperty("raw_pooled").GetProperty("overall").GetProperty("map_at_10").GetDouble();
+        double learned = report.GetProperty("learned").GetProperty("overall").GetProperty("map_at_10").GetDouble();
+        Assert.Equal(Math.Round(learned / pooled - 1, 5), report.GetProperty("map_gain_over_pooled").GetDouble(), 4);
+    }
 }
