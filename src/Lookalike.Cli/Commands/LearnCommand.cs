@@ -22,7 +22,7 @@ internal static class LearnCommand
         var where = CommonOptions.Where();
         var drop = new Option<bool>("--drop") { Description = "Drop the learned projection: search the raw vectors again." };
         var method = MethodOption();
-        method.Description += " With --feedback the default is lw.";
+        method.Description += " With --feedback the default is lw (head on a +regions store).";
         var head = new HeadOptions();
         var json = CommonOptions.Json();
         var command = new Command("learn", "Learn the catalog's look-alike space from its labels or feedback; every query and every item added later goes through it.")
@@ -58,8 +58,10 @@ internal static class LearnCommand
                 LabelColumn = column,
                 Filter = ItemFilter.Parse(parse.GetValue(where) ?? []),
                 Before = parse.GetValue(before) is { } date ? ParseDate(date) : null,
-                // From feedback, learned whitening measured best on H&M (docs/evaluation.md, "Learned from feedback").
-                Method = fromFeedback && parse.GetResult(method) is null or { Implicit: true } ? ProjectionMethod.Lw : parse.GetValue(method),
+                // From feedback, learned whitening measured best on H&M (docs/evaluation.md, "Learned from feedback"),
+                // except on vectors that carry their regions, which only the head reads.
+                Method = fromFeedback && parse.GetResult(method) is null or { Implicit: true } && !(catalog.Model is { } model && RegionVectors.Carries(model))
+                    ? ProjectionMethod.Lw : parse.GetValue(method),
                 Head = head.Read(parse),
                 Augment = head.ReadAugment(parse),
                 Pairing = pairing.Read(parse),

@@ -36,6 +36,7 @@ public static class MetricHead
         private readonly int _d, _h, _in; // vector, hidden and first-layer input widths (_in = _d + readout)
         private readonly Random _random;
         private readonly float[] _w1, _b1, _w2, _b2;
+        private readonly float[] _dW1, _dB1, _dW2, _dB2; // the gradients of one step, reused: W₁'s is 20 MB with regions
         private readonly float[]? _proxies; // C×D, unnormalised
         private readonly Adam _adam;
 
@@ -51,6 +52,7 @@ public static class MetricHead
             _b1 = new float[_h];
             _w2 = Gaussian(_d * _h, 0.01f / MathF.Sqrt(_h));
             _b2 = new float[_d];
+            (_dW1, _dB1, _dW2, _dB2) = (new float[_w1.Length], new float[_h], new float[_w2.Length], new float[_d]);
             if (set.Classes is { } classes)
             {
                 _proxies = new float[set.ClassCount * _d];
@@ -262,43 +264,64 @@ public static class MetricHead
             var r = new float[b * _h];
             var y = new float[b * _d];
             var norms = new float[b];
-            Parallel.For(0, b, s =>
+            // A few samples at a time through each weight row: the row is read from memory once per block instead of
+            // once per sample (W₁ is 20 MB when the head reads the regions). Each dot product is the same as row by row.
+            Parallel.For(0, Blocks(b), block =>
             {
-                var inputs = x.AsSpan(s * _in, _in);
-                var xs = inputs[.._d];
-                var zs = z1.AsSpan(s * _h, _h);
-                for (int j = 0; j < _h; j++) zs[j] = TensorPrimitives.Dot(_w1.AsSpan(j * _in, _in), inputs) + _b1[j];
-                var rs = r.AsSpan(s * _h, _h);
-                TensorPrimitives.Max(zs, 0f, rs);
-                var ys = y.AsSpan(s * _d, _d);
-                for (int k = 0; k < _d; k++) ys[k] = TensorPrimitives.Dot(_w2.AsSpan(k * _h, _h), rs) + _b2[k] + xs[k];
-                norms[s] = MathF.Max(TensorPrimitives.Norm(ys), 1e-12f);
-                TensorPrimitives.Divide(ys, norms[s], ys);
+                var (first, count) = Block(block, b);
+                for (int j = 0; j < _h; j++)
+                {
+                    var w = _w1.AsSpan(j * _in, _in);
+                    for (int s = first; s < first + count; s++) z1[s * _h + j] = TensorPrimitives.Dot(w, x.AsSpan(s * _in, _in)) + _b1[j];
+                }
+                for (int s = first; s < first + count; s++) TensorPrimitives.Max(z1.AsSpan(s * _h, _h), 0f, r.AsSpan(s * _h, _h));
+                for (int k = 0; k < _d; k++)
+                {
+                    var w = _w2.AsSpan(k * _h, _h);
+                    for (int s = first; s < first + count; s++) y[s * _d + k] = TensorPrimitives.Dot(w, r.AsSpan(s * _h, _h)) + _b2[k] + x[s * _in + k];
+                }
+                for (int s = first; s < first + count; s++)
+                {
+                    var ys = y.AsSpan(s * _d, _d);
+                    norms[s] = MathF.Max(TensorPrimitives.Norm(ys), 1e-12f);
+                    TensorPrimitives.Divide(ys, norms[s], ys);
+                }
             });
             return new Batch(rows, x, z1, r, norms, y);
         }
 
+        /// <summary>Samples (or weight rows) that go through one weight row (or one sample) together.</summary>
+        private const int BlockSize = 4;
+
+        private static int Blocks(int count) => (count + BlockSize - 1) / BlockSize;
+
+        private static (int First, int Count) Block(int block, int count) => (block * BlockSize, Math.Min(BlockSize, count - block * BlockSize));
+
         /// <summary>
-        /// Gradients of an affine layer's weights and biases over a batch: dW[o] = Σ_s dOut[s, o]·in[s], dB[o] = Σ_s dOut[s, o].
+        /// Gradients of an affine layer's weights and biases over a batch into <paramref name="dW"/> and <paramref name="dB"/>
+        /// (overwritten): dW[o] = Σ_s dOut[s, o]·in[s], dB[o] = Σ_s dOut[s, o]. A few rows at a time, so each sample's input
+        /// is read once per block of rows; each row sums its samples in order, as one row at a time would.
         /// </summary>
-        private static (float[] Weights, float[] Bias) LayerGradient(float[] dOut, float[] inputs, int batch, int outputs, int width)
+        private static void LayerGradient(float[] dOut, float[] inputs, int batch, int outputs, int width, float[] dW, float[] dB)
         {
-            var dW = new float[outputs * width];
-            var dB = new float[outputs];
-            Parallel.For(0, outputs, o =>
+            Parallel.For(0, Blocks(outputs), block =>
             {
-                var row = dW.AsSpan(o * width, width);
-                float bias = 0;
+                var (first, count) = Block(block, outputs);
+                dW.AsSpan(first * width, count * width).Clear();
+                dB.AsSpan(first, count).Clear();
                 for (int s = 0; s < batch; s++)
                 {
-                    float g = dOut[s * outputs + o];
-                    if (g == 0) continue;
-                    TensorPrimitives.MultiplyAdd(inputs.AsSpan(s * width, width), g, row, row);
-                    bias += g;
+                    var input = inputs.AsSpan(s * width, width);
+                    for (int o = first; o < first + count; o++)
+                    {
+                        float g = dOut[s * outputs + o];
+                        if (g == 0) continue;
+                        var row = dW.AsSpan(o * width, width);
+                        TensorPrimitives.MultiplyAdd(input, g, row, row);
+                        dB[o] += g;
+                    }
                 }
-                dB[o] = bias;
             });
-            return (dW, dB);
         }
 
         private void Backward(Batch batch, float[] dY)
@@ -307,7 +330,7 @@ public static class MetricHead
             var dU = new float[b * _d];
             for (int s = 0; s < b; s++)
                 ThroughNormalisation(batch.Y.AsSpan(s * _d, _d), batch.Norms[s], dY.AsSpan(s * _d, _d), dU.AsSpan(s * _d, _d));
-            var (dW2, dB2) = LayerGradient(dU, batch.R, b, _d, _h);
+            LayerGradient(dU, batch.R, b, _d, _h, _dW2, _dB2);
             var dZ1 = new float[b * _h];
             Parallel.For(0, b, s =>
             {
@@ -320,11 +343,11 @@ public static class MetricHead
                 var z = batch.Z1.AsSpan(s * _h, _h);
                 for (int j = 0; j < _h; j++) if (z[j] <= 0) dr[j] = 0;
             });
-            var (dW1, dB1) = LayerGradient(dZ1, batch.Input, b, _h, _in);
-            _adam.Step("w1", _w1, dW1);
-            _adam.Step("b1", _b1, dB1, decay: false);
-            _adam.Step("w2", _w2, dW2);
-            _adam.Step("b2", _b2, dB2, decay: false);
+            LayerGradient(dZ1, batch.Input, b, _h, _in, _dW1, _dB1);
+            _adam.Step("w1", _w1, _dW1);
+            _adam.Step("b1", _b1, _dB1, decay: false);
+            _adam.Step("w2", _w2, _dW2);
+            _adam.Step("b2", _b2, _dB2, decay: false);
         }
     }
 
@@ -343,13 +366,20 @@ public static class MetricHead
             float shrink = decay ? 1 - rate * rateScale * weightDecay : 1;
             var m = state.M;
             var v = state.V;
-            for (int i = 0; i < parameter.Length; i++)
+            // Element by element, so chunks on several cores give the same numbers as one loop.
+            Parallel.For(0, (parameter.Length + Chunk - 1) / Chunk, chunk =>
             {
-                float g = gradient[i];
-                m[i] = Beta1 * m[i] + (1 - Beta1) * g;
-                v[i] = Beta2 * v[i] + (1 - Beta2) * g * g;
-                parameter[i] = parameter[i] * shrink - step * m[i] / (MathF.Sqrt(v[i]) + Epsilon);
-            }
+                int end = Math.Min(parameter.Length, (chunk + 1) * Chunk);
+                for (int i = chunk * Chunk; i < end; i++)
+                {
+                    float g = gradient[i];
+                    m[i] = Beta1 * m[i] + (1 - Beta1) * g;
+                    v[i] = Beta2 * v[i] + (1 - Beta2) * g * g;
+                    parameter[i] = parameter[i] * shrink - step * m[i] / (MathF.Sqrt(v[i]) + Epsilon);
+                }
+            });
         }
+
+        private const int Chunk = 1 << 16;
     }
 }

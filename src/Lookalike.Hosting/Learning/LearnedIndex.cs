@@ -22,7 +22,7 @@ public static class LearnedIndex
         IReadOnlyList<CatalogItem> items, IReadOnlyList<FeedbackEvent> events, ProjectionMethod method, MetricHeadOptions head, IProgress<string>? progress = null, FeedbackPairing? pairing = null)
     {
         var set = FeedbackLearningSet.Build(items.ToDictionary(i => i.Id), events, before: null, pairing);
-        var projection = ProjectionLearner.Fit(set.Set, method, head, progress);
+        var projection = ProjectionLearner.FitStored(set.Set, items[0].Model, method, head, progress); // a set was built: there are items
         return (Build(items, new LearnedSpace(projection)), projection, set);
     }
 
