@@ -291,7 +291,7 @@ public static class MetricHead
         }
 
         /// <summary>Samples (or weight rows) that go through one weight row (or one sample) together.</summary>
-        private const int BlockSize = 4;
+        private const int BlockSize = 16;
 
         private static int Blocks(int count) => (count + BlockSize - 1) / BlockSize;
 
