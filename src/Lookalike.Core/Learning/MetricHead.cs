@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Lookalike.Core.Learning;
@@ -37,6 +38,7 @@ public static class MetricHead
         private readonly Random _random;
         private readonly float[] _w1, _b1, _w2, _b2;
         private readonly float[] _dW1, _dB1, _dW2, _dB2; // the gradients of one step, reused: W₁'s is 20 MB with regions
+        private readonly Vectors.PackedProduct _layer1 = new(), _layer2 = new();
         private readonly float[]? _proxies; // C×D, unnormalised
         private readonly Adam _adam;
 
@@ -264,55 +266,46 @@ public static class MetricHead
             var r = new float[b * _h];
             var y = new float[b * _d];
             var norms = new float[b];
-            // A few samples at a time through each weight row: the row is read from memory once per block instead of
-            // once per sample (W₁ is 20 MB when the head reads the regions). Each dot product is the same as row by row.
-            Parallel.For(0, Blocks(b), block =>
+            // Both layers as packed matrix products: each weight is loaded once per tile of samples, not once per sample.
+            _layer1.MultiplyTransposed(x, b, _w1, _h, _in, z1);
+            Parallel.For(0, b, s =>
             {
-                var (first, count) = Block(block, b);
-                for (int j = 0; j < _h; j++)
-                {
-                    var w = _w1.AsSpan(j * _in, _in);
-                    for (int s = first; s < first + count; s++) z1[s * _h + j] = TensorPrimitives.Dot(w, x.AsSpan(s * _in, _in)) + _b1[j];
-                }
-                for (int s = first; s < first + count; s++) TensorPrimitives.Max(z1.AsSpan(s * _h, _h), 0f, r.AsSpan(s * _h, _h));
-                for (int k = 0; k < _d; k++)
-                {
-                    var w = _w2.AsSpan(k * _h, _h);
-                    for (int s = first; s < first + count; s++) y[s * _d + k] = TensorPrimitives.Dot(w, r.AsSpan(s * _h, _h)) + _b2[k] + x[s * _in + k];
-                }
-                for (int s = first; s < first + count; s++)
-                {
-                    var ys = y.AsSpan(s * _d, _d);
-                    norms[s] = MathF.Max(TensorPrimitives.Norm(ys), 1e-12f);
-                    TensorPrimitives.Divide(ys, norms[s], ys);
-                }
+                var zs = z1.AsSpan(s * _h, _h);
+                TensorPrimitives.Add(zs, _b1, zs);
+                TensorPrimitives.Max(zs, 0f, r.AsSpan(s * _h, _h));
+            });
+            _layer2.MultiplyTransposed(r, b, _w2, _d, _h, y);
+            Parallel.For(0, b, s =>
+            {
+                var ys = y.AsSpan(s * _d, _d);
+                TensorPrimitives.Add(ys, _b2, ys);
+                TensorPrimitives.Add(ys, x.AsSpan(s * _in, _d), ys);
+                norms[s] = MathF.Max(TensorPrimitives.Norm(ys), 1e-12f);
+                TensorPrimitives.Divide(ys, norms[s], ys);
             });
             return new Batch(rows, x, z1, r, norms, y);
         }
 
-        /// <summary>Samples (or weight rows) that go through one weight row (or one sample) together.</summary>
-        private const int BlockSize = 16;
-
-        private static int Blocks(int count) => (count + BlockSize - 1) / BlockSize;
-
-        private static (int First, int Count) Block(int block, int count) => (block * BlockSize, Math.Min(BlockSize, count - block * BlockSize));
+        /// <summary>Weight rows whose gradients one pass over the batch's inputs fills together.</summary>
+        private const int RowBlock = 16;
 
         /// <summary>
         /// Gradients of an affine layer's weights and biases over a batch into <paramref name="dW"/> and <paramref name="dB"/>
-        /// (overwritten): dW[o] = Σ_s dOut[s, o]·in[s], dB[o] = Σ_s dOut[s, o]. A few rows at a time, so each sample's input
-        /// is read once per block of rows; each row sums its samples in order, as one row at a time would.
+        /// (overwritten): dW[o] = Σ_s dOut[s, o]·in[s], dB[o] = Σ_s dOut[s, o]. <see cref="RowBlock"/> rows at a time, so each
+        /// sample's input is read once per block of rows; each row sums its samples in order, skipping zero gradients
+        /// (half of them behind the ReLU).
         /// </summary>
         private static void LayerGradient(float[] dOut, float[] inputs, int batch, int outputs, int width, float[] dW, float[] dB)
         {
-            Parallel.For(0, Blocks(outputs), block =>
+            Parallel.For(0, (outputs + RowBlock - 1) / RowBlock, block =>
             {
-                var (first, count) = Block(block, outputs);
-                dW.AsSpan(first * width, count * width).Clear();
-                dB.AsSpan(first, count).Clear();
+                int first = block * RowBlock, end = Math.Min(outputs, first + RowBlock);
+                dW.AsSpan(first * width, (end - first) * width).Clear();
+                dB.AsSpan(first, end - first).Clear();
                 for (int s = 0; s < batch; s++)
                 {
                     var input = inputs.AsSpan(s * width, width);
-                    for (int o = first; o < first + count; o++)
+                    for (int o = first; o < end; o++)
                     {
                         float g = dOut[s * outputs + o];
                         if (g == 0) continue;
@@ -369,8 +362,19 @@ public static class MetricHead
             // Element by element, so chunks on several cores give the same numbers as one loop.
             Parallel.For(0, (parameter.Length + Chunk - 1) / Chunk, chunk =>
             {
-                int end = Math.Min(parameter.Length, (chunk + 1) * Chunk);
-                for (int i = chunk * Chunk; i < end; i++)
+                int end = Math.Min(parameter.Length, (chunk + 1) * Chunk), i = chunk * Chunk;
+                var (b1, c1, b2, c2) = (new Vector<float>(Beta1), new Vector<float>(1 - Beta1), new Vector<float>(Beta2), new Vector<float>(1 - Beta2));
+                var (keep, by, epsilon) = (new Vector<float>(shrink), new Vector<float>(step), new Vector<float>(Epsilon));
+                for (; i <= end - Vector<float>.Count; i += Vector<float>.Count)
+                {
+                    var g = new Vector<float>(gradient, i);
+                    var mi = b1 * new Vector<float>(m, i) + c1 * g;
+                    var vi = b2 * new Vector<float>(v, i) + c2 * g * g;
+                    (new Vector<float>(parameter, i) * keep - by * mi / (Vector.SquareRoot(vi) + epsilon)).CopyTo(parameter, i);
+                    mi.CopyTo(m, i);
+                    vi.CopyTo(v, i);
+                }
+                for (; i < end; i++)
                 {
                     float g = gradient[i];
                     m[i] = Beta1 * m[i] + (1 - Beta1) * g;
