@@ -72,20 +72,23 @@ public sealed class GemPoolingTests(ResNet18Fixture fixture)
         Assert.True(pooled.Zip(plain).Max(p => Math.Abs(p.First - p.Second)) > 1e-2f, $"{model} differs from average pooling");
     }
 
-    [Fact]
-    public void EmbedBatch_Gem_SameVectorsAsOneByOne()
+    [Theory]
+    [InlineData("resnet18+gem3")]
+    [InlineData("resnet18+gem3+regions")] // the regions read from each image's own slice of the batch's map
+    public void EmbedBatch_FeatureMapReadout_SameVectorsAsOneByOne(string model)
     {
         // Batching rewrites the exposed graph once more (symbolic batch axis on the added output too).
-        using var batched = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+gem3"), OnnxEmbeddingOptions.ForThroughput() with { BatchSize = 2 });
-        using var single = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+gem3"), OnnxEmbeddingOptions.ForThroughput());
+        using var batched = new OnnxImageEmbedder(BuiltInModels.Resolve(model), OnnxEmbeddingOptions.ForThroughput() with { BatchSize = 2 });
+        using var single = new OnnxImageEmbedder(BuiltInModels.Resolve(model), OnnxEmbeddingOptions.ForThroughput());
         Assert.Equal(2, batched.BatchSize);
         var images = SampleImages.Paths(3).Select(fixture.Load).ToArray();
-        float[] rows = new float[3 * Channels], expected = new float[Channels];
+        int d = single.Dimension;
+        float[] rows = new float[3 * d], expected = new float[d];
         batched.EmbedBatch(images, rows);
         for (int i = 0; i < images.Length; i++)
         {
             single.Embed(images[i], expected);
-            Assert.Equal(expected, rows.AsSpan(i * Channels, Channels).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4f);
+            Assert.Equal(expected, rows.AsSpan(i * d, d).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4f);
         }
     }
 

@@ -36,22 +36,6 @@ public sealed class RegionReadoutEmbeddingTests(ResNet18Fixture fixture)
     }
 
     [Fact]
-    public void EmbedBatch_Regions_SameVectorsAsOneByOne()
-    {
-        using var batched = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+gem3+regions"), OnnxEmbeddingOptions.ForThroughput() with { BatchSize = 2 });
-        using var single = new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+gem3+regions"), OnnxEmbeddingOptions.ForThroughput());
-        var images = SampleImages.Paths(3).Select(fixture.Load).ToArray();
-        int d = single.Dimension;
-        float[] rows = new float[3 * d], expected = new float[d];
-        batched.EmbedBatch(images, rows);
-        for (int i = 0; i < images.Length; i++)
-        {
-            single.Embed(images[i], expected);
-            Assert.Equal(expected, rows.AsSpan(i * d, d).ToArray(), (a, b) => Math.Abs(a - b) < 1e-4f);
-        }
-    }
-
-    [Fact]
     public void Resolve_RegionsWithFlip_IsRefusedNamingTheReadout()
     {
         var e = Assert.Throws<LookalikeException>(() => new OnnxImageEmbedder(BuiltInModels.Resolve("resnet18+flip+regions")));
