@@ -41,6 +41,9 @@ class Hnswlib:
     def save(self, path):
         self.index.save_index(path)
 
+    def count(self):
+        return self.index.get_current_count()
+
     def set_ef(self, ef):
         self.index.set_ef(ef)
 
@@ -63,6 +66,9 @@ class Faiss:
     def save(self, path):
         faiss.write_index(self.index, path)
 
+    def count(self):
+        return self.index.ntotal
+
     def set_ef(self, ef):
         self.index.hnsw.efSearch = ef
 
@@ -77,19 +83,42 @@ LIBS = {"hnswlib": Hnswlib, "faiss": Faiss}
 def build(args):
     X = np.load(os.path.join(args.data, "base.npy"), mmap_mode="r")
     n, d = X.shape
-    index = LIBS[args.lib](d, n, args)
-    t0 = time.perf_counter()
-    for a in range(0, n, args.chunk):
+    # A long build (FAISS at 1M: hours) is saved every --checkpoint items as <out>.partial with its elapsed time, and
+    # a later run with the same arguments resumes from it: items are inserted in the same order as by one run, and
+    # build_s is the sum of the runs' insertion times (saving is not counted).
+    partial = args.out + ".partial"
+    first, spent = 0, 0.0
+    if os.path.exists(partial + ".json"):
+        state = json.load(open(partial + ".json"))
+        first, spent = state["items"], state["build_s"]
+        index = LIBS[args.lib](d, n, args, path=partial)
+        if index.count() != first:
+            sys.exit(f"{partial} holds {index.count()} items, its .json says {first}: delete both and build again")
+        print(f"{args.lib} build resumes at {first}/{n} after {spent:.0f} s", file=sys.stderr, flush=True)
+    else:
+        index = LIBS[args.lib](d, n, args)
+    for a in range(first, n, args.chunk):
         b = min(n, a + args.chunk)
+        t0 = time.perf_counter()
         index.add(np.ascontiguousarray(X[a:b]), a, args.threads)
+        spent += time.perf_counter() - t0
         if b % 100000 < args.chunk:
-            print(f"{args.lib} build {b}/{n} {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
-    build_s = time.perf_counter() - t0
+            print(f"{args.lib} build {b}/{n} {spent:.0f} s", file=sys.stderr, flush=True)
+        if args.checkpoint and b < n and b % args.checkpoint < args.chunk:
+            index.save(partial + ".tmp")
+            with open(partial + ".json.tmp", "w") as f:
+                json.dump({"items": b, "build_s": spent}, f)
+            os.replace(partial + ".tmp", partial)
+            os.replace(partial + ".json.tmp", partial + ".json")
+    build_s = spent
     index.save(args.out)
     result = {"script": "hnsw_saved.py build", "lib": args.lib, "n": n, "d": d, "M": args.M, "efc": args.efc,
               "threads": args.threads, "build_s": round(build_s, 1), "index_mb": round(os.path.getsize(args.out) / 2**20, 1)}
     with open(args.out + ".json", "w") as f:
         json.dump(result, f)
+    for leftover in (partial, partial + ".json"):
+        if os.path.exists(leftover):
+            os.remove(leftover)
     print(json.dumps(result))
 
 
@@ -134,6 +163,7 @@ def main():
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--chunk", type=int, default=10000)
     b.add_argument("--seed", type=int, default=100)
+    b.add_argument("--checkpoint", type=int, default=0, help="save a resumable copy every this many items (0: never)")
     b.add_argument("--out", required=True)
     s = sub.add_parser("search")
     s.add_argument("--lib", choices=sorted(LIBS), default="hnswlib")
