@@ -12,8 +12,9 @@ namespace Lookalike.Bench;
 /// <param name="Torch">Path of torch_resnet18.py; null: searched; "none": skipped.</param>
 /// <param name="TorchSeconds">Seconds per PyTorch configuration.</param>
 /// <param name="QueryViews">Also time photo queries through these views as a server embeds them; null: skipped.</param>
-/// <param name="Pairs">Then this many back-to-back pairs of (end to end, the raw model as indexing runs it), each pair's
-/// ratio measured minutes apart at most, so a machine whose speed drifts between runs moves both sides of it.</param>
+/// <param name="Pairs">Then this many pairs, each the raw model as indexing runs it, the folder end to end, and the raw
+/// model again; each pair's ratio is end to end over the mean of its two raw runs, so a machine whose speed drifts
+/// during the pair moves both sides of it.</param>
 public sealed record EmbedBenchSettings(string Images, string? Model, EmbedderChoice Choice, double Seconds, bool EndToEnd,
     string? Torch, double TorchSeconds, QueryViews? QueryViews = null, int Pairs = 0)
 {
