@@ -37,7 +37,7 @@ internal static class BenchEmbedCommand
         };
         var pairs = new Option<int>("--pairs")
         {
-            Description = "Then index the folder and time the raw model (as indexing runs it) this many times back to back, and report each pair's steady end-to-end ÷ raw rate and their median: a ratio that drift between runs moves on both sides (default 0).",
+            Description = "Then, this many times: time the raw model (as indexing runs it) for half of --seconds, index the folder, time the raw model again; report each pair's steady end-to-end rate ÷ the mean of its two raw rates, and their median: a ratio that drift during the pair moves on both sides (default 0).",
         };
         var command = new Command("embed", "Embedding throughput: end-to-end indexing, raw model, and the PyTorch CPU reference side by side.")
         {
