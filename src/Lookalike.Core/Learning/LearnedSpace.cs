@@ -24,6 +24,20 @@ public sealed class LearnedSpace(Projection? projection)
         return output;
     }
 
+    /// <summary>
+    /// Writes <paramref name="count"/> row-major raw vectors in this space into <paramref name="output"/>, a block at a
+    /// time (<see cref="Projection.ApplyRows"/>): for building an index of many items at once.
+    /// </summary>
+    public void MapRows(ReadOnlySpan<float> raw, int count, Span<float> output, Vectors.PackedProduct product)
+    {
+        if (Projection is null)
+        {
+            raw.CopyTo(output);
+            return;
+        }
+        Projection.ApplyRows(raw, count, output, product);
+    }
+
     /// <summary>Writes <paramref name="raw"/> in this space into <paramref name="output"/>.</summary>
     public void Map(ReadOnlySpan<float> raw, Span<float> output)
     {

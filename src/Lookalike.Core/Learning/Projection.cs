@@ -156,8 +156,52 @@ public sealed class Projection
         if (rows.Length != (long)count * InputDimension) throw new ArgumentException($"Expected {count}×{InputDimension} values, got {rows.Length}.", nameof(rows));
         var output = new float[(long)count * OutputDimension];
         float[] input = rows.ToArray();
-        Parallel.For(0, count, r => Apply(input.AsSpan(r * InputDimension, InputDimension), output.AsSpan(r * OutputDimension, OutputDimension)));
+        var product = new PackedProduct();
+        for (int first = 0; first < count; first += RowBlock)
+        {
+            int block = Math.Min(RowBlock, count - first);
+            ApplyRows(input.AsSpan(first * InputDimension, block * InputDimension), block, output.AsSpan(first * OutputDimension, block * OutputDimension), product);
+        }
         return output;
+    }
+
+    /// <summary>Rows <see cref="ApplyRows"/> is best given at a time: large enough for the packed product, small enough for the cache.</summary>
+    public const int RowBlock = 256;
+
+    /// <summary>
+    /// Maps <paramref name="count"/> row-major vectors into <paramref name="output"/> (count×<see cref="OutputDimension"/>),
+    /// each layer as one matrix product over all the rows (<see cref="PackedProduct"/>, both cores): the same map as
+    /// <see cref="Apply"/>, summed in another order, so values may differ from it in the last bits.
+    /// </summary>
+    /// <param name="product">The caller's packing buffers (one caller at a time), kept between calls.</param>
+    /// <exception cref="ArgumentException">Wrong lengths.</exception>
+    public void ApplyRows(ReadOnlySpan<float> rows, int count, Span<float> output, PackedProduct product)
+    {
+        ArgumentNullException.ThrowIfNull(product);
+        if (rows.Length != (long)count * InputDimension) throw new ArgumentException($"Expected {count}×{InputDimension} values, got {rows.Length}.", nameof(rows));
+        if (output.Length != (long)count * OutputDimension) throw new ArgumentException($"Expected room for {count}×{OutputDimension} values, got {output.Length}.", nameof(output));
+        if (count == 0) return;
+        float[] current = rows.ToArray();
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var layer = Layers[l];
+            var next = GC.AllocateUninitializedArray<float>(count * layer.Outputs);
+            product.MultiplyTransposed(current, count, layer.Weights, layer.Outputs, layer.Inputs, next);
+            for (int r = 0; r < count; r++)
+            {
+                var row = next.AsSpan(r * layer.Outputs, layer.Outputs);
+                TensorPrimitives.Add(row, layer.Bias, row);
+                if (layer.Relu) TensorPrimitives.Max(row, 0f, row);
+            }
+            current = next;
+        }
+        for (int r = 0; r < count; r++)
+        {
+            var row = output.Slice(r * OutputDimension, OutputDimension);
+            current.AsSpan(r * OutputDimension, OutputDimension).CopyTo(row);
+            if (Residual) TensorPrimitives.Add(row, rows.Slice(r * InputDimension, OutputDimension), row);
+            VectorMath.Normalize(row);
+        }
     }
 
     /// <summary>

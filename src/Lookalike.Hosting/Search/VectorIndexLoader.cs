@@ -1,6 +1,7 @@
 using Lookalike.Core.Catalog;
 using Lookalike.Core.Learning;
 using Lookalike.Core.Search;
+using Lookalike.Core.Vectors;
 using Lookalike.Search.USearch;
 
 namespace Lookalike.Hosting.Search;
@@ -82,10 +83,11 @@ public static class VectorIndexLoader
             }
             var exact = new ExactVectorIndex(dimension, info.Items);
             int done = 0;
-            foreach (var item in store.ReadAll(withVectors: true))
+            foreach (var (ids, vectors) in MappedBlocks(store, space, dimension))
             {
-                exact.Upsert(item.Id, space.Map(item.Vector.Span));
-                if (++done % BuildBatch == 0) progress?.Report((done, info.Items));
+                for (int i = 0; i < ids.Count; i++) exact.Upsert(ids[i], vectors.AsSpan(i * dimension, dimension));
+                done += ids.Count;
+                progress?.Report((done, info.Items));
             }
             progress?.Report((done, info.Items));
             return exact;
@@ -128,24 +130,46 @@ public static class VectorIndexLoader
     private static void Build(ICatalogStore store, HnswVectorIndex hnsw, LearnedSpace space, int total, IProgress<(int Done, int Total)>? progress)
     {
         hnsw.Reserve(total);
-        var ids = new List<ItemId>(BuildBatch);
-        var vectors = new float[BuildBatch * hnsw.Dimension];
         int done = 0;
-        foreach (var item in store.ReadAll(withVectors: true))
+        foreach (var (ids, vectors) in MappedBlocks(store, space, hnsw.Dimension))
         {
-            space.Map(item.Vector.Span, vectors.AsSpan(ids.Count * hnsw.Dimension, hnsw.Dimension));
-            ids.Add(item.Id);
-            if (ids.Count == BuildBatch) Flush();
-        }
-        Flush();
-
-        void Flush()
-        {
-            if (ids.Count == 0) return;
             hnsw.AddRange(ids, vectors.AsSpan(0, ids.Count * hnsw.Dimension));
             done += ids.Count;
-            ids.Clear();
             progress?.Report((done, total));
+        }
+    }
+
+    /// <summary>
+    /// The store's items in blocks of <see cref="BuildBatch"/>: their ids and their vectors in <paramref name="space"/>,
+    /// mapped <see cref="Projection.RowBlock"/> rows at a time. The list and the array are reused for the next block.
+    /// </summary>
+    private static IEnumerable<(List<ItemId> Ids, float[] Vectors)> MappedBlocks(ICatalogStore store, LearnedSpace space, int dimension)
+    {
+        int rawDimension = space.Projection?.InputDimension ?? dimension;
+        var ids = new List<ItemId>(BuildBatch);
+        var raw = new float[BuildBatch * rawDimension];
+        var mapped = new float[BuildBatch * dimension];
+        var product = new PackedProduct();
+        foreach (var item in store.ReadAll(withVectors: true))
+        {
+            item.Vector.Span.CopyTo(raw.AsSpan(ids.Count * rawDimension, rawDimension));
+            ids.Add(item.Id);
+            if (ids.Count < BuildBatch) continue;
+            Map();
+            yield return (ids, mapped);
+            ids.Clear();
+        }
+        if (ids.Count == 0) yield break;
+        Map();
+        yield return (ids, mapped);
+
+        void Map()
+        {
+            for (int first = 0; first < ids.Count; first += Projection.RowBlock)
+            {
+                int rows = Math.Min(Projection.RowBlock, ids.Count - first);
+                space.MapRows(raw.AsSpan(first * rawDimension, rows * rawDimension), rows, mapped.AsSpan(first * dimension, rows * dimension), product);
+            }
         }
     }
 
