@@ -375,6 +375,15 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
         }
     }
 
+    public StoredVectors? OpenMappedVectors(string key, int dimension, VectorRowMap map)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimension);
+        ArgumentNullException.ThrowIfNull(map);
+        if (_database.ReadOnly) return null;
+        return OpenVectors() is { } raw ? MappedSpaceFile.Open(Location, raw, key, dimension, map) : null;
+    }
+
     private StoredVectors? OpenVectors(SqliteConnection connection, SqliteTransaction transaction)
     {
         long generation = long.TryParse(GetMeta(connection, MetaGeneration, transaction), NumberStyles.Integer, CultureInfo.InvariantCulture, out long g) ? g : 0;

@@ -51,6 +51,18 @@ public interface ICatalogStore : IDisposable
     /// <exception cref="Errors.LookalikeException">StoreCorrupt naming the vector file when it does not match the store.</exception>
     StoredVectors? OpenVectors();
 
+    /// <summary>
+    /// The store's vectors mapped through <paramref name="map"/> (a learned space), for an index that scans them in place
+    /// as it would scan <see cref="OpenVectors"/>: the mapped rows are kept in a file beside the store under
+    /// <paramref name="key"/>, so a later open with the same key maps only the rows written since. Null when the store
+    /// has no vectors or cannot keep the file (read-only, or a store without vector files): the caller maps in memory.
+    /// The caller owns the result.
+    /// </summary>
+    /// <param name="key">Names the map (e.g. the projection's key): a different key never reads this one's rows.</param>
+    /// <param name="dimension">Values per mapped row.</param>
+    /// <param name="map">Maps <c>count</c> consecutive raw rows into <c>count</c> rows of <paramref name="dimension"/> values.</param>
+    StoredVectors? OpenMappedVectors(string key, int dimension, VectorRowMap map) => null;
+
     /// <summary>An item whose file had these bytes, if any.</summary>
     ItemId? FindByContentHash(string contentHash);
 
@@ -74,3 +86,6 @@ public interface ICatalogStore : IDisposable
     /// <summary>Records the query views (<see cref="Embedding.QueryViews.Full"/> removes the setting). Vectors and generation are unchanged.</summary>
     void SetQueryViews(Embedding.QueryViews views);
 }
+
+/// <summary>Maps <paramref name="count"/> consecutive raw rows (row-major) into <paramref name="mapped"/>.</summary>
+public delegate void VectorRowMap(ReadOnlySpan<float> raw, int count, Span<float> mapped);

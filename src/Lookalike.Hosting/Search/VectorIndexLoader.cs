@@ -73,9 +73,11 @@ public static class VectorIndexLoader
             resolved = cached;
         if (resolved.Kind == IndexKind.Exact)
         {
-            // Raw vectors are scanned where they lie, in the store's mapped vector file: opening reads none of them.
-            // A learned space holds mapped copies, so it takes the path below.
-            if (projection is null && store.OpenVectors() is { } stored)
+            // Raw vectors are scanned where they lie, in the store's mapped vector file: opening reads none of them. A
+            // learned space scans the store's copy of its rows mapped (rows written since the copy was made are mapped
+            // now); a store that cannot keep that copy maps every item into memory below.
+            var stored = projection is null ? store.OpenVectors() : store.OpenMappedVectors(projection.Key, dimension, MapRows(space));
+            if (stored is not null)
             {
                 var mapped = new MappedExactIndex(stored);
                 progress?.Report((mapped.Count, mapped.Count));
@@ -139,6 +141,21 @@ public static class VectorIndexLoader
         }
     }
 
+    /// <summary>The store's raw rows into <paramref name="space"/>, <see cref="Projection.RowBlock"/> rows per packed product.</summary>
+    private static VectorRowMap MapRows(LearnedSpace space)
+    {
+        var product = new PackedProduct();
+        int input = space.Projection!.InputDimension, output = space.Projection.OutputDimension;
+        return (raw, count, mapped) =>
+        {
+            for (int first = 0; first < count; first += Projection.RowBlock)
+            {
+                int rows = Math.Min(Projection.RowBlock, count - first);
+                space.MapRows(raw.Slice(first * input, rows * input), rows, mapped.Slice(first * output, rows * output), product);
+            }
+        };
+    }
+
     /// <summary>
     /// The store's items in blocks of <see cref="BuildBatch"/>: their ids and their vectors in <paramref name="space"/>,
     /// mapped <see cref="Projection.RowBlock"/> rows at a time. The list and the array are reused for the next block.
@@ -149,7 +166,7 @@ public static class VectorIndexLoader
         var ids = new List<ItemId>(BuildBatch);
         var raw = new float[BuildBatch * rawDimension];
         var mapped = new float[BuildBatch * dimension];
-        var product = new PackedProduct();
+        var map = space.Projection is null ? null : MapRows(space);
         foreach (var item in store.ReadAll(withVectors: true))
         {
             item.Vector.Span.CopyTo(raw.AsSpan(ids.Count * rawDimension, rawDimension));
@@ -165,11 +182,8 @@ public static class VectorIndexLoader
 
         void Map()
         {
-            for (int first = 0; first < ids.Count; first += Projection.RowBlock)
-            {
-                int rows = Math.Min(Projection.RowBlock, ids.Count - first);
-                space.MapRows(raw.AsSpan(first * rawDimension, rows * rawDimension), rows, mapped.AsSpan(first * dimension, rows * dimension), product);
-            }
+            if (map is null) raw.AsSpan(0, ids.Count * dimension).CopyTo(mapped);
+            else map(raw.AsSpan(0, ids.Count * rawDimension), ids.Count, mapped.AsSpan(0, ids.Count * dimension));
         }
     }
 

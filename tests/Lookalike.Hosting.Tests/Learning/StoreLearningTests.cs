@@ -102,6 +102,9 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         using (var query = QueryService.Open(store, fixture.Decoder, () => throw new InvalidOperationException("no photo queries here")))
         {
             Assert.Equal(stored.Key, query.LearnedProjection!.Key);
+            // Scanned in place from the store's copy of its rows in the learned space, as raw stores scan their own.
+            Assert.IsType<MappedExactIndex>(query.Index);
+            Assert.Single(Directory.GetFiles(store.Location, "learned-*.vectors.f32"));
             var some = store.ReadAll(withVectors: true).First();
             Assert.Equal(stored.Projection.ApplyAll(some.Vector.ToArray(), 1), query.Index.GetVector(some.Id));
             query.Edits.AddItem(newcomer);
