@@ -461,6 +461,7 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
             command.Parameters.Add("$weights", SqliteType.Blob).Value = projection.ToBytes();
             command.ExecuteNonQuery();
         });
+        MappedSpaceFile.RemoveAll(Location); // the rows of the space this one replaces
         return new StoredProjection(version, descriptor, projection);
     }
 
@@ -473,6 +474,7 @@ public sealed class SqliteCatalogStore : ICatalogStore, ICompactingStore
             command.CommandText = "DELETE FROM projection WHERE slot = 1;";
             removed = command.ExecuteNonQuery();
         });
+        MappedSpaceFile.RemoveAll(Location);
         return removed > 0;
     }
 

@@ -126,10 +126,14 @@ public sealed class StoreLearningTests(IndexedSamplesFixture fixture, ITestOutpu
         Assert.Contains("loaded from cache", log[^1]);
         StoreLearning.Learn(store, null, new LearnRequest { LabelColumn = "class", Head = Quick with { Seed = 2 } });
         Assert.Equal(stored.Version + 1, store.GetProjection()!.Version);
+        Assert.Empty(Directory.GetFiles(store.Location, "learned-*"));   // the rows of the replaced space go with it
         VectorIndexLoader.Load(store, hnsw, log.Add).Dispose();
         Assert.Contains("learned projection", log[^1]);
+        VectorIndexLoader.Load(store, IndexSpec.Exact).Dispose();
+        Assert.Single(Directory.GetFiles(store.Location, "learned-*"));
 
         Assert.True(store.DropProjection());
+        Assert.Empty(Directory.GetFiles(store.Location, "learned-*"));
         Assert.Null(store.GetProjection());
         Assert.False(store.DropProjection());
         using var raw = VectorIndexLoader.Load(store, IndexSpec.Exact);
