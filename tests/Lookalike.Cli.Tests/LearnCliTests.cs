@@ -30,6 +30,8 @@ public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture
 
         var learn = fixture.Run("learn", "--label-column", "class", "--method", "lda", "--store", store);
         Assert.True(learn.ExitCode == 0, learn.Stderr);
+        // The exact index's rows in the new space are written by learn, not by the first query.
+        Assert.Single(Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, store), "learned-*.f32"));
         var projection = Info(store).GetProperty("projection");
         Assert.Equal("lda", projection.GetProperty("method").GetString());
         Assert.Equal("labels", projection.GetProperty("source").GetString());
@@ -55,6 +57,7 @@ public sealed class LearnCliTests(IndexedCatalogFixture fixture) : IClassFixture
 
         var drop = fixture.Run("learn", "--drop", "--store", store);
         Assert.True(drop.ExitCode == 0, drop.Stderr);
+        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.WorkingDirectory, store), "learned-*"));
         Assert.Equal(JsonValueKind.Null, Info(store).GetProperty("projection").ValueKind);
         var back = Similar(store, id);
         Assert.Equal(raw.Select(r => r.Id), back.Select(r => r.Id));

@@ -7,6 +7,7 @@ using Lookalike.Core.Search;
 using Lookalike.Hosting;
 using Lookalike.Hosting.Learning;
 using Lookalike.Hosting.Reliability;
+using Lookalike.Hosting.Search;
 
 namespace Lookalike.Cli.Commands;
 
@@ -69,6 +70,8 @@ internal static class LearnCommand
             using var feedbackStore = fromFeedback ? LookalikeComponents.OpenFeedback(storeDirectory) : null;
             var outcome = StoreLearning.Learn(catalog, feedbackStore, request, new Progress(m => Console.Error.WriteLine(m)));
             var stored = outcome.Stored;
+            // The index in the new space now, as 'index' does, so the first query does not build it.
+            VectorIndexLoader.Prebuild(catalog, IndexSpec.Auto, message => Console.Error.WriteLine(message));
             if (parse.GetValue(json)) JsonOutput.WriteLine(ProjectionJsonView.Of(stored));
             else
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

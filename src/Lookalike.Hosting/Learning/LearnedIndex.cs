@@ -29,8 +29,12 @@ public static class LearnedIndex
     private static ExactVectorIndex Build(IReadOnlyList<CatalogItem> items, LearnedSpace space)
     {
         int rawDimension = items.Count == 0 ? 1 : items[0].Vector.Length;
-        var index = new ExactVectorIndex(space.OutputDimension(rawDimension), items.Count);
-        foreach (var item in items) index.Upsert(item.Id, space.Map(item.Vector.Span));
+        int dimension = space.OutputDimension(rawDimension);
+        var index = new ExactVectorIndex(dimension, items.Count);
+        var raw = new float[(long)items.Count * rawDimension];
+        for (int i = 0; i < items.Count; i++) items[i].Vector.Span.CopyTo(raw.AsSpan(i * rawDimension, rawDimension));
+        var mapped = space.Projection is null ? raw : space.Projection.ApplyAll(raw, items.Count);
+        for (int i = 0; i < items.Count; i++) index.Upsert(items[i].Id, mapped.AsSpan(i * dimension, dimension));
         return index;
     }
 }

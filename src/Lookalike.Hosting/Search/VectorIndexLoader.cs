@@ -22,7 +22,8 @@ public static class VectorIndexLoader
     /// <summary>
     /// Builds (or refreshes) and caches the HNSW graph <paramref name="spec"/> resolves to, so the first query does not wait
     /// for it. For a store served by the exact index nothing is built, but its vectors are opened once, so a store that
-    /// keeps a derived row map of them (the SQLite store's row-id file) writes it now and the next open reads no item row.
+    /// keeps derived files of them (the SQLite store's row-id file, and a learned space's mapped rows) writes them now
+    /// and the next open reads no item row and maps nothing.
     /// </summary>
     /// <returns>A one-line description of the index (spec, items, bytes per item), or null when nothing was built.</returns>
     public static string? Prebuild(ICatalogStore store, IndexSpec spec, Action<string>? log = null, IProgress<(int Done, int Total)>? progress = null)
@@ -32,7 +33,7 @@ public static class VectorIndexLoader
         var resolved = Resolve(spec, store.GetInfo());
         if (resolved.Kind != IndexKind.Hnsw)
         {
-            store.OpenVectors()?.Dispose();
+            Load(store, resolved).Dispose();
             return null;
         }
         using var index = Load(store, spec, log, progress); // auto stays auto: a graph it builds gets a calibrated ef
