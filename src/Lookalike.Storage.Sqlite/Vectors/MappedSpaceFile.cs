@@ -140,13 +140,14 @@ internal static class MappedSpaceFile
     /// <summary>Every such file: the store's learned space changed or was dropped. A reader that mapped one keeps its rows.</summary>
     public static void RemoveAll(string directory) => RemoveOthers(directory, keep: null);
 
-    /// <summary>Files of other keys or of superseded vector files (and temporary files of interrupted writes); a reader that mapped one keeps its rows.</summary>
+    /// <summary>Files of other keys or of superseded vector files, and their temporary files; a reader that mapped one keeps its rows.</summary>
     private static void RemoveOthers(string directory, string? keep)
     {
         if (!Directory.Exists(directory)) return;
         foreach (string path in Directory.EnumerateFiles(directory, Prefix + "*"))
         {
-            if (Path.GetFileName(path) == keep) continue;
+            string name = Path.GetFileName(path);
+            if (keep is not null && (name == keep || name.StartsWith(keep + ".", StringComparison.Ordinal))) continue; // ours, or another open writing it now
             try
             {
                 File.Delete(path);
